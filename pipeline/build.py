@@ -1,0 +1,377 @@
+"""The build: find changed files, read and recognise them, validate the batch, load it.
+
+Paths and I/O are decided here and in `warehouse`; `read`, `recognise` and `validate`
+work on values.  A build is one DuckDB transaction: the warehouse is changed whole or not
+at all.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import refdata
+from .read import SPREADSHEET_SUFFIXES, ReadError, read_workbook
+from .recognise import SheetResult, recognise_sheet
+from .text import slug
+from .validate import locate
+
+UNIT_KINDS = ("indicators", "scores", "awards", "recipients", "initiatives")
+
+
+@dataclass
+class FileOutcome:
+    source_file: str
+    path: Path
+    size: int = 0
+    mtime: float = 0.0
+    sha256: str = ""
+    sheets: list[SheetResult] = field(default_factory=list)
+    error: str | None = None  # the whole file could not be used
+    error_rule: str | None = None
+
+    @property
+    def illustrative(self) -> bool:
+        return any(s.illustrative for s in self.sheets)
+
+
+def discover(raw_dir: Path) -> list[tuple[str, Path]]:
+    """Every spreadsheet under `raw_dir` (lock files and hidden files aside), sorted."""
+    found = []
+    for root, dirs, files in os.walk(raw_dir):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in sorted(files):
+            if name.startswith((".", "~$", ".~lock")):
+                continue
+            path = Path(root) / name
+            if path.suffix.lower() in SPREADSHEET_SUFFIXES and not path.is_symlink():
+                found.append((path.relative_to(raw_dir).as_posix(), path))
+    return found
+
+
+def sha256_of(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def process_file(source_file: str, path: Path) -> FileOutcome:
+    """Read and recognise one file (no validation, no I/O besides reading it)."""
+    stat = path.stat()
+    outcome = FileOutcome(source_file, path, stat.st_size, stat.st_mtime, sha256_of(path))
+    try:
+        grids = read_workbook(path)
+    except ReadError as exc:
+        outcome.error, outcome.error_rule = str(exc), "file_unreadable"
+        return outcome
+    outcome.sheets = [recognise_sheet(g, source_file) for g in grids]
+    illustrative = outcome.illustrative  # a label anywhere marks the whole file
+    for sheet in outcome.sheets:
+        sheet.illustrative = illustrative
+        for fact in sheet.facts:
+            fact["source_file"] = source_file
+            fact["illustrative"] = illustrative
+            if "year" not in fact or fact.get("year") is None:
+                fact["year"] = int(fact["period"][:4]) if fact.get("period") else None
+    conflict = next(
+        (p for s in outcome.sheets for p in s.problems if p.rule == "period_conflict"), None
+    )
+    if conflict:  # the file is rejected whole, naming both statements
+        for sheet in outcome.sheets:
+            for fact in sheet.facts:
+                sheet.rejected_rows.add(fact["row_no"])
+                sheet.problems.append(
+                    type(conflict)(sheet.sheet, fact["row_no"], None, None, conflict.rule,
+                                   conflict.message)
+                )
+            sheet.facts = []
+    if not any(s.kind for s in outcome.sheets):
+        outcome.error_rule = "file_no_data"
+        outcome.error = (
+            "Không tìm thấy bảng số liệu nào trong tệp: không trang tính nào có tiêu đề cột của "
+            "một loại bảng đã biết (kết quả chỉ tiêu, chấm điểm, khen thưởng, danh sách khen "
+            "thưởng, sáng kiến, cụm thi đua). Xem mẫu bằng lệnh «thidua template»."
+        )
+    _year_aware_units(outcome)
+    return outcome
+
+
+def _year_aware_units(outcome: FileOutcome) -> None:
+    """A name such as "Huế" means Thừa Thiên Huế before 2025."""
+    ref = refdata.load()
+    renamed = {
+        u["successor_id"]: u["unit_id"]
+        for u in ref.units
+        if u["successor_id"]
+        and u["valid_to"]
+        and next(v for v in ref.units if v["unit_id"] == u["successor_id"])["valid_from"]
+        > u["valid_to"]
+    }
+    for sheet in outcome.sheets:
+        for fact in sheet.facts:
+            uid, year = fact.get("unit_id"), fact.get("year")
+            if uid in renamed and year is not None:
+                successor = next(v for v in ref.units if v["unit_id"] == uid)
+                if year < int(successor["valid_from"][:4]):
+                    fact["unit_id"] = renamed[uid]
+
+
+@dataclass
+class Prepared:
+    """A batch of outcomes with validation applied: what to insert, what to reject."""
+
+    facts: dict[str, list[dict]]
+    rejections: list[dict]
+    sheet_rows: list[dict]
+    file_rows: list[dict]
+
+
+def prepare_batch(outcomes: list[FileOutcome], docs_dir: Path | None) -> Prepared:
+    import pandas as pd
+
+    from .validate import validate_batch
+
+    by_kind: dict[str, list[dict]] = {}
+    for outcome in outcomes:
+        for sheet in outcome.sheets:
+            if sheet.kind:
+                by_kind.setdefault(sheet.kind, []).extend(sheet.facts)
+    frames = {k: pd.DataFrame(v) for k, v in by_kind.items()}
+    validation = validate_batch(frames, docs_dir)
+
+    rejections = list(validation.rejections)
+    facts: dict[str, list[dict]] = {k: [] for k in by_kind}
+    sheet_rows, file_rows = [], []
+    ref = refdata.load()
+    for outcome in outcomes:
+        if outcome.error:
+            rejections.append(
+                {
+                    "source_file": outcome.source_file, "sheet": None, "row_no": None,
+                    "column_name": None, "value": None, "rule": outcome.error_rule,
+                    "message": locate(outcome.source_file, None, None, None) + outcome.error,
+                }
+            )
+        read = loaded = rejected = 0
+        for sheet in outcome.sheets:
+            for p in sheet.problems:
+                rejections.append(
+                    {
+                        "source_file": outcome.source_file, "sheet": p.sheet, "row_no": p.row_no,
+                        "column_name": p.column_name, "value": p.value, "rule": p.rule,
+                        "message": locate(outcome.source_file, p.sheet, p.row_no, p.column_name)
+                        + p.message,
+                    }
+                )
+            bad = set(sheet.rejected_rows) | {
+                row for (f, s, row) in validation.rejected_keys
+                if f == outcome.source_file and s == sheet.sheet
+            }
+            bad &= sheet.data_rows
+            for fact in sheet.facts:
+                if fact["row_no"] not in bad:
+                    if sheet.kind == "indicators" and not fact.get("indicator_id"):
+                        fact["indicator_id"] = "moi_" + slug(fact["indicator_name"])[:60]
+                    facts[sheet.kind].append(fact)
+            n_read, n_bad = len(sheet.data_rows), len(bad)
+            read, rejected, loaded = read + n_read, rejected + n_bad, loaded + n_read - n_bad
+            sheet_rows.append(
+                {
+                    "source_file": outcome.source_file, "sheet": sheet.sheet, "kind": sheet.kind,
+                    "layout": sheet.layout, "period": sheet.period,
+                    "status": "skipped" if sheet.skipped_reason else "loaded",
+                    "reason": sheet.skipped_reason, "rows_read": n_read,
+                    "rows_loaded": n_read - n_bad, "rows_rejected": n_bad,
+                    "illustrative": sheet.illustrative,
+                }
+            )
+        status = "rejected" if outcome.error or (read and not loaded) else "loaded"
+        file_rows.append(
+            {
+                "source_file": outcome.source_file, "sha256": outcome.sha256,
+                "size": outcome.size, "mtime": outcome.mtime, "status": status,
+                "rows_read": read, "rows_loaded": loaded, "rows_rejected": rejected,
+                "illustrative": outcome.illustrative, "message": outcome.error,
+            }
+        )
+    del ref
+    return Prepared(facts, rejections, sheet_rows, file_rows)
+
+
+@dataclass
+class Summary:
+    files_seen: int = 0
+    files_changed: int = 0
+    files_unchanged: int = 0
+    files_removed: int = 0
+    rows_read: int = 0
+    rows_loaded: int = 0
+    rows_rejected: int = 0
+    problems: int = 0
+    superseded: int = 0
+    skipped_sheets: list[tuple[str, str, str]] = field(default_factory=list)
+    rejected_files: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+    warehouse_rejections: int = 0
+
+
+def build(
+    raw_dir: Path,
+    warehouse_path: Path,
+    progress: bool = True,
+    wait_seconds: float = 5.0,
+    jobs: int | None = None,
+) -> Summary:
+    from . import warehouse as wh
+
+    started = time.perf_counter()
+    if not raw_dir.is_dir():
+        raise FileNotFoundError(f"Không có thư mục dữ liệu gốc «{raw_dir}».")
+    warehouse_path.parent.mkdir(parents=True, exist_ok=True)
+    con = _connect_waiting(warehouse_path, wait_seconds)
+    summary = Summary()
+    try:
+        wh.ensure_schema(con)
+        known = wh.ledger(con)
+        files = discover(raw_dir)
+        summary.files_seen = len(files)
+        present = {rel for rel, _ in files}
+        removed = [rel for rel in known if rel not in present]
+        changed: list[tuple[str, Path]] = []
+        touched: list[tuple[str, Path, str]] = []
+        for rel, path in files:
+            stat = path.stat()
+            have = known.get(rel)
+            if have and have[1] == stat.st_size and have[2] == stat.st_mtime:
+                continue
+            digest = sha256_of(path)
+            if have and have[0] == digest:
+                touched.append((rel, path, digest))
+            else:
+                changed.append((rel, path))
+        summary.files_changed, summary.files_removed = len(changed), len(removed)
+        summary.files_unchanged = len(files) - len(changed)
+
+        outcomes = _process_all(changed, progress, jobs)
+        prepared = None
+        if outcomes:
+            prepared = prepare_batch(outcomes, warehouse_path.parent / "validation")
+
+        if outcomes or removed or touched:
+            con.execute("BEGIN TRANSACTION")
+            try:
+                for rel in removed:
+                    wh.delete_file(con, rel)
+                for rel, path, _ in touched:  # same content, new time: keep, re-date claims
+                    mtime = path.stat().st_mtime
+                    con.execute("UPDATE ledger SET mtime = ? WHERE source_file = ?", [mtime, rel])
+                    con.execute("UPDATE claims SET mtime = ? WHERE source_file = ?", [mtime, rel])
+                if prepared is not None:
+                    _load(con, outcomes, prepared)
+                con.execute("COMMIT")
+            except BaseException:
+                con.execute("ROLLBACK")
+                raise
+        if prepared is not None:
+            summary.rows_read = sum(f["rows_read"] for f in prepared.file_rows)
+            summary.rows_loaded = sum(f["rows_loaded"] for f in prepared.file_rows)
+            summary.rows_rejected = sum(f["rows_rejected"] for f in prepared.file_rows)
+            summary.problems = len(prepared.rejections)
+            summary.rejected_files = [
+                f["source_file"] for f in prepared.file_rows if f["status"] == "rejected"
+            ]
+            summary.skipped_sheets = [
+                (s["source_file"], s["sheet"], s["reason"])
+                for s in prepared.sheet_rows if s["status"] == "skipped"
+            ]
+        summary.superseded = con.execute(
+            "SELECT count(*) FROM loads WHERE status = 'superseded'"
+        ).fetchone()[0]
+        summary.warehouse_rejections = con.execute("SELECT count(*) FROM rejections").fetchone()[0]
+    finally:
+        con.close()
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+def _connect_waiting(path: Path, wait_seconds: float):
+    from . import warehouse as wh
+
+    deadline = time.monotonic() + wait_seconds
+    while True:
+        try:
+            return wh.connect(path)
+        except wh.WarehouseBusy:
+            if time.monotonic() >= deadline:
+                raise
+            time.sleep(0.25)
+
+
+def _process_all(changed: list[tuple[str, Path]], progress: bool, jobs: int | None) -> list[FileOutcome]:
+    if not changed:
+        return []
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    with Progress(
+        TextColumn("[bold]Đọc tệp"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+        TextColumn("{task.description}"), disable=not progress, transient=True,
+    ) as bar:
+        task = bar.add_task("", total=len(changed))
+        outcomes = []
+        for rel, path in changed:
+            bar.update(task, description=rel)
+            outcomes.append(process_file(rel, path))
+            bar.advance(task)
+    return outcomes
+
+
+def _load(con, outcomes: list[FileOutcome], prepared: Prepared) -> None:
+    import pandas as pd
+
+    from . import warehouse as wh
+
+    loaded_at = wh.now()
+    for outcome in outcomes:
+        wh.delete_file(con, outcome.source_file)
+    for kind, rows in prepared.facts.items():
+        if rows:
+            wh.insert_frame(con, f"f_{kind}", pd.DataFrame(rows), wh.FACT_COLUMNS[kind])
+    mtimes = {o.source_file: o.mtime for o in outcomes}
+    claims = {
+        (f["source_file"], kind, f["unit_id"],
+         str(f["year"]) if kind == "clusters" else f["period"])
+        for kind, rows in prepared.facts.items() for f in rows
+    }
+    wh.insert_frame(
+        con, "claims",
+        pd.DataFrame(
+            [{"source_file": s, "kind": k, "unit_id": u, "period": p, "mtime": mtimes[s]}
+             for s, k, u, p in sorted(claims)],
+            columns=["source_file", "kind", "unit_id", "period", "mtime"],
+        ),
+        ["source_file", "kind", "unit_id", "period", "mtime"],
+    )
+    rej_cols = ["source_file", "sheet", "row_no", "column_name", "value", "rule", "message"]
+    wh.insert_frame(con, "rejections_t", pd.DataFrame(prepared.rejections, columns=rej_cols), rej_cols)
+    sheet_cols = ["source_file", "sheet", "kind", "layout", "period", "status", "reason",
+                  "rows_read", "rows_loaded", "rows_rejected", "illustrative"]
+    wh.insert_frame(con, "sheet_log", pd.DataFrame(prepared.sheet_rows, columns=sheet_cols), sheet_cols)
+    files = pd.DataFrame(prepared.file_rows)
+    files["loaded_at"] = loaded_at
+    wh.insert_frame(
+        con, "ledger", files,
+        ["source_file", "sha256", "size", "mtime", "loaded_at", "status", "rows_read",
+         "rows_loaded", "rows_rejected", "illustrative", "message"],
+    )
+
+
+def check(paths: Iterable[Path]) -> Prepared:
+    """Validate files without writing anything."""
+    outcomes = [process_file(p.name if not p.parent.name else p.as_posix(), p) for p in paths]
+    return prepare_batch(outcomes, None)

@@ -1,0 +1,168 @@
+"""The `thidua` command line.
+
+Exit status of build and check: 0 everything loaded or valid; 3 some rows or files were
+rejected (the rest loaded); 1 a fatal error (the warehouse is unchanged); 2 a usage error.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import typer
+
+EXIT_OK, EXIT_FATAL, EXIT_USAGE, EXIT_REJECTED = 0, 1, 2, 3
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    rich_markup_mode=None,
+    help=(
+        "thidua — dữ liệu thi đua, khen thưởng ngành Kiểm sát nhân dân.\n\n"
+        "Nạp các bảng tính trong thư mục raw/ (xlsx, xlsm, xls, ods, csv) vào kho DuckDB, "
+        "kiểm tra từng dòng và ghi lý do mọi dòng bị từ chối (view «rejections»).\n\n"
+        "Mã thoát: 0 = tất cả đã nạp/hợp lệ; 3 = có dòng hoặc tệp bị từ chối (phần còn lại "
+        "đã nạp); 1 = lỗi nghiêm trọng (kho không thay đổi); 2 = sai cú pháp lệnh."
+    ),
+)
+
+
+def _fail(message: str, code: int = EXIT_FATAL) -> None:
+    typer.echo(message, err=True)
+    raise typer.Exit(code)
+
+
+@app.command(
+    help=(
+        "Nạp (tăng dần) mọi bảng tính trong DIR vào kho: tệp chưa đổi được bỏ qua, tệp mới "
+        "hoặc đã sửa được nạp lại, tệp đã xóa được gỡ khỏi kho. In bảng tóm tắt."
+    )
+)
+def build(
+    raw: Path = typer.Option(Path("raw"), "--raw", help="Thư mục bảng tính gốc (chỉ đọc)."),
+    warehouse: Path = typer.Option(
+        Path("warehouse/thidua.duckdb"), "--warehouse", help="Tệp kho DuckDB."
+    ),
+    wait: float = typer.Option(5.0, "--wait", help="Số giây chờ nếu kho đang bận."),
+    quiet: bool = typer.Option(False, "--quiet", help="Không hiện thanh tiến trình."),
+    debug: bool = typer.Option(False, "--debug", help="In chi tiết lỗi cho lập trình viên."),
+) -> None:
+    from . import build as build_mod
+    from .warehouse import WarehouseBusy
+
+    if not raw.is_dir():
+        _fail(f"Không có thư mục dữ liệu gốc «{raw}».", EXIT_USAGE)
+    try:
+        summary = build_mod.build(raw, warehouse, progress=not quiet and sys.stderr.isatty(),
+                                  wait_seconds=wait)
+    except WarehouseBusy:
+        _fail(
+            f"Kho dữ liệu đang bận: một tiến trình khác đang ghi vào «{warehouse}». Hãy đợi "
+            "tiến trình đó chạy xong rồi chạy lại lệnh. Kho không thay đổi."
+        )
+    except Exception as exc:
+        if debug:
+            raise
+        _fail(
+            f"Lỗi nghiêm trọng, kho dữ liệu không thay đổi: {type(exc).__name__}: {exc}\n"
+            "(Chạy lại với --debug để xem chi tiết.)"
+        )
+    _print_summary(summary, warehouse)
+    raise typer.Exit(EXIT_REJECTED if summary.warehouse_rejections else EXIT_OK)
+
+
+@app.command(
+    help=(
+        "Chỉ kiểm tra các tệp (không ghi gì vào kho) và in mọi lỗi: tệp, trang tính, dòng, "
+        "cột, giá trị và điều cần sửa."
+    )
+)
+def check(
+    files: list[Path] = typer.Argument(..., help="Các tệp bảng tính cần kiểm tra."),
+    debug: bool = typer.Option(False, "--debug", help="In chi tiết lỗi cho lập trình viên."),
+) -> None:
+    from . import build as build_mod
+
+    missing = [str(f) for f in files if not f.is_file()]
+    if missing:
+        _fail("Không tìm thấy tệp: " + ", ".join(missing), EXIT_USAGE)
+    try:
+        prepared = build_mod.check(files)
+    except Exception as exc:
+        if debug:
+            raise
+        _fail(f"Lỗi nghiêm trọng: {type(exc).__name__}: {exc}")
+    for row in prepared.sheet_rows:
+        if row["status"] == "skipped":
+            typer.echo(
+                f"Bỏ qua: tệp «{row['source_file']}», trang «{row['sheet']}»: {row['reason']}."
+            )
+    for rej in sorted(prepared.rejections, key=_rejection_order):
+        typer.echo(rej["message"])
+    rows = sum(r["rows_read"] for r in prepared.file_rows)
+    bad = sum(r["rows_rejected"] for r in prepared.file_rows)
+    typer.echo(
+        f"Đã kiểm tra {len(prepared.file_rows)} tệp, {rows} dòng số liệu: {rows - bad} hợp lệ, "
+        f"{bad} bị từ chối; {len(prepared.rejections)} lỗi."
+    )
+    raise typer.Exit(EXIT_REJECTED if prepared.rejections else EXIT_OK)
+
+
+def _rejection_order(r: dict):
+    return (r["source_file"], r["sheet"] or "", r["row_no"] or 0, r["column_name"] or "")
+
+
+@app.command(
+    help=(
+        "Ghi các biểu mẫu trống (xlsx) cho từng loại bảng, với tiêu đề cột được chấp nhận, "
+        "danh sách chọn đơn vị và hình thức khen thưởng, và trang hướng dẫn."
+    )
+)
+def template(out: Path = typer.Option(Path("templates"), "--out", help="Thư mục ghi biểu mẫu.")):
+    from .template import write_templates
+
+    for path in write_templates(out):
+        typer.echo(f"Đã ghi {path}")
+
+
+def _print_summary(summary, warehouse: Path) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    from .text import format_vn
+
+    console = Console(stderr=False, highlight=False)
+    table = Table(title="Tóm tắt lần nạp", show_header=True)
+    table.add_column("Mục")
+    table.add_column("Số lượng", justify="right")
+    for label, value in (
+        ("Tệp trong thư mục gốc", summary.files_seen),
+        ("Tệp mới hoặc đã sửa (đã xử lý)", summary.files_changed),
+        ("Tệp không đổi (bỏ qua)", summary.files_unchanged),
+        ("Tệp đã xóa (gỡ khỏi kho)", summary.files_removed),
+        ("Dòng số liệu đã đọc", summary.rows_read),
+        ("Dòng đã nạp", summary.rows_loaded),
+        ("Dòng bị từ chối", summary.rows_rejected),
+        ("Tệp bị từ chối", len(summary.rejected_files)),
+        ("Trang tính bỏ qua", len(summary.skipped_sheets)),
+        ("Tệp bị thay thế (superseded)", summary.superseded),
+        ("Lỗi trong kho (view rejections)", summary.warehouse_rejections),
+    ):
+        table.add_row(label, format_vn(float(value)))
+    console.print(table)
+    for source_file, sheet, reason in summary.skipped_sheets:
+        console.print(f"  Bỏ qua trang «{sheet}» của «{source_file}»: {reason}.")
+    console.print(f"Kho: {warehouse} — thời gian {format_vn(summary.seconds, 2)} giây.")
+    if summary.warehouse_rejections:
+        console.print(
+            "Xem lý do từng dòng bị từ chối: SELECT * FROM rejections; "
+            f"báo cáo kiểm tra: {warehouse.parent / 'validation' / 'index.html'}"
+        )
+
+
+def main() -> None:
+    try:
+        app(standalone_mode=True)
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+        sys.exit(code)

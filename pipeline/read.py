@@ -1,0 +1,280 @@
+"""Readers: every spreadsheet format becomes a list of `SheetGrid`.
+
+Cell values come from calamine (fast, Rust) for .xlsx/.xlsm/.xls/.ods; what calamine does
+not expose and the pipeline needs is read from the file itself: which cells are formatted
+as a percent (0.955 shown as 95,5 %), which formula cells carry no cached value, which
+rows are hidden.  CSV files are decoded as UTF-8 (with or without BOM) or Windows-1258.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from xml.etree import ElementTree as ET
+
+SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods", ".csv"}
+
+
+class ReadError(Exception):
+    """A file that cannot be read at all; the message is for the analyst (Vietnamese)."""
+
+
+@dataclass
+class SheetGrid:
+    name: str
+    rows: list[list[object]]  # rows[r][c]; r, c are 0-based spreadsheet positions
+    hidden: bool = False
+    hidden_rows: set[int] = field(default_factory=set)
+    percent_cells: set[tuple[int, int]] = field(default_factory=set)
+    formula_no_value: set[tuple[int, int]] = field(default_factory=set)
+    merged: list[tuple[int, int, int, int]] = field(default_factory=list)  # r0, c0, r1, c1
+
+    def value(self, r: int, c: int) -> object:
+        if r < len(self.rows) and c < len(self.rows[r]):
+            return self.rows[r][c]
+        return None
+
+
+def read_workbook(path: Path) -> list[SheetGrid]:
+    suffix = path.suffix.lower()
+    if suffix not in SPREADSHEET_SUFFIXES:
+        raise ReadError(f"Định dạng tệp «{suffix}» không được hỗ trợ.")
+    if suffix == ".csv":
+        return [_read_csv(path)]
+    try:
+        grids = _read_calamine(path)
+    except ReadError:
+        raise
+    except Exception as exc:  # calamine raises its own types for every kind of damage
+        raise ReadError(_describe_read_error(exc, suffix)) from exc
+    try:
+        if suffix in (".xlsx", ".xlsm"):
+            _xlsx_meta(path, grids)
+        elif suffix == ".xls":
+            _xls_meta(path, grids)
+        elif suffix == ".ods":
+            _ods_meta(path, grids)
+    except (zipfile.BadZipFile, KeyError, ET.ParseError, OSError) as exc:
+        raise ReadError(f"Không đọc được định dạng ô của tệp: {exc}") from exc
+    return grids
+
+
+def _describe_read_error(exc: Exception, suffix: str) -> str:
+    name = type(exc).__name__
+    if "Password" in name:
+        return "Tệp được bảo vệ bằng mật khẩu; hãy gỡ mật khẩu rồi gửi lại."
+    return (
+        f"Không đọc được tệp {suffix}: tệp hỏng hoặc không phải bảng tính "
+        f"({name}: {str(exc)[:160]})."
+    )
+
+
+def _read_calamine(path: Path) -> list[SheetGrid]:
+    from python_calamine import CalamineWorkbook
+
+    book = CalamineWorkbook.from_path(str(path))
+    grids = []
+    try:
+        for meta in book.sheets_metadata:
+            if "WorkSheet" not in str(meta.typ):
+                continue
+            sheet = book.get_sheet_by_name(meta.name)
+            rows = [
+                [None if v == "" else v for v in row]
+                for row in sheet.to_python(skip_empty_area=False)
+            ]
+            merged = []
+            for (r0, c0), (r1, c1) in sheet.merged_cell_ranges or []:
+                merged.append((r0, c0, r1, c1))
+            grids.append(
+                SheetGrid(
+                    name=meta.name,
+                    rows=rows,
+                    hidden=not str(meta.visible).endswith(".Visible"),
+                    merged=merged,
+                )
+            )
+    finally:
+        book.close()
+    return grids
+
+
+# --- xlsx / xlsm -------------------------------------------------------------------
+
+_NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+_ROW_RE = re.compile(rb"<(?:\w+:)?row\b([^>]*)>")
+_CELL_RE = re.compile(rb"<(?:\w+:)?c\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)", re.S)
+_ATTR_RE = re.compile(rb'\b(r|s|hidden|t)="([^"]*)"')
+_PERCENT_BUILTIN = {9, 10}
+
+
+def _is_percent_format(code: str) -> bool:
+    return "%" in re.sub(r'"[^"]*"|\\.', "", code)
+
+
+def _xlsx_meta(path: Path, grids: list[SheetGrid]) -> None:
+    by_name = {g.name: g for g in grids}
+    with zipfile.ZipFile(path) as zf:
+        names = set(zf.namelist())
+        percent_xf = _xlsx_percent_styles(zf) if "xl/styles.xml" in names else set()
+        for sheet_name, part in _xlsx_sheet_parts(zf):
+            grid = by_name.get(sheet_name)
+            if grid is None or part not in names:
+                continue
+            _scan_sheet_xml(zf.read(part), grid, percent_xf)
+
+
+def _xlsx_percent_styles(zf: zipfile.ZipFile) -> set[int]:
+    root = ET.fromstring(zf.read("xl/styles.xml"))
+    custom = {
+        int(f.get("numFmtId")): f.get("formatCode", "")
+        for f in root.iter(f"{_NS_MAIN}numFmt")
+    }
+    xfs = root.find(f"{_NS_MAIN}cellXfs")
+    percent = set()
+    for i, xf in enumerate(xfs if xfs is not None else []):
+        fmt = int(xf.get("numFmtId", "0"))
+        if fmt in _PERCENT_BUILTIN or _is_percent_format(custom.get(fmt, "")):
+            percent.add(i)
+    return percent
+
+
+def _xlsx_sheet_parts(zf: zipfile.ZipFile) -> list[tuple[str, str]]:
+    book = ET.fromstring(zf.read("xl/workbook.xml"))
+    rels = ET.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
+    targets = {r.get("Id"): r.get("Target", "") for r in rels}
+    parts = []
+    for sheet in book.iter(f"{_NS_MAIN}sheet"):
+        target = targets.get(sheet.get(f"{_NS_REL}id"), "")
+        target = target.lstrip("/")
+        if not target.startswith("xl/"):
+            target = "xl/" + target
+        parts.append((sheet.get("name"), target))
+    return parts
+
+
+def _cell_ref(ref: bytes) -> tuple[int, int]:
+    col = 0
+    i = 0
+    while i < len(ref) and ref[i] >= 65:
+        col = col * 26 + (ref[i] & 0x1F)
+        i += 1
+    return int(ref[i:]) - 1, col - 1
+
+
+def _scan_sheet_xml(xml: bytes, grid: SheetGrid, percent_xf: set[int]) -> None:
+    for m in _ROW_RE.finditer(xml):
+        attrs = dict(_ATTR_RE.findall(m.group(1)))
+        if attrs.get(b"hidden") in (b"1", b"true") and b"r" in attrs:
+            grid.hidden_rows.add(int(attrs[b"r"]) - 1)
+    for m in _CELL_RE.finditer(xml):
+        attrs = dict(_ATTR_RE.findall(m.group(1)))
+        ref = attrs.get(b"r")
+        if ref is None:
+            continue
+        body = m.group(2) or b""
+        style = attrs.get(b"s")
+        if style is not None and int(style) in percent_xf:
+            grid.percent_cells.add(_cell_ref(ref))
+        if b"<f" in body or b":f" in body:
+            has_value = re.search(rb"<(?:\w+:)?v>[^<]+</(?:\w+:)?v>", body) or b"<is>" in body
+            if not has_value:
+                grid.formula_no_value.add(_cell_ref(ref))
+
+
+# --- xls ---------------------------------------------------------------------------
+
+
+def _xls_meta(path: Path, grids: list[SheetGrid]) -> None:
+    import xlrd
+
+    book = xlrd.open_workbook(str(path), formatting_info=True, on_demand=True)
+    try:
+        percent_xf = {
+            i
+            for i, xf in enumerate(book.xf_list)
+            if _is_percent_format(getattr(book.format_map.get(xf.format_key), "format_str", ""))
+        }
+        by_name = {g.name: g for g in grids}
+        for idx, name in enumerate(book.sheet_names()):
+            grid = by_name.get(name)
+            if grid is None:
+                continue
+            sheet = book.sheet_by_index(idx)
+            grid.hidden = grid.hidden or sheet.visibility != 0
+            grid.hidden_rows |= {r for r, info in sheet.rowinfo_map.items() if info.hidden}
+            grid.merged = [(r0, c0, r1 - 1, c1 - 1) for r0, r1, c0, c1 in sheet.merged_cells]
+            for r in range(sheet.nrows):
+                for c in range(sheet.row_len(r)):
+                    if sheet.cell_xf_index(r, c) in percent_xf:
+                        grid.percent_cells.add((r, c))
+            book.unload_sheet(idx)
+    finally:
+        book.release_resources()
+
+
+# --- ods ---------------------------------------------------------------------------
+
+_T = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
+_O = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
+
+
+def _ods_meta(path: Path, grids: list[SheetGrid]) -> None:
+    by_name = {g.name: g for g in grids}
+    with zipfile.ZipFile(path) as zf:
+        content = zf.read("content.xml")
+    root = ET.fromstring(content)
+    for table in root.iter(f"{_T}table"):
+        grid = by_name.get(table.get(f"{_T}name"))
+        if grid is None:
+            continue
+        r = 0
+        for row in table.iter(f"{_T}table-row"):
+            repeat = int(row.get(f"{_T}number-rows-repeated", "1"))
+            cells = [el for el in row if el.tag in (f"{_T}table-cell", f"{_T}covered-table-cell")]
+            if row.get(f"{_T}visibility", "visible") != "visible" and repeat < 10_000:
+                grid.hidden_rows.update(range(r, r + repeat))
+            if repeat == 1:
+                c = 0
+                for cell in cells:
+                    span = int(cell.get(f"{_T}number-columns-repeated", "1"))
+                    if cell.get(f"{_O}value-type") == "percentage":
+                        grid.percent_cells.update((r, c + k) for k in range(span))
+                    if cell.get(f"{_T}formula") and cell.get(f"{_O}value-type") is None:
+                        grid.formula_no_value.update((r, c + k) for k in range(span))
+                    cols = int(cell.get(f"{_T}number-columns-spanned", "1"))
+                    rows = int(cell.get(f"{_T}number-rows-spanned", "1"))
+                    if cols > 1 or rows > 1:
+                        grid.merged.append((r, c, r + rows - 1, c + cols - 1))
+                    c += span
+            r += repeat
+
+
+# --- csv ---------------------------------------------------------------------------
+
+
+def _read_csv(path: Path) -> SheetGrid:
+    data = path.read_bytes()
+    for encoding in ("utf-8-sig", "cp1258"):
+        try:
+            text = data.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:  # cp1258 decodes nearly everything; this is a safety net
+        raise ReadError("Không nhận ra bảng mã của tệp CSV (cần UTF-8 hoặc Windows-1258).")
+    sample = text[:4096]
+    try:
+        dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    rows = [
+        [cell if cell.strip() != "" else None for cell in row]
+        for row in csv.reader(io.StringIO(text), dialect)
+    ]
+    return SheetGrid(name=path.stem, rows=rows)

@@ -1,0 +1,105 @@
+-- The public views of contract §3. Reference tables ref_* are replaced when the CSVs change.
+CREATE OR REPLACE VIEW units AS
+SELECT unit_id, name, kind, gso_code, gso_code_2024, valid_from, valid_to, successor_id, source
+FROM ref_units;
+
+CREATE OR REPLACE VIEW winners AS
+SELECT kind, unit_id, period, arg_max(source_file, (mtime, source_file)) AS source_file
+FROM claims GROUP BY ALL;
+
+CREATE OR REPLACE VIEW clusters AS
+WITH loaded AS (
+    SELECT c.year, c.cluster_no, c.unit_id, c.role, c.source_file, c.illustrative
+    FROM f_clusters c JOIN winners w
+      ON w.kind = 'clusters' AND w.unit_id = c.unit_id AND w.period = CAST(c.year AS VARCHAR)
+     AND w.source_file = c.source_file)
+SELECT year, cluster_no, unit_id, role, source_file, illustrative FROM loaded
+UNION ALL
+SELECT r.year, r.cluster_no, r.unit_id, r.role, NULL AS source_file, FALSE AS illustrative
+FROM ref_clusters r
+WHERE NOT EXISTS (SELECT 1 FROM loaded l WHERE l.year = r.year AND l.unit_id = r.unit_id)
+  AND NOT EXISTS (SELECT 1 FROM loaded l WHERE l.year = r.year AND l.cluster_no = r.cluster_no);
+
+CREATE OR REPLACE VIEW indicators AS
+SELECT indicator_id, name, measure_unit, direction, target, FALSE AS is_new, source
+FROM ref_indicators
+UNION ALL
+SELECT indicator_id, min(indicator_name), min(measure_unit), NULL, NULL, TRUE,
+       'chỉ tiêu mới, lần đầu gặp trong ' || min(source_file)
+FROM f_indicators
+WHERE indicator_id NOT IN (SELECT indicator_id FROM ref_indicators)
+GROUP BY indicator_id;
+
+CREATE OR REPLACE VIEW indicator_results AS
+SELECT f.period, f.year, f.unit_id, c.cluster_no, f.indicator_id, f.indicator_name,
+       f.measure_unit, f.target, f.actual,
+       CASE WHEN f.target IS NULL OR f.actual IS NULL THEN NULL
+            WHEN coalesce(f.direction_hint, i.direction, 'higher') = 'lower'
+            THEN f.actual <= f.target ELSE f.actual >= f.target END AS met,
+       coalesce(f.direction_hint, i.direction, 'higher') AS direction,
+       f.source_file, f.sheet, f.row_no, f.illustrative
+FROM f_indicators f
+JOIN winners w ON w.kind = 'indicators' AND w.unit_id = f.unit_id AND w.period = f.period
+              AND w.source_file = f.source_file
+LEFT JOIN indicators i ON i.indicator_id = f.indicator_id
+LEFT JOIN clusters c ON c.year = f.year AND c.unit_id = f.unit_id;
+
+CREATE OR REPLACE VIEW scores AS
+SELECT f.period, f.year, f.unit_id, c.cluster_no, f.criterion, f.max_points, f.points,
+       f.source_file, f.sheet, f.row_no, f.illustrative
+FROM f_scores f
+JOIN winners w ON w.kind = 'scores' AND w.unit_id = f.unit_id AND w.period = f.period
+              AND w.source_file = f.source_file
+LEFT JOIN clusters c ON c.year = f.year AND c.unit_id = f.unit_id;
+
+CREATE OR REPLACE VIEW score_ranking AS
+SELECT period, cluster_no, unit_id, total_points,
+       rank() OVER (PARTITION BY period, cluster_no ORDER BY total_points DESC) AS rank,
+       illustrative
+FROM (SELECT period, cluster_no, unit_id, sum(points) AS total_points,
+             bool_or(illustrative) AS illustrative
+      FROM scores GROUP BY ALL);
+
+CREATE OR REPLACE VIEW awards AS
+SELECT f.year, f.period, f.unit_id, c.cluster_no, f.award_id, a.name AS award_name,
+       f.recipient_kind, f.count, f.source_file, f.sheet, f.row_no, f.illustrative
+FROM f_awards f
+JOIN winners w ON w.kind = 'awards' AND w.unit_id = f.unit_id AND w.period = f.period
+              AND w.source_file = f.source_file
+LEFT JOIN ref_award_forms a ON a.award_id = f.award_id
+LEFT JOIN clusters c ON c.year = f.year AND c.unit_id = f.unit_id;
+
+CREATE OR REPLACE VIEW recipients AS
+SELECT f.year, f.unit_id, f.award_id, f.recipient_kind, f.name, f.position, f.decision_no,
+       f.decision_date, f.period, f.source_file, f.sheet, f.row_no, f.illustrative
+FROM f_recipients f
+JOIN winners w ON w.kind = 'recipients' AND w.unit_id = f.unit_id AND w.period = f.period
+              AND w.source_file = f.source_file;
+
+CREATE OR REPLACE VIEW initiatives AS
+SELECT f.year, f.period, f.unit_id, c.cluster_no, f.level, f.count, f.source_file, f.sheet,
+       f.row_no, f.illustrative
+FROM f_initiatives f
+JOIN winners w ON w.kind = 'initiatives' AND w.unit_id = f.unit_id AND w.period = f.period
+              AND w.source_file = f.source_file
+LEFT JOIN clusters c ON c.year = f.year AND c.unit_id = f.unit_id;
+
+CREATE OR REPLACE VIEW rejections AS
+SELECT source_file, sheet, row_no, column_name, value, rule, message FROM rejections_t;
+
+CREATE OR REPLACE VIEW loads AS
+SELECT l.source_file, l.sha256, l.loaded_at,
+       CASE WHEN l.status <> 'loaded' THEN l.status
+            WHEN s.claims > 0 AND s.won = 0 THEN 'superseded'
+            WHEN s.won < s.claims THEN 'partly_superseded'
+            ELSE l.status END AS status,
+       l.rows_read, l.rows_loaded, l.rows_rejected, l.illustrative, l.message
+FROM ledger l
+LEFT JOIN (SELECT c.source_file, count(*) AS claims,
+                  count(*) FILTER (WHERE w.source_file = c.source_file) AS won
+           FROM claims c JOIN winners w USING (kind, unit_id, period)
+           GROUP BY c.source_file) s USING (source_file);
+
+CREATE OR REPLACE VIEW sheets AS
+SELECT source_file, sheet, kind, layout, period, status, reason, rows_read, rows_loaded,
+       rows_rejected, illustrative FROM sheet_log;

@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Install the Debian packages thidua needs, only when they are missing.
+set -euo pipefail
+need=()
+# (no system package is required by the pipeline itself yet)
+for pkg in "$@"; do dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg"); done
+[ ${#need[@]} -eq 0 ] && exit 0
+if [ "$(id -u)" -ne 0 ] && ! command -v sudo >/dev/null; then
+  echo "Thiếu gói hệ thống: ${need[*]}. Hãy cài bằng: sudo apt-get install ${need[*]}" >&2
+  exit 1
+fi
+SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO=sudo
+$SUDO apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}"
