@@ -373,5 +373,5 @@ def _load(con, outcomes: list[FileOutcome], prepared: Prepared) -> None:
 
 def check(paths: Iterable[Path]) -> Prepared:
     """Validate files without writing anything."""
-    outcomes = [process_file(p.name if not p.parent.name else p.as_posix(), p) for p in paths]
+    outcomes = [process_file(p.name, p) for p in paths]
     return prepare_batch(outcomes, None)
