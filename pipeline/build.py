@@ -18,7 +18,7 @@ from . import refdata
 from .read import SPREADSHEET_SUFFIXES, ReadError, read_workbook
 from .recognise import SheetResult, recognise_sheet
 from .text import slug
-from .validate import locate
+from .messages import locate
 
 UNIT_KINDS = ("indicators", "scores", "awards", "recipients", "initiatives")
 

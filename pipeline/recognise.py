@@ -404,7 +404,7 @@ def _detect(columns: list[Column]) -> Layout | None:
     if "unit" in f:
         groups, totals = [], []
         for col in columns:
-            if col in f.values():
+            if any(col is f.get(n) for n in ("unit", "stt", "note")):
                 continue
             key = _header_key(col.label)
             if _TOTALS.match(key):

@@ -16,6 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import refdata
+from .messages import locate
 from .text import fold
 
 PROBLEM_TEXT = {
@@ -277,18 +278,6 @@ def _rejection(fact: dict, rule: Rule) -> dict:
         + rule.message(fact)
         + ".",
     }
-
-
-def locate(source_file: str, sheet: str | None, row_no: int | None, column: str | None) -> str:
-    """The start of every message: where the analyst finds the cell."""
-    parts = [f"Tệp «{source_file}»"]
-    if sheet:
-        parts.append(f"trang «{sheet}»")
-    if row_no:
-        parts.append(f"dòng {row_no}")
-    if column:
-        parts.append(f"cột {column}")
-    return ", ".join(parts) + ": "
 
 
 def _isna(v) -> bool:

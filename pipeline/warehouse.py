@@ -7,7 +7,6 @@ from datetime import datetime
 from pathlib import Path
 
 import duckdb
-import pandas as pd
 
 from . import refdata
 
@@ -57,6 +56,8 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     have = con.execute("SELECT value FROM meta WHERE key = 'reference'").fetchone()
     if have and have[0] == digest and _has_views(con):
         return
+    import pandas as pd
+
     for table, csv_name in REFERENCE_TABLES.items():
         frame = pd.DataFrame(refdata.read_csv(csv_name))
         frame = frame.replace({"": None})
@@ -101,7 +102,7 @@ def delete_file(con, source_file: str) -> None:
         con.execute(f"DELETE FROM {table} WHERE source_file = ?", [source_file])
 
 
-def insert_frame(con, table: str, frame: pd.DataFrame, columns: list[str]) -> None:
+def insert_frame(con, table: str, frame, columns: list[str]) -> None:
     """Bulk insert: the frame is registered and inserted in one statement."""
     if frame is None or frame.empty:
         return
