@@ -587,9 +587,11 @@ class _Context:
         f = layout.fields
         unit_col = f.get("unit")
         if layout.layout == "wide":
+            before = len(self.result.facts)
             for col, meaning in layout.groups:
                 fact = self.base(r, unit_col)
                 getattr(self, f"wide_{kind}")(r, col, meaning, fact)
+            self._check_total_columns(r, self.result.facts[before:])
             return
         fact = self.base(r, unit_col)
         getattr(self, f"long_{kind}")(r, f, fact)
@@ -823,6 +825,24 @@ class _Context:
         self.emit(fact)
 
     # totals ------------------------------------------------------------------------
+
+    def _check_total_columns(self, r: int, facts: list[dict]) -> None:
+        """A "Tổng điểm" / "Tổng cộng" column in a wide row: checked against the row."""
+        field = "points" if self.layout.kind == "scores" else "count"
+        row_sum = sum(f.get(field) or 0 for f in facts)
+        for col in self.layout.total_columns:
+            raw = self.grid.value(r, col.index)
+            num = parse_number(raw)
+            if num.value is None or any(f.get(f"{field}_problem") for f in facts):
+                continue
+            if abs(num.value - row_sum) > 1e-6:
+                self.result.problems.append(
+                    Problem(
+                        self.grid.name, r + 1, col.name, _cell_text(raw), "totals_mismatch",
+                        f"Cột tổng ghi {_fmt(num.value)} nhưng tổng các cột của dòng này là "
+                        f"{_fmt(row_sum)}; cột tổng không được nạp, hãy kiểm tra lại số liệu.",
+                    )
+                )
 
     def check_totals(self) -> None:
         cols = self._total_check_columns()
