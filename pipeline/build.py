@@ -15,10 +15,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import refdata
+from .messages import locate
 from .read import SPREADSHEET_SUFFIXES, ReadError, read_workbook
 from .recognise import SheetResult, recognise_sheet
 from .text import slug
-from .messages import locate
 
 UNIT_KINDS = ("indicators", "scores", "awards", "recipients", "initiatives")
 

@@ -3,8 +3,8 @@
 import shutil
 
 import pytest
-
 from conftest import FIXTURES, ROOT, build, query
+
 from pipeline.build import check
 
 

@@ -3,8 +3,8 @@
 import unicodedata
 
 import pytest
-
 from conftest import AWARDS_WIDE_MERGES, SIGNATURE, TITLE, awards_wide_rows, write_xlsx
+
 from pipeline.build import check, process_file
 from pipeline.read import read_workbook
 from pipeline.recognise import recognise_sheet

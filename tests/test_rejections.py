@@ -4,8 +4,8 @@ column, and the rest of the file still loaded."""
 import unicodedata
 
 import pytest
-
 from conftest import SIGNATURE, TITLE, awards_wide_rows, write_xlsx
+
 from pipeline.build import check
 
 

@@ -6,7 +6,6 @@ import sys
 import time
 
 import pytest
-
 from conftest import awards_wide_rows, build, query, run_cli, write_xlsx
 
 
