@@ -147,3 +147,17 @@ def format_vn(value: float | None, decimals: int = 1) -> str:
         decimals = 0
     text = f"{value:,.{decimals}f}"
     return text.replace(",", "\u0000").replace(".", ",").replace("\u0000", ".")
+
+
+def encode_cp1258(text: str) -> bytes:
+    """Windows-1258 as Vietnamese Windows writes it: base letters precomposed, tones combining."""
+    out = bytearray()
+    for ch in unicodedata.normalize("NFC", text):
+        try:
+            out += ch.encode("cp1258")
+        except UnicodeEncodeError:
+            base, *marks = unicodedata.normalize("NFD", ch)
+            tones = "".join(m for m in marks if m in _TONES)
+            rest = unicodedata.normalize("NFC", base + "".join(m for m in marks if m not in _TONES))
+            out += rest.encode("cp1258") + tones.encode("cp1258")
+    return bytes(out)

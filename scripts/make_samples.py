@@ -20,6 +20,9 @@ from pathlib import Path
 import openpyxl
 from openpyxl.styles import Alignment, Font
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from pipeline.text import encode_cp1258  # noqa: E402
+
 ROOT = Path(__file__).resolve().parents[1]
 RAW = ROOT / "raw"
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -303,21 +306,8 @@ def csv_files() -> list[Path]:
         rows.append([i, unit, "Cấp cơ sở", rng.randint(3, 20)])
     path = RAW / "2025" / "sang_kien_co_so_cum6_6T_2025_minh_hoa.csv"
     text = "\n".join(",".join(map(str, r)) for r in rows) + "\n"
-    path.write_bytes(to_cp1258(text))
+    path.write_bytes(encode_cp1258(text))
     out.append(path)
-    return out
-
-
-def to_cp1258(text: str) -> bytes:
-    out = b""
-    for ch in text:
-        try:
-            out += ch.encode("cp1258")
-        except UnicodeEncodeError:
-            base, *marks = unicodedata.normalize("NFD", ch)
-            tones = [m for m in marks if m in "\u0300\u0301\u0303\u0309\u0323"]
-            rest = unicodedata.normalize("NFC", base + "".join(m for m in marks if m not in tones))
-            out += rest.encode("cp1258") + "".join(tones).encode("cp1258")
     return out
 
 

@@ -7,6 +7,7 @@ import pytest
 from conftest import SIGNATURE, TITLE, awards_wide_rows, write_xlsx
 
 from pipeline.build import check
+from pipeline.text import encode_cp1258
 
 
 def rejections_of(path):
@@ -134,22 +135,10 @@ def test_file_that_is_not_a_spreadsheet(tmp_path):
 def test_csv_in_utf8_bom_and_windows_1258(tmp_path, encoding):
     text = "STT,Đơn vị,Hình thức khen thưởng,Tập thể,Cá nhân\n1,Thừa Thiên Huế,Giấy khen,2,5\n"
     path = tmp_path / "khen_thuong_nam_2023.csv"
-    path.write_bytes(to_cp1258(text) if encoding == "cp1258" else text.encode(encoding))
+    path.write_bytes(encode_cp1258(text) if encoding == "cp1258" else text.encode(encoding))
     out, rej = rejections_of(path)
     assert not rej
     assert {(f["unit_id"], f["recipient_kind"], f["count"]) for f in out.facts["awards"]} == {
         ("thua_thien_hue", "tap_the", 2), ("thua_thien_hue", "ca_nhan", 5)}
 
 
-def to_cp1258(text: str) -> bytes:
-    """Windows-1258 as Vietnamese Windows writes it: base letters precomposed, tones combining."""
-    out = b""
-    for ch in text:
-        try:
-            out += ch.encode("cp1258")
-        except UnicodeEncodeError:
-            base, *marks = unicodedata.normalize("NFD", ch)
-            tones = [m for m in marks if m in "\u0300\u0301\u0303\u0309\u0323"]
-            rest = unicodedata.normalize("NFC", base + "".join(m for m in marks if m not in tones))
-            out += rest.encode("cp1258") + "".join(tones).encode("cp1258")
-    return out
