@@ -148,7 +148,6 @@ def prepare_batch(outcomes: list[FileOutcome], docs_dir: Path | None) -> Prepare
     rejections = list(validation.rejections)
     facts: dict[str, list[dict]] = {k: [] for k in by_kind}
     sheet_rows, file_rows = [], []
-    ref = refdata.load()
     for outcome in outcomes:
         if outcome.error:
             rejections.append(
@@ -200,7 +199,6 @@ def prepare_batch(outcomes: list[FileOutcome], docs_dir: Path | None) -> Prepare
                 "illustrative": outcome.illustrative, "message": outcome.error,
             }
         )
-    del ref
     return Prepared(facts, rejections, sheet_rows, file_rows)
 
 

@@ -895,7 +895,8 @@ class _Context:
 
 
 def _measure_in(label: str) -> str:
-    return "%" in label and "%" or ("%" if fold(label).startswith("ty le") else "")
+    """A wide indicator header says its measure: "(%)" or a name starting "Tỷ lệ"."""
+    return "%" if "%" in label or fold(label).startswith("ty le") else ""
 
 
 def _fmt(value: float) -> str:

@@ -1,7 +1,6 @@
 """Every rejection rule, on a tiny workbook: a Vietnamese message naming file, sheet, row and
 column, and the rest of the file still loaded."""
 
-import unicodedata
 
 import pytest
 from conftest import SIGNATURE, TITLE, awards_wide_rows, write_xlsx
