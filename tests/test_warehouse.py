@@ -26,7 +26,7 @@ def test_rerun_on_unchanged_files_changes_nothing(raw, wh):
 
 def test_newer_file_for_the_same_unit_and_period_supersedes(raw, wh):
     old = awards_file(raw, "a_cu.xlsx")
-    new = awards_file(raw, "b_moi.xlsx", units=[[1, "Gia Lai", 9, 9, 9, 9, 9]])
+    awards_file(raw, "b_moi.xlsx", units=[[1, "Gia Lai", 9, 9, 9, 9, 9]])
     os.utime(old, (time.time() - 100, time.time() - 100))
     build(raw, wh)
     status = dict(query(wh, "SELECT source_file, status FROM loads"))
