@@ -22,7 +22,7 @@ $(BIN)/.installed: requirements.lock pyproject.toml
 setup: $(BIN)/.installed system ## Create .venv with the pinned dependencies (and system packages)
 
 system: ## Install the Debian packages the project needs, only if missing
-	@bash scripts/ensure-system.sh
+	@bash scripts/ensure-system.sh chromium ffmpeg fonts-dejavu-core fonts-liberation
 
 run: setup ## Set up, then load every spreadsheet in raw/ into the warehouse
 	@mkdir -p $(dir $(WAREHOUSE))

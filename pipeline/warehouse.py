@@ -50,6 +50,13 @@ def connect(path: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
         raise
 
 
+def open_reader(path: Path) -> duckdb.DuckDBPyConnection:
+    """A read-only connection for notebooks, dashboards and reports (the one read path)."""
+    if not Path(path).exists():
+        raise FileNotFoundError(f"Chưa có kho dữ liệu «{path}»: hãy chạy «thidua build» trước.")
+    return connect(Path(path), read_only=True)
+
+
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     con.execute((SQL_DIR / "schema.sql").read_text(encoding="utf-8"))
     digest = _reference_digest()

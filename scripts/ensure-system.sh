@@ -2,7 +2,7 @@
 # Install the Debian packages thidua needs, only when they are missing.
 set -euo pipefail
 need=()
-# (no system package is required by the pipeline itself yet)
+# chromium: dashboards tests and kaleido images; ffmpeg: the clip preview; fonts: Vietnamese glyphs.
 for pkg in "$@"; do dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg"); done
 [ ${#need[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" -ne 0 ] && ! command -v sudo >/dev/null; then
