@@ -1,0 +1,438 @@
+"""Queries on the public views, shared by notebooks, dashboards, meeting exports, reports and
+the clip. Each function takes a DuckDB connection and returns a DataFrame with English column
+names; `LABELS` gives the Vietnamese heading of every column an analyst sees.
+
+Yearly figures come from the year-end report (`YYYY-FY`) unless a function is asked for the
+mid-year one (`half="H1"`): the two reports of one year are never added together, so nothing
+is counted twice.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+LABELS = {
+    "period": "Kỳ",
+    "period_label": "Kỳ báo cáo",
+    "year": "Năm",
+    "cluster_no": "Cụm thi đua",
+    "unit_id": "Mã đơn vị",
+    "name": "Đơn vị",
+    "role": "Vai trò trong cụm",
+    "role_label": "Vai trò trong cụm",
+    "indicator_id": "Mã chỉ tiêu",
+    "indicator_name": "Chỉ tiêu",
+    "measure_unit": "Đơn vị tính",
+    "target": "Chỉ tiêu đề ra",
+    "actual": "Kết quả",
+    "met": "Đạt",
+    "met_label": "Đánh giá",
+    "margin": "Chênh lệch so với chỉ tiêu",
+    "direction": "Chiều đánh giá",
+    "n_indicators": "Số chỉ tiêu có số liệu",
+    "n_met": "Số chỉ tiêu đạt",
+    "n_missed": "Số chỉ tiêu chưa đạt",
+    "share_met": "Tỷ lệ chỉ tiêu đạt (%)",
+    "total_points": "Tổng điểm",
+    "rank": "Xếp hạng",
+    "award_id": "Mã hình thức",
+    "award_name": "Hình thức khen thưởng",
+    "recipient_kind": "Đối tượng",
+    "recipient_label": "Đối tượng",
+    "count": "Số lượng",
+    "collective": "Tập thể",
+    "individual": "Cá nhân",
+    "awards": "Tổng số khen thưởng",
+    "level": "Cấp sáng kiến",
+    "level_label": "Cấp sáng kiến",
+    "initiatives": "Sáng kiến, đề tài",
+    "units": "Số đơn vị",
+    "mean_points": "Điểm bình quân",
+    "awards_per_unit": "Khen thưởng bình quân một đơn vị",
+    "delta": "Tăng/giảm",
+    "growth": "Tăng trưởng (%)",
+    "from_value": "Năm đầu",
+    "to_value": "Năm cuối",
+    "metric": "Chỉ số",
+    "metric_label": "Chỉ số",
+    "value": "Giá trị",
+    "source_file": "Tệp nguồn",
+    "illustrative": "Dữ liệu minh họa",
+}
+KIND_LABELS = {"tap_the": "Tập thể", "ca_nhan": "Cá nhân"}
+LEVEL_LABELS = {"co_so": "Cấp cơ sở", "nganh": "Cấp ngành", "de_tai_khoa_hoc": "Đề tài khoa học"}
+ROLE_LABELS = {"truong": "Cụm trưởng", "pho": "Cụm phó", "thanh_vien": "Thành viên"}
+METRIC_LABELS = {
+    "collective": "Khen thưởng tập thể",
+    "individual": "Khen thưởng cá nhân",
+    "awards": "Tổng số khen thưởng",
+    "initiatives": "Sáng kiến, đề tài",
+    "share_met": "Tỷ lệ chỉ tiêu đạt (%)",
+    "total_points": "Tổng điểm thi đua",
+}
+
+
+def labelled(frame: pd.DataFrame) -> pd.DataFrame:
+    """The same rows with Vietnamese column headings (for tables and exports)."""
+    return frame.rename(columns={c: LABELS.get(c, c) for c in frame.columns})
+
+
+def _df(con, sql: str, params: list | None = None) -> pd.DataFrame:
+    return con.execute(sql, params or []).df()
+
+
+# -- what the warehouse holds ------------------------------------------------------------------
+
+def periods(con) -> list[str]:
+    sql = """SELECT DISTINCT period FROM (
+                 SELECT period FROM indicator_results UNION ALL SELECT period FROM scores
+                 UNION ALL SELECT period FROM awards UNION ALL SELECT period FROM initiatives)
+             ORDER BY period"""
+    return [r[0] for r in con.execute(sql).fetchall()]
+
+
+def cluster_numbers(con, period: str) -> list[int]:
+    """Clusters with any figure for the period."""
+    sql = """SELECT DISTINCT cluster_no FROM (
+                 SELECT period, cluster_no FROM indicator_results UNION ALL
+                 SELECT period, cluster_no FROM scores UNION ALL
+                 SELECT period, cluster_no FROM awards UNION ALL
+                 SELECT period, cluster_no FROM initiatives)
+             WHERE period = ? AND cluster_no IS NOT NULL ORDER BY cluster_no"""
+    return [r[0] for r in con.execute(sql, [period]).fetchall()]
+
+
+def unit_names(con) -> dict[str, str]:
+    return dict(con.execute("SELECT unit_id, name FROM units").fetchall())
+
+
+def units_with_data(con) -> pd.DataFrame:
+    sql = """SELECT DISTINCT f.unit_id, u.name FROM (
+                 SELECT unit_id FROM indicator_results UNION ALL SELECT unit_id FROM scores
+                 UNION ALL SELECT unit_id FROM awards UNION ALL SELECT unit_id FROM initiatives) f
+             JOIN units u USING (unit_id) ORDER BY u.name"""
+    return _df(con, sql)
+
+
+@dataclass(frozen=True)
+class DataStamp:
+    loaded_at: object  # datetime of the newest load, or None
+    latest_period: str | None
+    files: int
+    illustrative_files: int
+
+
+def data_stamp(con) -> DataStamp:
+    loaded_at, files, illus = con.execute(
+        "SELECT max(loaded_at), count(*), count(*) FILTER (WHERE illustrative) FROM loads"
+    ).fetchone()
+    found = periods(con)
+    return DataStamp(loaded_at, found[-1] if found else None, files, illus)
+
+
+def any_illustrative(*frames: pd.DataFrame) -> bool:
+    return any("illustrative" in f.columns and bool(f["illustrative"].fillna(False).any())
+               for f in frames)
+
+
+# -- one cluster, one period -------------------------------------------------------------------
+
+def members(con, year: int, cluster_no: int) -> pd.DataFrame:
+    sql = """SELECT c.unit_id, u.name, c.role FROM clusters c JOIN units u USING (unit_id)
+             WHERE c.year = ? AND c.cluster_no = ?
+             ORDER BY CASE c.role WHEN 'truong' THEN 0 WHEN 'pho' THEN 1 ELSE 2 END, u.name"""
+    out = _df(con, sql, [year, cluster_no])
+    out["role_label"] = out["role"].map(ROLE_LABELS).fillna("Thành viên")
+    return out
+
+
+def _where(period: str | None, cluster_no: int | None, unit_id: str | None,
+           alias: str = "f") -> tuple[str, list]:
+    parts, params = [], []
+    if period is not None:
+        parts.append(f"{alias}.period = ?")
+        params.append(period)
+    if cluster_no is not None:
+        parts.append(f"{alias}.cluster_no = ?")
+        params.append(cluster_no)
+    if unit_id is not None:
+        parts.append(f"{alias}.unit_id = ?")
+        params.append(unit_id)
+    return (" AND ".join(parts) or "TRUE"), params
+
+
+def indicator_results(con, period: str | None = None, cluster_no: int | None = None,
+                      unit_id: str | None = None) -> pd.DataFrame:
+    """Each result against its target; `margin` is positive when the result is better."""
+    where, params = _where(period, cluster_no, unit_id)
+    sql = f"""SELECT f.period, f.unit_id, u.name, f.cluster_no, f.indicator_id, f.indicator_name,
+                     f.measure_unit, f.target, f.actual, f.met, f.direction,
+                     CASE WHEN f.direction = 'lower' THEN f.target - f.actual
+                          ELSE f.actual - f.target END AS margin,
+                     f.source_file, f.illustrative
+              FROM indicator_results f JOIN units u USING (unit_id)
+              WHERE {where} ORDER BY f.period, u.name, f.indicator_id"""
+    out = _df(con, sql, params)
+    out["met_label"] = out["met"].map({True: "Đạt", False: "Chưa đạt"}).fillna("Không đủ số liệu")
+    return out
+
+
+def indicator_summary(con, period: str, cluster_no: int | None = None,
+                      unit_id: str | None = None) -> pd.DataFrame:
+    """Per unit: how many indicators have figures, how many met, the share met."""
+    where, params = _where(period, cluster_no, unit_id)
+    sql = f"""SELECT f.unit_id, u.name, count(f.met) AS n_indicators,
+                     count(*) FILTER (WHERE f.met) AS n_met,
+                     count(*) FILTER (WHERE NOT f.met) AS n_missed,
+                     round(100.0 * count(*) FILTER (WHERE f.met) / nullif(count(f.met), 0), 1)
+                         AS share_met,
+                     bool_or(f.illustrative) AS illustrative
+              FROM indicator_results f JOIN units u USING (unit_id)
+              WHERE {where} GROUP BY ALL ORDER BY share_met DESC, u.name"""
+    return _df(con, sql, params)
+
+
+def score_ranking(con, period: str, cluster_no: int | None = None) -> pd.DataFrame:
+    where, params = _where(period, cluster_no, None, "r")
+    sql = f"""SELECT r.period, r.cluster_no, r.unit_id, u.name, r.total_points, r.rank,
+                     r.illustrative
+              FROM score_ranking r JOIN units u USING (unit_id)
+              WHERE {where} ORDER BY r.cluster_no, r.rank, u.name"""
+    return _df(con, sql, params)
+
+
+def awards_by_unit(con, period: str, cluster_no: int | None = None,
+                   unit_id: str | None = None) -> pd.DataFrame:
+    """Per unit: awards to collectives and to individuals, and their total."""
+    where, params = _where(period, cluster_no, unit_id)
+    sql = f"""SELECT f.unit_id, u.name,
+                     coalesce(sum(f.count) FILTER (WHERE f.recipient_kind = 'tap_the'), 0)
+                         AS collective,
+                     coalesce(sum(f.count) FILTER (WHERE f.recipient_kind = 'ca_nhan'), 0)
+                         AS individual,
+                     coalesce(sum(f.count), 0) AS awards, bool_or(f.illustrative) AS illustrative
+              FROM awards f JOIN units u USING (unit_id)
+              WHERE {where} GROUP BY ALL ORDER BY awards DESC, u.name"""
+    return _df(con, sql, params)
+
+
+def awards_by_form(con, period: str, cluster_no: int | None = None,
+                   unit_id: str | None = None) -> pd.DataFrame:
+    where, params = _where(period, cluster_no, unit_id)
+    sql = f"""SELECT f.award_id, f.award_name, f.recipient_kind, sum(f.count) AS count,
+                     bool_or(f.illustrative) AS illustrative
+              FROM awards f JOIN ref_award_forms a USING (award_id)
+              WHERE {where} GROUP BY f.award_id, f.award_name, f.recipient_kind, a.rank
+              ORDER BY a.rank, f.recipient_kind DESC"""
+    out = _df(con, sql, params)
+    out["recipient_label"] = out["recipient_kind"].map(KIND_LABELS)
+    return out
+
+
+def initiatives_by_unit(con, period: str, cluster_no: int | None = None,
+                        unit_id: str | None = None) -> pd.DataFrame:
+    where, params = _where(period, cluster_no, unit_id)
+    sql = f"""SELECT f.unit_id, u.name, f.level, sum(f.count) AS count,
+                     bool_or(f.illustrative) AS illustrative
+              FROM initiatives f JOIN units u USING (unit_id)
+              WHERE {where} GROUP BY ALL ORDER BY u.name, f.level"""
+    out = _df(con, sql, params)
+    out["level_label"] = out["level"].map(LEVEL_LABELS)
+    return out
+
+
+def cluster_overview(con, period: str) -> pd.DataFrame:
+    """Clusters side by side for one period."""
+    sql = """
+    WITH ind AS (SELECT cluster_no, count(DISTINCT unit_id) AS u1, count(met) AS n,
+                        count(*) FILTER (WHERE met) AS n_met, bool_or(illustrative) AS i1
+                 FROM indicator_results WHERE period = $p GROUP BY cluster_no),
+         sc AS (SELECT cluster_no, count(DISTINCT unit_id) AS u2, avg(total_points) AS mean_points,
+                       bool_or(illustrative) AS i2
+                FROM score_ranking WHERE period = $p GROUP BY cluster_no),
+         aw AS (SELECT cluster_no, count(DISTINCT unit_id) AS u3,
+                       coalesce(sum(count) FILTER (WHERE recipient_kind = 'tap_the'), 0) AS collective,
+                       coalesce(sum(count) FILTER (WHERE recipient_kind = 'ca_nhan'), 0) AS individual,
+                       bool_or(illustrative) AS i3
+                FROM awards WHERE period = $p GROUP BY cluster_no),
+         ini AS (SELECT cluster_no, count(DISTINCT unit_id) AS u4, sum(count) AS initiatives,
+                        bool_or(illustrative) AS i4
+                 FROM initiatives WHERE period = $p GROUP BY cluster_no),
+         cl AS (SELECT cluster_no FROM ind UNION SELECT cluster_no FROM sc
+                UNION SELECT cluster_no FROM aw UNION SELECT cluster_no FROM ini)
+    SELECT cl.cluster_no, greatest(coalesce(u1, 0), coalesce(u2, 0), coalesce(u3, 0),
+                                   coalesce(u4, 0)) AS units,
+           round(100.0 * n_met / nullif(n, 0), 1) AS share_met,
+           round(mean_points, 1) AS mean_points, collective, individual,
+           coalesce(collective, 0) + coalesce(individual, 0) AS awards,
+           round((coalesce(collective, 0) + coalesce(individual, 0))
+                 / nullif(u3, 0), 1) AS awards_per_unit,
+           initiatives,
+           coalesce(i1, FALSE) OR coalesce(i2, FALSE) OR coalesce(i3, FALSE)
+               OR coalesce(i4, FALSE) AS illustrative
+    FROM cl LEFT JOIN ind USING (cluster_no) LEFT JOIN sc USING (cluster_no)
+    LEFT JOIN aw USING (cluster_no) LEFT JOIN ini USING (cluster_no)
+    WHERE cl.cluster_no IS NOT NULL ORDER BY cl.cluster_no"""
+    return _df(con, sql, {"p": period})
+
+
+# -- over the years ----------------------------------------------------------------------------
+
+def territory_map(con, year: int = 2025) -> dict[str, str]:
+    """Former provinces → the unit that holds their territory in `year` (2025: after the merger)."""
+    rows = con.execute("SELECT unit_id, successor_id, valid_to FROM units").fetchall()
+    successor = {u: s for u, s, to in rows if s and to is not None and to.year < year + 1}
+    out = {}
+    for unit, _, _ in rows:
+        seen, cur = {unit}, unit
+        while cur in successor and successor[cur] not in seen:
+            cur = successor[cur]
+            seen.add(cur)
+        out[unit] = cur
+    return out
+
+
+def _territory_sql(con, territory: int | None) -> str:
+    """A VALUES list mapping unit_id → reported unit, for use as `tmap(src, dst)`."""
+    mapping = territory_map(con, territory) if territory else {}
+    pairs = ", ".join(f"('{k}', '{v}')" for k, v in mapping.items() if k != v)
+    if not pairs:
+        return "SELECT NULL::VARCHAR AS src, NULL::VARCHAR AS dst WHERE FALSE"
+    return f"SELECT * FROM (VALUES {pairs}) t(src, dst)"
+
+
+def yearly_unit_metrics(con, years: tuple[int, int], half: str = "FY",
+                        cluster_no: int | None = None, unit_id: str | None = None,
+                        territory: int | None = None) -> pd.DataFrame:
+    """Per year and unit: awards (collective, individual, total), initiatives, indicators met
+    and the score total; a figure a unit did not report is missing (NaN), never zero.
+    With `territory`, former provinces are summed into the unit that holds
+    their territory then; the score total is then left out when units were summed, because
+    points of two provinces do not add up to a comparable score."""
+    lo, hi = years
+    tmap = _territory_sql(con, territory)
+    unit_filter = "AND coalesce(t.dst, f.unit_id) = $unit" if unit_id else ""
+    cluster_filter = "AND f.cluster_no = $cluster" if cluster_no is not None else ""
+    params: dict = {"lo": lo, "hi": hi, "half": half}
+    if unit_id:
+        params["unit"] = unit_id
+    if cluster_no is not None:
+        params["cluster"] = cluster_no
+
+    def part(view: str, select: str) -> str:
+        return f"""SELECT f.year, coalesce(t.dst, f.unit_id) AS unit_id, f.unit_id AS src,
+                          {select}, f.illustrative
+                   FROM {view} f LEFT JOIN tmap t ON t.src = f.unit_id
+                   WHERE f.year BETWEEN $lo AND $hi AND f.period = f.year || '-' || $half
+                   {cluster_filter} {unit_filter}"""
+
+    sql = f"""
+    WITH tmap AS ({tmap}),
+    a AS ({part('awards', "f.recipient_kind, f.count")}),
+    i AS ({part('initiatives', "f.count")}),
+    r AS ({part('indicator_results', "f.met")}),
+    s AS ({part("(SELECT *, CAST(left(period, 4) AS INTEGER) AS year FROM score_ranking)",
+                "f.total_points")}),
+    keys AS (SELECT year, unit_id, src, illustrative FROM a UNION ALL
+             SELECT year, unit_id, src, illustrative FROM i UNION ALL
+             SELECT year, unit_id, src, illustrative FROM r UNION ALL
+             SELECT year, unit_id, src, illustrative FROM s)
+    SELECT k.year, k.unit_id, u.name, k.sources,
+           a.collective, a.individual, a.collective + a.individual AS awards,
+           i.initiatives,
+           r.n_indicators, r.n_met,
+           round(100.0 * r.n_met / nullif(r.n_indicators, 0), 1) AS share_met,
+           CASE WHEN k.sources = 1 THEN s.total_points END AS total_points,
+           k.illustrative
+    FROM (SELECT year, unit_id, count(DISTINCT src) AS sources, bool_or(illustrative) AS illustrative
+          FROM keys GROUP BY ALL) k
+    JOIN units u ON u.unit_id = k.unit_id
+    LEFT JOIN (SELECT year, unit_id,
+                      coalesce(sum(count) FILTER (WHERE recipient_kind = 'tap_the'), 0)
+                          AS collective,
+                      coalesce(sum(count) FILTER (WHERE recipient_kind = 'ca_nhan'), 0)
+                          AS individual
+               FROM a GROUP BY ALL) a ON a.year = k.year AND a.unit_id = k.unit_id
+    LEFT JOIN (SELECT year, unit_id, sum(count) AS initiatives FROM i GROUP BY ALL) i
+           ON i.year = k.year AND i.unit_id = k.unit_id
+    LEFT JOIN (SELECT year, unit_id, count(met) AS n_indicators,
+                      count(*) FILTER (WHERE met) AS n_met FROM r GROUP BY ALL) r
+           ON r.year = k.year AND r.unit_id = k.unit_id
+    LEFT JOIN (SELECT year, unit_id, sum(total_points) AS total_points FROM s GROUP BY ALL) s
+           ON s.year = k.year AND s.unit_id = k.unit_id
+    ORDER BY k.year, u.name"""
+    return _df(con, sql, params)
+
+
+def yearly_totals(per_unit: pd.DataFrame) -> pd.DataFrame:
+    """The units of `yearly_unit_metrics` summed per year (share met recomputed from counts)."""
+    if per_unit.empty:
+        return pd.DataFrame(columns=["year", "units", "collective", "individual", "awards",
+                                     "initiatives", "share_met", "illustrative"])
+    g = per_unit.groupby("year", as_index=False).agg(
+        units=("unit_id", "nunique"), collective=("collective", lambda v: v.sum(min_count=1)),
+        individual=("individual", lambda v: v.sum(min_count=1)),
+        awards=("awards", lambda v: v.sum(min_count=1)),
+        initiatives=("initiatives", lambda v: v.sum(min_count=1)),
+        n_indicators=("n_indicators", "sum"),
+        n_met=("n_met", "sum"), illustrative=("illustrative", "any"))
+    g["share_met"] = (100.0 * g["n_met"] / g["n_indicators"].where(g["n_indicators"] > 0)).round(1)
+    return g.drop(columns=["n_indicators", "n_met"])
+
+
+def awards_series(con, years: tuple[int, int], half: str = "FY", cluster_no: int | None = None,
+                  unit_id: str | None = None, territory: int | None = None) -> pd.DataFrame:
+    """Awards per year, form and recipient kind (the awards timeline)."""
+    lo, hi = years
+    tmap = _territory_sql(con, territory)
+    params: dict = {"lo": lo, "hi": hi, "half": half}
+    extra = ""
+    if cluster_no is not None:
+        extra += " AND f.cluster_no = $cluster"
+        params["cluster"] = cluster_no
+    if unit_id:
+        extra += " AND coalesce(t.dst, f.unit_id) = $unit"
+        params["unit"] = unit_id
+    sql = f"""
+    WITH tmap AS ({tmap})
+    SELECT f.year, f.award_id, f.award_name, f.recipient_kind, sum(f.count) AS count,
+           bool_or(f.illustrative) AS illustrative
+    FROM awards f LEFT JOIN tmap t ON t.src = f.unit_id JOIN ref_award_forms a USING (award_id)
+    WHERE f.year BETWEEN $lo AND $hi AND f.period = f.year || '-' || $half {extra}
+    GROUP BY f.year, f.award_id, f.award_name, f.recipient_kind, a.rank
+    ORDER BY f.year, a.rank, f.recipient_kind DESC"""
+    out = _df(con, sql, params)
+    out["recipient_label"] = out["recipient_kind"].map(KIND_LABELS)
+    return out
+
+
+def changes(frame: pd.DataFrame, metrics: list[str], first: int, last: int,
+            key: str = "year") -> pd.DataFrame:
+    """From a per-year frame (one row per year), each metric's change first → last year."""
+    rows = []
+    a = frame[frame[key] == first]
+    b = frame[frame[key] == last]
+    for metric in metrics:
+        va = a[metric].iloc[0] if len(a) and pd.notna(a[metric].iloc[0]) else None
+        vb = b[metric].iloc[0] if len(b) and pd.notna(b[metric].iloc[0]) else None
+        delta = vb - va if va is not None and vb is not None else None
+        growth = round(100.0 * delta / va, 1) if delta is not None and va else None
+        rows.append({"metric": metric, "metric_label": METRIC_LABELS.get(metric, metric),
+                     "from_value": va, "to_value": vb, "delta": delta, "growth": growth})
+    return pd.DataFrame(rows)
+
+
+def movers(per_unit: pd.DataFrame, metric: str, first: int, last: int) -> pd.DataFrame:
+    """Each unit's change in `metric` between two years, best first. Units without a figure in
+    either year are left out (a change needs both ends)."""
+    a = per_unit[per_unit["year"] == first][["unit_id", "name", metric]]
+    b = per_unit[per_unit["year"] == last][["unit_id", metric]]
+    m = a.merge(b, on="unit_id", suffixes=("_from", "_to")).dropna()
+    m = m.rename(columns={f"{metric}_from": "from_value", f"{metric}_to": "to_value"})
+    m["delta"] = m["to_value"] - m["from_value"]
+    m["growth"] = [round(100.0 * d / f, 1) if f else None
+                   for d, f in zip(m["delta"], m["from_value"], strict=True)]
+    m["metric"] = metric
+    return m.sort_values(["delta", "name"], ascending=[False, True]).reset_index(drop=True)
