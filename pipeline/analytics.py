@@ -59,6 +59,16 @@ LABELS = {
     "metric_label": "Chỉ số",
     "value": "Giá trị",
     "source_file": "Tệp nguồn",
+    "sheet": "Trang tính",
+    "row_no": "Dòng",
+    "column_name": "Cột",
+    "rule": "Quy tắc",
+    "message": "Lý do",
+    "status": "Trạng thái",
+    "rows_read": "Số dòng đọc",
+    "rows_loaded": "Số dòng nạp",
+    "rows_rejected": "Số dòng từ chối",
+    "loaded_at": "Thời điểm nạp",
     "illustrative": "Dữ liệu minh họa",
 }
 KIND_LABELS = {"tap_the": "Tập thể", "ca_nhan": "Cá nhân"}
@@ -83,14 +93,31 @@ def _df(con, sql: str, params: list | None = None) -> pd.DataFrame:
     return con.execute(sql, params or []).df()
 
 
+SNAPSHOT_VIEWS = ("units", "clusters", "indicator_results", "scores", "score_ranking", "awards",
+                  "initiatives", "loads", "rejections", "ref_award_forms")
+
+
+def snapshot(con) -> None:
+    """Copy the public views this module reads into temporary tables of the connection (they
+    shadow the views): one consistent picture for a whole site or report, and each of the
+    hundreds of small queries then reads a table instead of re-joining the facts."""
+    for view in SNAPSHOT_VIEWS:
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {view} AS SELECT * FROM main.{view}")
+
+
 # -- what the warehouse holds ------------------------------------------------------------------
 
 def periods(con) -> list[str]:
     sql = """SELECT DISTINCT period FROM (
                  SELECT period FROM indicator_results UNION ALL SELECT period FROM scores
                  UNION ALL SELECT period FROM awards UNION ALL SELECT period FROM initiatives)
-             ORDER BY period"""
+             ORDER BY left(period, 4), period LIKE '%-FY'"""
     return [r[0] for r in con.execute(sql).fetchall()]
+
+
+def period_key(period: str) -> tuple[int, int]:
+    """Sort key: a year's mid-year report comes before its year-end report."""
+    return int(period[:4]), 1 if period.endswith("FY") else 0
 
 
 def cluster_numbers(con, period: str) -> list[int]:

@@ -27,8 +27,8 @@ def template() -> go.layout.Template:
         separators=",.",  # decimal comma, thousands dot: 1.234,5
         colorway=PALETTE,
         paper_bgcolor="white", plot_bgcolor="white",
-        title=dict(font=dict(size=21), x=0.01, xanchor="left", yref="container", y=0.97,
-                   yanchor="top", subtitle=dict(font=dict(size=13, color="#555"))),
+        title=dict(font=dict(size=21), x=0.01, xanchor="left", yref="container", y=0.96,
+                   yanchor="top", pad=dict(t=6)),
         legend=dict(orientation="h", yref="container", yanchor="bottom", y=0.01, x=0,
                     title_text=""),
         xaxis=axis, yaxis=axis,
@@ -77,7 +77,7 @@ def _figure(title: str, source: str, illustrative: bool, height: int = 520) -> g
     fig = go.Figure()
     note = f"Nguồn: {source}" + (f" · <b>{ILLUSTRATIVE}</b>" if illustrative else "")
     fig.update_layout(template=TEMPLATE_NAME, height=height,
-                      title=dict(text=title, subtitle=dict(text=note)))
+                      title_text=f"{title}<br><span style='font-size:13px;color:#555'>{note}</span>")
     return fig
 
 
