@@ -125,6 +125,47 @@ def template(out: Path = typer.Option(Path("templates"), "--out", help="Thư m�
         typer.echo(f"Đã ghi {path}")
 
 
+WAREHOUSE_OPTION = typer.Option(
+    Path("warehouse/thidua.duckdb"), "--warehouse", help="Tệp kho DuckDB (chỉ đọc).")
+
+
+def _reader_errors(debug: bool):
+    """Turn the errors an analyst can fix into one plain sentence and exit 1."""
+    import contextlib
+
+    @contextlib.contextmanager
+    def guard():
+        from .images import NoBrowser
+        from .warehouse import WarehouseBusy
+
+        try:
+            yield
+        except (FileNotFoundError, NoBrowser, WarehouseBusy) as exc:
+            if debug:
+                raise
+            _fail(str(exc))
+    return guard()
+
+
+@app.command(
+    help=(
+        "Dựng trang tổng hợp tĩnh (dashboards/) từ kho: tổng quan, so sánh trong cụm, khen "
+        "thưởng qua các năm, hồ sơ đơn vị, kiểm tra dữ liệu. Mở index.html bằng trình duyệt, "
+        "không cần mạng; có thể chép cả thư mục sang ổ dùng chung."
+    )
+)
+def dashboards(
+    warehouse: Path = WAREHOUSE_OPTION,
+    out: Path = typer.Option(Path("dashboards"), "--out", help="Thư mục ghi các trang."),
+    debug: bool = typer.Option(False, "--debug", help="In chi tiết lỗi cho lập trình viên."),
+) -> None:
+    from .dashboards import build_site
+
+    with _reader_errors(debug):
+        pages = build_site(warehouse, out, progress=lambda m: typer.echo(f"Đang dựng {m}…"))
+    typer.echo(f"Đã ghi {len(pages)} trang vào {out}/ — mở {out / 'index.html'}")
+
+
 def _print_summary(summary, warehouse: Path) -> None:
     from rich.console import Console
     from rich.table import Table
