@@ -98,12 +98,15 @@ def table_html(frame: pd.DataFrame, columns: list[str] | None = None) -> str:
 # -- pages -------------------------------------------------------------------------------------
 
 def _overview(con) -> Page:
-    page = Page("index.html", "Tổng quan", "Các cụm thi đua đặt cạnh nhau trong từng kỳ báo cáo.",
+    with_clusters = [p for p in an.periods(con) if an.cluster_numbers(con, p)]
+    page = Page("index.html", "Tổng quan",
+                "Các cụm thi đua đặt cạnh nhau trong từng kỳ báo cáo (các kỳ đã biết thành viên "
+                "cụm; số liệu của đơn vị chưa xếp cụm xem ở trang «Hồ sơ đơn vị»).",
                 [Filter("period", "Kỳ báo cáo",
-                        [(p, period_label(p)) for p in reversed(an.periods(con))])])
+                        [(p, period_label(p)) for p in reversed(with_clusters)])])
     cols = ["cluster_no", "units", "share_met", "mean_points", "collective", "individual",
             "awards_per_unit", "initiatives"]
-    for period in an.periods(con):
+    for period in with_clusters:
         ov = an.cluster_overview(con, period)
         label = period_label(period)
         panels = [
@@ -181,7 +184,7 @@ def _awards(con) -> Page:
     for scope, _ in page.filters[0].options:
         cluster = None if scope == "all" else int(scope)
         for half, half_label in page.filters[1].options:
-            for terr, terr_label in page.filters[2].options:
+            for terr, _ in page.filters[2].options:
                 territory = 2025 if terr == "2025" else None
                 where = ("toàn bộ đơn vị" if cluster is None else f"Cụm thi đua số {cluster}")
                 series = an.awards_series(con, span, half, cluster, None, territory)
@@ -244,8 +247,8 @@ def _units(con) -> Page:
 
 def _checks(con) -> Page:
     """The validation report: the Great Expectations suites and what failed, offline."""
+    from .refdata import KIND_LABELS, KINDS
     from .validate import rules_for
-    from .refdata import KINDS, KIND_LABELS
 
     loads = con.execute("""SELECT source_file, status, rows_read, rows_loaded, rows_rejected,
                                   loaded_at, illustrative FROM loads ORDER BY source_file""").df()
@@ -291,10 +294,31 @@ LOAD_STATUS = {"loaded": "Đã nạp", "rejected": "Bị từ chối", "supersed
 
 # -- writing -----------------------------------------------------------------------------------
 
+def _plain(node):
+    """Plotly writes numeric arrays as base64 typed arrays; the pages keep plain JSON lists, so
+    the figures can be read (and checked) as they are."""
+    if isinstance(node, dict):
+        if set(node) >= {"dtype", "bdata"}:
+            import base64
+
+            import numpy as np
+
+            arr = np.frombuffer(base64.b64decode(node["bdata"]), dtype=node["dtype"])
+            if "shape" in node:
+                arr = arr.reshape([int(n) for n in str(node["shape"]).split(",")])
+            if arr.dtype.kind == "f":
+                arr = np.where(np.isnan(arr), None, arr)
+            return arr.tolist()
+        return {k: _plain(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_plain(v) for v in node]
+    return node
+
+
 def _view_json(view: View) -> dict:
     panels = []
     for i, p in enumerate(view.panels):
-        fig = json.loads(p.figure.to_json()) if p.figure is not None else None
+        fig = _plain(json.loads(p.figure.to_json())) if p.figure is not None else None
         panels.append({"id": f"p{i}", "title": p.title, "figure": fig, "note": p.note,
                        "table": table_html(p.table)})
     return {"label": view.label, "illustrative": view.illustrative, "panels": panels}
@@ -302,7 +326,8 @@ def _view_json(view: View) -> dict:
 
 def _render(page: Page, stamp: an.DataStamp, env) -> str:
     data = {key: _view_json(v) for key, v in page.views.items()}
-    payload = json.dumps(data, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
+    payload = json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    payload = payload.replace("</", "<\\/")
     return env.get_template("page.html.j2").render(
         page=page, pages=PAGES, payload=payload, stamp=stamp,
         stamp_loaded=charts.vn_date(stamp.loaded_at, with_time=True),

@@ -100,3 +100,31 @@ def raw(tmp_path):
 @pytest.fixture
 def wh(tmp_path):
     return tmp_path / "warehouse" / "thidua.duckdb"
+
+
+@pytest.fixture(scope="session")
+def sample_wh(tmp_path_factory):
+    """One warehouse built from a copy of raw/ for the whole session (read-only use)."""
+    import shutil
+
+    tmp = tmp_path_factory.mktemp("sample")
+    shutil.copytree(ROOT / "raw", tmp / "raw")
+    wh = tmp / "warehouse" / "thidua.duckdb"
+    build(tmp / "raw", wh)
+    return wh
+
+
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync"]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's headless Chromium, driven by Playwright."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        yield b
+        b.close()
