@@ -15,13 +15,79 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import lru_cache
 
 from . import refdata
 from .period import PeriodConflict, PeriodHint, merge_hints, period_code, read_hint
 from .read import SheetGrid
-from .text import Number, clean, fold, parse_number
+from .text import Number, parse_number
+from .text import clean as _clean_any
+from .text import fold as _fold_any
 
 MAX_HEADER_SCAN = 40
+_MEMO = 1 << 16  # entries per memo: the same labels and names recur in every file
+
+
+# --- memoised text and reference look-ups -------------------------------------------------
+# Recognition asks the same questions of the same strings in every file (header labels,
+# unit, award and indicator names); folding Vietnamese text is the costly part, so the
+# answers for strings are kept.  Other values (numbers, dates) go straight through.
+
+
+@lru_cache(maxsize=_MEMO)
+def _clean_str(text: str) -> str:
+    return _clean_any(text)
+
+
+@lru_cache(maxsize=_MEMO)
+def _fold_str(text: str) -> str:
+    return _fold_any(text)
+
+
+def clean(value: object) -> str:
+    return _clean_str(value) if type(value) is str else _clean_any(value)
+
+
+def fold(value: object) -> str:
+    return _fold_str(value) if type(value) is str else _fold_any(value)
+
+
+class _Lookups:
+    """`refdata.Reference` with its text look-ups memoised (the answers never change for a
+    given reference)."""
+
+    _MEMOISED = ("unit_id", "award_id", "level_id", "role_id", "indicator")
+
+    def __init__(self, ref: refdata.Reference):
+        self._ref = ref
+        for name in self._MEMOISED:
+            setattr(self, name, _memo_str(getattr(ref, name)))
+
+    def __getattr__(self, name: str):
+        return getattr(self._ref, name)
+
+
+def _memo_str(fn):
+    cached = lru_cache(maxsize=_MEMO)(fn)
+
+    def look_up(text):
+        return cached(text) if type(text) is str else fn(text)
+
+    return look_up
+
+
+_lookups: _Lookups | None = None
+
+
+def _ref() -> _Lookups:
+    global _lookups
+    ref = refdata.load()
+    if _lookups is None or _lookups._ref is not ref:
+        _lookups = _Lookups(ref)
+        _match_field.cache_clear()
+        _text_role.cache_clear()
+    return _lookups
+
 SUB_FIELDS = {"tap_the", "ca_nhan", "target", "actual", "points", "max_points", "count"}
 VALUE_FIELDS = {
     "indicators": ("target", "actual"),
@@ -118,6 +184,12 @@ def _header_key(text: str) -> str:
 
 
 def match_field(kind: str, text: str, exact: bool = False) -> str | None:
+    _ref()  # a new reference clears the memo
+    return _match_field(kind, text, exact)
+
+
+@lru_cache(maxsize=_MEMO)
+def _match_field(kind: str, text: str, exact: bool) -> str | None:
     key = _header_key(text)
     if not key:
         return None
@@ -222,7 +294,7 @@ def _reject_all(result, grid, rows, layout, rule, message):
 
 
 def _title_unit(lines: list[str]) -> tuple[str, str] | None:
-    ref = refdata.load()
+    ref = _ref()
     labelled = [t.split(":", 1)[1] for t in lines if ":" in t and fold(t).startswith("don vi")]
     for text in labelled + lines:
         unit = ref.unit_id(text)
@@ -239,19 +311,29 @@ def _row_texts(grid: SheetGrid, r: int) -> list[str]:
 
 
 def _score_row(texts: list[str]) -> tuple[int, int]:
-    ref = refdata.load()
+    _ref()
     primary = sub = 0
     for t in texts:
         if not t or len(t) > 120:
             continue
-        fields = {match_field(k, t) for k in refdata.KINDS} - {None}
-        if fields - SUB_FIELDS - {"note", "measure_unit"}:
+        role = _text_role(t)
+        if role == 2:
             primary += 1
-        elif fields:
+        elif role == 1:
             sub += 1
-        elif ref.award_id(t) or ref.level_id(t) or ref.indicator(t):
-            primary += 1
     return primary, sub
+
+
+@lru_cache(maxsize=_MEMO)
+def _text_role(t: str) -> int:
+    """2: a primary header label (or a known award, level, indicator); 1: a sub-label."""
+    ref = _ref()
+    fields = {match_field(k, t) for k in refdata.KINDS} - {None}
+    if fields - SUB_FIELDS - {"note", "measure_unit"}:
+        return 2
+    if fields:
+        return 1
+    return 2 if ref.award_id(t) or ref.level_id(t) or ref.indicator(t) else 0
 
 
 def _find_header(grid: SheetGrid) -> tuple[int, int] | None:
@@ -264,7 +346,7 @@ def _find_header(grid: SheetGrid) -> tuple[int, int] | None:
     if best is None:
         return None
     nxt = _row_texts(grid, best + 1)
-    ref = refdata.load()
+    ref = _ref()
     is_sub = any(
         {match_field(k, t) for k in refdata.KINDS} & SUB_FIELDS for t in nxt if t
     ) and not any(ref.unit_id(t) for t in nxt if t and not t.isdigit())
@@ -323,7 +405,7 @@ def _fields(kind: str, columns: list[Column]) -> dict[str, Column]:
             fname = match_field(kind, col.child)
             if fname in ("tap_the", "ca_nhan") and kind == "awards" and col.parent:
                 # "Bằng khen Thủ tướng" over "Tập thể": a wide group, not the long column
-                if refdata.load().award_id(col.parent) or not match_field(kind, col.parent):
+                if _ref().award_id(col.parent) or not match_field(kind, col.parent):
                     fname = None if not _generic_parent(kind, col.parent) else fname
         if fname is None and not col.child:
             fname = match_field(kind, col.parent)
@@ -348,7 +430,7 @@ def _generic_parent(kind: str, parent: str) -> bool:
 
 
 def _detect(columns: list[Column]) -> Layout | None:
-    ref = refdata.load()
+    ref = _ref()
     for kind in ("clusters", "recipients"):
         f = _fields(kind, columns)
         if kind == "clusters" and {"cluster_no", "unit"} <= f.keys() and (
@@ -418,7 +500,7 @@ def _detect(columns: list[Column]) -> Layout | None:
 
 def _award_column(col: Column) -> dict | None:
     """What a wide award column counts: the form and the kind of recipient."""
-    ref = refdata.load()
+    ref = _ref()
     child_kind = _recipient_kind_word(col.child) if col.child else None
     if col.child and child_kind:
         award = ref.award_id(col.parent)
@@ -511,7 +593,7 @@ def _is_section(grid: SheetGrid, r: int, layout: Layout) -> bool:
         return False
     label_col = layout.label_column
     label = _cell_text(grid.value(r, label_col.index)) if label_col else ""
-    ref = refdata.load()
+    ref = _ref()
     known = {
         "indicators": lambda t: ref.indicator(t),
         "awards": lambda t: ref.award_id(t) if layout.layout == "long" else ref.unit_id(t),
@@ -538,7 +620,7 @@ class _Context:
         self.title_unit, self.year = title_unit, year
         self.totals_rows: list[int] = []
         self.sums: dict[int, float] = {}  # column index -> sum of the unit rows
-        self.ref = refdata.load()
+        self.ref = _ref()
         self._filled_unit = None
 
     def number(self, r: int, col: Column | None) -> tuple[Number, str | None, object]:
