@@ -3,7 +3,15 @@
 Cell values come from calamine (fast, Rust) for .xlsx/.xlsm/.xls/.ods; what calamine does
 not expose and the pipeline needs is read from the file itself: which cells are formatted
 as a percent (0.955 shown as 95,5 %), which formula cells carry no cached value, which
-rows are hidden.  CSV files are decoded as UTF-8 (with or without BOM) or Windows-1258.
+rows are hidden.  CSV files are decoded as UTF-8 (with or without BOM), UTF-16 (with BOM)
+or Windows-1258.
+
+No parser sees a file before `guard.check_file` has passed it (real format from the
+content, password protection, ZIP bombs, XML entities, sheet size), and no parser error
+escapes as anything but a `ReadError` with a Vietnamese message: one hostile or broken
+file is rejected and the rest of the batch loads.  Text typed in the legacy TCVN3 or VNI
+fonts is detected (`text.detect_legacy`) and the file rejected with a message naming the
+encoding and showing a decoded example, so the sender can convert it with Unikey.
 """
 
 from __future__ import annotations
@@ -43,24 +51,90 @@ def read_workbook(path: Path) -> list[SheetGrid]:
     suffix = path.suffix.lower()
     if suffix not in SPREADSHEET_SUFFIXES:
         raise ReadError(f"Định dạng tệp «{suffix}» không được hỗ trợ.")
-    if suffix == ".csv":
-        return [_read_csv(path)]
+    from . import guard
+
     try:
-        grids = _read_calamine(path)
+        fmt = guard.check_file(path)
+    except guard.Rejected as exc:
+        raise ReadError(str(exc)) from exc
+    try:
+        grids = [_read_csv(path)] if fmt == "csv" else _read_book(path, fmt, suffix)
     except ReadError:
         raise
-    except Exception as exc:  # calamine raises its own types for every kind of damage
+    except MemoryError as exc:
+        raise ReadError("Không đọc được tệp: tệp quá lớn để đọc (hết bộ nhớ).") from exc
+    except Exception as exc:  # calamine, xlrd, zipfile, XML: every kind of damage
         raise ReadError(_describe_read_error(exc, suffix)) from exc
-    try:
-        if suffix in (".xlsx", ".xlsm"):
-            _xlsx_meta(path, grids)
-        elif suffix == ".xls":
-            _xls_meta(path, grids)
-        elif suffix == ".ods":
-            _ods_meta(path, grids)
-    except (zipfile.BadZipFile, KeyError, ET.ParseError, OSError) as exc:
-        raise ReadError(f"Không đọc được định dạng ô của tệp: {exc}") from exc
+    _refuse_legacy_text(grids)
     return grids
+
+
+def _read_book(path: Path, fmt: str, suffix: str) -> list[SheetGrid]:
+    grids = _read_calamine(path, named_as_is=_FORMAT_OF_SUFFIX.get(suffix) == fmt)
+    try:
+        if fmt == "xlsx":
+            _xlsx_meta(path, grids)
+        elif fmt == "xls":
+            _xls_meta(path, grids)
+        elif fmt == "ods":
+            _ods_meta(path, grids)
+    except MemoryError:
+        raise
+    except Exception as exc:
+        raise ReadError(
+            f"Không đọc được định dạng ô của tệp (tệp hỏng): {type(exc).__name__}: "
+            f"{str(exc)[:160]}"
+        ) from exc
+    return grids
+
+
+_FORMAT_OF_SUFFIX = {".xlsx": "xlsx", ".xlsm": "xlsx", ".xls": "xls", ".ods": "ods"}
+
+
+def _refuse_legacy_text(grids: list[SheetGrid]) -> None:
+    """Reject a file typed in TCVN3 or VNI, naming the encoding and showing an example."""
+    from .text import detect_legacy
+
+    found = detect_legacy(_strings(grids))
+    if found is None:
+        return
+    where = ""
+    for grid in grids:
+        hit = next(
+            ((r, c) for r, row in enumerate(grid.rows) for c, v in enumerate(row)
+             if isinstance(v, str) and found.example in v),
+            None,
+        )
+        if hit or found.example in grid.name:
+            where = f" (trang «{grid.name}»" + (f", ô {_a1(*hit)})" if hit else ")")
+            break
+    raise ReadError(
+        f"Không đọc được tệp: chữ trong tệp được gõ bằng bảng mã {found.label} cũ, không "
+        f"phải Unicode — ví dụ «{found.example}»{where} đọc đúng là «{found.decoded}». "
+        f"Hãy chuyển mã sang Unicode (Unikey: Công cụ chuyển mã, nguồn {found.encoding}, "
+        "đích Unicode) rồi gửi lại."
+    )
+
+
+def _strings(grids: list[SheetGrid], limit: int = 20_000):
+    n = 0
+    for grid in grids:
+        yield grid.name
+        for row in grid.rows:
+            for v in row:
+                if isinstance(v, str):
+                    yield v
+                    n += 1
+                    if n >= limit:
+                        return
+
+
+def _a1(r: int, c: int) -> str:
+    n, letters = c + 1, ""
+    while n:
+        n, rem = divmod(n - 1, 26)
+        letters = chr(65 + rem) + letters
+    return f"{letters}{r + 1}"
 
 
 def _describe_read_error(exc: Exception, suffix: str) -> str:
@@ -73,10 +147,14 @@ def _describe_read_error(exc: Exception, suffix: str) -> str:
     )
 
 
-def _read_calamine(path: Path) -> list[SheetGrid]:
+def _read_calamine(path: Path, named_as_is: bool = True) -> list[SheetGrid]:
     from python_calamine import CalamineWorkbook
 
-    book = CalamineWorkbook.from_path(str(path))
+    if named_as_is:
+        book = CalamineWorkbook.from_path(str(path))
+    else:  # an .xls saved as .xlsx and the like: calamine tells the format from the content
+        with open(path, "rb") as fh:
+            book = CalamineWorkbook.from_filelike(fh)
     grids = []
     try:
         for meta in book.sheets_metadata:
@@ -260,21 +338,40 @@ def _ods_meta(path: Path, grids: list[SheetGrid]) -> None:
 
 def _read_csv(path: Path) -> SheetGrid:
     data = path.read_bytes()
-    for encoding in ("utf-8-sig", "cp1258"):
+    text = None
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel's "Unicode text" export
         try:
-            text = data.decode(encoding)
-            break
+            text = data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise ReadError("Không đọc được tệp CSV: bảng mã UTF-16 bị hỏng.") from exc
+    if text is None:
+        try:
+            text = data.decode("utf-8-sig")
         except UnicodeDecodeError:
-            continue
-    else:  # cp1258 decodes nearly everything; this is a safety net
-        raise ReadError("Không nhận ra bảng mã của tệp CSV (cần UTF-8 hoặc Windows-1258).")
+            pass
+    if text is None:
+        # Not UTF-8: Windows-1258, unless it was typed in a legacy font (TCVN3, VNI), whose
+        # bytes read as Windows-1252 letters.
+        _refuse_legacy_text([SheetGrid(path.stem, [[data.decode("cp1252", "replace")]])])
+        try:
+            text = data.decode("cp1258")
+        except UnicodeDecodeError as exc:
+            raise ReadError(
+                "Không nhận ra bảng mã của tệp CSV (cần UTF-8 hoặc Windows-1258)."
+            ) from exc
     sample = text[:4096]
     try:
         dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
-    rows = [
-        [cell if cell.strip() != "" else None for cell in row]
-        for row in csv.reader(io.StringIO(text), dialect)
-    ]
+    try:
+        rows = [
+            [cell if cell.strip() != "" else None for cell in row]
+            for row in csv.reader(io.StringIO(text), dialect)
+        ]
+    except csv.Error as exc:
+        raise ReadError(
+            f"Không đọc được tệp CSV: {exc} (thường do dấu ngoặc kép không đóng hoặc một ô quá "
+            "dài). Hãy mở tệp bằng Excel, kiểm tra rồi lưu lại dạng CSV UTF-8."
+        ) from exc
     return SheetGrid(name=path.stem, rows=rows)

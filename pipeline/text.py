@@ -161,3 +161,132 @@ def encode_cp1258(text: str) -> bytes:
             rest = unicodedata.normalize("NFC", base + "".join(m for m in marks if m not in _TONES))
             out += rest.encode("cp1258") + tones.encode("cp1258")
     return bytes(out)
+
+
+# --- legacy Vietnamese encodings (TCVN3, VNI) -------------------------------------------
+#
+# Before Unicode, Vietnamese offices typed with 8-bit fonts: TCVN3 (ABC, fonts .VnTime /
+# .VnTimeH) and VNI Windows (VNI-Times).  A spreadsheet typed that way stores Latin-1
+# letters and symbols that only the old font draws as Vietnamese: "ViÖn kiÓm s¸t" (TCVN3)
+# or "Vieän kieåm saùt" (VNI) for "Viện kiểm sát".  The byte tables are data, with their
+# source, in reference/legacy_encodings.csv.  Detection works word by word: a word counts
+# for an encoding when it is not a Vietnamese syllable as written but becomes one once
+# decoded; genuine Unicode text (which always has letters beyond Latin-1, or is already
+# made of syllables) never scores.
+
+LEGACY_LABELS = {
+    "TCVN3": "TCVN3 (ABC, phông .VnTime)",
+    "VNI": "VNI Windows (phông VNI-Times)",
+}
+_LEGACY_WORD = re.compile(r"[^\s\-/.,;:()\[\]\"'!?0-9%+=*&|<>_]+")
+_ONSET = "ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|b|c|d|đ|g|h|k|l|m|n|p|r|s|t|v|x"
+_NUCLEUS = (
+    "iêu|oai|oao|oay|oeo|uây|uôi|uya|uyê|uyu|ươi|ươu|yêu|"
+    "ai|ao|au|ay|âu|ây|eo|êu|ia|iê|iu|oa|oă|oe|oi|ôi|ơi|oo|ua|uâ|uê|ui|uô|uơ|uy|ưa|ưi|ươ|ưu|yê|"
+    "a|ă|â|e|ê|i|o|ô|ơ|u|ư|y"
+)
+_SYLLABLE = re.compile(rf"(?:{_ONSET})?(?:{_NUCLEUS})(?:ch|ng|nh|c|m|n|p|t)?")
+_TONE_MARKS = set(_TONES)
+
+
+@dataclass(frozen=True)
+class LegacyText:
+    encoding: str  # "TCVN3" or "VNI"
+    label: str
+    example: str  # a word as written in the file
+    decoded: str  # the same word decoded
+    words: int  # how many words decode to Vietnamese syllables
+
+
+def _legacy_tables() -> dict[str, dict[str, str]]:
+    import csv
+    from functools import cache
+    from pathlib import Path
+
+    @cache
+    def load() -> dict[str, dict[str, str]]:
+        tables: dict[str, dict[str, str]] = {}
+        path = Path(__file__).parent / "reference" / "legacy_encodings.csv"
+        with open(path, encoding="utf-8", newline="") as fh:
+            for row in csv.DictReader(fh):
+                legacy = bytes.fromhex(row["legacy_hex"]).decode("cp1252")
+                uni = "".join(chr(int(h, 16)) for h in row["unicode_hex"].split())
+                tables.setdefault(row["encoding"], {})[legacy] = uni
+        return tables
+
+    return load()
+
+
+def _byte_char(ch: str) -> bool:
+    """True for a character an 8-bit font could have produced (one cp1252/Latin-1 byte)."""
+    if ord(ch) < 0x100:
+        return True
+    try:
+        ch.encode("cp1252")
+        return True
+    except UnicodeEncodeError:
+        return False
+
+
+def decode_legacy(text: str, encoding: str) -> str:
+    """Text typed in a legacy font (as stored: Latin-1/cp1252 letters) → Unicode (NFC)."""
+    table = _legacy_tables()[encoding]
+    out, i = [], 0
+    while i < len(text):
+        pair = text[i:i + 2]
+        if len(pair) == 2 and pair in table:
+            out.append(table[pair])
+            i += 2
+            continue
+        out.append(table.get(text[i], text[i]))
+        i += 1
+    return unicodedata.normalize("NFC", "".join(out))
+
+
+def is_syllable(word: str) -> bool:
+    """A Vietnamese syllable in Unicode (any case, one tone mark at most)."""
+    decomposed = unicodedata.normalize("NFD", word.lower())
+    tones = [c for c in decomposed if c in _TONE_MARKS]
+    if len(tones) > 1:
+        return False
+    base = unicodedata.normalize("NFC", "".join(c for c in decomposed if c not in _TONE_MARKS))
+    return bool(_SYLLABLE.fullmatch(base))
+
+
+def detect_legacy(texts, max_words: int = 50_000) -> LegacyText | None:
+    """The legacy encoding the texts were typed in, or None for Unicode (or undecidable).
+
+    An encoding is reported when at least three words (and at least half of the words that
+    are not syllables as written) become Vietnamese syllables once decoded with it, and
+    clearly more than with the other encoding.
+    """
+    tables = _legacy_tables()
+    scores = dict.fromkeys(tables, 0)
+    examples: dict[str, tuple[str, str]] = {}
+    suspicious = 0
+    seen = 0
+    for text in texts:
+        if not isinstance(text, str):
+            continue
+        for word in _LEGACY_WORD.findall(unicodedata.normalize("NFC", text)[:1000]):
+            seen += 1
+            if seen > max_words:
+                break
+            if word.isascii() or not all(_byte_char(c) for c in word) or is_syllable(word):
+                continue
+            suspicious += 1
+            for enc in tables:
+                decoded = decode_legacy(word, enc)
+                if decoded != word and is_syllable(decoded):
+                    scores[enc] += 1
+                    examples.setdefault(enc, (word, decoded))
+        if seen > max_words:
+            break
+    best = max(scores, key=lambda e: scores[e], default=None)
+    if best is None:
+        return None
+    others = max((v for e, v in scores.items() if e != best), default=0)
+    if scores[best] >= 3 and scores[best] * 2 >= suspicious and scores[best] >= 2 * others + 1:
+        word, decoded = examples[best]
+        return LegacyText(best, LEGACY_LABELS.get(best, best), word, decoded, scores[best])
+    return None

@@ -1,0 +1,762 @@
+"""Pre-parse checks: what a file really is, and whether a parser may be given it.
+
+Spreadsheets arrive by email and USB stick from dozens of offices, so every file is
+treated as hostile until it has passed these checks.  `check_file` runs before any parser
+sees a byte of the file (`read.read_workbook` calls it first) and raises `Rejected` with
+a Vietnamese message; the build turns that into a file-level rejection and loads the rest
+of the batch.
+
+What is checked, cheapest first:
+
+- the file is a regular file, not empty and not larger than `max_file_bytes`;
+- its real format, from its first bytes, not its name: ZIP (.xlsx/.xlsm/.ods), OLE/CFB
+  (.xls, or an encrypted .xlsx), or text (.csv).  A spreadsheet saved under another
+  spreadsheet's extension (an .xls renamed .xlsx) is read as what it is; a PDF, Word
+  document, picture, web page, archive or program under a spreadsheet's name is refused;
+- password protection: an OLE container holding an `EncryptedPackage` stream (encrypted
+  .xlsx), a FILEPASS record in an .xls, `encryption-data` in an .ods manifest, encrypted
+  ZIP entries;
+- ZIP bombs, from the central directory before anything is unpacked: the number of
+  entries, the total unpacked size, each entry's and the whole file's compression ratio;
+  then every XML part is unpacked as a stream (never whole), counting real bytes and
+  checking CRCs, so a central directory that lies is caught too;
+- XML entity expansion ("billion laughs") and external entities: no spreadsheet program
+  writes a DOCTYPE, so any `<!DOCTYPE` or `<!ENTITY` in an XML part (UTF-8 or UTF-16)
+  refuses the file;
+- sheet size, counted from the raw cells before a parser allocates anything: the last
+  row holding a value (`max_rows`), the area rows × columns a reader would allocate
+  (`max_cells`), the number of sheets and of shared strings.  A sheet of a million rows
+  is refused in a fraction of a second with a message, in bounded memory.
+
+Limits (`Limits`; each can be raised for one exceptional batch with an environment
+variable, e.g. THIDUA_MAX_ROWS=200000):
+
+| limit | default | environment variable |
+| --- | --- | --- |
+| file size | 64 MiB | THIDUA_MAX_FILE_MB |
+| ZIP entries | 10 000 | THIDUA_MAX_ENTRIES |
+| unpacked size (all entries) | 256 MiB | THIDUA_MAX_UNPACKED_MB |
+| compression ratio (entry or file, once over 1 MiB unpacked) | 100 : 1 | THIDUA_MAX_RATIO |
+| one XML part other than sheets and shared strings | 64 MiB | — |
+| rows per sheet (last row with a value) | 100 000 | THIDUA_MAX_ROWS |
+| cells per sheet (rows × columns of the used area) | 2 000 000 | THIDUA_MAX_CELLS |
+| sheets per workbook | 255 | — |
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import stat
+import struct
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+MiB = 1 << 20
+CHUNK = 1 << 20
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_file_bytes: int = 64 * MiB
+    max_entries: int = 10_000
+    max_unpacked_bytes: int = 256 * MiB
+    max_ratio: float = 100.0
+    ratio_floor_bytes: int = 1 * MiB
+    max_part_bytes: int = 64 * MiB
+    max_rows: int = 100_000
+    max_cells: int = 2_000_000
+    max_sheets: int = 255
+    max_row_xml_bytes: int = 64 * MiB  # one <row> element of a sheet
+
+
+def limits() -> Limits:
+    """The limits in force: the defaults, or the environment's for an exceptional batch."""
+
+    def env(name: str, default: float, scale: int = 1) -> float:
+        raw = os.environ.get(name)
+        try:
+            return float(raw) * scale if raw else default
+        except ValueError:
+            return default
+
+    base = Limits()
+    return Limits(
+        max_file_bytes=int(env("THIDUA_MAX_FILE_MB", base.max_file_bytes, MiB)),
+        max_entries=int(env("THIDUA_MAX_ENTRIES", base.max_entries)),
+        max_unpacked_bytes=int(env("THIDUA_MAX_UNPACKED_MB", base.max_unpacked_bytes, MiB)),
+        max_ratio=env("THIDUA_MAX_RATIO", base.max_ratio),
+        max_rows=int(env("THIDUA_MAX_ROWS", base.max_rows)),
+        max_cells=int(env("THIDUA_MAX_CELLS", base.max_cells)),
+    )
+
+
+class Rejected(Exception):
+    """The file must not be parsed; the message is for the analyst (Vietnamese)."""
+
+
+def _n(value: float) -> str:
+    from .text import format_vn
+
+    return format_vn(float(value), 0)
+
+
+def _mb(size: int) -> str:
+    from .text import format_vn
+
+    return format_vn(size / MiB, 1) + " MB"
+
+
+FIX_HINT = "Hãy mở tệp bằng Excel hoặc LibreOffice, kiểm tra rồi lưu lại và gửi lại."
+FORMATS_HINT = "Hãy gửi bảng tính Excel (.xlsx, .xls), LibreOffice (.ods) hoặc CSV."
+
+
+# --- entry point -------------------------------------------------------------------
+
+
+def check_file(path: Path, lim: Limits | None = None) -> str:
+    """Check `path` before any parser sees it; return its real format.
+
+    The format is one of "xlsx" (also .xlsm), "xls", "ods", "csv", decided by the file's
+    content.  Raises `Rejected` when the file must not be parsed.
+    """
+    lim = lim or limits()
+    suffix = path.suffix.lower()
+    try:
+        st = os.lstat(path)
+    except OSError as exc:
+        raise Rejected(f"Không đọc được tệp: {exc.strerror or exc}.") from exc
+    if stat.S_ISLNK(st.st_mode):
+        raise Rejected(
+            "Không đọc được tệp: đây là liên kết tượng trưng (symlink), không phải tệp; "
+            "liên kết không bao giờ được đi theo. Hãy chép chính tệp vào thư mục dữ liệu gốc."
+        )
+    if not stat.S_ISREG(st.st_mode):
+        raise Rejected("Không đọc được tệp: đây không phải tệp thường (thiết bị, ống hoặc thư mục).")
+    if st.st_size == 0:
+        raise Rejected("Không đọc được tệp: tệp rỗng (0 byte). Hãy gửi lại tệp có số liệu.")
+    if st.st_size > lim.max_file_bytes:
+        raise Rejected(
+            f"Không đọc được tệp: tệp nặng {_mb(st.st_size)}, vượt giới hạn "
+            f"{_mb(lim.max_file_bytes)} cho một tệp. Hãy tách số liệu thành nhiều tệp nhỏ hơn."
+        )
+    with open(path, "rb") as fh:
+        head = fh.read(8192)
+    kind = sniff(head)
+    expected = "csv" if suffix == ".csv" else ("xls" if suffix == ".xls" else "zip")
+    if kind == "zip":
+        return _check_zip(path, suffix, lim)
+    if kind == "cfb":
+        return _check_cfb(path, suffix, lim)
+    if kind == "text" and expected == "csv":
+        return _check_csv(path, head, lim)
+    what = FOREIGN.get(kind, "không phải bảng tính")
+    if kind == "text":
+        what = "tệp văn bản (CSV hoặc văn bản thường), không phải bảng tính Excel"
+    raise Rejected(
+        f"Không đọc được tệp: tệp mang đuôi «{suffix}» nhưng thực chất là {what}. "
+        + FORMATS_HINT
+    )
+
+
+# --- what a file is, from its first bytes ---------------------------------------------
+
+MAGIC = [
+    (b"PK\x03\x04", "zip"), (b"PK\x05\x06", "zip"), (b"PK\x07\x08", "zip"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "cfb"),
+    (b"%PDF", "pdf"), (b"\x89PNG", "image"), (b"\xff\xd8\xff", "image"), (b"GIF8", "image"),
+    (b"Rar!", "archive"), (b"7z\xbc\xaf\x27\x1c", "archive"), (b"\x1f\x8b", "archive"),
+    (b"BZh", "archive"), (b"\xfd7zXZ", "archive"), (b"MZ", "program"), (b"\x7fELF", "program"),
+    (b"{\\rtf", "rtf"), (b"\x09\x08", "biff_old"), (b"\x09\x04", "biff_old"),
+    (b"\x09\x02", "biff_old"),
+]
+FOREIGN = {
+    "pdf": "tệp PDF",
+    "image": "một tệp ảnh",
+    "archive": "một tệp nén (RAR, 7z, gzip…)",
+    "program": "một chương trình chạy được (có thể chứa mã độc)",
+    "rtf": "văn bản RTF",
+    "html": "một trang web (HTML) — nhiều phần mềm xuất «Excel» dưới dạng này",
+    "xml2003": "bảng tính XML 2003 (SpreadsheetML) — hãy mở bằng Excel và lưu thành .xlsx",
+    "biff_old": "bảng tính Excel đời cũ (Excel 2.x–4.x) — hãy mở bằng Excel và lưu thành .xlsx",
+    "binary": "một tệp nhị phân không rõ loại",
+    "word": "văn bản Word",
+    "powerpoint": "bản trình chiếu PowerPoint",
+    "odf_other": "một tài liệu OpenDocument không phải bảng tính",
+    "zip_other": "một tệp nén ZIP không chứa bảng tính",
+    "ole_other": "một tài liệu Office (OLE) không phải bảng tính",
+}
+_HTML = re.compile(rb"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body|table|meta)\b", re.I | re.S)
+
+
+def sniff(head: bytes) -> str:
+    """The kind of a file from its first bytes: zip, cfb, text, html, xml2003, pdf, …"""
+    for magic, kind in MAGIC:
+        if head.startswith(magic):
+            return kind
+    body = head
+    for bom in (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff"):
+        if body.startswith(bom):
+            body = body[len(bom):]
+            break
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            body = head.decode("utf-16").encode("utf-8", "replace")
+        except UnicodeDecodeError:
+            return "binary"
+    if _HTML.match(body):
+        return "html"
+    if body.lstrip().startswith(b"<?xml") and b"urn:schemas-microsoft-com:office:spreadsheet" in body:
+        return "xml2003"
+    if b"\x00" in body:
+        return "binary"
+    return "text"
+
+
+# --- ZIP containers: .xlsx, .xlsm, .ods ---------------------------------------------------
+
+_DECL = re.compile(
+    b"|".join(
+        re.escape(word.encode(enc))
+        for word in ("<!DOCTYPE", "<!ENTITY")
+        for enc in ("utf-8", "utf-16-le", "utf-16-be")
+    )
+)
+_DECL_OVERLAP = 32
+_SI = re.compile(rb"<(?:\w+:)?si(?=[\s/>])")
+
+
+def _check_zip(path: Path, suffix: str, lim: Limits) -> str:
+    try:
+        entries = _zip_entry_count(path)
+    except (OSError, zipfile.BadZipFile, struct.error) as exc:
+        raise Rejected(_corrupt_zip(suffix)) from exc
+    if entries > lim.max_entries:
+        raise Rejected(
+            f"Không đọc được tệp: tệp nén chứa {_n(entries)} thành phần, vượt giới hạn "
+            f"{_n(lim.max_entries)} (tệp có thể là «bom nén» độc hại)."
+        )
+    try:
+        zf = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError, ValueError, struct.error, NotImplementedError) as exc:
+        raise Rejected(_corrupt_zip(suffix)) from exc
+    with zf:
+        infos = [i for i in zf.infolist() if not i.is_dir()]
+        names = {i.filename for i in infos}
+        fmt = _zip_format(zf, names, suffix)
+        _check_zip_sizes(path, infos, lim)
+        if any(i.flag_bits & 0x1 for i in infos):
+            raise Rejected(_encrypted())
+        if fmt == "ods":
+            _check_ods_manifest(zf, names)
+        sheets = _xlsx_sheet_parts(zf, names) if fmt == "xlsx" else {}
+        for info in infos:
+            name = info.filename
+            if not _parsed_part(name, fmt):
+                continue
+            if fmt == "xlsx" and name in sheets:
+                scan = _SheetScan(sheets[name], lim)
+            elif fmt == "xlsx" and name.lower().endswith("sharedstrings.xml"):
+                scan = _CountScan(_SI, lim.max_cells, _too_many_strings, lim)
+            elif fmt == "ods" and name == "content.xml":
+                scan = _OdsScan(lim)
+            else:
+                if info.file_size > lim.max_part_bytes:
+                    raise Rejected(
+                        f"Không đọc được tệp: phần «{name}» trong tệp nén nặng "
+                        f"{_mb(info.file_size)}, vượt giới hạn {_mb(lim.max_part_bytes)}."
+                    )
+                scan = None
+            _stream_part(zf, info, suffix, scan)
+            if scan is not None:
+                scan.finish()
+    return fmt
+
+
+def _zip_entry_count(path: Path) -> int:
+    """Entries declared in the end-of-central-directory record, read before the directory."""
+    with open(path, "rb") as fh:
+        end = zipfile._EndRecData(fh)  # noqa: SLF001 - the stdlib's own EOCD reader
+    if not end:
+        raise zipfile.BadZipFile("no end of central directory")
+    return int(end[zipfile._ECD_ENTRIES_TOTAL])  # noqa: SLF001
+
+
+def _corrupt_zip(suffix: str) -> str:
+    return (
+        f"Không đọc được tệp {suffix}: tệp bị hỏng hoặc bị cắt cụt (cấu trúc nén ZIP không "
+        f"đọc được — thường do tải về hoặc chép chưa xong). {FIX_HINT}"
+    )
+
+
+def _encrypted() -> str:
+    return (
+        "Không đọc được tệp: tệp được bảo vệ bằng mật khẩu (mã hóa) nên không đọc được số "
+        "liệu. Hãy gỡ mật khẩu (Excel: Tệp → Thông tin → Bảo vệ sổ làm việc → Mã hóa bằng "
+        "mật khẩu, xóa mật khẩu rồi lưu) và gửi lại."
+    )
+
+
+def _zip_format(zf: zipfile.ZipFile, names: set[str], suffix: str) -> str:
+    if "xl/workbook.xml" in names or "xl/workbook.bin" in names:
+        if "xl/workbook.bin" in names and "xl/workbook.xml" not in names:
+            raise Rejected(
+                "Không đọc được tệp: đây là bảng tính Excel nhị phân (.xlsb). Hãy mở bằng "
+                "Excel và lưu thành .xlsx rồi gửi lại."
+            )
+        return "xlsx"
+    mimetype = b""
+    if "mimetype" in names:
+        info = zf.getinfo("mimetype")
+        if info.file_size <= 200:
+            try:
+                mimetype = zf.read("mimetype").strip()
+            except Exception as exc:  # damaged entry
+                raise Rejected(_corrupt_zip(suffix)) from exc
+    if mimetype == b"application/vnd.oasis.opendocument.spreadsheet" or (
+        not mimetype and "content.xml" in names and suffix == ".ods"
+    ):
+        return "ods"
+    if "word/document.xml" in names:
+        kind = "word"
+    elif "ppt/presentation.xml" in names:
+        kind = "powerpoint"
+    elif mimetype.startswith(b"application/vnd.oasis.opendocument"):
+        kind = "odf_other"
+    else:
+        kind = "zip_other"
+    raise Rejected(
+        f"Không đọc được tệp: tệp mang đuôi «{suffix}» nhưng thực chất là {FOREIGN[kind]}. "
+        + FORMATS_HINT
+    )
+
+
+def _check_zip_sizes(path: Path, infos: list[zipfile.ZipInfo], lim: Limits) -> None:
+    total = sum(i.file_size for i in infos)
+    if total > lim.max_unpacked_bytes:
+        raise Rejected(
+            f"Không đọc được tệp: khi giải nén, tệp chiếm {_mb(total)}, vượt giới hạn "
+            f"{_mb(lim.max_unpacked_bytes)} (tệp có thể là «bom nén» độc hại)."
+        )
+    for info in infos:
+        if info.file_size >= lim.ratio_floor_bytes:
+            ratio = info.file_size / max(info.compress_size, 1)
+            if ratio > lim.max_ratio:
+                raise Rejected(
+                    f"Không đọc được tệp: phần «{info.filename}» nén với tỷ lệ {_n(ratio)}:1, "
+                    f"vượt giới hạn {_n(lim.max_ratio)}:1 (tệp có thể là «bom nén» độc hại)."
+                )
+    size = path.stat().st_size
+    if total >= lim.ratio_floor_bytes and total / max(size, 1) > lim.max_ratio:
+        raise Rejected(
+            f"Không đọc được tệp: tệp {_mb(size)} giải nén thành {_mb(total)} (tỷ lệ "
+            f"{_n(total / max(size, 1))}:1, vượt giới hạn {_n(lim.max_ratio)}:1; tệp có thể "
+            "là «bom nén» độc hại)."
+        )
+
+
+def _parsed_part(name: str, fmt: str) -> bool:
+    """Parts a reader parses as XML (pictures and embedded objects are never parsed)."""
+    low = name.lower()
+    if not low.endswith((".xml", ".rels", ".vml")):
+        return False
+    return not low.startswith(("xl/media/", "pictures/", "thumbnails/", "xl/embeddings/"))
+
+
+def _check_ods_manifest(zf: zipfile.ZipFile, names: set[str]) -> None:
+    if "META-INF/manifest.xml" not in names:
+        return
+    info = zf.getinfo("META-INF/manifest.xml")
+    scan = _CountScan(re.compile(rb"encryption-data"), 0, lambda n, lim: _encrypted())
+
+    _stream_part(zf, info, ".ods", scan)
+
+
+def _stream_part(zf: zipfile.ZipFile, info: zipfile.ZipInfo, suffix: str, scan) -> None:
+    """Unpack one part as a stream: real size, CRC, DOCTYPE/ENTITY, and the scan's counts."""
+    tail = b""
+    try:
+        with zf.open(info) as fh:
+            while True:
+                chunk = fh.read(CHUNK)
+                if not chunk:
+                    break
+                window = tail + chunk
+                if _DECL.search(window):
+                    raise Rejected(
+                        f"Không đọc được tệp: phần «{info.filename}» có khai báo DOCTYPE/ENTITY. "
+                        "Bảng tính do Excel hay LibreOffice lưu không bao giờ có khai báo này; "
+                        "tệp có thể độc hại (tấn công mở rộng thực thể XML) nên không được đọc."
+                    )
+                tail = window[-_DECL_OVERLAP:]
+                if scan is not None:
+                    scan.feed(chunk)
+    except Rejected:
+        raise
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError,
+            RuntimeError, struct.error) as exc:
+        raise Rejected(_corrupt_zip(suffix)) from exc
+    except Exception as exc:  # zlib.error and the like: a damaged stream
+        raise Rejected(_corrupt_zip(suffix)) from exc
+
+
+# --- sheet sizes: counted from the raw cells, before any parser allocates ----------------
+
+
+def _too_many_rows(sheet: str, row: int, lim: Limits) -> str:
+    return (
+        f"Không đọc được tệp: trang «{sheet}» có số liệu đến dòng {_n(row)}, vượt giới hạn "
+        f"{_n(lim.max_rows)} dòng một trang. Hãy xóa các dòng thừa hoặc tách số liệu thành "
+        "nhiều tệp nhỏ hơn."
+    )
+
+
+def _too_many_cells(sheet: str, rows: int, cols: int, lim: Limits) -> str:
+    return (
+        f"Không đọc được tệp: vùng số liệu của trang «{sheet}» rộng {_n(rows)} dòng × "
+        f"{_n(cols)} cột, vượt giới hạn {_n(lim.max_cells)} ô một trang. Hãy xóa các ô "
+        "thừa ở xa bảng số liệu hoặc tách số liệu thành nhiều tệp."
+    )
+
+
+def _too_many_strings(count: int, lim: Limits) -> str:
+    return (
+        f"Không đọc được tệp: bảng chuỗi dùng chung có hơn {_n(lim.max_cells)} chuỗi, vượt "
+        "giới hạn (tệp có thể độc hại)."
+    )
+
+
+class _Extent:
+    """The used area of one sheet: last row and column holding a value (1-based)."""
+
+    def __init__(self, sheet: str, lim: Limits):
+        self.sheet, self.lim = sheet, lim
+        self.max_row = self.max_col = self.cells = 0
+
+    def add(self, row: int, col: int, rows: int = 1, cols: int = 1) -> None:
+        last_row, last_col = row + rows - 1, col + cols - 1
+        self.cells += rows * cols
+        if last_row > self.max_row:
+            self.max_row = last_row
+            if last_row > self.lim.max_rows:
+                raise Rejected(_too_many_rows(self.sheet, last_row, self.lim))
+        if last_col > self.max_col:
+            self.max_col = last_col
+        if self.max_row * self.max_col > self.lim.max_cells or self.cells > self.lim.max_cells:
+            raise Rejected(_too_many_cells(self.sheet, self.max_row, self.max_col, self.lim))
+
+
+class _CountScan:
+    """Counts a short pattern across chunks (a match is never split or counted twice)."""
+
+    KEEP = 32
+
+    def __init__(self, pattern: re.Pattern, limit: int, message, lim: Limits | None = None):
+        self.pattern, self.limit, self.message = pattern, limit, message
+        self.lim = lim or limits()
+        self.count, self.tail = 0, b""
+
+    def feed(self, chunk: bytes) -> None:
+        window = self.tail + chunk
+        cut = max(0, len(window) - self.KEEP)
+        self.count += sum(1 for m in self.pattern.finditer(window) if m.start() < cut)
+        self.tail = window[cut:]
+        if self.count > self.limit:
+            raise Rejected(self.message(self.count, self.lim))
+
+    def finish(self) -> None:
+        self.count += len(self.pattern.findall(self.tail))
+        self.tail = b""
+        if self.count > self.limit:
+            raise Rejected(self.message(self.count, self.lim))
+
+
+_XLSX_TOKEN = re.compile(
+    rb"<(?:\w+:)?row\b([^>]*)>|<(?:\w+:)?c\b([^>]*?)(/>|>(.*?)</(?:\w+:)?c>)", re.S
+)
+_R_ATTR = re.compile(rb'\br\s*=\s*["\']([A-Za-z]{0,3})(\d+)["\']')
+_ROW_R = re.compile(rb'\br\s*=\s*["\'](\d+)["\']')
+_ROW_END = re.compile(rb"</(?:\w+:)?row>|<(?:\w+:)?row\b[^>]*/>")
+
+
+def _col_number(letters: bytes) -> int:
+    n = 0
+    for ch in letters.upper():
+        n = n * 26 + (ch - 64)
+    return n
+
+
+class _SheetScan:
+    """Streams one .xlsx worksheet part: the last row and column that hold a value."""
+
+    def __init__(self, sheet: str, lim: Limits):
+        self.extent = _Extent(sheet, lim)
+        self.lim = lim
+        self.buf = b""
+        self.row = 0
+        self.col = 0
+
+    def feed(self, chunk: bytes) -> None:
+        self.buf += chunk
+        cut = None
+        for m in _ROW_END.finditer(self.buf, max(0, len(self.buf) - len(chunk) - 16)):
+            cut = m.end()
+        if cut is None:
+            if len(self.buf) > self.lim.max_row_xml_bytes:
+                raise Rejected(
+                    f"Không đọc được tệp: một dòng của trang «{self.extent.sheet}» dài hơn "
+                    f"{_mb(self.lim.max_row_xml_bytes)} (tệp có thể độc hại)."
+                )
+            return
+        self._tokens(self.buf[:cut])
+        self.buf = self.buf[cut:]
+
+    def finish(self) -> None:
+        self._tokens(self.buf)
+        self.buf = b""
+
+    def _tokens(self, data: bytes) -> None:
+        for m in _XLSX_TOKEN.finditer(data):
+            if m.group(1) is not None:  # <row ...>
+                r = _ROW_R.search(m.group(1))
+                self.row = int(r.group(1)) if r else self.row + 1
+                self.col = 0
+                continue
+            r = _R_ATTR.search(m.group(2))
+            if r and r.group(1):
+                col, self.row = _col_number(r.group(1)), int(r.group(2))
+            else:
+                col = self.col + 1
+            self.col = col
+            body = m.group(4)
+            if body is not None and body.strip():
+                self.extent.add(max(self.row, 1), max(col, 1))
+
+
+def _xlsx_sheet_parts(zf: zipfile.ZipFile, names: set[str]) -> dict[str, str]:
+    """Worksheet part → sheet name, from the workbook and its relationships."""
+    from xml.etree import ElementTree as ET
+
+    parts: dict[str, str] = {}
+    for name in ("xl/workbook.xml", "xl/_rels/workbook.xml.rels"):
+        if name in names:
+            _stream_part(zf, zf.getinfo(name), ".xlsx", None)
+    try:
+        book = ET.fromstring(zf.read("xl/workbook.xml"))
+        rels = ET.fromstring(zf.read("xl/_rels/workbook.xml.rels")) if (
+            "xl/_rels/workbook.xml.rels" in names) else None
+    except Exception as exc:
+        raise Rejected(_corrupt_zip(".xlsx")) from exc
+    targets = {}
+    for rel in rels if rels is not None else []:
+        target = rel.get("Target", "")
+        target = target.lstrip("/") if target.startswith("/") else "xl/" + target
+        targets[rel.get("Id")] = os.path.normpath(target).replace(os.sep, "/")
+    sheets = [el for el in book.iter() if el.tag.rsplit("}", 1)[-1] == "sheet"]
+    lim = limits()
+    if len(sheets) > lim.max_sheets:
+        raise Rejected(
+            f"Không đọc được tệp: sổ làm việc có {_n(len(sheets))} trang tính, vượt giới hạn "
+            f"{_n(lim.max_sheets)}."
+        )
+    for i, sheet in enumerate(sheets, 1):
+        rid = next((v for k, v in sheet.attrib.items() if k.rsplit("}", 1)[-1] == "id"), None)
+        part = targets.get(rid)
+        if part:
+            parts[part] = sheet.get("name") or f"trang thứ {i}"
+    # a worksheet part no relationship names is still a worksheet a reader might open
+    for name in names:
+        if name.startswith("xl/worksheets/") and name.endswith(".xml") and name not in parts:
+            parts[name] = name.rsplit("/", 1)[-1]
+    return parts
+
+
+_ODS_TOKEN = re.compile(
+    rb"<(?:\w+:)?table(?=[\s/>])([^>]*?)/?>"
+    rb"|<(?:\w+:)?table-row(?=[\s/>])([^>]*?)(/?)>"
+    rb"|<(?:\w+:)?(?:covered-)?table-cell(?=[\s/>])([^>]*?)(/?)>"
+)
+_ODS_NAME = re.compile(rb'\bname\s*=\s*"([^"]*)"')
+_ODS_ROWS = re.compile(rb'number-rows-repeated\s*=\s*"(\d+)"')
+_ODS_COLS = re.compile(rb'number-columns-repeated\s*=\s*"(\d+)"')
+_ODS_VALUE = re.compile(rb"value-type\s*=")
+
+
+class _OdsScan:
+    """Streams content.xml: the rows and columns a reader expands, repeats included.
+
+    A cell holds a value when it has a value type or content; empty styled cells and rows
+    repeated to the end of the sheet (LibreOffice writes them) do not count."""
+
+    def __init__(self, lim: Limits):
+        self.lim = lim
+        self.buf = b""
+        self.extent: _Extent | None = None
+        self.sheets = 0
+        self.next_row = 1  # 1-based number of the next row of the current table
+        self.row, self.rows = 1, 1  # the current row and how many times it repeats
+        self.col = 0
+
+    def feed(self, chunk: bytes) -> None:
+        self.buf += chunk
+        cut = self.buf.rfind(b">")
+        if cut < 0:
+            if len(self.buf) > self.lim.max_row_xml_bytes:
+                raise Rejected("Không đọc được tệp: content.xml có một thẻ quá dài (tệp hỏng).")
+            return
+        self._tokens(self.buf[: cut + 1])
+        self.buf = self.buf[cut + 1:]
+
+    def finish(self) -> None:
+        self._tokens(self.buf)
+        self.buf = b""
+
+    def _tokens(self, data: bytes) -> None:
+        for m in _ODS_TOKEN.finditer(data):
+            if m.group(1) is not None:  # <table:table ...>: a new sheet
+                self.sheets += 1
+                if self.sheets > self.lim.max_sheets:
+                    raise Rejected(
+                        f"Không đọc được tệp: bảng tính có hơn {_n(self.lim.max_sheets)} trang tính."
+                    )
+                name = _ODS_NAME.search(m.group(1))
+                label = (name.group(1).decode("utf-8", "replace") if name
+                         else f"trang thứ {self.sheets}")
+                self.extent = _Extent(label, self.lim)
+                self.next_row = 1
+            elif m.group(2) is not None:  # <table:table-row ...>
+                rep = _ODS_ROWS.search(m.group(2))
+                self.row, self.rows = self.next_row, int(rep.group(1)) if rep else 1
+                self.next_row += self.rows
+                self.col = 0
+            elif self.extent is not None:  # <table:table-cell ...> or a covered cell
+                rep = _ODS_COLS.search(m.group(4))
+                cols = int(rep.group(1)) if rep else 1
+                first = self.col + 1
+                self.col += cols
+                if m.group(5) != b"/" or _ODS_VALUE.search(m.group(4)):
+                    self.extent.add(self.row, first, self.rows, cols)
+
+
+# --- OLE / CFB containers: .xls, encrypted .xlsx ---------------------------------------
+
+_BIFF_VALUE_RECORDS = {0x0203, 0x00FD, 0x0204, 0x027E, 0x0205, 0x0006, 0x00D6}
+_BIFF_MULRK = 0x00BD
+_BIFF_BOF, _BIFF_EOF, _BIFF_FILEPASS, _BIFF_BOUNDSHEET = 0x0809, 0x000A, 0x002F, 0x0085
+
+
+def _check_cfb(path: Path, suffix: str, lim: Limits) -> str:
+    from xlrd import compdoc
+
+    data = path.read_bytes()
+    try:
+        with open(os.devnull, "w") as devnull:
+            doc = compdoc.CompDoc(data, logfile=devnull)
+            names = {d.name for d in doc.dirlist}
+            if "EncryptedPackage" in names or "EncryptionInfo" in names:
+                raise Rejected(_encrypted())
+            stream = None
+            for name in ("Workbook", "Book"):
+                if name in names:
+                    stream = doc.locate_named_stream(name)
+                    break
+    except Rejected:
+        raise
+    except Exception as exc:
+        raise Rejected(
+            f"Không đọc được tệp {suffix}: tệp Excel 97-2003 bị hỏng hoặc bị cắt cụt (cấu trúc "
+            f"OLE không đọc được). {FIX_HINT}"
+        ) from exc
+    if stream is None or stream[0] is None:
+        kind = "ole_other"
+        if "WordDocument" in names:
+            kind = "word"
+        elif "PowerPoint Document" in names:
+            kind = "powerpoint"
+        raise Rejected(
+            f"Không đọc được tệp: tệp mang đuôi «{suffix}» nhưng thực chất là {FOREIGN[kind]}. "
+            + FORMATS_HINT
+        )
+    mem, base, size = stream
+    _scan_biff(bytes(mem[base: base + size]), lim)
+    return "xls"
+
+
+def _scan_biff(stream: bytes, lim: Limits) -> None:
+    """Walk the BIFF records: password protection, and each worksheet's used area."""
+    sheet_at: dict[int, str] = {}  # stream offset of a sheet's BOF → its name
+    extent: _Extent | None = None
+    sheets = 0
+    pos, end = 0, len(stream)
+    while pos + 4 <= end:
+        rtype, length = struct.unpack_from("<HH", stream, pos)
+        data = stream[pos + 4: pos + 4 + length]
+        if rtype == _BIFF_BOF:
+            kind = struct.unpack_from("<H", data, 2)[0] if len(data) >= 4 else 0
+            extent = None
+            if kind == 0x0010:  # a worksheet substream
+                sheets += 1
+                extent = _Extent(sheet_at.get(pos, f"trang thứ {sheets}"), lim)
+        elif rtype == _BIFF_EOF:
+            extent = None
+        elif rtype == _BIFF_FILEPASS:
+            raise Rejected(_encrypted())
+        elif rtype == _BIFF_BOUNDSHEET and len(data) >= 8:
+            sheet_at[struct.unpack_from("<I", data, 0)[0]] = _boundsheet_name(data)
+            if len(sheet_at) > lim.max_sheets:
+                raise Rejected(
+                    f"Không đọc được tệp: bảng tính có hơn {_n(lim.max_sheets)} trang tính."
+                )
+        elif extent is not None and len(data) >= 4:
+            if rtype in _BIFF_VALUE_RECORDS:
+                row, col = struct.unpack_from("<HH", data, 0)
+                extent.add(row + 1, col + 1)
+            elif rtype == _BIFF_MULRK and len(data) >= 6:
+                row, first = struct.unpack_from("<HH", data, 0)
+                last = struct.unpack_from("<H", data, len(data) - 2)[0]
+                if last >= first:
+                    extent.add(row + 1, first + 1, 1, last - first + 1)
+        pos += 4 + length
+
+
+def _boundsheet_name(data: bytes) -> str:
+    try:
+        cch, flags = data[6], data[7] if len(data) > 7 else 0
+        if len(data) >= 8 + cch * (2 if flags & 1 else 1) and flags in (0, 1):
+            raw = data[8: 8 + cch * (2 if flags & 1 else 1)]
+            return raw.decode("utf-16-le" if flags & 1 else "latin-1")
+        return data[7: 7 + cch].decode("cp1252", "replace")  # BIFF5: no flags byte
+    except Exception:
+        return "?"
+
+
+# --- CSV ---------------------------------------------------------------------------------
+
+
+def _check_csv(path: Path, head: bytes, lim: Limits) -> str:
+    utf16 = head.startswith((b"\xff\xfe", b"\xfe\xff"))
+    lines = 0
+    delimiters = 0
+    last = b""
+    with open(path, "rb") as fh:
+        while chunk := fh.read(CHUNK):
+            if not utf16 and b"\x00" in chunk:
+                raise Rejected(
+                    "Không đọc được tệp: tệp mang đuôi «.csv» nhưng chứa dữ liệu nhị phân, "
+                    "không phải văn bản CSV. " + FORMATS_HINT
+                )
+            lines += chunk.count(b"\n")
+            delimiters += chunk.count(b",") + chunk.count(b";") + chunk.count(b"\t")
+            last = chunk[-1:]
+            if lines > lim.max_rows + 1:
+                raise Rejected(_too_many_rows(path.stem, lines, lim))
+    lines += 0 if last in (b"\n", b"") else 1
+    if lines > lim.max_rows:
+        raise Rejected(_too_many_rows(path.stem, lines, lim))
+    if delimiters + lines > lim.max_cells:
+        raise Rejected(
+            f"Không đọc được tệp: tệp CSV có khoảng {_n(delimiters + lines)} ô, vượt giới hạn "
+            f"{_n(lim.max_cells)} ô. Hãy tách số liệu thành nhiều tệp."
+        )
+    return "csv"
