@@ -166,6 +166,85 @@ def dashboards(
     typer.echo(f"Đã ghi {len(pages)} trang vào {out}/ — mở {out / 'index.html'}")
 
 
+@app.command(
+    help=(
+        "Biểu đồ cho hội nghị sơ kết/tổng kết của một cụm: tệp PowerPoint (mỗi trang một biểu "
+        "đồ, có dòng nguồn số liệu) và tệp Excel cùng các bảng số liệu. Ví dụ: "
+        "thidua meeting --cluster 6 --period 2024-FY"
+    )
+)
+def meeting(
+    cluster: int = typer.Option(..., "--cluster", help="Số của cụm thi đua, ví dụ 6."),
+    period: str = typer.Option(..., "--period",
+                               help="Kỳ báo cáo: YYYY-H1 (6 tháng) hoặc YYYY-FY (năm)."),
+    out: Path = typer.Option(Path("meeting"), "--out", help="Thư mục ghi tệp."),
+    warehouse: Path = WAREHOUSE_OPTION,
+    debug: bool = typer.Option(False, "--debug", help="In chi tiết lỗi cho lập trình viên."),
+) -> None:
+    import re
+
+    from . import meeting as meeting_mod
+    from .warehouse import open_reader
+
+    if not re.fullmatch(r"\d{4}-(H1|FY)", period):
+        _fail(f"Kỳ «{period}» không hợp lệ: cần dạng 2024-H1 hoặc 2024-FY.", EXIT_USAGE)
+    with _reader_errors(debug):
+        con = open_reader(warehouse)
+        try:
+            typer.echo("Đang vẽ biểu đồ và ghi tệp…")
+            deck, book = meeting_mod.write(con, cluster, period, out)
+        except meeting_mod.UnknownSelection as exc:
+            _fail(str(exc), EXIT_USAGE)
+        finally:
+            con.close()
+    typer.echo(f"Đã ghi {deck}\nĐã ghi {book}")
+
+
+@app.command(
+    help=(
+        "Báo cáo so sánh qua các năm (HTML mở không cần mạng và Excel) của một cụm, một đơn "
+        "vị hoặc toàn bộ: tăng/giảm, tăng trưởng, đơn vị tăng/giảm nhiều nhất. Với "
+        "--territory 2025, số liệu các tỉnh cũ được cộng vào tỉnh mới sau sáp nhập. "
+        "Ví dụ: thidua report --from 2022 --to 2025 --unit quang_tri --territory 2025 --half H1"
+    )
+)
+def report(
+    first: int = typer.Option(..., "--from", help="Năm đầu."),
+    last: int = typer.Option(..., "--to", help="Năm cuối."),
+    cluster: int | None = typer.Option(None, "--cluster", help="Chỉ một cụm thi đua."),
+    unit: str | None = typer.Option(None, "--unit", help="Chỉ một đơn vị (mã, ví dụ gia_lai)."),
+    territory: int | None = typer.Option(
+        None, "--territory", help="Quy về địa giới của năm này (2025: sau sáp nhập)."),
+    half: str = typer.Option("FY", "--half",
+                             help="FY = số liệu tổng kết năm; H1 = sơ kết 6 tháng đầu năm."),
+    out: Path = typer.Option(Path("reports"), "--out", help="Thư mục ghi tệp."),
+    warehouse: Path = WAREHOUSE_OPTION,
+    debug: bool = typer.Option(False, "--debug", help="In chi tiết lỗi cho lập trình viên."),
+) -> None:
+    from . import report as report_mod
+    from .warehouse import open_reader
+
+    if cluster is not None and unit:
+        _fail("Chọn một trong hai: --cluster hoặc --unit.", EXIT_USAGE)
+    if half not in ("FY", "H1"):
+        _fail(f"--half phải là FY hoặc H1 (không phải «{half}»).", EXIT_USAGE)
+    if territory is not None and territory != 2025:
+        _fail("--territory hiện chỉ nhận 2025 (địa giới sau sáp nhập).", EXIT_USAGE)
+    with _reader_errors(debug):
+        con = open_reader(warehouse)
+        try:
+            an_report = report_mod.make(con, first, last, cluster, unit, territory, half)
+            scope = f"cum{cluster}" if cluster is not None else (unit or "toan_bo")
+            base = f"bao_cao_{scope}_{first}-{last}_{half}" + (f"_dia_gioi_{territory}"
+                                                               if territory else "")
+            html_path, xlsx_path = report_mod.write(con, an_report, out, base)
+        except ValueError as exc:
+            _fail(str(exc), EXIT_USAGE)
+        finally:
+            con.close()
+    typer.echo(f"Đã ghi {html_path}\nĐã ghi {xlsx_path}")
+
+
 def _print_summary(summary, warehouse: Path) -> None:
     from rich.console import Console
     from rich.table import Table
