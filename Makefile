@@ -7,7 +7,7 @@ RAW ?= raw
 WAREHOUSE ?= warehouse/thidua.duckdb
 
 .DEFAULT_GOAL := help
-.PHONY: help setup system run build check template test lint bench clean
+.PHONY: help setup system run build check dashboards meeting notebooks template test lint bench clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -24,13 +24,23 @@ setup: $(BIN)/.installed system ## Create .venv with the pinned dependencies (an
 system: ## Install the Debian packages the project needs, only if missing
 	@bash scripts/ensure-system.sh chromium ffmpeg fonts-dejavu-core fonts-liberation
 
-run: setup ## Set up, then load every spreadsheet in raw/ into the warehouse
+run: setup ## Set up, load every spreadsheet in raw/ into the warehouse, build dashboards/
 	@mkdir -p $(dir $(WAREHOUSE))
 	$(BIN)/thidua build --raw $(RAW) --warehouse $(WAREHOUSE); rc=$$?; \
-	  if [ $$rc -eq 3 ]; then echo "(Có dòng bị từ chối: xem view rejections — đây là ví dụ lỗi có chủ ý trong dữ liệu mẫu.)"; exit 0; fi; exit $$rc
+	  if [ $$rc -eq 3 ]; then echo "(Có dòng bị từ chối: xem view rejections — đây là ví dụ lỗi có chủ ý trong dữ liệu mẫu.)"; elif [ $$rc -ne 0 ]; then exit $$rc; fi
+	$(BIN)/thidua dashboards --warehouse $(WAREHOUSE) --out dashboards
 
 build: $(BIN)/.installed ## Load raw/ incrementally (no set-up of system packages)
 	$(BIN)/thidua build --raw $(RAW) --warehouse $(WAREHOUSE)
+
+dashboards: $(BIN)/.installed ## Rebuild the offline dashboard site from the warehouse
+	$(BIN)/thidua dashboards --warehouse $(WAREHOUSE) --out dashboards
+
+meeting: $(BIN)/.installed ## Meeting deck + workbook, e.g. make meeting CLUSTER=6 PERIOD=2024-FY
+	$(BIN)/thidua meeting --cluster $(or $(CLUSTER),6) --period $(or $(PERIOD),2024-FY) --warehouse $(WAREHOUSE)
+
+notebooks: $(BIN)/.installed ## Write the .ipynb twins of notebooks/*.py (jupytext pairing)
+	$(BIN)/jupytext --sync notebooks/*.py
 
 template: $(BIN)/.installed ## Write blank input workbooks to templates/
 	$(BIN)/thidua template --out templates
@@ -43,4 +53,4 @@ lint: $(BIN)/.installed ## ruff check and format check
 	$(BIN)/ruff format --check pipeline tests
 
 clean: ## Remove the built warehouse and caches (never raw/)
-	rm -rf warehouse/*.duckdb warehouse/*.wal warehouse/validation .pytest_cache
+	rm -rf warehouse/*.duckdb warehouse/*.wal warehouse/validation .pytest_cache dashboards/*.html dashboards/assets
