@@ -275,8 +275,8 @@ def _print_summary(summary, warehouse: Path) -> None:
     console.print(f"Kho: {warehouse} — thời gian {format_vn(summary.seconds, 2)} giây.")
     if summary.warehouse_rejections:
         console.print(
-            "Xem lý do từng dòng bị từ chối: SELECT * FROM rejections; "
-            f"báo cáo kiểm tra: {warehouse.parent / 'validation' / 'index.html'}"
+            "Xem lý do từng dòng bị từ chối: SELECT * FROM rejections, hoặc trang «Kiểm tra "
+            "dữ liệu» (dashboards/kiem-tra.html, dựng bằng «thidua dashboards»)."
         )
 
 
