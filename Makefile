@@ -48,6 +48,9 @@ template: $(BIN)/.installed ## Write blank input workbooks to templates/
 test: setup ## Run the test suite
 	$(BIN)/python -m pytest -q
 
+bench: $(BIN)/.installed ## Measure speed at national scale (corpus cached in bench/.corpus/, figures in bench/out/)
+	$(BIN)/python -m bench.run
+
 lint: $(BIN)/.installed ## ruff check and format check
 	$(BIN)/ruff check pipeline tests
 	$(BIN)/ruff format --check pipeline tests

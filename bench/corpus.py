@@ -32,6 +32,7 @@ import unicodedata
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from pathlib import Path
 
 import xlsxwriter
@@ -155,6 +156,7 @@ class Job:
 # --- reference look-ups ------------------------------------------------------------------
 
 
+@cache
 def provinces() -> list[dict]:
     """The 63 provincial-level units before the 2025 merger, from units.csv."""
     units = [u for u in refdata.load().units
@@ -163,9 +165,11 @@ def provinces() -> list[dict]:
     return units
 
 
-def _written_forms(unit: dict) -> list[str]:
+@cache
+def _written_forms(unit_id: str) -> list[str]:
     """How a file may write the unit: every form must resolve to the unit (checked)."""
     ref = refdata.load()
+    unit = next(u for u in provinces() if u["unit_id"] == unit_id)
     name, level = unit["name"], "thành phố" if unit["kind"] == "thanh_pho" else "tỉnh"
     plain = unicodedata.normalize("NFD", name).encode("ascii", "ignore").decode()
     forms = [f"VKSND {level} {name}", f"Viện kiểm sát nhân dân {level} {name}", name,
@@ -178,6 +182,7 @@ def _written_forms(unit: dict) -> list[str]:
     return good
 
 
+@cache
 def _award_forms() -> dict[str, list[str]]:
     ref = refdata.load()
     out: dict[str, list[str]] = {}
@@ -189,6 +194,7 @@ def _award_forms() -> dict[str, list[str]]:
     return {k: sorted({f for f in v if ref.award_id(f) == k}) for k, v in out.items()}
 
 
+@cache
 def _indicators() -> list[tuple[str, str, int, str, str, float | None]]:
     """(name, measure unit, section, kind, direction, target) for ≈60 indicators."""
     out = []
@@ -295,7 +301,7 @@ def write_workbook(job: Job) -> tuple[str, int]:
     """Write one province's (or one regional procuracy's) report for one period."""
     rng = random.Random(f"{job.seed}/{job.unit_id}/{job.year}-{job.half}/{job.region}")
     unit = next(u for u in provinces() if u["unit_id"] == job.unit_id)
-    forms = _written_forms(unit)
+    forms = _written_forms(unit["unit_id"])
     level = "THÀNH PHỐ" if unit["kind"] == "thanh_pho" else "TỈNH"
     agency = ["VIỆN KIỂM SÁT NHÂN DÂN TỐI CAO", f"VKSND {level} {unit['name'].upper()}"]
     unit_line = f"Đơn vị: {rng.choice(forms)}"

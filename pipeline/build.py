@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import refdata
+from . import guard, refdata
 from .messages import locate
 from .read import SPREADSHEET_SUFFIXES, ReadError, read_workbook
 from .recognise import SheetResult, recognise_sheet
@@ -48,13 +48,20 @@ def discover(raw_dir: Path) -> list[tuple[str, Path]]:
             if name.startswith((".", "~$", ".~lock")):
                 continue
             path = Path(root) / name
-            if path.suffix.lower() in SPREADSHEET_SUFFIXES and not path.is_symlink():
-                found.append((path.relative_to(raw_dir).as_posix(), path))
+            # a symlink is listed (and rejected with a message by guard.check_file), never followed
+            if path.suffix.lower() in SPREADSHEET_SUFFIXES or path.is_symlink():
+                found.append((guard.display_name(path.relative_to(raw_dir).as_posix()), path))
+        found.extend(  # os.walk does not enter a linked directory; say so
+            (guard.display_name((Path(root) / d).relative_to(raw_dir).as_posix()), Path(root) / d)
+            for d in dirs if (Path(root) / d).is_symlink())
     return found
 
 
 def sha256_of(path: Path) -> str:
     h = hashlib.sha256()
+    if not guard.is_regular_file(path):  # a link, pipe or device is never opened
+        h.update(b"not a regular file: " + os.fsencode(os.readlink(path) if path.is_symlink() else ""))
+        return h.hexdigest()
     with open(path, "rb") as fh:
         for chunk in iter(lambda: fh.read(1 << 20), b""):
             h.update(chunk)
@@ -63,7 +70,7 @@ def sha256_of(path: Path) -> str:
 
 def process_file(source_file: str, path: Path) -> FileOutcome:
     """Read and recognise one file (no validation, no I/O besides reading it)."""
-    stat = path.stat()
+    stat = path.lstat()
     outcome = FileOutcome(source_file, path, stat.st_size, stat.st_mtime, sha256_of(path))
     try:
         grids = read_workbook(path)
@@ -104,22 +111,32 @@ def process_file(source_file: str, path: Path) -> FileOutcome:
 
 def _year_aware_units(outcome: FileOutcome) -> None:
     """A name such as "Huế" means Thừa Thiên Huế before 2025."""
-    ref = refdata.load()
-    renamed = {
-        u["successor_id"]: u["unit_id"]
-        for u in ref.units
-        if u["successor_id"]
-        and u["valid_to"]
-        and next(v for v in ref.units if v["unit_id"] == u["successor_id"])["valid_from"]
-        > u["valid_to"]
-    }
+    renamed = _renamed_units(refdata.load())
     for sheet in outcome.sheets:
         for fact in sheet.facts:
             uid, year = fact.get("unit_id"), fact.get("year")
             if uid in renamed and year is not None:
-                successor = next(v for v in ref.units if v["unit_id"] == uid)
-                if year < int(successor["valid_from"][:4]):
-                    fact["unit_id"] = renamed[uid]
+                before, since = renamed[uid]
+                if year < since:
+                    fact["unit_id"] = before
+
+
+_RENAMED: dict[int, dict[str, tuple[str, int]]] = {}
+
+
+def _renamed_units(ref) -> dict[str, tuple[str, int]]:
+    """successor id -> (the unit it renamed, the successor's first year); per reference."""
+    if id(ref) not in _RENAMED:
+        by_id = {v["unit_id"]: v for v in ref.units}
+        _RENAMED.clear()
+        _RENAMED[id(ref)] = {
+            u["successor_id"]: (u["unit_id"], int(by_id[u["successor_id"]]["valid_from"][:4]))
+            for u in ref.units
+            if u["successor_id"]
+            and u["valid_to"]
+            and by_id[u["successor_id"]]["valid_from"] > u["valid_to"]
+        }
+    return _RENAMED[id(ref)]
 
 
 @dataclass
@@ -148,6 +165,7 @@ def prepare_batch(outcomes: list[FileOutcome], docs_dir: Path | None) -> Prepare
     rejections = list(validation.rejections)
     facts: dict[str, list[dict]] = {k: [] for k in by_kind}
     sheet_rows, file_rows = [], []
+    new_ids: dict[str, str] = {}
     for outcome in outcomes:
         if outcome.error:
             rejections.append(
@@ -176,7 +194,10 @@ def prepare_batch(outcomes: list[FileOutcome], docs_dir: Path | None) -> Prepare
             for fact in sheet.facts:
                 if fact["row_no"] not in bad:
                     if sheet.kind == "indicators" and not fact.get("indicator_id"):
-                        fact["indicator_id"] = "moi_" + slug(fact["indicator_name"])[:60]
+                        name = fact["indicator_name"]
+                        if name not in new_ids:
+                            new_ids[name] = "moi_" + slug(name)[:60]
+                        fact["indicator_id"] = new_ids[name]
                     facts[sheet.kind].append(fact)
             n_read, n_bad = len(sheet.data_rows), len(bad)
             read, rejected, loaded = read + n_read, rejected + n_bad, loaded + n_read - n_bad
@@ -244,7 +265,7 @@ def build(
         changed: list[tuple[str, Path]] = []
         touched: list[tuple[str, Path, str]] = []
         for rel, path in files:
-            stat = path.stat()
+            stat = path.lstat()
             have = known.get(rel)
             if have and have[1] == stat.st_size and have[2] == stat.st_mtime:
                 continue
@@ -264,14 +285,13 @@ def build(
         if outcomes or removed or touched:
             con.execute("BEGIN TRANSACTION")
             try:
-                for rel in removed:
-                    wh.delete_file(con, rel)
+                _delete_files(con, removed)
                 for rel, path, _ in touched:  # same content, new time: keep, re-date claims
                     mtime = path.stat().st_mtime
                     con.execute("UPDATE ledger SET mtime = ? WHERE source_file = ?", [mtime, rel])
                     con.execute("UPDATE claims SET mtime = ? WHERE source_file = ?", [mtime, rel])
                 if prepared is not None:
-                    _load(con, outcomes, prepared)
+                    _load(con, outcomes, prepared, known)
                 con.execute("COMMIT")
             except BaseException:
                 con.execute("ROLLBACK")
@@ -292,6 +312,7 @@ def build(
             "SELECT count(*) FROM loads WHERE status = 'superseded'"
         ).fetchone()[0]
         summary.warehouse_rejections = con.execute("SELECT count(*) FROM rejections").fetchone()[0]
+        wh.publish_snapshot(con, warehouse_path)  # readers see this build, whole (warehouse.py)
     finally:
         con.close()
     summary.seconds = time.perf_counter() - started
@@ -311,32 +332,102 @@ def _connect_waiting(path: Path, wait_seconds: float):
             time.sleep(0.25)
 
 
+POOL_MIN_FILES = 24  # below this a process pool costs more (start-up) than it saves
+
+
+def _workers(jobs: int | None, n_files: int) -> int:
+    """How many processes read and recognise: all the cores when many files changed."""
+    if jobs is not None:
+        return max(1, jobs)
+    if n_files < POOL_MIN_FILES:
+        return 1
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cores = os.cpu_count() or 1
+    return max(1, min(cores, n_files // 8))
+
+
+def _preimport() -> None:
+    """Import what validation needs (seconds of work) while the pool reads the files."""
+    try:
+        os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+        import great_expectations  # noqa: F401
+        import pandas  # noqa: F401
+    except Exception:  # the real import later reports any problem
+        pass
+
+
+def _process_one(item: tuple[str, Path]) -> FileOutcome:
+    return process_file(*item)
+
+
 def _process_all(changed: list[tuple[str, Path]], progress: bool, jobs: int | None) -> list[FileOutcome]:
     if not changed:
         return []
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+    workers = _workers(jobs, len(changed))
     with Progress(
         TextColumn("[bold]Đọc tệp"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
         TextColumn("{task.description}"), disable=not progress, transient=True,
     ) as bar:
         task = bar.add_task("", total=len(changed))
         outcomes = []
-        for rel, path in changed:
-            bar.update(task, description=rel)
-            outcomes.append(process_file(rel, path))
-            bar.advance(task)
+        if workers == 1:
+            for rel, path in changed:
+                bar.update(task, description=rel)
+                outcomes.append(process_file(rel, path))
+                bar.advance(task)
+            return outcomes
+        import multiprocessing
+        import threading
+        from concurrent.futures import ProcessPoolExecutor
+
+        # spawn, not fork: the parent holds a DuckDB connection and its threads
+        warm = threading.Thread(target=_preimport, name="preimport", daemon=True)
+        chunk = max(1, min(16, len(changed) // (workers * 8)))
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+            warm.start()
+            for outcome in pool.map(_process_one, changed, chunksize=chunk):
+                bar.update(task, description=outcome.source_file)
+                outcomes.append(outcome)
+                bar.advance(task)
+        warm.join()
     return outcomes
 
 
-def _load(con, outcomes: list[FileOutcome], prepared: Prepared) -> None:
+def _delete_files(con, files: list[str]) -> None:
+    """Remove every row of these files (one statement per table for many files)."""
+    from . import warehouse as wh
+
+    if len(files) <= 4:
+        for rel in files:
+            wh.delete_file(con, rel)
+        return
+    import pandas as pd
+
+    con.register("gone_files", pd.DataFrame({"source_file": files}))
+    try:
+        for table in [f"f_{k}" for k in wh.FACT_COLUMNS] + [
+            "claims", "rejections_t", "sheet_log", "ledger"
+        ]:
+            con.execute(
+                f"DELETE FROM {table} WHERE source_file IN (SELECT source_file FROM gone_files)"
+            )
+    finally:
+        con.unregister("gone_files")
+
+
+def _load(con, outcomes: list[FileOutcome], prepared: Prepared, known=None) -> None:
     import pandas as pd
 
     from . import warehouse as wh
 
     loaded_at = wh.now()
-    for outcome in outcomes:
-        wh.delete_file(con, outcome.source_file)
+    # a file the ledger does not know has no rows yet (a file's rows and its ledger row are
+    # written in one transaction)
+    _delete_files(con, [o.source_file for o in outcomes if known is None or o.source_file in known])
     for kind, rows in prepared.facts.items():
         if rows:
             wh.insert_frame(con, f"f_{kind}", pd.DataFrame(rows), wh.FACT_COLUMNS[kind])

@@ -18,7 +18,8 @@ from datetime import date, datetime
 from functools import lru_cache
 
 from . import refdata
-from .period import PeriodConflict, PeriodHint, merge_hints, period_code, read_hint
+from .period import PeriodConflict, PeriodHint, merge_hints, period_code
+from .period import read_hint as _read_hint_any
 from .read import SheetGrid
 from .text import Number, parse_number
 from .text import clean as _clean_any
@@ -50,6 +51,11 @@ def clean(value: object) -> str:
 
 def fold(value: object) -> str:
     return _fold_str(value) if type(value) is str else _fold_any(value)
+
+
+@lru_cache(maxsize=_MEMO)
+def read_hint(text: str, where: str) -> PeriodHint | None:
+    return _read_hint_any(text, where)  # a PeriodHint is immutable: safe to share
 
 
 class _Lookups:
@@ -232,7 +238,8 @@ def recognise_sheet(grid: SheetGrid, source_file: str) -> SheetResult:
     body = _body_rows(grid, start)
     data_rows = [r for r in body if not _is_section(grid, r, layout)]
 
-    hints = [h for t in title_lines if (h := read_hint(t, "tiêu đề")) is not None][:1]
+    first = next((h for t in title_lines if (h := read_hint(t, "tiêu đề")) is not None), None)
+    hints = [first] if first is not None else []
     for text, where in ((grid.name, "tên trang tính"), (_stem(source_file), "tên tệp")):
         hint = read_hint(text, where)
         if hint:
@@ -327,6 +334,8 @@ def _score_row(texts: list[str]) -> tuple[int, int]:
 @lru_cache(maxsize=_MEMO)
 def _text_role(t: str) -> int:
     """2: a primary header label (or a known award, level, indicator); 1: a sub-label."""
+    if not any(c.isalpha() for c in t):  # a number, a numbering "(1)": never a label
+        return 0
     ref = _ref()
     fields = {match_field(k, t) for k in refdata.KINDS} - {None}
     if fields - SUB_FIELDS - {"note", "measure_unit"}:

@@ -171,9 +171,9 @@ def prepare(kind: str, facts: pd.DataFrame) -> pd.DataFrame:
     """Derived columns the expectations look at."""
     df = facts.copy()
     if kind == "indicators":
-        df["indicator_key"] = df["indicator_name"].map(lambda s: fold(s) or None)
+        df["indicator_key"] = _fold_column(df["indicator_name"])
     if kind == "scores":
-        df["criterion_key"] = df["criterion"].map(lambda s: fold(s) or None)
+        df["criterion_key"] = _fold_column(df["criterion"])
     if "count" in df:
         df["count_fraction"] = (df["count"].astype(float) % 1).fillna(0)
     if kind == "awards":
@@ -188,6 +188,12 @@ def prepare(kind: str, facts: pd.DataFrame) -> pd.DataFrame:
         df["cluster_no_or_zero"] = df["cluster_no"].fillna(0)
     df["rid"] = range(len(df))
     return df.reset_index(drop=True)
+
+
+def _fold_column(values: pd.Series) -> pd.Series:
+    """`fold` of every value (None when empty), computed once per distinct value."""
+    keys = {v: (fold(v) or None) for v in values.drop_duplicates()}
+    return values.map(keys)
 
 
 @dataclass
@@ -232,19 +238,9 @@ def validate_batch(frames: dict[str, pd.DataFrame], docs_dir: Path | None = None
     result_format = {"result_format": "COMPLETE", "unexpected_index_column_names": ["rid"]}
     for kind, vd, rules in definitions:
         df = prepared[kind]
-        if docs_dir is not None:
-            checkpoint = context.checkpoints.add(
-                gx.Checkpoint(
-                    name=f"load_{kind}",
-                    validation_definitions=[vd],
-                    actions=[gx.checkpoint.UpdateDataDocsAction(name="docs")],
-                    result_format=result_format,
-                )
-            )
-            run = checkpoint.run(batch_parameters={"dataframe": df})
-            results = next(iter(run.run_results.values())).results
-        else:
-            results = vd.run(batch_parameters={"dataframe": df}, result_format=result_format).results
+        # each run is kept in the context's validation results store; the Data Docs site is
+        # built once from all of them below (not once per kind)
+        results = vd.run(batch_parameters={"dataframe": df}, result_format=result_format).results
         for res in results:
             meta = res.expectation_config.meta or {}
             rule = rules[meta["index"]]
@@ -259,6 +255,8 @@ def validate_batch(frames: dict[str, pd.DataFrame], docs_dir: Path | None = None
                 if key not in seen:  # a wide row yields several facts from one cell
                     seen.add(key)
                     rejections.append(rejection)
+    if docs_dir is not None:
+        context.build_data_docs()
     keys = {(r["source_file"], r["sheet"], r["row_no"]) for r in rejections}
     return Validation(rejections, keys)
 
