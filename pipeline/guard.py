@@ -128,9 +128,14 @@ def check_file(path: Path, lim: Limits | None = None) -> str:
     except OSError as exc:
         raise Rejected(f"Không đọc được tệp: {exc.strerror or exc}.") from exc
     if stat.S_ISLNK(st.st_mode):
+        try:
+            target = display_name(os.readlink(path))
+        except OSError:
+            target = "?"
         raise Rejected(
-            "Không đọc được tệp: đây là liên kết tượng trưng (symlink), không phải tệp; "
-            "liên kết không bao giờ được đi theo. Hãy chép chính tệp vào thư mục dữ liệu gốc."
+            f"Không đọc được tệp: đây là liên kết tượng trưng (symlink) trỏ tới «{target}», "
+            "không phải tệp; liên kết không bao giờ được đi theo (có thể trỏ ra ngoài thư mục "
+            "dữ liệu gốc). Hãy chép chính tệp vào thư mục dữ liệu gốc."
         )
     if not stat.S_ISREG(st.st_mode):
         raise Rejected("Không đọc được tệp: đây không phải tệp thường (thiết bị, ống hoặc thư mục).")
@@ -230,7 +235,7 @@ _SI = re.compile(rb"<(?:\w+:)?si(?=[\s/>])")
 def _check_zip(path: Path, suffix: str, lim: Limits) -> str:
     try:
         entries = _zip_entry_count(path)
-    except (OSError, zipfile.BadZipFile, struct.error) as exc:
+    except (OSError, zipfile.BadZipFile, struct.error, ValueError, IndexError) as exc:
         raise Rejected(_corrupt_zip(suffix)) from exc
     if entries > lim.max_entries:
         raise Rejected(
@@ -239,18 +244,20 @@ def _check_zip(path: Path, suffix: str, lim: Limits) -> str:
         )
     try:
         zf = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError, ValueError, struct.error, NotImplementedError) as exc:
+    except (zipfile.BadZipFile, OSError, ValueError, struct.error, NotImplementedError,
+            IndexError, UnicodeDecodeError) as exc:
         raise Rejected(_corrupt_zip(suffix)) from exc
-    with zf:
+    with zf, open(path, "rb") as raw:
         infos = [i for i in zf.infolist() if not i.is_dir()]
         names = {i.filename for i in infos}
-        fmt = _zip_format(zf, names, suffix)
         _check_zip_sizes(path, infos, lim)
         if any(i.flag_bits & 0x1 for i in infos):
             raise Rejected(_encrypted())
+        unpack = _Unpacker(raw, suffix, lim)
+        fmt = _zip_format(zf, names, suffix, unpack)
         if fmt == "ods":
-            _check_ods_manifest(zf, names)
-        sheets = _xlsx_sheet_parts(zf, names) if fmt == "xlsx" else {}
+            _check_ods_manifest(zf, names, unpack)
+        sheets = _xlsx_sheet_parts(zf, names, unpack, lim) if fmt == "xlsx" else {}
         for info in infos:
             name = info.filename
             if not _parsed_part(name, fmt):
@@ -262,13 +269,9 @@ def _check_zip(path: Path, suffix: str, lim: Limits) -> str:
             elif fmt == "ods" and name == "content.xml":
                 scan = _OdsScan(lim)
             else:
-                if info.file_size > lim.max_part_bytes:
-                    raise Rejected(
-                        f"Không đọc được tệp: phần «{name}» trong tệp nén nặng "
-                        f"{_mb(info.file_size)}, vượt giới hạn {_mb(lim.max_part_bytes)}."
-                    )
+                _check_part_size(info, lim)
                 scan = None
-            _stream_part(zf, info, suffix, scan)
+            unpack.scan(info, scan)
             if scan is not None:
                 scan.finish()
     return fmt
@@ -298,7 +301,7 @@ def _encrypted() -> str:
     )
 
 
-def _zip_format(zf: zipfile.ZipFile, names: set[str], suffix: str) -> str:
+def _zip_format(zf: zipfile.ZipFile, names: set[str], suffix: str, unpack) -> str:
     if "xl/workbook.xml" in names or "xl/workbook.bin" in names:
         if "xl/workbook.bin" in names and "xl/workbook.xml" not in names:
             raise Rejected(
@@ -310,10 +313,7 @@ def _zip_format(zf: zipfile.ZipFile, names: set[str], suffix: str) -> str:
     if "mimetype" in names:
         info = zf.getinfo("mimetype")
         if info.file_size <= 200:
-            try:
-                mimetype = zf.read("mimetype").strip()
-            except Exception as exc:  # damaged entry
-                raise Rejected(_corrupt_zip(suffix)) from exc
+            mimetype = unpack.read(info).strip()
     if mimetype == b"application/vnd.oasis.opendocument.spreadsheet" or (
         not mimetype and "content.xml" in names and suffix == ".ods"
     ):
@@ -364,49 +364,119 @@ def _parsed_part(name: str, fmt: str) -> bool:
     return not low.startswith(("xl/media/", "pictures/", "thumbnails/", "xl/embeddings/"))
 
 
-def _check_ods_manifest(zf: zipfile.ZipFile, names: set[str]) -> None:
-    if "META-INF/manifest.xml" not in names:
-        return
-    info = zf.getinfo("META-INF/manifest.xml")
-    scan = _CountScan(re.compile(rb"encryption-data"), 0, lambda n, lim: _encrypted())
-
-    _stream_part(zf, info, ".ods", scan)
+def _check_ods_manifest(zf: zipfile.ZipFile, names: set[str], unpack) -> None:
+    if "META-INF/manifest.xml" in names:
+        scan = _CountScan(re.compile(rb"encryption-data"), 0, lambda n, lim: _encrypted())
+        unpack.scan(zf.getinfo("META-INF/manifest.xml"), scan)
+        scan.finish()
 
 
-def _stream_part(zf: zipfile.ZipFile, info: zipfile.ZipInfo, suffix: str, scan) -> None:
-    """Unpack one part as a stream: real size, CRC, DOCTYPE/ENTITY, and the scan's counts."""
-    tail = b""
-    try:
-        with zf.open(info) as fh:
-            while True:
-                chunk = fh.read(CHUNK)
-                if not chunk:
-                    break
-                window = tail + chunk
-                if _DECL.search(window):
-                    raise Rejected(
-                        f"Không đọc được tệp: phần «{info.filename}» có khai báo DOCTYPE/ENTITY. "
-                        "Bảng tính do Excel hay LibreOffice lưu không bao giờ có khai báo này; "
-                        "tệp có thể độc hại (tấn công mở rộng thực thể XML) nên không được đọc."
-                    )
-                tail = window[-_DECL_OVERLAP:]
-                if scan is not None:
-                    scan.feed(chunk)
-    except Rejected:
-        raise
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError,
-            RuntimeError, struct.error) as exc:
-        raise Rejected(_corrupt_zip(suffix)) from exc
-    except Exception as exc:  # zlib.error and the like: a damaged stream
-        raise Rejected(_corrupt_zip(suffix)) from exc
+def _check_part_size(info: zipfile.ZipInfo, lim: Limits) -> None:
+    if info.file_size > lim.max_part_bytes:
+        raise Rejected(
+            f"Không đọc được tệp: phần «{info.filename}» trong tệp nén nặng "
+            f"{_mb(info.file_size)}, vượt giới hạn {_mb(lim.max_part_bytes)}."
+        )
+
+
+class _Unpacker:
+    """Inflates ZIP entries as streams straight from the file, trusting nothing declared:
+    the entry must inflate to exactly its declared size (never one byte more: a central
+    directory that understates sizes is how a bomb hides) with the declared CRC; only the
+    methods spreadsheet programs use (stored, deflate) are accepted.  Every XML part is
+    searched for DOCTYPE/ENTITY declarations on the way."""
+
+    def __init__(self, raw, suffix: str, lim: Limits):
+        self.raw, self.suffix, self.lim = raw, suffix, lim
+        self.total = 0
+
+    def read(self, info: zipfile.ZipInfo) -> bytes:
+        _check_part_size(info, self.lim)
+        return b"".join(self.chunks(info))
+
+    def scan(self, info: zipfile.ZipInfo, scan) -> None:
+        tail = b""
+        for chunk in self.chunks(info):
+            window = tail + chunk
+            if _DECL.search(window):
+                raise Rejected(
+                    f"Không đọc được tệp: phần «{info.filename}» có khai báo DOCTYPE/ENTITY. "
+                    "Bảng tính do Excel hay LibreOffice lưu không bao giờ có khai báo này; "
+                    "tệp có thể độc hại (tấn công mở rộng thực thể XML) nên không được đọc."
+                )
+            tail = window[-_DECL_OVERLAP:]
+            if scan is not None:
+                scan.feed(chunk)
+
+    def chunks(self, info: zipfile.ZipInfo):
+        import zlib
+
+        corrupt = Rejected(_corrupt_zip(self.suffix))
+        if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+            raise Rejected(
+                f"Không đọc được tệp: phần «{info.filename}» dùng kiểu nén số "
+                f"{info.compress_type}, không phải kiểu Excel hay LibreOffice dùng (tệp hỏng "
+                f"hoặc do phần mềm lạ tạo ra). {FIX_HINT}"
+            )
+        try:
+            self.raw.seek(info.header_offset)
+            head = self.raw.read(30)
+            if len(head) != 30 or head[:4] != b"PK\x03\x04":
+                raise corrupt
+            name_len, extra_len = struct.unpack("<HH", head[26:30])
+            self.raw.seek(info.header_offset + 30 + name_len + extra_len)
+        except (OSError, struct.error, ValueError) as exc:
+            raise corrupt from exc
+        left, produced, crc = info.compress_size, 0, 0
+        inflater = zlib.decompressobj(-15) if info.compress_type == zipfile.ZIP_DEFLATED else None
+        pending = b""
+        while True:
+            if inflater is not None and pending:
+                data, pending = pending, b""
+            elif left > 0:
+                data = self.raw.read(min(CHUNK, left))
+                if not data:
+                    raise corrupt  # the file ends inside the entry: cut short
+                left -= len(data)
+            else:
+                break
+            try:
+                out = inflater.decompress(data, CHUNK) if inflater is not None else data
+            except zlib.error as exc:
+                raise corrupt from exc
+            if inflater is not None:
+                pending = inflater.unconsumed_tail
+            produced += len(out)
+            self.total += len(out)
+            if produced > info.file_size:
+                raise Rejected(
+                    f"Không đọc được tệp: phần «{info.filename}» giải nén ra nhiều hơn cỡ ghi "
+                    f"trong tệp ({_mb(info.file_size)}): tệp bị sửa để đánh lừa trình đọc "
+                    "(«bom nén» độc hại) hoặc bị hỏng."
+                )
+            if self.total > self.lim.max_unpacked_bytes:
+                raise Rejected(
+                    f"Không đọc được tệp: khi giải nén, tệp chiếm hơn "
+                    f"{_mb(self.lim.max_unpacked_bytes)} (tệp có thể là «bom nén» độc hại)."
+                )
+            crc = zlib.crc32(out, crc)
+            if out:
+                yield out
+            if inflater is not None and inflater.eof:
+                break
+        if inflater is not None and not inflater.eof:
+            raise corrupt
+        if produced != info.file_size or crc != info.CRC:
+            raise corrupt
 
 
 # --- sheet sizes: counted from the raw cells, before any parser allocates ----------------
 
 
-def _too_many_rows(sheet: str, row: int, lim: Limits) -> str:
+def _too_many_rows(sheet: str, row: int | None, lim: Limits) -> str:
+    where = f"có số liệu đến dòng {_n(row)}" if row else f"có hơn {_n(lim.max_rows)} dòng"
     return (
-        f"Không đọc được tệp: trang «{sheet}» có số liệu đến dòng {_n(row)}, vượt giới hạn "
+        f"Không đọc được tệp: trang «{sheet}» {where}, vượt giới hạn "
         f"{_n(lim.max_rows)} dòng một trang. Hãy xóa các dòng thừa hoặc tách số liệu thành "
         "nhiều tệp nhỏ hơn."
     )
@@ -534,18 +604,22 @@ class _SheetScan:
                 self.extent.add(max(self.row, 1), max(col, 1))
 
 
-def _xlsx_sheet_parts(zf: zipfile.ZipFile, names: set[str]) -> dict[str, str]:
+def _xlsx_sheet_parts(zf: zipfile.ZipFile, names: set[str], unpack, lim: Limits) -> dict[str, str]:
     """Worksheet part → sheet name, from the workbook and its relationships."""
     from xml.etree import ElementTree as ET
 
     parts: dict[str, str] = {}
+    xml = {}
     for name in ("xl/workbook.xml", "xl/_rels/workbook.xml.rels"):
         if name in names:
-            _stream_part(zf, zf.getinfo(name), ".xlsx", None)
+            info = zf.getinfo(name)
+            _check_part_size(info, lim)
+            unpack.scan(info, None)  # no DOCTYPE before ElementTree sees it
+            xml[name] = unpack.read(info)
     try:
-        book = ET.fromstring(zf.read("xl/workbook.xml"))
-        rels = ET.fromstring(zf.read("xl/_rels/workbook.xml.rels")) if (
-            "xl/_rels/workbook.xml.rels" in names) else None
+        book = ET.fromstring(xml["xl/workbook.xml"])
+        rels = ET.fromstring(xml["xl/_rels/workbook.xml.rels"]) if (
+            "xl/_rels/workbook.xml.rels" in xml) else None
     except Exception as exc:
         raise Rejected(_corrupt_zip(".xlsx")) from exc
     targets = {}
@@ -554,7 +628,6 @@ def _xlsx_sheet_parts(zf: zipfile.ZipFile, names: set[str]) -> dict[str, str]:
         target = target.lstrip("/") if target.startswith("/") else "xl/" + target
         targets[rel.get("Id")] = os.path.normpath(target).replace(os.sep, "/")
     sheets = [el for el in book.iter() if el.tag.rsplit("}", 1)[-1] == "sheet"]
-    lim = limits()
     if len(sheets) > lim.max_sheets:
         raise Rejected(
             f"Không đọc được tệp: sổ làm việc có {_n(len(sheets))} trang tính, vượt giới hạn "
@@ -750,13 +823,40 @@ def _check_csv(path: Path, head: bytes, lim: Limits) -> str:
             delimiters += chunk.count(b",") + chunk.count(b";") + chunk.count(b"\t")
             last = chunk[-1:]
             if lines > lim.max_rows + 1:
-                raise Rejected(_too_many_rows(path.stem, lines, lim))
+                raise Rejected(_too_many_rows(path.stem, None, lim))
     lines += 0 if last in (b"\n", b"") else 1
     if lines > lim.max_rows:
-        raise Rejected(_too_many_rows(path.stem, lines, lim))
+        raise Rejected(_too_many_rows(path.stem, None, lim))
     if delimiters + lines > lim.max_cells:
         raise Rejected(
             f"Không đọc được tệp: tệp CSV có khoảng {_n(delimiters + lines)} ô, vượt giới hạn "
             f"{_n(lim.max_cells)} ô. Hãy tách số liệu thành nhiều tệp."
         )
     return "csv"
+
+
+# --- names and paths under raw/ -------------------------------------------------------------
+
+
+def display_name(rel: str) -> str:
+    """A file name as stored and shown: bytes that are not UTF-8 (a name written on an old
+    Windows machine) and control characters become visible escapes (\\xe0), so the name is
+    a valid, unique text and one odd name never stops a build."""
+    out = []
+    for ch in rel:
+        code = ord(ch)
+        if 0xDC80 <= code <= 0xDCFF:  # os.fsdecode's stand-in for an undecodable byte
+            out.append(f"\\x{code - 0xDC00:02x}")
+        elif code < 0x20 or code == 0x7F:
+            out.append(f"\\x{code:02x}")
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def is_regular_file(path: Path) -> bool:
+    """A regular file, not a symlink, device, pipe or directory (never follows a link)."""
+    try:
+        return stat.S_ISREG(os.lstat(path).st_mode)
+    except OSError:
+        return False

@@ -48,11 +48,11 @@ class SheetGrid:
 
 
 def read_workbook(path: Path) -> list[SheetGrid]:
-    suffix = path.suffix.lower()
-    if suffix not in SPREADSHEET_SUFFIXES:
-        raise ReadError(f"Định dạng tệp «{suffix}» không được hỗ trợ.")
     from . import guard
 
+    suffix = path.suffix.lower()
+    if suffix not in SPREADSHEET_SUFFIXES and guard.is_regular_file(path):
+        raise ReadError(f"Định dạng tệp «{suffix}» không được hỗ trợ.")
     try:
         fmt = guard.check_file(path)
     except guard.Rejected as exc:
@@ -86,6 +86,14 @@ def _read_book(path: Path, fmt: str, suffix: str) -> list[SheetGrid]:
             f"{str(exc)[:160]}"
         ) from exc
     return grids
+
+
+def _utf8_name(path: Path) -> bool:
+    try:
+        str(path).encode("utf-8")
+        return True
+    except UnicodeEncodeError:
+        return False
 
 
 _FORMAT_OF_SUFFIX = {".xlsx": "xlsx", ".xlsm": "xlsx", ".xls": "xls", ".ods": "ods"}
@@ -150,9 +158,10 @@ def _describe_read_error(exc: Exception, suffix: str) -> str:
 def _read_calamine(path: Path, named_as_is: bool = True) -> list[SheetGrid]:
     from python_calamine import CalamineWorkbook
 
-    if named_as_is:
+    if named_as_is and _utf8_name(path):
         book = CalamineWorkbook.from_path(str(path))
-    else:  # an .xls saved as .xlsx and the like: calamine tells the format from the content
+    else:  # an .xls saved as .xlsx, or a name that is not UTF-8: read from the open file,
+        # calamine tells the format from the content
         with open(path, "rb") as fh:
             book = CalamineWorkbook.from_filelike(fh)
     grids = []

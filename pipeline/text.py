@@ -229,18 +229,33 @@ def _byte_char(ch: str) -> bool:
 
 
 def decode_legacy(text: str, encoding: str) -> str:
-    """Text typed in a legacy font (as stored: Latin-1/cp1252 letters) → Unicode (NFC)."""
+    """Text typed in a legacy font (as stored: Latin-1/cp1252 letters) → Unicode (NFC).
+
+    TCVN3 capitals are typed in the capitals font .VnTimeH with the small letters' codes,
+    so a word whose plain letters are all capitals is decoded in capitals ("VIÖN" → "VIỆN").
+    """
     table = _legacy_tables()[encoding]
+    return _WORD_OR_NOT.sub(lambda m: _decode_word(m.group(0), table), text)
+
+
+_WORD_OR_NOT = re.compile(r"\S+")
+
+
+def _decode_word(word: str, table: dict[str, str]) -> str:
     out, i = [], 0
-    while i < len(text):
-        pair = text[i:i + 2]
+    while i < len(word):
+        pair = word[i:i + 2]
         if len(pair) == 2 and pair in table:
             out.append(table[pair])
             i += 2
             continue
-        out.append(table.get(text[i], text[i]))
+        out.append(table.get(word[i], word[i]))
         i += 1
-    return unicodedata.normalize("NFC", "".join(out))
+    decoded = unicodedata.normalize("NFC", "".join(out))
+    plain = [c for c in word if c.isascii() and c.isalpha()]
+    if plain and all(c.isupper() for c in plain) and decoded != word:
+        return decoded.upper()
+    return decoded
 
 
 def is_syllable(word: str) -> bool:

@@ -1,8 +1,28 @@
-"""The DuckDB warehouse: connection, schema, reference tables, and the atomic load."""
+"""The DuckDB warehouse: connection, schema, reference tables, the atomic load, and the
+read path.
+
+Writing: one process at a time (DuckDB's file lock; a second writer waits, then is told
+"Kho dữ liệu đang bận").  Every change is one transaction, committed whole or not at all,
+so a build killed at any instant leaves the warehouse as it was before or as it is after.
+
+Reading: DuckDB lets no other process open a file (not even read-only) while a writer
+holds it, and a reader holding it would lock the writer out.  So readers never open the
+warehouse itself: after each successful build the writer checkpoints and publishes a
+read snapshot, `<name>.read.duckdb` beside the warehouse: a byte copy made while it holds
+the write lock (so no load is half in it), fsynced, then renamed over the previous one
+with `os.replace` (atomic).  `open_reader` attaches the newest snapshot read-only in a
+private in-memory DuckDB, so a dashboard or notebook never waits for a build, never
+delays one, and always sees one whole build: the last that finished.  A build killed
+after its commit but before publishing leaves the previous snapshot in place until the
+next build publishes again (every build publishes, even when nothing changed).  The
+snapshot costs disk space equal to the warehouse.
+"""
 
 from __future__ import annotations
 
 import hashlib
+import os
+import shutil
 from datetime import datetime
 from pathlib import Path
 
@@ -43,21 +63,92 @@ class WarehouseBusy(Exception):
 
 def connect(path: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     try:
-        return duckdb.connect(str(path), read_only=read_only)
+        con = duckdb.connect(str(path), read_only=read_only)
     except duckdb.IOException as exc:
         if "lock" in str(exc).lower():
             raise WarehouseBusy(str(exc)) from exc
         raise
+    _offline(con)
+    return con
+
+
+def _offline(con: duckdb.DuckDBPyConnection) -> None:
+    """Never download a DuckDB extension: the warehouse works without a network."""
+    con.execute("SET autoinstall_known_extensions = false")
+
+
+def snapshot_path(path: Path) -> Path:
+    """The read snapshot of warehouse `path`: thidua.duckdb → thidua.read.duckdb."""
+    path = Path(path)
+    return path.with_name(f"{path.stem}.read{path.suffix}")
+
+
+def publish_snapshot(con: duckdb.DuckDBPyConnection, path: Path) -> Path:
+    """Publish a consistent read-only copy of the warehouse for readers (see the module
+    docstring).  Called by the writer, holding the write lock, after its commit."""
+    path = Path(path)
+    con.execute("CHECKPOINT")  # everything committed is now in the main file, none in the WAL
+    snap = snapshot_path(path)
+    for stale in path.parent.glob(f".{snap.name}.*.tmp"):  # left by a writer that was killed
+        stale.unlink(missing_ok=True)
+    tmp = path.parent / f".{snap.name}.{os.getpid()}.tmp"
+    try:
+        with open(path, "rb") as src, open(tmp, "wb") as dst:
+            shutil.copyfileobj(src, dst, 1 << 20)
+            dst.flush()
+            os.fsync(dst.fileno())
+        os.replace(tmp, snap)
+    finally:
+        tmp.unlink(missing_ok=True)
+    try:
+        fd = os.open(path.parent, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+    except OSError:  # a directory that cannot be fsynced (some network file systems)
+        pass
+    return snap
 
 
 def open_reader(path: Path) -> duckdb.DuckDBPyConnection:
-    """A read-only connection for notebooks, dashboards and reports (the one read path)."""
-    if not Path(path).exists():
+    """A read-only connection for notebooks, dashboards and reports (the one read path).
+
+    It reads the newest read snapshot of the warehouse `path`, never the warehouse file
+    itself, so it neither waits for a running build nor makes one wait, and it never sees
+    half a load.  The public views are queried as usual (`SELECT * FROM awards`).
+    """
+    path = Path(path)
+    snap = snapshot_path(path)
+    if snap.exists():
+        con = duckdb.connect(":memory:")  # a private instance: always the newest snapshot
+        try:
+            _offline(con)
+            con.execute("ATTACH ? AS thidua (READ_ONLY)", [str(snap)])
+            con.execute("USE thidua")
+        except BaseException:
+            con.close()
+            raise
+        return con
+    if not path.exists():
         raise FileNotFoundError(f"Chưa có kho dữ liệu «{path}»: hãy chạy «thidua build» trước.")
-    return connect(Path(path), read_only=True)
+    # a warehouse written before read snapshots existed: read it directly
+    return connect(path, read_only=True)
 
 
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
+    """Tables, reference data and views, in one transaction (a build killed while it runs
+    leaves no half-made schema)."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        _ensure_schema(con)
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+
+
+def _ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     con.execute((SQL_DIR / "schema.sql").read_text(encoding="utf-8"))
     digest = _reference_digest()
     have = con.execute("SELECT value FROM meta WHERE key = 'reference'").fetchone()
