@@ -280,6 +280,74 @@ def _print_summary(summary, warehouse: Path) -> None:
         )
 
 
+@app.command(
+    help=(
+        "Dựng bản nháp clip báo cáo của một cụm thi đua cho một kỳ: kịch bản các cảnh (mở "
+        "đầu, thành phần cụm, chỉ tiêu, xếp hạng, khen thưởng, sáng kiến, điểm nhấn từng đơn "
+        "vị, hạn chế, phương hướng) với lời dẫn tiếng Việt lấy từ số liệu trong kho; ghi "
+        "storyboard.json, storyboard.xlsx (để sửa), scenes/NN.png (1920×1080), narration.srt "
+        "và preview.mp4.\n\n"
+        "Sau khi sửa storyboard.xlsx: thidua clip --from THƯ_MỤC/storyboard.xlsx dựng lại khung "
+        "hình, phụ đề và video, giữ nguyên lời văn đã sửa.\n\n"
+        "Ví dụ: thidua clip --cluster 6 --period 2024-FY"
+    )
+)
+def clip(
+    cluster: int = typer.Option(None, "--cluster", help="Số cụm thi đua, ví dụ 6."),
+    period: str = typer.Option(
+        None, "--period", help="Kỳ: NĂM-H1 (sơ kết 6 tháng) hoặc NĂM-FY (tổng kết năm)."),
+    out: Path = typer.Option(
+        None, "--out", help="Thư mục ghi clip (mặc định clips/cum{N}_{kỳ})."),
+    warehouse: Path = typer.Option(
+        Path("warehouse/thidua.duckdb"), "--warehouse", help="Tệp kho DuckDB (chỉ đọc)."),
+    from_xlsx: Path = typer.Option(
+        None, "--from", help="Dựng lại từ storyboard.xlsx đã sửa (không cần kho dữ liệu)."),
+    debug: bool = typer.Option(False, "--debug", help="In chi tiết lỗi cho lập trình viên."),
+) -> None:
+    import time
+
+    from . import clip as clip_mod
+    from .images import NoBrowser
+    from .warehouse import WarehouseBusy
+
+    started = time.monotonic()
+
+    def say(message: str) -> None:
+        typer.echo(f"[{time.monotonic() - started:5.1f} giây] {message}")
+
+    if from_xlsx is None and (cluster is None or period is None):
+        _fail("Cần --cluster và --period (ví dụ: thidua clip --cluster 6 --period 2024-FY), "
+              "hoặc --from THƯ_MỤC/storyboard.xlsx để dựng lại sau khi sửa.", EXIT_USAGE)
+    try:
+        if from_xlsx is not None:
+            sb, warnings = clip_mod.rerender(from_xlsx, progress=say)
+            folder = from_xlsx.parent
+            for warning in warnings:
+                typer.echo(f"Lưu ý: {warning}", err=True)
+        else:
+            folder = out or clip_mod.default_out(cluster, period)
+            sb = clip_mod.make_clip(warehouse, cluster, period, folder, progress=say)
+    except clip_mod.ClipError as exc:
+        if debug:
+            raise
+        _fail(str(exc), EXIT_USAGE if exc.usage else EXIT_FATAL)
+    except (NoBrowser, WarehouseBusy) as exc:
+        if debug:
+            raise
+        _fail(str(exc))
+    except Exception as exc:
+        if debug:
+            raise
+        _fail(f"Lỗi khi dựng clip: {type(exc).__name__}: {exc}\n"
+              "(Chạy lại với --debug để xem chi tiết.)")
+    kept = sb.kept()
+    typer.echo(
+        f"Xong: {len(kept)} cảnh, {clip_mod.num(sb.total_duration())} giây"
+        + (f" — {clip_mod.ILLUSTRATIVE}" if sb.illustrative else "") + f". Thư mục: {folder}/\n"
+        f"  Xem: {folder / 'preview.mp4'}\n  Sửa: {folder / 'storyboard.xlsx'} rồi chạy "
+        f"thidua clip --from {folder / 'storyboard.xlsx'}")
+
+
 def main() -> None:
     try:
         app(standalone_mode=True)
