@@ -29,6 +29,13 @@ run: setup ## Set up, load every spreadsheet in raw/ into the warehouse, build d
 	$(BIN)/thidua build --raw $(RAW) --warehouse $(WAREHOUSE); rc=$$?; \
 	  if [ $$rc -eq 3 ]; then echo "(Có dòng bị từ chối: xem view rejections — đây là ví dụ lỗi có chủ ý trong dữ liệu mẫu.)"; elif [ $$rc -ne 0 ]; then exit $$rc; fi
 	$(BIN)/thidua dashboards --warehouse $(WAREHOUSE) --out dashboards
+	$(BIN)/thidua clip --cluster $(CLIP_CLUSTER) --period $(CLIP_PERIOD) --warehouse $(WAREHOUSE)
+
+CLIP_CLUSTER ?= 6
+CLIP_PERIOD ?= 2024-FY
+.PHONY: clip
+clip: $(BIN)/.installed ## Dựng bản nháp clip báo cáo cụm 6, năm 2024 vào clips/ (khác: make clip CLIP_CLUSTER=7 CLIP_PERIOD=2023-H1)
+	$(BIN)/thidua clip --cluster $(CLIP_CLUSTER) --period $(CLIP_PERIOD) --warehouse $(WAREHOUSE)
 
 build: $(BIN)/.installed ## Load raw/ incrementally (no set-up of system packages)
 	$(BIN)/thidua build --raw $(RAW) --warehouse $(WAREHOUSE)
