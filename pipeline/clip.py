@@ -382,6 +382,10 @@ class _Context:
         self.spoken = period_spoken(period)
 
     # figures shared by several scenes
+    def _units_query(self) -> str:
+        return (f"SELECT count(*) FROM clusters WHERE year = {self.year} "
+                f"AND cluster_no = {self.n}")
+
     def _cluster_fig(self) -> dict:
         return fig("Cụm thi đua số", self.n, f"""SELECT DISTINCT cluster_no FROM (
             SELECT period, cluster_no FROM indicator_results UNION ALL
@@ -399,7 +403,8 @@ class _Context:
     def _scene(self, sid: str, kind: str, title: str, narration: str, figures: list[dict],
                visual: dict, source: str = "", body: str = "", note: str = "",
                minimum: float = 6.0) -> Scene:
-        return Scene(sid, kind, title, narration, estimate_duration(narration, minimum), figures,
+        unique = list({f["query"]: f for f in reversed(figures)}.values())[::-1]
+        return Scene(sid, kind, title, narration, estimate_duration(narration, minimum), unique,
                      visual=visual, source=source, body=body, note=note)
 
     # 1. title
@@ -424,8 +429,7 @@ class _Context:
     def members(self) -> Scene:
         members = [u for u in self.units if u.role]
         title = f"Thành phần Cụm thi đua số {self.n} năm {self.year}"
-        count_q = (f"SELECT count(*) FROM clusters WHERE year = {self.year} "
-                   f"AND cluster_no = {self.n}")
+        count_q = self._units_query()
         if not members:
             narration = (f"Kho dữ liệu chưa có danh sách thành viên Cụm thi đua số {self.n} "
                          f"năm {self.year}.")
@@ -516,12 +520,13 @@ class _Context:
         if missing:
             sentences.append(f"{upper_first(places([u.pair for u in missing]))} chưa có số "
                              "liệu chỉ tiêu trong kho dữ liệu.")
-        visual = self._indicator_table()
-        return self._scene("indicators", "indicators", title, " ".join(sentences), figures,
-                           visual, source)
+        visual, shown = self._indicator_table(base)
+        return self._scene("indicators", "indicators", title, " ".join(sentences),
+                           figures + shown, visual, source)
 
-    def _indicator_table(self) -> dict:
-        ind = self.ind
+    def _indicator_table(self, base: str) -> tuple[dict, list[dict]]:
+        """Indicators × members, each result marked met or missed; the figures it shows."""
+        ind, figures = self.ind, []
         names = [u for u in self.units if u.unit_id in set(ind["unit_id"])]
         order = list(dict.fromkeys(ind["indicator_id"]))
         rows, styles = [], []
@@ -531,8 +536,12 @@ class _Context:
             targets = part["target"].dropna().unique()
             sign = "≤" if first["direction"] == "lower" else "≥"
             label = first["indicator_name"]
+            iq = f"{base} AND indicator_id = {_lit(iid)}"
             if len(targets) == 1:
                 label += f" (chỉ tiêu {sign} {qty(targets[0], first['measure_unit'])})"
+                figures.append(fig(f"{label} — chỉ tiêu", targets[0],
+                                   f"SELECT DISTINCT target {iq} AND target IS NOT NULL",
+                                   first["measure_unit"]))
             row, style = [label], [None]
             for u in names:
                 cell = part[part["unit_id"] == u.unit_id]
@@ -541,9 +550,14 @@ class _Context:
                     style.append("muted")
                     continue
                 c = cell.iloc[0]
+                cq = f"{iq} AND unit_id = {_lit(u.unit_id)}"
                 text = qty(c["actual"], c["measure_unit"])
+                figures.append(fig(f"{c['indicator_name']} — {u.name}", c["actual"],
+                                   f"SELECT actual {cq}", c["measure_unit"]))
                 if len(targets) != 1 and pd.notna(c["target"]):
                     text += f" / {qty(c['target'], c['measure_unit'])}"
+                    figures.append(fig(f"{c['indicator_name']} — chỉ tiêu — {u.name}",
+                                       c["target"], f"SELECT target {cq}", c["measure_unit"]))
                 if pd.isna(c["met"]):
                     style.append("muted")
                 elif bool(c["met"]):
@@ -560,7 +574,8 @@ class _Context:
         widths = [first_w] + [(1 - first_w) / n] * n
         return {"type": "table", "columns": ["Chỉ tiêu"] + [u.name for u in names],
                 "widths": widths, "align": ["left"] + ["center"] * n, "rows": rows,
-                "styles": styles, "legend": "✓ đạt chỉ tiêu · ✗ chưa đạt · – không có số liệu"}
+                "styles": styles,
+                "legend": "✓ đạt chỉ tiêu · ✗ chưa đạt · – không có số liệu"}, figures
 
     # 5. score ranking
     def ranking(self) -> Scene:
@@ -601,10 +616,16 @@ class _Context:
             notes = [f"{u.short}: chưa có kết quả chấm điểm trong kho dữ liệu." for u in missing]
         self.charts["ranking"] = _chart("score_ranking", self.rank)
         top = self.rank[self.rank["rank"] == self.rank["rank"].min()]
+        n_members = sum(1 for u in self.units if u.role)
+        figures.append(fig("Số đơn vị được chấm điểm", len(self.rank), f"SELECT count(*) {base}",
+                           "đơn vị"))
+        scored = str(len(self.rank))
+        if n_members:
+            figures.append(fig("Số đơn vị trong Cụm", n_members, self._units_query(), "đơn vị"))
+            scored += f"/{n_members}"
         side = [{"label": "Dẫn đầu Cụm", "value": join_vn(list(top["name"]))},
                 {"label": "Điểm cao nhất", "value": num(top["total_points"].iloc[0])},
-                {"label": "Số đơn vị được chấm điểm",
-                 "value": f"{len(self.rank)}/{len(self.units)}"}]
+                {"label": "Số đơn vị được chấm điểm", "value": scored}]
         visual = {"type": "chart", "part": "parts/ranking.png", "width": 1260, "side": side,
                   "notes": notes}
         return self._scene("ranking", "ranking", title, " ".join(sentences), figures, visual,
@@ -678,6 +699,14 @@ class _Context:
             sentences.append(f"{upper_first(places([u.pair for u in missing]))} chưa có số liệu "
                              "khen thưởng trong kho dữ liệu.")
             notes = [f"{u.short}: chưa có số liệu khen thưởng." for u in missing]
+        for r in self.aw_unit.itertuples():
+            uq = f"{base} AND unit_id = {_lit(r.unit_id)}"
+            figures += [fig(f"Khen thưởng tập thể — {r.name}", r.collective,
+                            f"SELECT coalesce(sum(count), 0) {uq} AND recipient_kind = 'tap_the'",
+                            "lượt"),
+                        fig(f"Khen thưởng cá nhân — {r.name}", r.individual,
+                            f"SELECT coalesce(sum(count), 0) {uq} AND recipient_kind = 'ca_nhan'",
+                            "lượt")]
         self.charts["awards"] = _chart("awards_by_unit", self.aw_unit)
         visual = {"type": "chart", "part": "parts/awards.png", "width": 1260, "side": side,
                   "notes": notes}
@@ -750,6 +779,10 @@ class _Context:
             sentences.append(f"{upper_first(places([u.pair for u in missing]))} chưa có số liệu "
                              "sáng kiến trong kho dữ liệu.")
             notes = [f"{u.short}: chưa có số liệu sáng kiến." for u in missing]
+        for r in self.ini.itertuples():
+            figures.append(fig(f"{A.LEVEL_LABELS.get(r.level, r.level)} — {r.name}", r.count,
+                               f"SELECT sum(count) {base} AND unit_id = {_lit(r.unit_id)} "
+                               f"AND level = {_lit(r.level)}"))
         self.charts["initiatives"] = _chart("initiatives_by_unit", self.ini)
         visual = {"type": "chart", "part": "parts/initiatives.png", "width": 1260, "side": side,
                   "notes": notes}
@@ -817,6 +850,11 @@ class _Context:
                         else f"Đạt {n_met} trên {n_ind} chỉ tiêu nghiệp vụ")
                 sentences.append(f"{lead}, nổi bật là {join_vn(phrases)}.")
                 for m in met.sort_values("indicator_name").itertuples():
+                    iq = f"{q} AND indicator_id = {_lit(m.indicator_id)}"
+                    figures += [fig(f"{m.indicator_name} — kết quả", m.actual,
+                                    f"SELECT actual {iq}", m.measure_unit),
+                                fig(f"{m.indicator_name} — chỉ tiêu", m.target,
+                                    f"SELECT target {iq}", m.measure_unit)]
                     left.append(f"✓ {m.indicator_name}: {qty(m.actual, m.measure_unit)} "
                                 f"(chỉ tiêu {qty(m.target, m.measure_unit)})")
             else:
@@ -849,6 +887,10 @@ class _Context:
                     figures += top[1]
                 sentences.append(text + ".")
                 for f_ in by_rank(forms[forms["count"] > 0]).itertuples():
+                    figures.append(fig(f"{f_.award_name} — {f_.recipient_label.lower()}",
+                                       f_.count, f"SELECT sum(count) {q} AND award_id = "
+                                       f"{_lit(f_.award_id)} AND recipient_kind = "
+                                       f"{_lit(f_.recipient_kind)}", "lượt"))
                     right.append(f"{f_.award_name}: {num(f_.count)} {f_.recipient_label.lower()}")
             else:
                 sentences.append("Chưa có lượt khen thưởng nào trong kỳ.")
@@ -938,6 +980,12 @@ class _Context:
             target = (f"{sign} {qty(targets[0], first['measure_unit'])}" if len(targets) == 1
                       else "theo từng đơn vị")
             cells = [f"{m.name}: {qty(m.actual, m.measure_unit)}" for m in part.itertuples()]
+            iq = f"{base} AND indicator_id = {_lit(iid)}"
+            figures.append(fig(f"{first['indicator_name']} — số đơn vị chưa đạt", len(part),
+                               f"SELECT count(*) FILTER (WHERE NOT met) {iq}", "đơn vị"))
+            figures += [fig(f"{m.indicator_name} — {m.name}", m.actual,
+                            f"SELECT actual {iq} AND unit_id = {_lit(m.unit_id)}",
+                            m.measure_unit) for m in part.itertuples()]
             rows.append([first["indicator_name"], target, str(len(part)), " · ".join(cells)])
             styles.append([None, None, "bad", "bad"])
         visual = {"type": "table",

@@ -106,6 +106,31 @@ def test_every_number_in_the_narration_is_a_figure_equal_to_the_views(story, con
     assert checked > 60
 
 
+def _on_screen(scene):
+    """The texts a frame shows besides its title (tables without their STT column, tiles, side
+    panels, lists)."""
+    v = scene["visual"]
+    texts = []
+    if v.get("type") == "table":
+        keep = [i for i, c in enumerate(v["columns"]) if c != "STT"]
+        texts += [str(row[i]) for row in v["rows"] for i in keep]
+    for key in ("tiles", "side"):
+        texts += [f"{t['value']} {t.get('sub', '')}" for t in v.get(key) or []]
+    texts += list(v.get("left") or []) + list(v.get("right") or []) + list(v.get("notes") or [])
+    return texts
+
+
+def test_every_number_on_a_frame_is_a_figure(story):
+    checked = 0
+    for s in story["scenes"]:
+        for text in _on_screen(s):
+            for token, value, decimals in clip.numbers_in(text):
+                assert any(clip.figure_matches(f["value"], value, decimals)
+                           for f in s["figures"]), f"{s['id']}: «{token}» in «{text}»"
+                checked += 1
+    assert checked > 100
+
+
 def test_figures_agree_with_sums_written_here(story, con):
     """Independent of the recorded queries: a few totals computed by the test itself."""
     by_id = {s["id"]: s for s in story["scenes"]}
