@@ -322,6 +322,8 @@ def _units(con, cluster_no: int, year: int, period: str) -> list[_Unit]:
     kinds = dict(con.execute("SELECT unit_id, kind FROM units").fetchall())
     m = A.members(con, year, cluster_no)
     out = [_Unit(r.unit_id, r.name, kinds.get(r.unit_id), r.role) for r in m.itertuples()]
+    order = {"truong": 0, "pho": 1}
+    out.sort(key=lambda u: (order.get(u.role, 2), fold(u.name)))  # Vietnamese order: Đ after D
     seen = {u.unit_id for u in out}
     extra = con.execute(
         """SELECT DISTINCT f.unit_id, u.name FROM (
@@ -331,6 +333,7 @@ def _units(con, cluster_no: int, year: int, period: str) -> list[_Unit]:
                SELECT unit_id, period, cluster_no FROM initiatives) f
            JOIN units u USING (unit_id) WHERE f.period = ? AND f.cluster_no = ? ORDER BY u.name""",
         [period, cluster_no]).fetchall()
+    extra = sorted(extra, key=lambda r: fold(r[1]))
     out += [_Unit(uid, name, kinds.get(uid), None) for uid, name in extra if uid not in seen]
     return out
 

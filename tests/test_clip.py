@@ -152,6 +152,24 @@ def test_figures_agree_with_sums_written_here(story, con):
     assert f"còn {missed} lượt chỉ tiêu chưa đạt" in by_id["shortcomings"]["narration"]
 
 
+def test_ranks_in_words_are_the_ranks(story):
+    """«xếp thứ ba» in a highlight is the unit's rank figure, «dẫn đầu Cụm» rank 1."""
+    words = {v: k for k, v in clip.ORDINALS.items()}
+    seen = 0
+    for s in story["scenes"]:
+        if s["kind"] != "highlight":
+            continue
+        rank = [f["value"] for f in s["figures"] if f["label"] == "Xếp hạng trong Cụm"]
+        said = re.search(r"xếp thứ (\w+) trong Cụm", s["narration"])
+        if said:
+            assert rank == [words[said.group(1)]], s["id"]
+            seen += 1
+        elif "dẫn đầu Cụm" in s["narration"]:
+            assert rank == [1], s["id"]
+            seen += 1
+    assert seen >= 5
+
+
 def test_missing_scores_are_said_not_invented(story, con):
     """Nghệ An's 2024-FY scoring row is rejected in the sample: the clip says so."""
     ranked = {r[0] for r in con.execute(
