@@ -142,7 +142,9 @@ class Prepared:
     file_rows: list[dict]
 
 
-def prepare_batch(outcomes: list[FileOutcome], docs_dir: Path | None) -> Prepared:
+def prepare_batch(outcomes: list[FileOutcome], docs_dir: Path | None, validator=None) -> Prepared:
+    """Validate a batch of outcomes; `validator` (a `validate.BatchValidator`) when the
+    build validates its files in several batches, else the batch is validated alone."""
     import pandas as pd
 
     from .validate import validate_batch
@@ -153,7 +155,8 @@ def prepare_batch(outcomes: list[FileOutcome], docs_dir: Path | None) -> Prepare
             if sheet.kind:
                 by_kind.setdefault(sheet.kind, []).extend(sheet.facts)
     frames = {k: pd.DataFrame(v) for k, v in by_kind.items()}
-    validation = validate_batch(frames, docs_dir)
+    validation = validator.run(frames) if validator is not None else validate_batch(frames, docs_dir)
+    del frames
 
     rejections = list(validation.rejections)
     facts: dict[str, list[dict]] = {k: [] for k in by_kind}
@@ -270,12 +273,9 @@ def build(
         summary.files_changed, summary.files_removed = len(changed), len(removed)
         summary.files_unchanged = len(files) - len(changed)
 
-        outcomes = _process_all(changed, progress, jobs)
-        prepared = None
-        if outcomes:
-            prepared = prepare_batch(outcomes, warehouse_path.parent / "validation")
-
-        if outcomes or removed or touched:
+        if changed or removed or touched:
+            # one transaction: the changed files are read, validated and loaded a chunk at
+            # a time (memory stays bounded), and the warehouse changes whole or not at all
             con.execute("BEGIN TRANSACTION")
             try:
                 _delete_files(con, removed)
@@ -283,24 +283,26 @@ def build(
                     mtime = path.stat().st_mtime
                     con.execute("UPDATE ledger SET mtime = ? WHERE source_file = ?", [mtime, rel])
                     con.execute("UPDATE claims SET mtime = ? WHERE source_file = ?", [mtime, rel])
-                if prepared is not None:
-                    _load(con, outcomes, prepared, known)
+                validator = None
+                chunks = _process_chunks(changed, progress, jobs)
+                try:
+                    for outcomes in chunks:
+                        if validator is None:
+                            from .validate import BatchValidator
+
+                            validator = BatchValidator(warehouse_path.parent / "validation")
+                        prepared = prepare_batch(outcomes, None, validator)
+                        _load(con, outcomes, prepared, known)
+                        _add_to_summary(summary, prepared)
+                        del outcomes, prepared
+                finally:
+                    chunks.close()  # stops the pool at once if loading failed
+                if validator is not None:
+                    validator.finish()
                 con.execute("COMMIT")
             except BaseException:
                 con.execute("ROLLBACK")
                 raise
-        if prepared is not None:
-            summary.rows_read = sum(f["rows_read"] for f in prepared.file_rows)
-            summary.rows_loaded = sum(f["rows_loaded"] for f in prepared.file_rows)
-            summary.rows_rejected = sum(f["rows_rejected"] for f in prepared.file_rows)
-            summary.problems = len(prepared.rejections)
-            summary.rejected_files = [
-                f["source_file"] for f in prepared.file_rows if f["status"] == "rejected"
-            ]
-            summary.skipped_sheets = [
-                (s["source_file"], s["sheet"], s["reason"])
-                for s in prepared.sheet_rows if s["status"] == "skipped"
-            ]
         summary.superseded = con.execute(
             "SELECT count(*) FROM loads WHERE status = 'superseded'"
         ).fetchone()[0]
@@ -309,6 +311,20 @@ def build(
         con.close()
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+def _add_to_summary(summary: Summary, prepared: Prepared) -> None:
+    summary.rows_read += sum(f["rows_read"] for f in prepared.file_rows)
+    summary.rows_loaded += sum(f["rows_loaded"] for f in prepared.file_rows)
+    summary.rows_rejected += sum(f["rows_rejected"] for f in prepared.file_rows)
+    summary.problems += len(prepared.rejections)
+    summary.rejected_files += [
+        f["source_file"] for f in prepared.file_rows if f["status"] == "rejected"
+    ]
+    summary.skipped_sheets += [
+        (s["source_file"], s["sheet"], s["reason"])
+        for s in prepared.sheet_rows if s["status"] == "skipped"
+    ]
 
 
 def _connect_waiting(path: Path, wait_seconds: float):
@@ -325,6 +341,7 @@ def _connect_waiting(path: Path, wait_seconds: float):
 
 
 POOL_MIN_FILES = 24  # below this a process pool costs more (start-up) than it saves
+CHUNK_FILES = 1000  # files read, validated and loaded together: bounds a build's memory
 
 
 def _workers(jobs: int | None, n_files: int) -> int:
@@ -350,43 +367,68 @@ def _preimport() -> None:
         pass
 
 
-def _process_one(item: tuple[str, Path]) -> FileOutcome:
-    return process_file(*item)
+def _process_chunks(changed: list[tuple[str, Path]], progress: bool, jobs: int | None):
+    """The outcomes of the changed files in order, `CHUNK_FILES` at a time.
 
-
-def _process_all(changed: list[tuple[str, Path]], progress: bool, jobs: int | None) -> list[FileOutcome]:
+    With a pool, the workers read the next chunk while the caller validates and loads this
+    one; at most one chunk is read ahead, so memory stays bounded whatever the corpus."""
     if not changed:
-        return []
+        return
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+    size = max(1, CHUNK_FILES)
     workers = _workers(jobs, len(changed))
     with Progress(
         TextColumn("[bold]Đọc tệp"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
         TextColumn("{task.description}"), disable=not progress, transient=True,
     ) as bar:
         task = bar.add_task("", total=len(changed))
-        outcomes = []
+        chunk: list[FileOutcome] = []
         if workers == 1:
             for rel, path in changed:
                 bar.update(task, description=rel)
-                outcomes.append(process_file(rel, path))
+                chunk.append(process_file(rel, path))
                 bar.advance(task)
-            return outcomes
+                if len(chunk) == size:
+                    yield chunk
+                    chunk = []
+            if chunk:
+                yield chunk
+            return
         import multiprocessing
         import threading
+        from collections import deque
         from concurrent.futures import ProcessPoolExecutor
 
-        # spawn, not fork: the parent holds a DuckDB connection and its threads
         warm = threading.Thread(target=_preimport, name="preimport", daemon=True)
-        chunk = max(1, min(16, len(changed) // (workers * 8)))
-        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+        # spawn, not fork: the parent holds a DuckDB connection and its threads
+        pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
+        try:
             warm.start()
-            for outcome in pool.map(_process_one, changed, chunksize=chunk):
+            todo = iter(changed)
+            pending: deque = deque()
+
+            def submit_ahead() -> None:
+                while len(pending) < size:
+                    item = next(todo, None)
+                    if item is None:
+                        return
+                    pending.append(pool.submit(process_file, *item))
+
+            submit_ahead()
+            while pending:
+                outcome = pending.popleft().result()
+                submit_ahead()
                 bar.update(task, description=outcome.source_file)
-                outcomes.append(outcome)
                 bar.advance(task)
-        warm.join()
-    return outcomes
+                chunk.append(outcome)
+                if len(chunk) == size or not pending:
+                    yield chunk
+                    chunk = []
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
+            if warm.is_alive():
+                warm.join()
 
 
 def _delete_files(con, files: list[str]) -> None:

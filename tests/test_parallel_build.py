@@ -42,3 +42,21 @@ def test_pool_and_sequential_builds_agree(raw, tmp_path):
     again = build(raw, two, jobs=2)
     assert again.files_changed == 0
     assert _snapshot(two) == _snapshot(one)
+
+
+def test_a_build_in_chunks_is_the_same_build(raw, tmp_path, monkeypatch):
+    """Files read, validated and loaded a few at a time (as a large corpus is) give the same
+    warehouse, still in one transaction."""
+    import pipeline.build
+
+    _corpus(raw)
+    whole, parts = tmp_path / "whole" / "t.duckdb", tmp_path / "parts" / "t.duckdb"
+    build(raw, whole, jobs=1)
+    monkeypatch.setattr(pipeline.build, "CHUNK_FILES", 4)
+    s = build(raw, parts, jobs=2)
+    assert s.files_changed == 6 and s.rows_rejected > 0
+    assert _snapshot(parts) == _snapshot(whole)
+    monkeypatch.setattr(pipeline.build, "CHUNK_FILES", 1)
+    (raw / "2021" / "cum7_0_2021.xlsx").unlink()
+    s = build(raw, parts, jobs=1)
+    assert s.files_removed == 1 and s.files_changed == 0
