@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import refdata
+from . import guard, refdata
 from .messages import locate
 from .read import SPREADSHEET_SUFFIXES, ReadError, read_workbook
 from .recognise import SheetResult, recognise_sheet
@@ -48,13 +48,20 @@ def discover(raw_dir: Path) -> list[tuple[str, Path]]:
             if name.startswith((".", "~$", ".~lock")):
                 continue
             path = Path(root) / name
-            if path.suffix.lower() in SPREADSHEET_SUFFIXES and not path.is_symlink():
-                found.append((path.relative_to(raw_dir).as_posix(), path))
+            # a symlink is listed (and rejected with a message by guard.check_file), never followed
+            if path.suffix.lower() in SPREADSHEET_SUFFIXES or path.is_symlink():
+                found.append((guard.display_name(path.relative_to(raw_dir).as_posix()), path))
+        found.extend(  # os.walk does not enter a linked directory; say so
+            (guard.display_name((Path(root) / d).relative_to(raw_dir).as_posix()), Path(root) / d)
+            for d in dirs if (Path(root) / d).is_symlink())
     return found
 
 
 def sha256_of(path: Path) -> str:
     h = hashlib.sha256()
+    if not guard.is_regular_file(path):  # a link, pipe or device is never opened
+        h.update(b"not a regular file: " + os.fsencode(os.readlink(path) if path.is_symlink() else ""))
+        return h.hexdigest()
     with open(path, "rb") as fh:
         for chunk in iter(lambda: fh.read(1 << 20), b""):
             h.update(chunk)
@@ -63,7 +70,7 @@ def sha256_of(path: Path) -> str:
 
 def process_file(source_file: str, path: Path) -> FileOutcome:
     """Read and recognise one file (no validation, no I/O besides reading it)."""
-    stat = path.stat()
+    stat = path.lstat()
     outcome = FileOutcome(source_file, path, stat.st_size, stat.st_mtime, sha256_of(path))
     try:
         grids = read_workbook(path)
@@ -261,7 +268,7 @@ def build(
         changed: list[tuple[str, Path]] = []
         touched: list[tuple[str, Path, str]] = []
         for rel, path in files:
-            stat = path.stat()
+            stat = path.lstat()
             have = known.get(rel)
             if have and have[1] == stat.st_size and have[2] == stat.st_mtime:
                 continue
@@ -307,6 +314,7 @@ def build(
             "SELECT count(*) FROM loads WHERE status = 'superseded'"
         ).fetchone()[0]
         summary.warehouse_rejections = con.execute("SELECT count(*) FROM rejections").fetchone()[0]
+        wh.publish_snapshot(con, warehouse_path)  # readers see this build, whole (warehouse.py)
     finally:
         con.close()
     summary.seconds = time.perf_counter() - started
