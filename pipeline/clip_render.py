@@ -294,7 +294,6 @@ def _tile(d, box, label: str, value: str, sub: str = "") -> None:
     x0, y0, x1, y1 = box
     d.rounded_rectangle(box, radius=14, fill=LIGHT)
     d.rectangle([x0, y0 + 14, x0 + 8, y1 - 14], fill=ORANGE)
-    fl = font(24)
     f, lines = fit_text(label, x1 - x0 - 48, 34, sizes=(24, 22, 20))
     draw_lines(d, lines[:1], f, x0 + 28, y0 + 16, GREY)
     fv, vl = fit_text(value, x1 - x0 - 48, 64, sizes=(52, 46, 40, 34, 30, 26), bold=True)
@@ -302,7 +301,6 @@ def _tile(d, box, label: str, value: str, sub: str = "") -> None:
     if sub:
         fs, sl = fit_text(sub, x1 - x0 - 48, 30, sizes=(22, 20, 18))
         draw_lines(d, sl[:1], fs, x0 + 28, y1 - 40, GREY)
-    del fl
 
 
 def _chart_card(sb, scene, index, count, out_dir: Path) -> Image.Image:
