@@ -252,7 +252,7 @@ def awards_by_form(con, period: str, cluster_no: int | None = None,
                      bool_or(f.illustrative) AS illustrative
               FROM awards f JOIN ref_award_forms a USING (award_id)
               WHERE {where} GROUP BY f.award_id, f.award_name, f.recipient_kind, a.rank
-              ORDER BY a.rank, f.recipient_kind DESC"""
+              ORDER BY CAST(a.rank AS INTEGER), f.recipient_kind DESC"""
     out = _df(con, sql, params)
     out["recipient_label"] = out["recipient_kind"].map(KIND_LABELS)
     return out
@@ -429,7 +429,7 @@ def awards_series(con, years: tuple[int, int], half: str = "FY", cluster_no: int
     FROM awards f LEFT JOIN tmap t ON t.src = f.unit_id JOIN ref_award_forms a USING (award_id)
     WHERE f.year BETWEEN $lo AND $hi AND f.period = f.year || '-' || $half {extra}
     GROUP BY f.year, f.award_id, f.award_name, f.recipient_kind, a.rank
-    ORDER BY f.year, a.rank, f.recipient_kind DESC"""
+    ORDER BY f.year, CAST(a.rank AS INTEGER), f.recipient_kind DESC"""
     out = _df(con, sql, params)
     out["recipient_label"] = out["recipient_kind"].map(KIND_LABELS)
     return out
