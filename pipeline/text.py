@@ -75,6 +75,9 @@ class Number:
 
 BLANK = Number(None)
 BAD = Number(None, ok=False)
+# Beyond 2**53 a number is no longer exact, and no figure in these reports comes near it
+# (the largest, sums of money in đồng, stay below 10**16): such a cell is not read as a number.
+MAX_NUMBER = float(2**53)
 
 
 def parse_number(raw: object, percent_cell: bool = False) -> Number:
@@ -91,6 +94,8 @@ def parse_number(raw: object, percent_cell: bool = False) -> Number:
         if isinstance(raw, float) and math.isnan(raw):
             return BLANK
         value = float(raw)
+        if not math.isfinite(value) or abs(value) > MAX_NUMBER:
+            return BAD
         if percent_cell:
             return Number(round(value * 100, 10), percent=True)
         return Number(value)
@@ -105,7 +110,7 @@ def parse_number(raw: object, percent_cell: bool = False) -> Number:
     sign = -1.0 if body.startswith("-") else 1.0
     body = body.lstrip("+-")
     value = _parse_digits(body)
-    if value is None:
+    if value is None or not math.isfinite(value) or value > MAX_NUMBER:
         return BAD
     return Number(sign * value, percent=percent)
 

@@ -52,6 +52,10 @@ def _number_msg(field: str, label: str):
     return msg
 
 
+MAX_COUNT = 1_000_000  # an award or initiative count beyond this is a typing error (and
+# would not fit the warehouse's INTEGER column: one such cell must not stop a whole build)
+
+
 def rules_for(kind: str) -> list[Rule]:
     import great_expectations.expectations as gxe
 
@@ -115,6 +119,11 @@ def rules_for(kind: str) -> list[Rule]:
                  column="count_fraction", min_value=0, max_value=0),
              "count_raw", "col_count",
              lambda f: f"số lượng «{f['count_raw']}» không phải số nguyên; cần số nguyên"),
+        Rule("too_large", lambda: gxe.ExpectColumnValuesToBeBetween(
+                 column="count", max_value=MAX_COUNT),
+             "count_raw", "col_count",
+             lambda f: f"số lượng «{f['count_raw']}» quá lớn (trên {MAX_COUNT:,}); hãy kiểm tra "
+             "lại số liệu".replace(",", ".")),
     ]
     award_rule = Rule(
         "award_unknown", not_null("award_id"), "award_raw", "col_award",

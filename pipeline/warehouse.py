@@ -211,7 +211,10 @@ def insert_frame(con, table: str, frame, columns: list[str]) -> None:
             f"INSERT INTO {table} ({', '.join(columns)}) SELECT {', '.join(columns)} FROM insert_frame"
         )
     finally:
-        con.unregister("insert_frame")
+        try:
+            con.unregister("insert_frame")
+        except duckdb.Error:  # the transaction failed: keep the first error, not this one
+            pass
 
 
 def now() -> datetime:

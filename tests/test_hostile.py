@@ -559,3 +559,34 @@ def test_a_file_name_that_is_not_utf8_does_not_stop_the_build(tmp_path):
     build(raw, wh)
     assert query(wh, "SELECT source_file, status FROM loads ORDER BY 1") == [
         ("b.xlsx", "loaded"), ("kt_\\xe0_2022.xlsx", "loaded")]
+
+
+def test_absurd_values_are_rejected_rows_not_a_failed_build(tmp_path):
+    """A count of three billion (the warehouse column is INTEGER), 10**20, a 400-digit
+    number, 1e308, a date in year 9999, a date serial of 45 million: each row is rejected or
+    loaded, and the build, the batch and every other row go on."""
+    raw = tmp_path / "raw"
+    write_xlsx(raw / "kt.xlsx", {"KT": awards_wide_rows(units=[
+        [1, "Gia Lai", 3_000_000_000, 10**20, "9" * 20, 1, 1], [2, "Kon Tum", 1, 1, 1, 1, 1]])})
+    write_xlsx(raw / "ct.xlsx", {"CT": [
+        ["Đơn vị: VKSND tỉnh Gia Lai"], ["6 THÁNG ĐẦU NĂM 2023"],
+        ["STT", "Tên chỉ tiêu", "Chỉ tiêu", "Kết quả"],
+        [1, "Tỷ lệ A", 1e308, "1" + "0" * 400], [2, "Tỷ lệ B", 90, 95]]})
+    write_xlsx(raw / "ds.xlsx", {"DS": [
+        ["DANH SÁCH KHEN THƯỞNG NĂM 2022"],
+        ["STT", "Họ và tên", "Đơn vị", "Hình thức khen thưởng", "Số quyết định", "Ngày quyết định"],
+        [1, "Lê Văn C", "Gia Lai", "Giấy khen", "12/QĐ", "01/01/9999"],
+        [2, "Lê Văn D", "Gia Lai", "Giấy khen", "12/QĐ", 45_000_000]]})
+    wh = tmp_path / "wh.duckdb"
+    summary = build(raw, wh)
+    assert (summary.rows_read, summary.rows_loaded, summary.rows_rejected) == (6, 3, 3)
+    assert query(wh, "SELECT source_file, row_no, rule, column_name FROM rejections ORDER BY ALL") == [
+        ("ct.xlsx", 4, "number_invalid", "C (Chỉ tiêu)"),
+        ("ct.xlsx", 4, "number_invalid", "D (Kết quả)"),
+        ("ds.xlsx", 4, "date_invalid", "F (Ngày quyết định)"),
+        ("kt.xlsx", 8, "number_invalid", "D (Bằng khen Thủ tướng - Cá nhân)"),
+        ("kt.xlsx", 8, "number_invalid", "E (Giấy khen - Tập thể)"),
+        ("kt.xlsx", 8, "too_large", "C (Bằng khen Thủ tướng - Tập thể)")]
+    assert query(wh, "SELECT message FROM rejections WHERE rule = 'too_large'") == [(
+        "Tệp «kt.xlsx», trang «KT», dòng 8, cột C (Bằng khen Thủ tướng - Tập thể): số lượng "
+        "«3000000000» quá lớn (trên 1.000.000); hãy kiểm tra lại số liệu.",)]
