@@ -542,9 +542,9 @@ class _CountScan:
             raise Rejected(self.message(self.count, self.lim))
 
 
-_XLSX_TOKEN = re.compile(
-    rb"<(?:\w+:)?row\b([^>]*)>|<(?:\w+:)?c\b([^>]*?)(/>|>(.*?)</(?:\w+:)?c>)", re.S
-)
+# One tag at a time, each match ending at the tag's own ">": linear in the size of the part
+# whatever it holds (a pattern that looks ahead for "</c>" is quadratic on unclosed cells).
+_XLSX_TAG = re.compile(rb"<(/?)(?:\w+:)?(row|c|v|is|f)\b([^>]*?)(/?)>")
 _R_ATTR = re.compile(rb'\br\s*=\s*["\']([A-Za-z]{0,3})(\d+)["\']')
 _ROW_R = re.compile(rb'\br\s*=\s*["\'](\d+)["\']')
 _ROW_END = re.compile(rb"</(?:\w+:)?row>|<(?:\w+:)?row\b[^>]*/>")
@@ -566,6 +566,8 @@ class _SheetScan:
         self.buf = b""
         self.row = 0
         self.col = 0
+        self.cell: tuple[int, int] | None = None
+        self.valued = False
 
     def feed(self, chunk: bytes) -> None:
         self.buf += chunk
@@ -587,21 +589,29 @@ class _SheetScan:
         self.buf = b""
 
     def _tokens(self, data: bytes) -> None:
-        for m in _XLSX_TOKEN.finditer(data):
-            if m.group(1) is not None:  # <row ...>
-                r = _ROW_R.search(m.group(1))
-                self.row = int(r.group(1)) if r else self.row + 1
-                self.col = 0
-                continue
-            r = _R_ATTR.search(m.group(2))
-            if r and r.group(1):
-                col, self.row = _col_number(r.group(1)), int(r.group(2))
-            else:
-                col = self.col + 1
-            self.col = col
-            body = m.group(4)
-            if body is not None and body.strip():
-                self.extent.add(max(self.row, 1), max(col, 1))
+        for m in _XLSX_TAG.finditer(data):
+            closing, name, attrs, empty = m.groups()
+            if name == b"row":
+                if not closing:
+                    r = _ROW_R.search(attrs)
+                    self.row = int(r.group(1)) if r else self.row + 1
+                    self.col = 0
+                self.cell = None
+            elif name == b"c":
+                if closing:
+                    if self.cell is not None and self.valued:
+                        self.extent.add(*self.cell)
+                    self.cell = None
+                    continue
+                r = _R_ATTR.search(attrs)
+                if r and r.group(1):
+                    self.col, self.row = _col_number(r.group(1)), int(r.group(2))
+                else:
+                    self.col += 1
+                self.cell = None if empty else (max(self.row, 1), max(self.col, 1))
+                self.valued = False
+            elif not closing:  # <v>, <is> or <f> inside a cell: the cell holds something
+                self.valued = self.cell is not None
 
 
 def _xlsx_sheet_parts(zf: zipfile.ZipFile, names: set[str], unpack, lim: Limits) -> dict[str, str]:

@@ -194,8 +194,6 @@ def _read_calamine(path: Path, named_as_is: bool = True) -> list[SheetGrid]:
 
 _NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
-_ROW_RE = re.compile(rb"<(?:\w+:)?row\b([^>]*)>")
-_CELL_RE = re.compile(rb"<(?:\w+:)?c\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)", re.S)
 _ATTR_RE = re.compile(rb'\b(r|s|hidden|t)="([^"]*)"')
 _PERCENT_BUILTIN = {9, 10}
 
@@ -254,24 +252,51 @@ def _cell_ref(ref: bytes) -> tuple[int, int]:
     return int(ref[i:]) - 1, col - 1
 
 
+_SHEET_TAG = re.compile(rb"<(/?)(?:\w+:)?(row|c|v|f|is)\b([^>]*?)(/?)>")
+
+
 def _scan_sheet_xml(xml: bytes, grid: SheetGrid, percent_xf: set[int]) -> None:
-    for m in _ROW_RE.finditer(xml):
-        attrs = dict(_ATTR_RE.findall(m.group(1)))
-        if attrs.get(b"hidden") in (b"1", b"true") and b"r" in attrs:
-            grid.hidden_rows.add(int(attrs[b"r"]) - 1)
-    for m in _CELL_RE.finditer(xml):
-        attrs = dict(_ATTR_RE.findall(m.group(1)))
-        ref = attrs.get(b"r")
-        if ref is None:
+    """Hidden rows, percent-formatted cells and formulas without a cached value, one tag at
+    a time (linear in the size of the sheet, whatever a hostile file puts in it)."""
+    cell = None  # [ref, style, has formula, has value] of the open <c>
+    for m in _SHEET_TAG.finditer(xml):
+        closing, name, raw_attrs, empty = m.groups()
+        if name == b"row":
+            if not closing:
+                attrs = dict(_ATTR_RE.findall(raw_attrs))
+                if attrs.get(b"hidden") in (b"1", b"true") and attrs.get(b"r", b"").isdigit():
+                    grid.hidden_rows.add(int(attrs[b"r"]) - 1)
             continue
-        body = m.group(2) or b""
-        style = attrs.get(b"s")
-        if style is not None and int(style) in percent_xf:
-            grid.percent_cells.add(_cell_ref(ref))
-        if b"<f" in body or b":f" in body:
-            has_value = re.search(rb"<(?:\w+:)?v>[^<]+</(?:\w+:)?v>", body) or b"<is>" in body
-            if not has_value:
-                grid.formula_no_value.add(_cell_ref(ref))
+        if name == b"c":
+            if closing:
+                _close_cell(cell, grid, percent_xf)
+                cell = None
+                continue
+            attrs = dict(_ATTR_RE.findall(raw_attrs))
+            cell = [attrs.get(b"r"), attrs.get(b"s"), False, False]
+            if empty:
+                _close_cell(cell, grid, percent_xf)
+                cell = None
+            continue
+        if cell is None or closing:
+            continue
+        if name == b"f":
+            cell[2] = True
+        elif name == b"is":
+            cell[3] = True
+        elif name == b"v" and not empty:
+            end = xml.find(b"<", m.end())
+            cell[3] = cell[3] or bool(xml[m.end(): end if end >= 0 else len(xml)].strip())
+
+
+def _close_cell(cell, grid: SheetGrid, percent_xf: set[int]) -> None:
+    if cell is None or cell[0] is None:
+        return
+    ref, style, has_formula, has_value = cell
+    if style is not None and style.isdigit() and int(style) in percent_xf:
+        grid.percent_cells.add(_cell_ref(ref))
+    if has_formula and not has_value:
+        grid.formula_no_value.add(_cell_ref(ref))
 
 
 # --- xls ---------------------------------------------------------------------------

@@ -557,9 +557,14 @@ def _score_criterion(col: Column) -> dict:
 
 
 def _skip_numbering_row(grid: SheetGrid, r: int) -> int:
+    """The column-numbering row under a header ("(1) (2) (3)", "A B 1 2 3") is skipped; a
+    data row of small numbers whose label is empty ("1, –, 2, 5") is not: its numbers do not
+    count up one by one."""
     texts = [t for t in _row_texts(grid, r) if t]
     if texts and all(_NUMBERING.match(fold(t) or t) for t in texts) and len(texts) >= 2:
-        return r + 1
+        numbers = [int(d) for t in texts if (d := re.sub(r"\D", "", t))]
+        if not numbers or numbers == list(range(numbers[0], numbers[0] + len(numbers))):
+            return r + 1
     return r
 
 

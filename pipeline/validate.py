@@ -17,7 +17,7 @@ import pandas as pd
 
 from . import refdata
 from .messages import locate
-from .text import fold
+from .text import fold, format_vn
 
 PROBLEM_TEXT = {
     "not_number": "không phải là số; cần một số (ví dụ 12, 1.234, 95,5%) hoặc để trống, «-»",
@@ -122,8 +122,8 @@ def rules_for(kind: str) -> list[Rule]:
         Rule("too_large", lambda: gxe.ExpectColumnValuesToBeBetween(
                  column="count", max_value=MAX_COUNT),
              "count_raw", "col_count",
-             lambda f: f"số lượng «{f['count_raw']}» quá lớn (trên {MAX_COUNT:,}); hãy kiểm tra "
-             "lại số liệu".replace(",", ".")),
+             lambda f: f"số lượng «{f['count_raw']}» quá lớn (trên "
+             f"{format_vn(float(MAX_COUNT))}); hãy kiểm tra lại số liệu"),
     ]
     award_rule = Rule(
         "award_unknown", not_null("award_id"), "award_raw", "col_award",

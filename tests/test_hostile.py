@@ -391,11 +391,11 @@ HOSTILE = {
                                        "1,Thừa Thiên Huế,Giấy khen,2,5\n", "VNI")
                                 .encode("cp1252")) and p,
         _has("bảng mã VNI Windows (phông VNI-Times) cũ")),
-    "kieu_o_la_2022.xlsx": (
+    "o_khong_dong_2022.xlsx": (  # 40 000 cells never closed: a quadratic scan would hang
         lambda p: rezip(good_xlsx(p.with_name("g.xlsx")), p, {
-            "xl/worksheets/sheet1.xml": SHEET_HEAD + b'<row r="1"><c r="A1" s="abc"><v>1</v>'
-            b"</c></row>" + SHEET_TAIL}),
-        _has("Không đọc được")),
+            "xl/worksheets/sheet1.xml": SHEET_HEAD + b'<row r="1">'
+            + b'<c r="A1"><v>1</v>' * 40_000 + b"</row>" + SHEET_TAIL}),
+        _has("Không đọc được tệp .xlsx: tệp hỏng hoặc không phải bảng tính (CalamineError")),
     "ngoac_kep_2022.csv": (lambda p: p.write_text("STT,Đơn vị\n1,\"" + "x" * 200_000 + "\n",
                                                   encoding="utf-8") and p,
                            _has("Không đọc được tệp CSV: field larger than field limit")),
@@ -590,3 +590,32 @@ def test_absurd_values_are_rejected_rows_not_a_failed_build(tmp_path):
     assert query(wh, "SELECT message FROM rejections WHERE rule = 'too_large'") == [(
         "Tệp «kt.xlsx», trang «KT», dòng 8, cột C (Bằng khen Thủ tướng - Tập thể): số lượng "
         "«3000000000» quá lớn (trên 1.000.000); hãy kiểm tra lại số liệu.",)]
+
+
+def test_odd_style_indexes_are_ignored_and_the_figures_load(tmp_path):
+    """A style index that is not a number, or points past the style table: no crash."""
+    good = good_xlsx(tmp_path / "g.xlsx")
+    with zipfile.ZipFile(good) as zf:
+        sheet = zf.read("xl/worksheets/sheet1.xml")
+    sheet = sheet.replace(b'r="C8"', b'r="C8" s="abc"', 1).replace(b'r="D8"', b'r="D8" s="99999"', 1)
+    assert b's="abc"' in sheet and b's="99999"' in sheet
+    path = rezip(good, tmp_path / "kieu_o_la_2022.xlsx", {"xl/worksheets/sheet1.xml": sheet})
+    out = check([path])
+    assert out.file_rows[0]["status"] == "loaded" and not out.rejections
+    assert sum(f["count"] for f in out.facts["awards"]) == 29
+
+
+def test_a_first_row_of_small_numbers_is_data_not_column_numbering(tmp_path):
+    """Under the header, "(1) (2) (3) (4)" is the column numbering and is skipped; a data
+    row "1 | (empty) | 2 | 5" is a row whose award form is missing: rejected, not lost."""
+    head = [["Đơn vị: VKSND tỉnh Gia Lai"], ["KHEN THƯỞNG NĂM 2022"],
+            ["STT", "Hình thức khen thưởng", "Tập thể", "Cá nhân"]]
+    numbered = write_xlsx(tmp_path / "a.xlsx", {"KT": head + [["(1)", "(2)", "(3)", "(4)"],
+                                                              [1, "Giấy khen", 3, 4]]})
+    empty_label = write_xlsx(tmp_path / "b.xlsx", {"KT": head + [[1, None, 2, 5],
+                                                                 [2, "Giấy khen", 3, 4]]})
+    out = check([numbered, empty_label])
+    assert [(r["rows_read"], r["rows_loaded"], r["rows_rejected"]) for r in out.file_rows] == [
+        (1, 1, 0), (2, 1, 1)]
+    assert [(r["source_file"], r["row_no"], r["rule"]) for r in out.rejections] == [
+        ("b.xlsx", 4, "award_unknown")]
