@@ -41,6 +41,8 @@ variable, e.g. THIDUA_MAX_ROWS=200000):
 | rows per sheet (last row with a value) | 100 000 | THIDUA_MAX_ROWS |
 | cells per sheet (rows × columns of the used area) | 2 000 000 | THIDUA_MAX_CELLS |
 | sheets per workbook | 255 | — |
+| merged ranges per sheet | 10 000 | — |
+| cells of all sheets together | 5 000 000 | — |
 """
 
 from __future__ import annotations
@@ -68,6 +70,8 @@ class Limits:
     max_rows: int = 100_000
     max_cells: int = 2_000_000
     max_sheets: int = 255
+    max_merges: int = 10_000  # merged ranges per sheet
+    max_book_cells: int = 5_000_000  # all sheets together
     max_row_xml_bytes: int = 64 * MiB  # one <row> element of a sheet
 
 
@@ -89,6 +93,7 @@ def limits() -> Limits:
         max_ratio=env("THIDUA_MAX_RATIO", base.max_ratio),
         max_rows=int(env("THIDUA_MAX_ROWS", base.max_rows)),
         max_cells=int(env("THIDUA_MAX_CELLS", base.max_cells)),
+        max_book_cells=max(base.max_book_cells, int(env("THIDUA_MAX_CELLS", 0))),
     )
 
 
@@ -258,12 +263,13 @@ def _check_zip(path: Path, suffix: str, lim: Limits) -> str:
         if fmt == "ods":
             _check_ods_manifest(zf, names, unpack)
         sheets = _xlsx_sheet_parts(zf, names, unpack, lim) if fmt == "xlsx" else {}
+        book = _Book(lim)
         for info in infos:
             name = info.filename
             if not _parsed_part(name, fmt):
                 continue
             if fmt == "xlsx" and name in sheets:
-                scan = _SheetScan(sheets[name], lim)
+                scan = _SheetScan(sheets[name], lim, book)
             elif fmt == "xlsx" and name.lower().endswith("sharedstrings.xml"):
                 scan = _CountScan(_SI, lim.max_cells, _too_many_strings, lim)
             elif fmt == "ods" and name == "content.xml":
@@ -497,15 +503,40 @@ def _too_many_strings(count: int, lim: Limits) -> str:
     )
 
 
+class _Book:
+    """The cells of all the sheets of one workbook together (each sheet is read whole)."""
+
+    def __init__(self, lim: Limits):
+        self.lim, self.area = lim, 0
+
+    def grow(self, by: int) -> None:
+        self.area += by
+        if self.area > self.lim.max_book_cells:
+            raise Rejected(
+                f"Không đọc được tệp: các trang tính cộng lại có vùng số liệu hơn "
+                f"{_n(self.lim.max_book_cells)} ô, vượt giới hạn cho một tệp. Hãy xóa các trang "
+                "hoặc ô thừa, hoặc tách số liệu thành nhiều tệp."
+            )
+
+
 class _Extent:
     """The used area of one sheet: last row and column holding a value (1-based)."""
 
-    def __init__(self, sheet: str, lim: Limits):
-        self.sheet, self.lim = sheet, lim
-        self.max_row = self.max_col = self.cells = 0
+    def __init__(self, sheet: str, lim: Limits, book: _Book | None = None):
+        self.sheet, self.lim, self.book = sheet, lim, book or _Book(lim)
+        self.max_row = self.max_col = self.cells = self.merges = 0
+
+    def merge(self, count: int = 1) -> None:
+        self.merges += count
+        if self.merges > self.lim.max_merges:
+            raise Rejected(
+                f"Không đọc được tệp: trang «{self.sheet}» có hơn {_n(self.lim.max_merges)} "
+                "vùng ô gộp, vượt giới hạn (tệp hỏng hoặc độc hại). Hãy bỏ gộp ô ở vùng thừa."
+            )
 
     def add(self, row: int, col: int, rows: int = 1, cols: int = 1) -> None:
         last_row, last_col = row + rows - 1, col + cols - 1
+        area = self.max_row * self.max_col
         self.cells += rows * cols
         if last_row > self.max_row:
             self.max_row = last_row
@@ -515,6 +546,7 @@ class _Extent:
             self.max_col = last_col
         if self.max_row * self.max_col > self.lim.max_cells or self.cells > self.lim.max_cells:
             raise Rejected(_too_many_cells(self.sheet, self.max_row, self.max_col, self.lim))
+        self.book.grow(self.max_row * self.max_col - area)
 
 
 class _CountScan:
@@ -544,10 +576,9 @@ class _CountScan:
 
 # One tag at a time, each match ending at the tag's own ">": linear in the size of the part
 # whatever it holds (a pattern that looks ahead for "</c>" is quadratic on unclosed cells).
-_XLSX_TAG = re.compile(rb"<(/?)(?:\w+:)?(row|c|v|is|f)\b([^>]*?)(/?)>")
+_XLSX_TAG = re.compile(rb"<(/?)(?:\w+:)?(row|c|v|is|f|mergeCell)\b([^>]*?)(/?)>")
 _R_ATTR = re.compile(rb'\br\s*=\s*["\']([A-Za-z]{0,3})(\d+)["\']')
 _ROW_R = re.compile(rb'\br\s*=\s*["\'](\d+)["\']')
-_ROW_END = re.compile(rb"</(?:\w+:)?row>|<(?:\w+:)?row\b[^>]*/>")
 
 
 def _col_number(letters: bytes) -> int:
@@ -560,8 +591,8 @@ def _col_number(letters: bytes) -> int:
 class _SheetScan:
     """Streams one .xlsx worksheet part: the last row and column that hold a value."""
 
-    def __init__(self, sheet: str, lim: Limits):
-        self.extent = _Extent(sheet, lim)
+    def __init__(self, sheet: str, lim: Limits, book: _Book | None = None):
+        self.extent = _Extent(sheet, lim, book)
         self.lim = lim
         self.buf = b""
         self.row = 0
@@ -571,14 +602,12 @@ class _SheetScan:
 
     def feed(self, chunk: bytes) -> None:
         self.buf += chunk
-        cut = None
-        for m in _ROW_END.finditer(self.buf, max(0, len(self.buf) - len(chunk) - 16)):
-            cut = m.end()
-        if cut is None:
+        cut = self.buf.rfind(b">") + 1  # whole tags only; a cell may span two feeds
+        if not cut:
             if len(self.buf) > self.lim.max_row_xml_bytes:
                 raise Rejected(
-                    f"Không đọc được tệp: một dòng của trang «{self.extent.sheet}» dài hơn "
-                    f"{_mb(self.lim.max_row_xml_bytes)} (tệp có thể độc hại)."
+                    f"Không đọc được tệp: trang «{self.extent.sheet}» có một thẻ XML dài hơn "
+                    f"{_mb(self.lim.max_row_xml_bytes)} (tệp hỏng hoặc độc hại)."
                 )
             return
         self._tokens(self.buf[:cut])
@@ -610,6 +639,8 @@ class _SheetScan:
                     self.col += 1
                 self.cell = None if empty else (max(self.row, 1), max(self.col, 1))
                 self.valued = False
+            elif name == b"mergeCell":
+                self.extent.merge()
             elif not closing:  # <v>, <is> or <f> inside a cell: the cell holds something
                 self.valued = self.cell is not None
 
@@ -663,7 +694,8 @@ _ODS_TOKEN = re.compile(
 _ODS_NAME = re.compile(rb'\bname\s*=\s*"([^"]*)"')
 _ODS_ROWS = re.compile(rb'number-rows-repeated\s*=\s*"(\d+)"')
 _ODS_COLS = re.compile(rb'number-columns-repeated\s*=\s*"(\d+)"')
-_ODS_VALUE = re.compile(rb"value-type\s*=")
+_ODS_VALUE = re.compile(rb"(?:value-type|formula)\s*=")
+_ODS_SPAN = re.compile(rb'number-(?:columns|rows)-spanned\s*=\s*"(?!1")\d')
 
 
 class _OdsScan:
@@ -676,6 +708,7 @@ class _OdsScan:
         self.lim = lim
         self.buf = b""
         self.extent: _Extent | None = None
+        self.book = _Book(lim)
         self.sheets = 0
         self.next_row = 1  # 1-based number of the next row of the current table
         self.row, self.rows = 1, 1  # the current row and how many times it repeats
@@ -706,7 +739,7 @@ class _OdsScan:
                 name = _ODS_NAME.search(m.group(1))
                 label = (name.group(1).decode("utf-8", "replace") if name
                          else f"trang thứ {self.sheets}")
-                self.extent = _Extent(label, self.lim)
+                self.extent = _Extent(label, self.lim, self.book)
                 self.next_row = 1
             elif m.group(2) is not None:  # <table:table-row ...>
                 rep = _ODS_ROWS.search(m.group(2))
@@ -720,12 +753,15 @@ class _OdsScan:
                 self.col += cols
                 if m.group(5) != b"/" or _ODS_VALUE.search(m.group(4)):
                     self.extent.add(self.row, first, self.rows, cols)
+                if _ODS_SPAN.search(m.group(4)):
+                    self.extent.merge(self.rows * cols)
 
 
 # --- OLE / CFB containers: .xls, encrypted .xlsx ---------------------------------------
 
 _BIFF_VALUE_RECORDS = {0x0203, 0x00FD, 0x0204, 0x027E, 0x0205, 0x0006, 0x00D6}
 _BIFF_MULRK = 0x00BD
+_BIFF_MERGEDCELLS = 0x00E5
 _BIFF_BOF, _BIFF_EOF, _BIFF_FILEPASS, _BIFF_BOUNDSHEET = 0x0809, 0x000A, 0x002F, 0x0085
 
 
@@ -770,6 +806,7 @@ def _scan_biff(stream: bytes, lim: Limits) -> None:
     """Walk the BIFF records: password protection, and each worksheet's used area."""
     sheet_at: dict[int, str] = {}  # stream offset of a sheet's BOF → its name
     extent: _Extent | None = None
+    book = _Book(lim)
     sheets = 0
     pos, end = 0, len(stream)
     while pos + 4 <= end:
@@ -780,7 +817,7 @@ def _scan_biff(stream: bytes, lim: Limits) -> None:
             extent = None
             if kind == 0x0010:  # a worksheet substream
                 sheets += 1
-                extent = _Extent(sheet_at.get(pos, f"trang thứ {sheets}"), lim)
+                extent = _Extent(sheet_at.get(pos, f"trang thứ {sheets}"), lim, book)
         elif rtype == _BIFF_EOF:
             extent = None
         elif rtype == _BIFF_FILEPASS:
@@ -795,6 +832,8 @@ def _scan_biff(stream: bytes, lim: Limits) -> None:
             if rtype in _BIFF_VALUE_RECORDS:
                 row, col = struct.unpack_from("<HH", data, 0)
                 extent.add(row + 1, col + 1)
+            elif rtype == _BIFF_MERGEDCELLS:
+                extent.merge(struct.unpack_from("<H", data, 0)[0])
             elif rtype == _BIFF_MULRK and len(data) >= 6:
                 row, first = struct.unpack_from("<HH", data, 0)
                 last = struct.unpack_from("<H", data, len(data) - 2)[0]

@@ -192,6 +192,37 @@ def ods_repeated(path: Path, rows: int) -> Path:
     return path
 
 
+def ods_formula_columns(path: Path) -> Path:
+    """One formula cell without a value, repeated across a billion columns."""
+    ods_repeated(path, 1)
+    with zipfile.ZipFile(path) as zf:
+        content = zf.read("content.xml").replace(
+            b'<table:table-cell office:value-type="float" office:value="1"><text:p>1</text:p>'
+            b"</table:table-cell>",
+            b'<table:table-cell table:formula="of:=1+1" '
+            b'table:number-columns-repeated="1000000000"/>')
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet",
+                    zipfile.ZIP_STORED)
+        zf.writestr("content.xml", content, zipfile.ZIP_DEFLATED)
+    return path
+
+
+def many_wide_sheets(path: Path) -> Path:
+    """Three sheets, each a value in A1 and one at row 1 900, column 1 000: tiny on disk,
+    5,7 million cells to a reader (each sheet within its own limit, the file not)."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    for i in range(3):
+        ws = book.create_sheet(f"T{i + 1}")
+        ws.cell(1, 1, 1)
+        ws.cell(1900, 1000, 1)
+    book.save(path)
+    return path
+
+
 def docx(path: Path) -> Path:
     with zipfile.ZipFile(path, "w") as zf:
         zf.writestr("[Content_Types].xml", "<Types/>")
@@ -348,6 +379,21 @@ HOSTILE = {
         "thành nhiều tệp.")),
     "lap_dong_2022.ods": (lambda p: ods_repeated(p, 1_000_000), _has(
         "trang «KT» có số liệu đến dòng 1.000.000, vượt giới hạn 100.000")),
+    "cong_thuc_lap_2022.ods": (ods_formula_columns, _is(
+        "Không đọc được tệp: vùng số liệu của trang «KT» rộng 1 dòng × 1.000.000.000 cột, vượt "
+        "giới hạn 2.000.000 ô một trang. Hãy xóa các ô thừa ở xa bảng số liệu hoặc tách số "
+        "liệu thành nhiều tệp.")),
+    "nhieu_trang_2022.xlsx": (many_wide_sheets, _is(
+        "Không đọc được tệp: các trang tính cộng lại có vùng số liệu hơn 5.000.000 ô, vượt giới "
+        "hạn cho một tệp. Hãy xóa các trang hoặc ô thừa, hoặc tách số liệu thành nhiều tệp.")),
+    "gop_o_2022.xlsx": (
+        lambda p: rezip(good_xlsx(p.with_name("g.xlsx")), p, {
+            "xl/worksheets/sheet1.xml": SHEET_HEAD + b'<row r="1"><c r="A1"><v>1</v></c></row>'
+            b'</sheetData><mergeCells count="20000">'
+            + b"".join(b'<mergeCell ref="A%d:B%d"/>' % (i, i) for i in range(2, 20_002))
+            + b"</mergeCells></worksheet>"}),
+        _is("Không đọc được tệp: trang «KT» có hơn 10.000 vùng ô gộp, vượt giới hạn (tệp hỏng "
+            "hoặc độc hại). Hãy bỏ gộp ô ở vùng thừa.")),
     "bao_cao_2022.xlsx": (lambda p: p.write_bytes(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj") and p,
                           _is("Không đọc được tệp: tệp mang đuôi «.xlsx» nhưng thực chất là tệp "
                               "PDF. " + FORMATS)),
