@@ -43,6 +43,7 @@ variable, e.g. THIDUA_MAX_ROWS=200000):
 | sheets per workbook | 255 | — |
 | merged ranges per sheet | 10 000 | — |
 | cells of all sheets together | 5 000 000 | — |
+| one text node of an XML part | 4 MiB | — |
 """
 
 from __future__ import annotations
@@ -72,6 +73,7 @@ class Limits:
     max_sheets: int = 255
     max_merges: int = 10_000  # merged ranges per sheet
     max_book_cells: int = 5_000_000  # all sheets together
+    max_text_bytes: int = 4 * MiB  # one text node of an XML part
     max_row_xml_bytes: int = 64 * MiB  # one <row> element of a sheet
 
 
@@ -385,6 +387,13 @@ def _check_part_size(info: zipfile.ZipInfo, lim: Limits) -> None:
         )
 
 
+def _too_long_text(part: str, lim: Limits) -> str:
+    return (
+        f"Không đọc được tệp: phần «{part}» có một đoạn chữ dài hơn {_mb(lim.max_text_bytes)} "
+        "(một ô Excel chứa tối đa 32.767 ký tự): tệp hỏng hoặc độc hại."
+    )
+
+
 class _Unpacker:
     """Inflates ZIP entries as streams straight from the file, trusting nothing declared:
     the entry must inflate to exactly its declared size (never one byte more: a central
@@ -402,7 +411,18 @@ class _Unpacker:
 
     def scan(self, info: zipfile.ZipInfo, scan) -> None:
         tail = b""
+        run = 0  # bytes since the last "<": the text of one node
         for chunk in self.chunks(info):
+            pieces = chunk.split(b"<")
+            if len(pieces) == 1:
+                run += len(chunk)
+            else:
+                longest = max(run + len(pieces[0]), max(map(len, pieces[1:-1]), default=0))
+                if longest > self.lim.max_text_bytes:
+                    raise Rejected(_too_long_text(info.filename, self.lim))
+                run = len(pieces[-1])
+            if run > self.lim.max_text_bytes:
+                raise Rejected(_too_long_text(info.filename, self.lim))
             window = tail + chunk
             if _DECL.search(window):
                 raise Rejected(

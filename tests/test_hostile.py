@@ -386,6 +386,13 @@ HOSTILE = {
     "nhieu_trang_2022.xlsx": (many_wide_sheets, _is(
         "Không đọc được tệp: các trang tính cộng lại có vùng số liệu hơn 5.000.000 ô, vượt giới "
         "hạn cho một tệp. Hãy xóa các trang hoặc ô thừa, hoặc tách số liệu thành nhiều tệp.")),
+    "chuoi_dai_2022.xlsx": (  # one inline string of 5 MB: no Excel cell holds that
+        lambda p: rezip(good_xlsx(p.with_name("g.xlsx")), p, {
+            "xl/worksheets/sheet1.xml": SHEET_HEAD + b'<row r="1"><c r="A1" t="inlineStr"><is>'
+            b"<t>" + os.urandom(5 * MiB // 2).hex().encode() + b"</t></is></c></row>"
+            + SHEET_TAIL}),
+        _is("Không đọc được tệp: phần «xl/worksheets/sheet1.xml» có một đoạn chữ dài hơn 4 MB "
+            "(một ô Excel chứa tối đa 32.767 ký tự): tệp hỏng hoặc độc hại.")),
     "gop_o_2022.xlsx": (
         lambda p: rezip(good_xlsx(p.with_name("g.xlsx")), p, {
             "xl/worksheets/sheet1.xml": SHEET_HEAD + b'<row r="1"><c r="A1"><v>1</v></c></row>'
