@@ -3,8 +3,8 @@
 import html
 import re
 
-import duckdb
 import pytest
+from conftest import query
 
 from pipeline import dashboards
 
@@ -17,13 +17,6 @@ def site(sample_wh, tmp_path_factory):
     pages = dashboards.build_site(sample_wh, out)
     return out, pages
 
-
-def views(sql, wh, params=None):
-    con = duckdb.connect(str(wh), read_only=True)
-    try:
-        return con.execute(sql, params or []).fetchall()
-    finally:
-        con.close()
 
 
 def open_page(browser, path, key=None):
@@ -81,12 +74,12 @@ def test_cluster_page_figures_equal_the_public_views(site, browser, sample_wh):
         drawn = page.evaluate(
             "() => { const d = document.getElementById('chart-p1').data[0];"
             " return [Array.from(d.y), Array.from(d.x)]; }")
-        ranking = views("""SELECT rank, u.name, total_points FROM score_ranking JOIN units u
-                           USING (unit_id) WHERE period = '2024-FY' AND cluster_no = 6""", sample_wh)
+        ranking = query(sample_wh, """SELECT rank, u.name, total_points FROM score_ranking JOIN units u
+                           USING (unit_id) WHERE period = '2024-FY' AND cluster_no = 6""")
         assert sorted(zip(*drawn, strict=True)) == sorted(
             (f"{r}. {n}", p) for r, n, p in ranking)
-        (total,) = views("""SELECT sum(count) FROM awards WHERE period = '2024-FY'
-                            AND cluster_no = 6 AND unit_id = 'ha_tinh'""", sample_wh)[0]
+        (total,) = query(sample_wh, """SELECT sum(count) FROM awards WHERE period = '2024-FY'
+                            AND cluster_no = 6 AND unit_id = 'ha_tinh'""")[0]
         row = next(r for r in table_rows(page, "table-p2") if r[0] == "Hà Tĩnh")
         assert row[-1] == f"{total:.0f}"
         # Switching the cluster redraws from the other view.
@@ -103,8 +96,8 @@ def test_comparable_territory_sums_former_provinces_into_their_successor(site, b
     page, _ = open_page(browser, out / "khen-thuong.html", "all|H1|2025")
     try:
         rows = table_rows(page, "table-p2")
-        (want,) = views("""SELECT sum(count) FROM awards WHERE period = '2022-H1'
-                           AND unit_id IN ('lam_dong', 'dak_nong')""", sample_wh)[0]
+        (want,) = query(sample_wh, """SELECT sum(count) FROM awards WHERE period = '2022-H1'
+                           AND unit_id IN ('lam_dong', 'dak_nong')""")[0]
         row = next(r for r in rows if r[:2] == ["2022", "Lâm Đồng"])
         assert row[4] == f"{want:.0f}"
         assert not [r for r in rows if r[1] == "Đắk Nông"]
@@ -126,7 +119,7 @@ def test_banner_shows_only_where_illustrative_data_is_shown(site, browser):
 
 def test_no_recipient_name_appears_on_any_page(site, sample_wh):
     out, pages = site
-    names = [n for (n,) in views("SELECT DISTINCT name FROM recipients", sample_wh) if n]
+    names = [n for (n,) in query(sample_wh, "SELECT DISTINCT name FROM recipients") if n]
     assert names, "the sample data has named recipients to look for"
     for p in pages:
         text = p.read_text(encoding="utf-8")
@@ -136,5 +129,5 @@ def test_no_recipient_name_appears_on_any_page(site, sample_wh):
 def test_data_check_page_lists_every_rejection(site, sample_wh):
     out, _ = site
     text = (out / "kiem-tra.html").read_text(encoding="utf-8")
-    for (message,) in views("SELECT message FROM rejections", sample_wh):
+    for (message,) in query(sample_wh, "SELECT message FROM rejections"):
         assert html.escape(message) in text

@@ -1,21 +1,12 @@
 """Meeting deck and workbook, the year-over-year report, and safe Excel cells."""
 
-import duckdb
 import openpyxl
 import pandas as pd
 import pytest
-from conftest import run_cli
+from conftest import query, run_cli
 from pptx import Presentation
 
 from pipeline.export import safe_cell, write_xlsx_tables
-
-
-def one(wh, sql, params=None):
-    con = duckdb.connect(str(wh), read_only=True)
-    try:
-        return con.execute(sql, params or []).fetchall()
-    finally:
-        con.close()
 
 
 @pytest.fixture(scope="module")
@@ -49,7 +40,7 @@ def test_workbook_tables_equal_the_views(meeting, sample_wh):
     header = rows[2]
     assert header == ["Xếp hạng", "Đơn vị", "Tổng điểm"]
     got = {r[1]: r[2] for r in rows[3:]}
-    want = dict(one(sample_wh, """SELECT u.name, total_points FROM score_ranking JOIN units u
+    want = dict(query(sample_wh, """SELECT u.name, total_points FROM score_ranking JOIN units u
                                    USING (unit_id) WHERE period='2024-FY' AND cluster_no=6"""))
     assert got == want
 
@@ -72,7 +63,7 @@ def test_report_with_2025_territory_sums_former_provinces(sample_wh, tmp_path, b
     header = rows[2]
     data = [dict(zip(header, r, strict=True)) for r in rows[3:]]
     lam_dong = next(r for r in data if r["Năm"] == 2022 and r["Đơn vị"] == "Lâm Đồng")
-    (want,) = one(sample_wh, """SELECT sum(count) FROM awards WHERE period = '2022-H1'
+    (want,) = query(sample_wh, """SELECT sum(count) FROM awards WHERE period = '2022-H1'
                                 AND unit_id IN ('lam_dong', 'dak_nong')""")[0]
     assert lam_dong["Tổng số khen thưởng"] == want
     assert lam_dong["Tổng điểm"] is None  # points of two provinces do not add up
@@ -102,7 +93,7 @@ def test_report_growth_equals_the_views(sample_wh, tmp_path):
     book = openpyxl.load_workbook(tmp_path / "bao_cao_cum7_2022-2024_FY.xlsx", read_only=True)
     rows = [list(r) for r in book["Tăng giảm"].iter_rows(values_only=True)]
     data = {r[0]: r[1:] for r in rows[3:]}
-    (a, b) = [one(sample_wh, """SELECT sum(count) FROM awards WHERE period = ?
+    (a, b) = [query(sample_wh, """SELECT sum(count) FROM awards WHERE period = ?
                                  AND cluster_no = 7""", [p])[0][0] for p in ("2022-FY", "2024-FY")]
     assert data["Tổng số khen thưởng"][:3] == [a, b, b - a]
     assert data["Tổng số khen thưởng"][3] == round(100 * (b - a) / a, 1)
