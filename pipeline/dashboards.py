@@ -219,12 +219,13 @@ def _units(con) -> Page:
     page = Page("don-vi.html", "Hồ sơ đơn vị",
                 "Một đơn vị qua các kỳ: chỉ tiêu, điểm, khen thưởng và sáng kiến.",
                 [Filter("unit", "Đơn vị", list(zip(units["unit_id"], units["name"], strict=True)))])
+    all_ranks = pd.concat([an.score_ranking(con, p) for p in an.periods(con)], ignore_index=True)
+    all_years = an.yearly_unit_metrics(con, span, "FY")
     for unit_id, name in zip(units["unit_id"], units["name"], strict=True):
         series = an.awards_series(con, span, "FY", None, unit_id)
-        per_year = an.yearly_unit_metrics(con, span, "FY", None, unit_id)
+        per_year = all_years[all_years["unit_id"] == unit_id]
         res = an.indicator_results(con, None, None, unit_id)
-        ranks = pd.concat([an.score_ranking(con, p) for p in an.periods(con)], ignore_index=True)
-        ranks = ranks[ranks["unit_id"] == unit_id]
+        ranks = all_ranks[all_ranks["unit_id"] == unit_id]
         panels = [
             Panel("Khen thưởng qua các năm (tổng kết năm)",
                   charts.awards_timeline(series, f"Khen thưởng qua các năm — {name}"),
