@@ -7,9 +7,12 @@ at all.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
+import sys
 import time
+import types
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -365,6 +368,23 @@ def _workers(jobs: int | None, n_files: int) -> int:
     return max(1, min(cores, n_files // 8))
 
 
+@contextlib.contextmanager
+def _main_module_hidden():
+    """While the pool spawns its workers, `__main__` is a blank module.
+
+    A spawned worker otherwise re-runs the caller's main script (multiprocessing does so to
+    find functions defined there); the workers need nothing from it (`process_file` is
+    imported by name), and a script calling `build` without an `if __name__ ==
+    "__main__":` guard, or code read from standard input, would break the pool."""
+    main = sys.modules.get("__main__")
+    sys.modules["__main__"] = types.ModuleType("__main__")
+    try:
+        yield
+    finally:
+        if main is not None:
+            sys.modules["__main__"] = main
+
+
 def _preimport() -> None:
     """Import what validation needs (seconds of work) while the pool reads the files."""
     try:
@@ -423,7 +443,8 @@ def _process_chunks(changed: list[tuple[str, Path]], progress: bool, jobs: int |
                         return
                     pending.append(pool.submit(process_file, *item))
 
-            submit_ahead()
+            with _main_module_hidden():  # the workers are spawned here
+                submit_ahead()
             while pending:
                 outcome = pending.popleft().result()
                 submit_ahead()

@@ -60,3 +60,23 @@ def test_a_build_in_chunks_is_the_same_build(raw, tmp_path, monkeypatch):
     (raw / "2021" / "cum7_0_2021.xlsx").unlink()
     s = build(raw, parts, jobs=1)
     assert s.files_removed == 1 and s.files_changed == 0
+
+
+def test_the_pool_works_from_a_script_without_a_main_guard(raw, tmp_path):
+    """Code read from standard input (or a script with no `if __name__ == "__main__"`)
+    calling build() with a pool: the workers must not re-run it."""
+    import subprocess
+    import sys
+
+    _corpus(raw)
+    wh = tmp_path / "w" / "t.duckdb"
+    code = (
+        "from pathlib import Path\n"
+        "from pipeline.build import build\n"
+        f"s = build(Path({str(raw)!r}), Path({str(wh)!r}), progress=False, jobs=2)\n"
+        "print('files', s.files_changed)\n"
+    )
+    proc = subprocess.run([sys.executable, "-"], input=code, capture_output=True, text=True,
+                          timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    assert "files 6" in proc.stdout
