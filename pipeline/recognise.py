@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from . import refdata
 from .period import PeriodConflict, PeriodHint, merge_hints, period_code
@@ -153,7 +153,7 @@ class Column:
     parent: str
     child: str
 
-    @property
+    @cached_property
     def letter(self) -> str:
         n, out = self.index + 1, ""
         while n:
@@ -161,13 +161,13 @@ class Column:
             out = chr(65 + rem) + out
         return out
 
-    @property
+    @cached_property
     def label(self) -> str:
         if self.parent and self.child and self.parent != self.child:
             return f"{self.parent} - {self.child}"
         return self.parent or self.child
 
-    @property
+    @cached_property
     def name(self) -> str:
         """How the column is named to the analyst: "E (Kết quả)"."""
         return f"{self.letter} ({self.label})" if self.label else self.letter
@@ -314,7 +314,13 @@ def _title_unit(lines: list[str]) -> tuple[str, str] | None:
 
 
 def _row_texts(grid: SheetGrid, r: int) -> list[str]:
-    return [_cell_text(v) for v in (grid.rows[r] if r < len(grid.rows) else [])]
+    """The row's cells as text (shared: do not change the list).  Kept on the grid while
+    it is recognised: the header search, the body and the totals look at the same rows."""
+    cache = grid.__dict__.setdefault("_row_texts", {})
+    texts = cache.get(r)
+    if texts is None:
+        texts = cache[r] = [_cell_text(v) for v in (grid.rows[r] if r < len(grid.rows) else [])]
+    return texts
 
 
 def _score_row(texts: list[str]) -> tuple[int, int]:
@@ -363,8 +369,8 @@ def _find_header(grid: SheetGrid) -> tuple[int, int] | None:
 
 
 def _columns(grid: SheetGrid, top: int, depth: int) -> list[Column]:
-    parent = _row_texts(grid, top)
-    child = _row_texts(grid, top + 1) if depth == 2 else []
+    parent = list(_row_texts(grid, top))
+    child = list(_row_texts(grid, top + 1)) if depth == 2 else []
     width = max(len(parent), len(child))
     parent += [""] * (width - len(parent))
     child += [""] * (width - len(child))
