@@ -51,6 +51,7 @@ class Run:
     maxrss_kb: int  # ru_maxrss from wait4: the largest single process (KiB)
     tree_kb: int  # the process tree's summed RSS, sampled (KiB)
     rc: int
+    cpu: float = 0.0  # user + system CPU seconds of the process and its children (wait4)
 
 
 @dataclass
@@ -65,6 +66,10 @@ class Figure:
     @property
     def median(self) -> float:
         return statistics.median(r.seconds for r in self.runs) if self.runs else float("nan")
+
+    @property
+    def cpu(self) -> float:
+        return statistics.median(r.cpu for r in self.runs) if self.runs else float("nan")
 
     @property
     def fastest(self) -> float:
@@ -140,7 +145,8 @@ def measure(cmd: list[str], log: Path, ok=(0, 3), env: dict | None = None) -> Ru
         proc.returncode = rc = os.waitstatus_to_exitcode(status)
     if rc not in ok:
         raise SystemExit(f"Lệnh thất bại (mã {rc}): {' '.join(map(str, cmd))} — xem {log}")
-    return Run(seconds, int(usage.ru_maxrss), peak[0], rc)
+    return Run(seconds, int(usage.ru_maxrss), peak[0], rc,
+               round(usage.ru_utime + usage.ru_stime, 3))
 
 
 # --- the steps ------------------------------------------------------------------------------
@@ -362,12 +368,12 @@ def _s(x: float) -> str:
 
 
 def render(figures: dict[str, Figure], args, info: dict) -> list[str]:
-    out = ["| Phép đo | Số lần chạy | Trung vị (s) | Nhanh nhất (s) | RSS đỉnh 1 tiến trình (MiB) "
-           "| RSS đỉnh cả cây tiến trình (MiB) | Ghi chú |",
-           "| --- | ---: | ---: | ---: | ---: | ---: | --- |"]
+    out = ["| Phép đo | Số lần chạy | Trung vị (s) | Nhanh nhất (s) | CPU, trung vị (s) "
+           "| RSS đỉnh 1 tiến trình (MiB) | RSS đỉnh cả cây tiến trình (MiB) | Ghi chú |",
+           "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |"]
     for f in figures.values():
         if f.skipped:
-            out.append(f"| {f.label} | 0 | – | – | – | – | {f.skipped} |")
+            out.append(f"| {f.label} | 0 | – | – | – | – | – | {f.skipped} |")
             continue
         note = f.note
         if f.key == "baseline" and len(f.runs) < args.runs:
@@ -375,7 +381,7 @@ def render(figures: dict[str, Figure], args, info: dict) -> list[str]:
         if f.extrapolated_from:
             note += f" (đo được {_s(f.extrapolated_from)} s) — **NGOẠI SUY**"
         out.append(f"| {f.label} | {len(f.runs)} | {_s(f.median)} | {_s(f.fastest)} "
-                   f"| {_mib(f.maxrss_kb)} | {_mib(f.tree_kb)} | {note} |")
+                   f"| {_s(f.cpu)} | {_mib(f.maxrss_kb)} | {_mib(f.tree_kb)} | {note} |")
     g = {k: f.median for k, f in figures.items() if f.runs}
     out += ["", "Tỷ số tính trên trung vị:", "",
             "| Tỷ số | Giá trị | Mục tiêu | Đạt |", "| --- | ---: | --- | --- |"]
@@ -398,6 +404,13 @@ def render(figures: dict[str, Figure], args, info: dict) -> list[str]:
         ratio("Gấp 10 / một lần (thời gian)", v, "≤ 10", v <= 10)
         peak = figures["tenfold"].peak_kb / 1024
         ratio("Bộ nhớ đỉnh khi nạp bộ gấp 10 (MiB)", peak, "< 2.048 MiB", peak < 2048)
+    c = {k: f.cpu for k, f in figures.items() if f.runs}
+    if "build" in c and "baseline" in c and c["build"]:
+        out += ["", "Cùng tỷ số tính trên thời gian CPU (ít bị ảnh hưởng bởi tiến trình khác "
+                "chạy cùng lúc; bản nạp dùng cả hai nhân nên CPU của nó lớn hơn thời gian thực):",
+                "", f"- Cách thông thường / nạp toàn bộ, theo CPU: {_s(c['baseline'] / c['build'])}"]
+        if "tenfold" in c:
+            out.append(f"- Gấp 10 / một lần, theo CPU: {_s(c['tenfold'] / c['build'])}")
     out += ["", f"Tải trung bình của máy (1, 5, 15 phút): lúc đầu {info['load_before']}, "
             f"lúc cuối {info['load_after']} (máy có {info['cores']} nhân; tải cao hơn số nhân "
             "là có tiến trình khác tranh CPU và số đo bị kéo dài)."]
