@@ -100,9 +100,8 @@ def main(raw: Path, warehouse: Path) -> int:
                     fact = df.iloc[int(item["rid"])]
                     bad_rows.add((sheet.sheet, int(fact["row_no"])))
                     problems.append((sheet.sheet, int(fact["row_no"]), rule.rule))
-            for p in sheet.problems:
-                problems.append((p.sheet, p.row_no, p.rule))
-                bad_rows.update((sheet.sheet, r) for r in sheet.rejected_rows)
+            problems += [(p.sheet, p.row_no, p.rule) for p in sheet.problems]
+            bad_rows.update((sheet.sheet, r) for r in sheet.rejected_rows)
             columns = wh.FACT_COLUMNS[sheet.kind]
             sql = (f"INSERT INTO f_{sheet.kind} ({', '.join(columns)}) "
                    f"VALUES ({', '.join('?' for _ in columns)})")
