@@ -67,7 +67,7 @@ def build(
             f"Lỗi nghiêm trọng, kho dữ liệu không thay đổi: {type(exc).__name__}: {exc}\n"
             "(Chạy lại với --debug để xem chi tiết.)"
         )
-    _print_summary(summary, warehouse)
+    _print_summary(summary, warehouse, quiet)
     raise typer.Exit(EXIT_REJECTED if summary.warehouse_rejections else EXIT_OK)
 
 
@@ -245,7 +245,7 @@ def report(
     typer.echo(f"Đã ghi {html_path}\nĐã ghi {xlsx_path}")
 
 
-def _print_summary(summary, warehouse: Path) -> None:
+def _print_summary(summary, warehouse: Path, quiet: bool = False) -> None:
     from rich.console import Console
     from rich.table import Table
 
@@ -270,8 +270,10 @@ def _print_summary(summary, warehouse: Path) -> None:
     ):
         table.add_row(label, format_vn(float(value)))
     console.print(table)
-    for source_file, sheet, reason in summary.skipped_sheets:
+    for source_file, sheet, reason in ([] if quiet else summary.skipped_sheets):
         console.print(f"  Bỏ qua trang «{sheet}» của «{source_file}»: {reason}.")
+    if quiet and summary.skipped_sheets:
+        console.print("  (Danh sách trang tính bỏ qua: view «sheets», cột status = 'skipped'.)")
     console.print(f"Kho: {warehouse} — thời gian {format_vn(summary.seconds, 2)} giây.")
     if summary.warehouse_rejections:
         console.print(
