@@ -48,12 +48,14 @@ variable, e.g. THIDUA_MAX_ROWS=200000):
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import stat
 import struct
+import types
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 MiB = 1 << 20
@@ -122,8 +124,27 @@ FORMATS_HINT = "Hãy gửi bảng tính Excel (.xlsx, .xls), LibreOffice (.ods) 
 # --- entry point -------------------------------------------------------------------
 
 
-def check_file(path: Path, lim: Limits | None = None) -> str:
-    """Check `path` before any parser sees it; return its real format.
+@dataclass
+class SheetCells:
+    """What the sheet XML says and calamine does not report (0-based rows and columns)."""
+
+    hidden_rows: set[int] = field(default_factory=set)
+    percent_cells: set[tuple[int, int]] = field(default_factory=set)
+    formula_no_value: set[tuple[int, int]] = field(default_factory=set)
+
+
+@dataclass
+class Inspection:
+    """A file that passed: its real format and, for .xlsx, each sheet's `SheetCells`
+    (collected on the same streaming pass that checks the limits, so every sheet's XML is
+    unpacked and tokenised once)."""
+
+    format: str
+    sheets: dict[str, SheetCells] = field(default_factory=dict)
+
+
+def check_file(path: Path, lim: Limits | None = None) -> Inspection:
+    """Check `path` before any parser sees it; return its real format (and sheet cells).
 
     The format is one of "xlsx" (also .xlsm), "xls", "ods", "csv", decided by the file's
     content.  Raises `Rejected` when the file must not be parsed.
@@ -160,9 +181,9 @@ def check_file(path: Path, lim: Limits | None = None) -> str:
     if kind == "zip":
         return _check_zip(path, suffix, lim)
     if kind == "cfb":
-        return _check_cfb(path, suffix, lim)
+        return Inspection(_check_cfb(path, suffix, lim))
     if kind == "text" and expected == "csv":
-        return _check_csv(path, head, lim)
+        return Inspection(_check_csv(path, head, lim))
     what = FOREIGN.get(kind, "không phải bảng tính")
     if kind == "text":
         what = "tệp văn bản (CSV hoặc văn bản thường), không phải bảng tính Excel"
@@ -239,7 +260,7 @@ _DECL_OVERLAP = 32
 _SI = re.compile(rb"<(?:\w+:)?si(?=[\s/>])")
 
 
-def _check_zip(path: Path, suffix: str, lim: Limits) -> str:
+def _check_zip(path: Path, suffix: str, lim: Limits) -> Inspection:
     try:
         entries = _zip_entry_count(path)
     except (OSError, zipfile.BadZipFile, struct.error, ValueError, IndexError) as exc:
@@ -265,13 +286,18 @@ def _check_zip(path: Path, suffix: str, lim: Limits) -> str:
         if fmt == "ods":
             _check_ods_manifest(zf, names, unpack)
         sheets = _xlsx_sheet_parts(zf, names, unpack, lim) if fmt == "xlsx" else {}
+        percent: set[int] = set()
+        if fmt == "xlsx" and _STYLES in names:  # before the sheets: their cells need it
+            percent = _percent_styles(unpack.read(zf.getinfo(_STYLES), scan=True))
+        inspection = Inspection(fmt)
         book = _Book(lim)
         for info in infos:
             name = info.filename
-            if not _parsed_part(name, fmt):
+            if not _parsed_part(name, fmt) or (fmt == "xlsx" and name == _STYLES):
                 continue
             if fmt == "xlsx" and name in sheets:
-                scan = _SheetScan(sheets[name], lim, book)
+                cells = inspection.sheets.setdefault(sheets[name], SheetCells())
+                scan = _SheetScan(sheets[name], lim, book, cells, percent)
             elif fmt == "xlsx" and name.lower().endswith("sharedstrings.xml"):
                 scan = _CountScan(_SI, lim.max_cells, _too_many_strings, lim)
             elif fmt == "ods" and name == "content.xml":
@@ -282,7 +308,38 @@ def _check_zip(path: Path, suffix: str, lim: Limits) -> str:
             unpack.scan(info, scan)
             if scan is not None:
                 scan.finish()
-    return fmt
+    return inspection
+
+
+_STYLES = "xl/styles.xml"
+_NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_PERCENT_BUILTIN = {9, 10}
+
+
+def _percent_styles(xml: bytes) -> set[int]:
+    """The cell formats (indexes into cellXfs) that show a number as a percent."""
+    from xml.etree import ElementTree as ET
+
+    try:
+        root = ET.fromstring(xml)
+    except ET.ParseError as exc:
+        raise Rejected(_corrupt_zip(".xlsx")) from exc
+    custom = {
+        int(f.get("numFmtId", "-1")): f.get("formatCode", "")
+        for f in root.iter(f"{_NS_MAIN}numFmt") if f.get("numFmtId", "").isdigit()
+    }
+    xfs = root.find(f"{_NS_MAIN}cellXfs")
+    percent = set()
+    for i, xf in enumerate(xfs if xfs is not None else []):
+        fmt = xf.get("numFmtId", "0")
+        fmt = int(fmt) if fmt.isdigit() else 0
+        if fmt in _PERCENT_BUILTIN or is_percent_format(custom.get(fmt, "")):
+            percent.add(i)
+    return percent
+
+
+def is_percent_format(code: str) -> bool:
+    return "%" in re.sub(r'"[^"]*"|\\.', "", code)
 
 
 def _zip_entry_count(path: Path) -> int:
@@ -405,22 +462,29 @@ class _Unpacker:
         self.raw, self.suffix, self.lim = raw, suffix, lim
         self.total = 0
 
-    def read(self, info: zipfile.ZipInfo) -> bytes:
+    def read(self, info: zipfile.ZipInfo, scan: bool = False) -> bytes:
+        """The whole part (at most `max_part_bytes`); `scan`: refused on a DOCTYPE first."""
         _check_part_size(info, self.lim)
-        return b"".join(self.chunks(info))
+        if not scan:
+            return b"".join(self.chunks(info))
+        kept: list[bytes] = []
+        self.scan(info, types.SimpleNamespace(feed=kept.append))
+        return b"".join(kept)
 
     def scan(self, info: zipfile.ZipInfo, scan) -> None:
         tail = b""
         run = 0  # bytes since the last "<": the text of one node
         for chunk in self.chunks(info):
-            pieces = chunk.split(b"<")
-            if len(pieces) == 1:
+            first = chunk.find(b"<")
+            if first < 0:
                 run += len(chunk)
             else:
-                longest = max(run + len(pieces[0]), max(map(len, pieces[1:-1]), default=0))
+                longest = run + first
+                if self.lim.max_text_bytes < len(chunk):  # a run inside the chunk may be too long
+                    longest = max(longest, max(map(len, chunk.split(b"<")[1:-1]), default=0))
                 if longest > self.lim.max_text_bytes:
                     raise Rejected(_too_long_text(info.filename, self.lim))
-                run = len(pieces[-1])
+                run = len(chunk) - chunk.rfind(b"<") - 1
             if run > self.lim.max_text_bytes:
                 raise Rejected(_too_long_text(info.filename, self.lim))
             window = tail + chunk
@@ -555,6 +619,11 @@ class _Extent:
             )
 
     def add(self, row: int, col: int, rows: int = 1, cols: int = 1) -> None:
+        if rows == cols == 1 and row <= self.max_row and col <= self.max_col:  # inside
+            self.cells += 1
+            if self.cells > self.lim.max_cells:
+                raise Rejected(_too_many_cells(self.sheet, self.max_row, self.max_col, self.lim))
+            return
         last_row, last_col = row + rows - 1, col + cols - 1
         area = self.max_row * self.max_col
         self.cells += rows * cols
@@ -596,11 +665,22 @@ class _CountScan:
 
 # One tag at a time, each match ending at the tag's own ">": linear in the size of the part
 # whatever it holds (a pattern that looks ahead for "</c>" is quadratic on unclosed cells).
-_XLSX_TAG = re.compile(rb"<(/?)(?:\w+:)?(row|c|v|is|f|mergeCell)\b([^>]*?)(/?)>")
+# The usual cell (<c …/>, or <c …> with an optional <f> and an optional <v> and nothing else)
+# is taken in one match; anything else falls back to one tag at a time.  Each piece stops
+# at the next "<", so a failed cell match costs at most the length of the cell.
+_XLSX_TOKEN = re.compile(
+    rb"<(?:\w+:)?c(?=[\s/>])(?: r=\"([A-Z]{1,3})(\d{1,7})\")?(?: s=\"(\d{1,9})\")?([^<>]*?)"
+    rb"(?:(/)>|>"
+    rb"(<(?:\w+:)?f\b[^<>]*?(?:/>|>[^<]*</(?:\w+:)?f>))?"
+    rb"(?:<(?:\w+:)?v>([^<]*)</(?:\w+:)?v>)?"
+    rb"</(?:\w+:)?c>)"
+    rb"|<(/?)(?:\w+:)?(row|c|v|is|f|mergeCell)\b([^>]*?)(/?)>"
+)
 _R_ATTR = re.compile(rb'\br\s*=\s*["\']([A-Za-z]{0,3})(\d+)["\']')
 _ROW_R = re.compile(rb'\br\s*=\s*["\'](\d+)["\']')
 
 
+@functools.lru_cache(maxsize=4096)
 def _col_number(letters: bytes) -> int:
     n = 0
     for ch in letters.upper():
@@ -608,22 +688,32 @@ def _col_number(letters: bytes) -> int:
     return n
 
 
-class _SheetScan:
-    """Streams one .xlsx worksheet part: the last row and column that hold a value."""
+_S_ATTR = re.compile(rb'\bs\s*=\s*["\'](\d+)["\']')
+_HIDDEN = re.compile(rb'\bhidden\s*=\s*["\'](?:1|true)["\']')
 
-    def __init__(self, sheet: str, lim: Limits, book: _Book | None = None):
+
+class _SheetScan:
+    """Streams one .xlsx worksheet part: the last row and column that hold a value, and
+    the `SheetCells` (hidden rows, percent-formatted cells, formulas without a value)."""
+
+    def __init__(self, sheet: str, lim: Limits, book: _Book | None = None,
+                 cells: SheetCells | None = None, percent: set[int] | frozenset = frozenset()):
         self.extent = _Extent(sheet, lim, book)
         self.lim = lim
+        self.cells = cells if cells is not None else SheetCells()
+        self.percent = percent
         self.buf = b""
         self.row = 0
         self.col = 0
         self.cell: tuple[int, int] | None = None
-        self.valued = False
+        self.valued = self.formula = self.has_value = False
 
     def feed(self, chunk: bytes) -> None:
         self.buf += chunk
-        cut = self.buf.rfind(b">") + 1  # whole tags only; a cell may span two feeds
-        if not cut:
+        # whole tags, and the text after each, only: cut at the last "<" (a cell may span
+        # two feeds)
+        cut = self.buf.rfind(b"<")
+        if cut <= 0:
             if len(self.buf) > self.lim.max_row_xml_bytes:
                 raise Rejected(
                     f"Không đọc được tệp: trang «{self.extent.sheet}» có một thẻ XML dài hơn "
@@ -638,31 +728,75 @@ class _SheetScan:
         self.buf = b""
 
     def _tokens(self, data: bytes) -> None:
-        for m in _XLSX_TAG.finditer(data):
-            closing, name, attrs, empty = m.groups()
+        cells = self.cells
+        for m in _XLSX_TOKEN.finditer(data):
+            attrs = m.group(4)
+            if attrs is not None:  # a whole cell
+                self._open(attrs, m.group(1), m.group(2), m.group(3))
+                if not m.group(5):
+                    value = m.group(7)
+                    self.formula = m.group(6) is not None
+                    self.valued = self.formula or value is not None
+                    self.has_value = bool(value and value.strip())
+                    self._close()
+                self.cell = None
+                continue
+            closing, name, attrs, empty = m.group(8, 9, 10, 11)
             if name == b"row":
                 if not closing:
                     r = _ROW_R.search(attrs)
                     self.row = int(r.group(1)) if r else self.row + 1
                     self.col = 0
+                    if b"hidden" in attrs and _HIDDEN.search(attrs):
+                        cells.hidden_rows.add(max(self.row, 1) - 1)
                 self.cell = None
             elif name == b"c":
                 if closing:
-                    if self.cell is not None and self.valued:
-                        self.extent.add(*self.cell)
-                    self.cell = None
+                    self._close()
                     continue
-                r = _R_ATTR.search(attrs)
-                if r and r.group(1):
-                    self.col, self.row = _col_number(r.group(1)), int(r.group(2))
-                else:
-                    self.col += 1
-                self.cell = None if empty else (max(self.row, 1), max(self.col, 1))
-                self.valued = False
+                self._open(attrs)
+                if empty:
+                    self.cell = None
             elif name == b"mergeCell":
                 self.extent.merge()
-            elif not closing:  # <v>, <is> or <f> inside a cell: the cell holds something
-                self.valued = self.cell is not None
+            elif not closing and self.cell is not None:  # <v>, <is> or <f> inside a cell
+                self.valued = True
+                if name == b"f":
+                    self.formula = True
+                elif name == b"is":
+                    self.has_value = True
+                elif name == b"v" and not empty and not self.has_value:
+                    end = data.find(b"<", m.end())
+                    self.has_value = bool(data[m.end(): end if end >= 0 else len(data)].strip())
+
+    def _open(self, attrs: bytes, letters: bytes | None = None, number: bytes | None = None,
+              style: bytes | None = None) -> None:
+        """A cell opens: its place (from r="B7", given when the cell pattern caught it
+        first, as every writer puts it) and whether its format is a percent."""
+        if letters is None:
+            r = _R_ATTR.search(attrs)
+            if r and r.group(1):
+                letters, number = r.group(1), r.group(2)
+        if letters:
+            self.col, self.row = _col_number(letters), int(number)
+        else:
+            self.col += 1
+        self.cell = (max(self.row, 1), max(self.col, 1))
+        if self.percent:
+            if style is None and b"s" in attrs:
+                found = _S_ATTR.search(attrs)
+                style = found.group(1) if found else None
+            if style is not None and int(style) in self.percent:
+                self.cells.percent_cells.add((self.cell[0] - 1, self.cell[1] - 1))
+        self.valued = self.formula = self.has_value = False
+
+    def _close(self) -> None:
+        if self.cell is not None:
+            if self.valued:
+                self.extent.add(*self.cell)
+            if self.formula and not self.has_value:
+                self.cells.formula_no_value.add((self.cell[0] - 1, self.cell[1] - 1))
+        self.cell = None
 
 
 def _xlsx_sheet_parts(zf: zipfile.ZipFile, names: set[str], unpack, lim: Limits) -> dict[str, str]:
@@ -674,9 +808,7 @@ def _xlsx_sheet_parts(zf: zipfile.ZipFile, names: set[str], unpack, lim: Limits)
     for name in ("xl/workbook.xml", "xl/_rels/workbook.xml.rels"):
         if name in names:
             info = zf.getinfo(name)
-            _check_part_size(info, lim)
-            unpack.scan(info, None)  # no DOCTYPE before ElementTree sees it
-            xml[name] = unpack.read(info)
+            xml[name] = unpack.read(info, scan=True)  # no DOCTYPE before ElementTree sees it
     try:
         book = ET.fromstring(xml["xl/workbook.xml"])
         rels = ET.fromstring(xml["xl/_rels/workbook.xml.rels"]) if (

@@ -3,7 +3,8 @@
 Cell values come from calamine (fast, Rust) for .xlsx/.xlsm/.xls/.ods; what calamine does
 not expose and the pipeline needs is read from the file itself: which cells are formatted
 as a percent (0.955 shown as 95,5 %), which formula cells carry no cached value, which
-rows are hidden.  CSV files are decoded as UTF-8 (with or without BOM), UTF-16 (with BOM)
+rows are hidden (for .xlsx these come from `guard.check_file`'s pass over the sheet XML,
+which every .xlsx goes through anyway).  CSV files are decoded as UTF-8 (with or without BOM), UTF-16 (with BOM)
 or Windows-1258.
 
 No parser sees a file before `guard.check_file` has passed it (real format from the
@@ -18,7 +19,6 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -54,11 +54,12 @@ def read_workbook(path: Path) -> list[SheetGrid]:
     if suffix not in SPREADSHEET_SUFFIXES and guard.is_regular_file(path):
         raise ReadError(f"Định dạng tệp «{suffix}» không được hỗ trợ.")
     try:
-        fmt = guard.check_file(path)
+        inspection = guard.check_file(path)
     except guard.Rejected as exc:
         raise ReadError(str(exc)) from exc
+    fmt = inspection.format
     try:
-        grids = [_read_csv(path)] if fmt == "csv" else _read_book(path, fmt, suffix)
+        grids = [_read_csv(path)] if fmt == "csv" else _read_book(path, inspection, suffix)
     except ReadError:
         raise
     except MemoryError as exc:
@@ -69,11 +70,17 @@ def read_workbook(path: Path) -> list[SheetGrid]:
     return grids
 
 
-def _read_book(path: Path, fmt: str, suffix: str) -> list[SheetGrid]:
+def _read_book(path: Path, inspection, suffix: str) -> list[SheetGrid]:
+    fmt = inspection.format
     grids = _read_calamine(path, named_as_is=_FORMAT_OF_SUFFIX.get(suffix) == fmt)
     try:
-        if fmt == "xlsx":
-            _xlsx_meta(path, grids)
+        if fmt == "xlsx":  # what calamine does not report, from the guard's pass
+            for grid in grids:
+                cells = inspection.sheets.get(grid.name)
+                if cells is not None:
+                    grid.hidden_rows |= cells.hidden_rows
+                    grid.percent_cells |= cells.percent_cells
+                    grid.formula_no_value |= cells.formula_no_value
         elif fmt == "xls":
             _xls_meta(path, grids)
         elif fmt == "ods":
@@ -190,127 +197,20 @@ def _read_calamine(path: Path, named_as_is: bool = True) -> list[SheetGrid]:
     return grids
 
 
-# --- xlsx / xlsm -------------------------------------------------------------------
-
-_NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-_NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
-_ATTR_RE = re.compile(rb'\b(r|s|hidden|t)="([^"]*)"')
-_PERCENT_BUILTIN = {9, 10}
-
-
-def _is_percent_format(code: str) -> bool:
-    return "%" in re.sub(r'"[^"]*"|\\.', "", code)
-
-
-def _xlsx_meta(path: Path, grids: list[SheetGrid]) -> None:
-    by_name = {g.name: g for g in grids}
-    with zipfile.ZipFile(path) as zf:
-        names = set(zf.namelist())
-        percent_xf = _xlsx_percent_styles(zf) if "xl/styles.xml" in names else set()
-        for sheet_name, part in _xlsx_sheet_parts(zf):
-            grid = by_name.get(sheet_name)
-            if grid is None or part not in names:
-                continue
-            _scan_sheet_xml(zf.read(part), grid, percent_xf)
-
-
-def _xlsx_percent_styles(zf: zipfile.ZipFile) -> set[int]:
-    root = ET.fromstring(zf.read("xl/styles.xml"))
-    custom = {
-        int(f.get("numFmtId")): f.get("formatCode", "")
-        for f in root.iter(f"{_NS_MAIN}numFmt")
-    }
-    xfs = root.find(f"{_NS_MAIN}cellXfs")
-    percent = set()
-    for i, xf in enumerate(xfs if xfs is not None else []):
-        fmt = int(xf.get("numFmtId", "0"))
-        if fmt in _PERCENT_BUILTIN or _is_percent_format(custom.get(fmt, "")):
-            percent.add(i)
-    return percent
-
-
-def _xlsx_sheet_parts(zf: zipfile.ZipFile) -> list[tuple[str, str]]:
-    book = ET.fromstring(zf.read("xl/workbook.xml"))
-    rels = ET.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
-    targets = {r.get("Id"): r.get("Target", "") for r in rels}
-    parts = []
-    for sheet in book.iter(f"{_NS_MAIN}sheet"):
-        target = targets.get(sheet.get(f"{_NS_REL}id"), "")
-        target = target.lstrip("/")
-        if not target.startswith("xl/"):
-            target = "xl/" + target
-        parts.append((sheet.get("name"), target))
-    return parts
-
-
-def _cell_ref(ref: bytes) -> tuple[int, int]:
-    col = 0
-    i = 0
-    while i < len(ref) and ref[i] >= 65:
-        col = col * 26 + (ref[i] & 0x1F)
-        i += 1
-    return int(ref[i:]) - 1, col - 1
-
-
-_SHEET_TAG = re.compile(rb"<(/?)(?:\w+:)?(row|c|v|f|is)\b([^>]*?)(/?)>")
-
-
-def _scan_sheet_xml(xml: bytes, grid: SheetGrid, percent_xf: set[int]) -> None:
-    """Hidden rows, percent-formatted cells and formulas without a cached value, one tag at
-    a time (linear in the size of the sheet, whatever a hostile file puts in it)."""
-    cell = None  # [ref, style, has formula, has value] of the open <c>
-    for m in _SHEET_TAG.finditer(xml):
-        closing, name, raw_attrs, empty = m.groups()
-        if name == b"row":
-            if not closing:
-                attrs = dict(_ATTR_RE.findall(raw_attrs))
-                if attrs.get(b"hidden") in (b"1", b"true") and attrs.get(b"r", b"").isdigit():
-                    grid.hidden_rows.add(int(attrs[b"r"]) - 1)
-            continue
-        if name == b"c":
-            if closing:
-                _close_cell(cell, grid, percent_xf)
-                cell = None
-                continue
-            attrs = dict(_ATTR_RE.findall(raw_attrs))
-            cell = [attrs.get(b"r"), attrs.get(b"s"), False, False]
-            if empty:
-                _close_cell(cell, grid, percent_xf)
-                cell = None
-            continue
-        if cell is None or closing:
-            continue
-        if name == b"f":
-            cell[2] = True
-        elif name == b"is":
-            cell[3] = True
-        elif name == b"v" and not empty:
-            end = xml.find(b"<", m.end())
-            cell[3] = cell[3] or bool(xml[m.end(): end if end >= 0 else len(xml)].strip())
-
-
-def _close_cell(cell, grid: SheetGrid, percent_xf: set[int]) -> None:
-    if cell is None or cell[0] is None:
-        return
-    ref, style, has_formula, has_value = cell
-    if style is not None and style.isdigit() and int(style) in percent_xf:
-        grid.percent_cells.add(_cell_ref(ref))
-    if has_formula and not has_value:
-        grid.formula_no_value.add(_cell_ref(ref))
-
-
 # --- xls ---------------------------------------------------------------------------
 
 
 def _xls_meta(path: Path, grids: list[SheetGrid]) -> None:
     import xlrd
 
+    from .guard import is_percent_format
+
     book = xlrd.open_workbook(str(path), formatting_info=True, on_demand=True)
     try:
         percent_xf = {
             i
             for i, xf in enumerate(book.xf_list)
-            if _is_percent_format(getattr(book.format_map.get(xf.format_key), "format_str", ""))
+            if is_percent_format(getattr(book.format_map.get(xf.format_key), "format_str", ""))
         }
         by_name = {g.name: g for g in grids}
         for idx, name in enumerate(book.sheet_names()):

@@ -7,6 +7,7 @@ matching).  Numbers written the Vietnamese way ("1.234", "95,5%") pass through
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 import unicodedata
@@ -203,34 +204,20 @@ class LegacyText:
     words: int  # how many words decode to Vietnamese syllables
 
 
+@functools.cache
 def _legacy_tables() -> dict[str, dict[str, str]]:
+    """encoding → {legacy characters (as cp1252 text) → Unicode}, read once per process."""
     import csv
-    from functools import cache
     from pathlib import Path
 
-    @cache
-    def load() -> dict[str, dict[str, str]]:
-        tables: dict[str, dict[str, str]] = {}
-        path = Path(__file__).parent / "reference" / "legacy_encodings.csv"
-        with open(path, encoding="utf-8", newline="") as fh:
-            for row in csv.DictReader(fh):
-                legacy = bytes.fromhex(row["legacy_hex"]).decode("cp1252")
-                uni = "".join(chr(int(h, 16)) for h in row["unicode_hex"].split())
-                tables.setdefault(row["encoding"], {})[legacy] = uni
-        return tables
-
-    return load()
-
-
-def _byte_char(ch: str) -> bool:
-    """True for a character an 8-bit font could have produced (one cp1252/Latin-1 byte)."""
-    if ord(ch) < 0x100:
-        return True
-    try:
-        ch.encode("cp1252")
-        return True
-    except UnicodeEncodeError:
-        return False
+    tables: dict[str, dict[str, str]] = {}
+    path = Path(__file__).parent / "reference" / "legacy_encodings.csv"
+    with open(path, encoding="utf-8", newline="") as fh:
+        for row in csv.DictReader(fh):
+            legacy = bytes.fromhex(row["legacy_hex"]).decode("cp1252")
+            uni = "".join(chr(int(h, 16)) for h in row["unicode_hex"].split())
+            tables.setdefault(row["encoding"], {})[legacy] = uni
+    return tables
 
 
 def decode_legacy(text: str, encoding: str) -> str:
@@ -278,7 +265,8 @@ def detect_legacy(texts, max_words: int = 50_000) -> LegacyText | None:
 
     An encoding is reported when at least three words (and at least half of the words that
     are not syllables as written) become Vietnamese syllables once decoded with it, and
-    clearly more than with the other encoding.
+    clearly more than with the other encoding.  Words are counted each time they occur; a
+    word's verdict is worked out once per process (`_legacy_verdict`).
     """
     tables = _legacy_tables()
     scores = dict.fromkeys(tables, 0)
@@ -286,20 +274,24 @@ def detect_legacy(texts, max_words: int = 50_000) -> LegacyText | None:
     suspicious = 0
     seen = 0
     for text in texts:
-        if not isinstance(text, str):
+        if not isinstance(text, str) or text.isascii():
+            # an ASCII word is never suspicious, but it counts towards `max_words`
+            if isinstance(text, str):
+                seen += len(_LEGACY_WORD.findall(text[:1000]))
+                if seen > max_words:
+                    break
             continue
         for word in _LEGACY_WORD.findall(unicodedata.normalize("NFC", text)[:1000]):
             seen += 1
             if seen > max_words:
                 break
-            if word.isascii() or not all(_byte_char(c) for c in word) or is_syllable(word):
+            verdict = _legacy_verdict(word)
+            if verdict is None:
                 continue
             suspicious += 1
-            for enc in tables:
-                decoded = decode_legacy(word, enc)
-                if decoded != word and is_syllable(decoded):
-                    scores[enc] += 1
-                    examples.setdefault(enc, (word, decoded))
+            for enc, decoded in verdict:
+                scores[enc] += 1
+                examples.setdefault(enc, (word, decoded))
         if seen > max_words:
             break
     best = max(scores, key=lambda e: scores[e], default=None)
@@ -310,3 +302,21 @@ def detect_legacy(texts, max_words: int = 50_000) -> LegacyText | None:
         word, decoded = examples[best]
         return LegacyText(best, LEGACY_LABELS.get(best, best), word, decoded, scores[best])
     return None
+
+
+_NOT_A_BYTE = re.compile(
+    "[^\x00-\xff" + re.escape(bytes(range(0x80, 0xA0)).decode("cp1252", "ignore")) + "]"
+)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _legacy_verdict(word: str) -> tuple[tuple[str, str], ...] | None:
+    """None for a word that cannot be legacy text (ASCII, a letter no 8-bit font has, or a
+    syllable as written); else the (encoding, decoded word) pairs that make it a syllable."""
+    if word.isascii() or _NOT_A_BYTE.search(word) or is_syllable(word):
+        return None
+    return tuple(
+        (enc, decoded)
+        for enc in _legacy_tables()
+        if (decoded := decode_legacy(word, enc)) != word and is_syllable(decoded)
+    )

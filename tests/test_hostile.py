@@ -672,3 +672,33 @@ def test_a_first_row_of_small_numbers_is_data_not_column_numbering(tmp_path):
         (1, 1, 0), (2, 1, 1)]
     assert [(r["source_file"], r["row_no"], r["rule"]) for r in out.rejections] == [
         ("b.xlsx", 4, "award_unknown")]
+
+
+SHEET_XML = (
+    b'<?xml version="1.0"?><worksheet xmlns="x"><sheetData>'
+    b'<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" s="3"><v>0.955</v></c></row>'
+    b'<row r="2" hidden="1"><c r="A2"><f>SUM(B1:B1)</f><v></v></c>'
+    b'<c r="B2"><f>1+1</f><v>2</v></c><c r="C2" t="inlineStr"><is><t>x</t></is></c></row>'
+    b'<row r="4" hidden="true" spans="1:3"><c r="C4" s="3"/><c r="D4"><f t="shared" si="0"/></c>'
+    b'<c r="E4" s="1"><v> 7 </v></c></row>'
+    b'</sheetData><mergeCells><mergeCell ref="A1:B1"/></mergeCells></worksheet>'
+)
+
+
+@pytest.mark.parametrize("piece", [1, 2, 3, 5, 8, 13, len(SHEET_XML)])
+def test_the_sheet_pass_finds_the_same_cells_however_the_xml_is_cut(piece):
+    """The guard's one pass over a sheet's XML collects what calamine does not report
+    (hidden rows, percent-formatted cells, formulas without a cached value) and the used
+    area; a chunk boundary anywhere (inside a tag, inside a value) changes nothing."""
+    from pipeline import guard
+
+    cells = guard.SheetCells()
+    scan = guard._SheetScan("KT", guard.limits(), cells=cells, percent={3})
+    for i in range(0, len(SHEET_XML), piece):
+        scan.feed(SHEET_XML[i:i + piece])
+    scan.finish()
+    assert cells.hidden_rows == {1, 3}
+    assert cells.percent_cells == {(0, 1), (3, 2)}
+    assert cells.formula_no_value == {(1, 0), (3, 3)}
+    assert (scan.extent.max_row, scan.extent.max_col) == (4, 5)
+    assert scan.extent.merges == 1
