@@ -309,6 +309,7 @@ def build(
                     chunks.close()  # stops the pool at once if loading failed
                 if validator is not None:
                     validator.finish()
+                wh.mark_changed(con)
                 con.execute("COMMIT")
             except BaseException:
                 con.execute("ROLLBACK")

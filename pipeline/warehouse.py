@@ -12,9 +12,11 @@ read snapshot, `<name>.read.duckdb` beside the warehouse: a byte copy made while
 the write lock (so no load is half in it), fsynced, then renamed over the previous one
 with `os.replace` (atomic).  `open_reader` attaches the newest snapshot read-only in a
 private in-memory DuckDB, so a dashboard or notebook never waits for a build, never
-delays one, and always sees one whole build: the last that finished.  A build killed
-after its commit but before publishing leaves the previous snapshot in place until the
-next build publishes again (every build publishes, even when nothing changed).  The
+delays one, and always sees one whole build: the last that finished.  Every change
+to the warehouse records a new `build_id` in `meta`, and publishing records which
+`build_id` (and which snapshot file: size and time) it published, so a build that changed
+nothing publishes nothing, and a build killed after its commit but before publishing
+leaves the previous snapshot in place until the next build, which publishes.  The
 snapshot costs disk space equal to the warehouse.
 """
 
@@ -83,12 +85,40 @@ def snapshot_path(path: Path) -> Path:
     return path.with_name(f"{path.stem}.read{path.suffix}")
 
 
+def mark_changed(con: duckdb.DuckDBPyConnection) -> None:
+    """Record, inside the transaction that changes the warehouse, that it changed."""
+    import uuid
+
+    con.execute("INSERT OR REPLACE INTO meta VALUES ('build_id', ?)", [uuid.uuid4().hex])
+
+
+def _meta(con: duckdb.DuckDBPyConnection, key: str) -> str | None:
+    row = con.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
+    return row[0] if row else None
+
+
+def _snapshot_stamp(build_id: str, snap: Path) -> str | None:
+    try:
+        st = os.stat(snap)
+    except OSError:
+        return None
+    return f"{build_id} {st.st_size} {st.st_mtime_ns}"
+
+
 def publish_snapshot(con: duckdb.DuckDBPyConnection, path: Path) -> Path:
     """Publish a consistent read-only copy of the warehouse for readers (see the module
-    docstring).  Called by the writer, holding the write lock, after its commit."""
+    docstring), unless the snapshot in place is already of its latest change.  Called by
+    the writer, holding the write lock, after its commit."""
     path = Path(path)
-    con.execute("CHECKPOINT")  # everything committed is now in the main file, none in the WAL
     snap = snapshot_path(path)
+    build_id = _meta(con, "build_id")
+    if build_id is None:  # a warehouse from before build ids
+        mark_changed(con)
+        build_id = _meta(con, "build_id")
+    published = _meta(con, "published")
+    if published is not None and published == _snapshot_stamp(build_id, snap):
+        return snap
+    con.execute("CHECKPOINT")  # everything committed is now in the main file, none in the WAL
     for stale in path.parent.glob(f".{snap.name}.*.tmp"):  # left by a writer that was killed
         stale.unlink(missing_ok=True)
     tmp = path.parent / f".{snap.name}.{os.getpid()}.tmp"
@@ -108,6 +138,8 @@ def publish_snapshot(con: duckdb.DuckDBPyConnection, path: Path) -> Path:
             os.close(fd)
     except OSError:  # a directory that cannot be fsynced (some network file systems)
         pass
+    con.execute("INSERT OR REPLACE INTO meta VALUES ('published', ?)",
+                [_snapshot_stamp(build_id, snap)])
     return snap
 
 
@@ -172,6 +204,7 @@ def _ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
         con.unregister("ref_frame")
     con.execute((SQL_DIR / "views.sql").read_text(encoding="utf-8"))
     con.execute("INSERT OR REPLACE INTO meta VALUES ('reference', ?)", [digest])
+    mark_changed(con)
 
 
 def _has_views(con) -> bool:

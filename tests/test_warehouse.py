@@ -24,6 +24,27 @@ def test_rerun_on_unchanged_files_changes_nothing(raw, wh):
     assert query(wh, "SELECT count(*), sum(count) FROM awards") == facts == [(15, 29)]
 
 
+def test_the_read_snapshot_is_published_after_a_change_and_only_then(raw, wh):
+    from pipeline.warehouse import snapshot_path
+
+    def stamp():
+        st = snapshot_path(wh).stat()
+        return st.st_ino, st.st_mtime_ns
+
+    awards_file(raw)
+    build(raw, wh)
+    first = stamp()
+    build(raw, wh)  # nothing changed: the snapshot in place is of the latest change
+    assert stamp() == first
+    awards_file(raw, "kt2_2022.xlsx", units=[[1, "Lâm Đồng", 1, 1, 1, 1, 1]])
+    build(raw, wh)
+    assert stamp() != first
+    assert query(wh, "SELECT count(*) FROM loads") == [(2,)]
+    snapshot_path(wh).unlink()  # a reader's copy removed: published again, nothing changed
+    build(raw, wh)
+    assert query(wh, "SELECT count(*) FROM loads") == [(2,)]
+
+
 def test_newer_file_for_the_same_unit_and_period_supersedes(raw, wh):
     old = awards_file(raw, "a_cu.xlsx")
     awards_file(raw, "b_moi.xlsx", units=[[1, "Gia Lai", 9, 9, 9, 9, 9]])
