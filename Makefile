@@ -15,8 +15,10 @@ help: ## List the targets
 $(BIN)/.installed: requirements.lock pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --disable-pip-version-check uv==0.13.8
-	$(BIN)/uv pip install -q --python $(BIN)/python -r requirements.lock
+	$(BIN)/uv pip install -q --compile-bytecode --python $(BIN)/python -r requirements.lock
 	$(BIN)/uv pip install -q --python $(BIN)/python --no-deps -e .
+	@# bytecode written now: every command starts quicker, even where PYTHONDONTWRITEBYTECODE is set
+	$(BIN)/python -m compileall -q pipeline bench > /dev/null
 	@touch $@
 
 setup: $(BIN)/.installed system ## Create .venv with the pinned dependencies (and system packages)

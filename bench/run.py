@@ -120,6 +120,15 @@ def _tree_rss_kb(root: int) -> int:
     return total
 
 
+def child_env(extra: dict | None = None) -> dict:
+    """The environment of a measured command: as an analyst runs it.  A sandbox may set
+    PYTHONDONTWRITEBYTECODE, which makes every start-up recompile the modules whose bytecode
+    was not written at set-up (the project's own): not how an installed tool runs."""
+    env = {**os.environ, **(extra or {})}
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    return env
+
+
 def measure(cmd: list[str], log: Path, ok=(0, 3), env: dict | None = None) -> Run:
     """Run `cmd` as a process; its wall time, ru_maxrss (wait4) and sampled tree RSS."""
     with open(log, "ab") as out:
@@ -127,7 +136,7 @@ def measure(cmd: list[str], log: Path, ok=(0, 3), env: dict | None = None) -> Ru
         out.flush()
         started = time.perf_counter()
         proc = subprocess.Popen([str(c) for c in cmd], stdout=out, stderr=subprocess.STDOUT,
-                                cwd=ROOT, env={**os.environ, **(env or {})})
+                                cwd=ROOT, env=child_env(env))
         peak = [0]
         done = threading.Event()
 
@@ -233,6 +242,9 @@ def main() -> None:
         print(text, flush=True)
         lines.append(text)
 
+    # the project's bytecode current (set-up writes it; an edit since makes it stale)
+    subprocess.run([sys.executable, "-m", "compileall", "-q", "pipeline", "bench"], cwd=ROOT,
+                   stdout=subprocess.DEVNULL, check=False)
     info = machine()
     say(f"thidua — đo tốc độ ({datetime.now():%Y-%m-%d %H:%M}); máy: {info['cpu']}, "
         f"{info['cores']} nhân, {info['memory_gib']} GiB, Python {info['python']}; "
