@@ -263,7 +263,7 @@ def _checks(con) -> Page:
             continue
         rows = "".join(
             f"<tr><td>{html.escape(r.rule)}</td>"
-            f"<td>{html.escape(type(r.make()).__name__)}</td>"
+            f"<td>{html.escape(r.expectation)}</td>"
             f"<td>{html.escape(r.value)}</td><td class=num>{counts.get(r.rule, 0)}</td></tr>"
             for r in rules)
         suites.append(

@@ -32,10 +32,21 @@ PROBLEM_TEXT = {
 @dataclass(frozen=True)
 class Rule:
     rule: str
-    make: Callable[[], object]  # builds the expectation
+    check: tuple[str, dict]  # the Great Expectations expectation: class name, arguments
     value: str  # the fact field shown as the value
     column: str  # the fact field that names the spreadsheet column
     message: Callable[[dict], str]
+
+    @property
+    def expectation(self) -> str:
+        return self.check[0]
+
+    def make(self):
+        """The expectation itself (imports Great Expectations: seconds, once)."""
+        import great_expectations.expectations as gxe
+
+        name, kwargs = self.check
+        return getattr(gxe, name)(**kwargs)
 
 
 def _unit_msg(f):
@@ -57,18 +68,17 @@ MAX_COUNT = 1_000_000  # an award or initiative count beyond this is a typing er
 
 
 def rules_for(kind: str) -> list[Rule]:
-    import great_expectations.expectations as gxe
-
+    """The rules of a kind's suite (no Great Expectations import: `Rule.make` builds one)."""
     ref = refdata.load()
 
     def not_null(col):
-        return lambda: gxe.ExpectColumnValuesToNotBeNull(column=col)
+        return ("ExpectColumnValuesToNotBeNull", {"column": col})
 
     def null(col):
-        return lambda: gxe.ExpectColumnValuesToBeNull(column=col)
+        return ("ExpectColumnValuesToBeNull", {"column": col})
 
     def at_least_zero(col):
-        return lambda: gxe.ExpectColumnValuesToBeBetween(column=col, min_value=0)
+        return ("ExpectColumnValuesToBeBetween", {"column": col, "min_value": 0})
 
     unit = Rule("unit_unknown", not_null("unit_id"), "unit_raw", "col_unit", _unit_msg)
     common = [unit]
@@ -84,8 +94,8 @@ def rules_for(kind: str) -> list[Rule]:
                  lambda f: f"Kết quả «{f['actual_raw']}» là số âm; kết quả phải từ 0 trở lên"),
             Rule("indicator_missing", not_null("indicator_key"), "indicator_name", "col_indicator",
                  lambda f: "dòng có số liệu nhưng không ghi tên chỉ tiêu"),
-            Rule("duplicate", lambda: gxe.ExpectCompoundColumnsToBeUnique(
-                     column_list=["source_file", "unit_id", "period", "indicator_key"]),
+            Rule("duplicate", ("ExpectCompoundColumnsToBeUnique", dict(
+                     column_list=["source_file", "unit_id", "period", "indicator_key"])),
                  "indicator_name", "col_indicator",
                  lambda f: f"chỉ tiêu «{f['indicator_name']}» của cùng đơn vị và kỳ xuất hiện "
                  "nhiều lần trong tệp; mỗi chỉ tiêu chỉ được ghi một lần"),
@@ -98,14 +108,14 @@ def rules_for(kind: str) -> list[Rule]:
                  _number_msg("max_points", "Điểm tối đa")),
             Rule("points_missing", not_null("points"), "points_raw", "col_points",
                  lambda f: f"tiêu chí «{f['criterion']}» chưa có điểm; cần ghi số điểm"),
-            Rule("points_over_max", lambda: gxe.ExpectColumnPairValuesAToBeGreaterThanB(
+            Rule("points_over_max", ("ExpectColumnPairValuesAToBeGreaterThanB", dict(
                      column_A="max_points", column_B="points", or_equal=True,
-                     ignore_row_if="either_value_is_missing"),
+                     ignore_row_if="either_value_is_missing")),
                  "points_raw", "col_points",
                  lambda f: f"điểm {f['points_raw']} vượt điểm tối đa {f['max_points']:g} của "
                  f"tiêu chí «{f['criterion']}»; điểm phải không lớn hơn điểm tối đa"),
-            Rule("duplicate", lambda: gxe.ExpectCompoundColumnsToBeUnique(
-                     column_list=["source_file", "unit_id", "period", "criterion_key"]),
+            Rule("duplicate", ("ExpectCompoundColumnsToBeUnique", dict(
+                     column_list=["source_file", "unit_id", "period", "criterion_key"])),
                  "criterion", "col_criterion",
                  lambda f: f"tiêu chí «{f['criterion']}» của cùng đơn vị và kỳ xuất hiện nhiều "
                  "lần trong tệp"),
@@ -115,12 +125,12 @@ def rules_for(kind: str) -> list[Rule]:
              _number_msg("count", "Số lượng")),
         Rule("negative", at_least_zero("count"), "count_raw", "col_count",
              lambda f: f"số lượng «{f['count_raw']}» là số âm; cần số nguyên từ 0 trở lên"),
-        Rule("not_whole", lambda: gxe.ExpectColumnValuesToBeBetween(
-                 column="count_fraction", min_value=0, max_value=0),
+        Rule("not_whole", ("ExpectColumnValuesToBeBetween", dict(
+                 column="count_fraction", min_value=0, max_value=0)),
              "count_raw", "col_count",
              lambda f: f"số lượng «{f['count_raw']}» không phải số nguyên; cần số nguyên"),
-        Rule("too_large", lambda: gxe.ExpectColumnValuesToBeBetween(
-                 column="count", max_value=MAX_COUNT),
+        Rule("too_large", ("ExpectColumnValuesToBeBetween", dict(
+                 column="count", max_value=MAX_COUNT)),
              "count_raw", "col_count",
              lambda f: f"số lượng «{f['count_raw']}» quá lớn (trên "
              f"{format_vn(float(MAX_COUNT))}); hãy kiểm tra lại số liệu"),
@@ -135,8 +145,8 @@ def rules_for(kind: str) -> list[Rule]:
             Rule("recipient_kind_unknown", not_null("recipient_kind"), "award_raw", "col_count",
                  lambda f: "không rõ số lượng này là tập thể hay cá nhân; cần tách hai cột "
                  "«Tập thể» và «Cá nhân»"),
-            Rule("recipient_kind_not_allowed", lambda: gxe.ExpectColumnValuesToBeInSet(
-                     column="kind_allowed", value_set=[True]),
+            Rule("recipient_kind_not_allowed", ("ExpectColumnValuesToBeInSet", dict(
+                     column="kind_allowed", value_set=[True])),
                  "count_raw", "col_count",
                  lambda f: f"hình thức «{ref.award_names.get(f['award_id'], f['award_raw'])}» chỉ "
                  f"dành cho {' và '.join(refdata.RECIPIENT_KIND_LABELS[k] for k in ref.award_kinds.get(f['award_id'], ()))}, "
@@ -158,8 +168,8 @@ def rules_for(kind: str) -> list[Rule]:
         ]
     if kind == "clusters":
         return common + [
-            Rule("cluster_invalid", lambda: gxe.ExpectColumnValuesToBeBetween(
-                     column="cluster_no_or_zero", min_value=1, max_value=99),
+            Rule("cluster_invalid", ("ExpectColumnValuesToBeBetween", dict(
+                     column="cluster_no_or_zero", min_value=1, max_value=99)),
                  "cluster_raw", "col_cluster",
                  lambda f: f"số cụm «{f['cluster_raw']}» không hợp lệ; cần số cụm từ 1 đến 99 "
                  "(ví dụ «Cụm 7» hoặc «7»)"),
@@ -168,8 +178,8 @@ def rules_for(kind: str) -> list[Rule]:
                  "phó» hoặc «Thành viên»"),
             Rule("year_missing", not_null("year"), "year", "col_year",
                  lambda f: "không xác định được năm của cụm thi đua"),
-            Rule("duplicate", lambda: gxe.ExpectCompoundColumnsToBeUnique(
-                     column_list=["source_file", "year", "unit_id"]),
+            Rule("duplicate", ("ExpectCompoundColumnsToBeUnique", dict(
+                     column_list=["source_file", "year", "unit_id"])),
                  "unit_raw", "col_unit",
                  lambda f: "đơn vị xuất hiện nhiều lần trong cùng năm; mỗi đơn vị thuộc một cụm"),
         ]
