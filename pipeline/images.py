@@ -1,5 +1,7 @@
 """Static images of Plotly figures through kaleido and Debian's Chromium, with no network:
-plotly.js comes from the plotly package and MathJax is switched off."""
+plotly.js comes from the plotly package and MathJax is switched off, and Chromium is given
+a proxy on a closed local port, so the requests it makes on its own (it looks up Google's
+account servers at start-up) fail on the machine instead of reaching the internet."""
 
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "chrome")
+OFFLINE_PROXY = "127.0.0.1:9"  # the discard port: nothing listens, every request fails at once
 
 
 class NoBrowser(RuntimeError):
@@ -39,5 +42,6 @@ def write_pngs(jobs: Iterable[tuple[object, Path, int, int]]) -> list[Path]:
         Path(path).parent.mkdir(parents=True, exist_ok=True)
         specs.append({"fig": fig, "path": str(path),
                       "opts": {"format": "png", "width": width, "height": height, "scale": 1}})
-    kaleido.write_fig_from_object_sync(specs, kopts={"page_generator": page, "n": 1})
+    kaleido.write_fig_from_object_sync(
+        specs, kopts={"page_generator": page, "n": 1, "proxy_server": OFFLINE_PROXY})
     return [Path(p) for _, p, _, _ in jobs]

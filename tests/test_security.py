@@ -134,6 +134,10 @@ def hook(event, args):
         return
     if event == "socket.connect" and getattr(args[0], "family", None) == socket.AF_UNIX:
         return
+    host = args[1][0] if event == "socket.connect" and isinstance(args[1], tuple) else (
+        args[0] if event == "socket.getaddrinfo" else None)
+    if host in ("127.0.0.1", "::1", "localhost", b"localhost"):  # a local pipe to Chromium
+        return
     with open(LOG, "a") as fh:
         fh.write(f"{os.getpid()} {event} {args!r}\\n")
     raise PermissionError("thidua test: network is forbidden")
@@ -142,9 +146,11 @@ sys.addaudithook(hook)
 
 
 def test_no_command_makes_a_network_request(tmp_path):
-    """build, template and report run with every Python network call refused and
+    """Every command an analyst runs (build, template, dashboards, report, meeting and the
+    clip, which drive Chromium and ffmpeg) runs with every Python network call refused and
     logged (an audit hook loaded by sitecustomize); under strace, when it is installed, no
-    process makes an internet connect() either (DuckDB and anything native included)."""
+    process of any of them makes an internet connect() either (DuckDB, Chromium, ffmpeg and
+    anything native included)."""
     site = tmp_path / "site"
     site.mkdir()
     (site / "sitecustomize.py").write_text(AUDIT, encoding="utf-8")
@@ -153,22 +159,61 @@ def test_no_command_makes_a_network_request(tmp_path):
     raw = sample_raw(tmp_path / "raw")
     wh = tmp_path / "wh" / "thidua.duckdb"
     strace = shutil.which("strace")
-    trace = tmp_path / "strace.log"
-    prefix = (strace, "-f", "-qq", "-e", "trace=connect", "-o", str(trace)) if strace else ()
-    done = thidua("build", "--raw", raw, "--warehouse", wh, "--quiet", extra_env=extra,
-                  prefix=prefix)
-    assert done.returncode in (0, 3), done.stderr
-    for args in (("template", "--out", tmp_path / "mau"),
-                 ("report", "--from", 2022, "--to", 2023, "--out", tmp_path / "bc",
-                  "--warehouse", wh)):
-        done = thidua(*args, extra_env=extra)
-        assert done.returncode in (0, 3), (args, done.stderr)
+    traces = []
+    commands = [
+        ("build", "--raw", raw, "--warehouse", wh, "--quiet"),
+        ("template", "--out", tmp_path / "mau"),
+        ("dashboards", "--warehouse", wh, "--out", tmp_path / "site_out"),
+        ("report", "--from", 2022, "--to", 2023, "--out", tmp_path / "bc", "--warehouse", wh),
+        ("meeting", "--cluster", 7, "--period", "2022-FY", "--warehouse", wh,
+         "--out", tmp_path / "hop"),
+        ("clip", "--cluster", 7, "--period", "2022-FY", "--warehouse", wh,
+         "--out", tmp_path / "clip"),
+    ]
+    for i, args in enumerate(commands):
+        trace = tmp_path / f"strace{i}"
+        trace.mkdir()
+        prefix = ((strace, "-ff", "-qq", "--seccomp-bpf", "-e", "trace=socket,connect",
+                   "-o", str(trace / "t")) if strace else ())
+        done = thidua(*args, extra_env=extra, prefix=prefix)
+        assert done.returncode in (0, 3), (args[0], done.stderr)
+        traces.append((args[0], trace))
+    assert (tmp_path / "clip" / "preview.mp4").stat().st_size > 0
+    assert (tmp_path / "hop").is_dir() and any((tmp_path / "hop").rglob("*.pptx"))
     assert not log.exists(), log.read_text()
     if strace:
-        calls = trace.read_text()
-        internet = [line for line in calls.splitlines()
-                    if "AF_INET" in line and "127.0.0.1" not in line and "::1" not in line]
-        assert internet == []
+        for name, trace in traces:
+            assert internet_connects(trace) == [], name
+
+
+_SOCKET = re.compile(r"^socket\((AF_INET6?), (SOCK_\w+).*\) = (\d+)$")
+_CONNECT = re.compile(r'^connect\((\d+), \{sa_family=(AF_INET6?), sin6?_port=htons\((\d+)\).*?"([^"]+)"')
+LOOPBACK = ("127.", "::1", "::ffff:127.")
+
+
+def internet_connects(trace_dir: Path) -> list[str]:
+    """connect() calls to an address off the machine, from strace -ff traces (one file per
+    thread, so no call is split).  A UDP connect() to a port other than 53 sends no packet:
+    Chromium makes one to 2001:4860:4860::8888 to learn whether IPv6 is routable; it is
+    allowed when the socket is seen created as SOCK_DGRAM in the same thread."""
+    found = []
+    for path in sorted(trace_dir.iterdir()):
+        kinds: dict[str, str] = {}
+        for line in path.read_text(errors="replace").splitlines():
+            made = _SOCKET.match(line)
+            if made:
+                kinds[made.group(3)] = made.group(2)
+                continue
+            conn = _CONNECT.match(line)
+            if not conn:
+                continue
+            fd, _, port, addr = conn.groups()
+            if addr.startswith(LOOPBACK):
+                continue
+            if kinds.get(fd) == "SOCK_DGRAM" and port != "53":
+                continue
+            found.append(f"{path.name}: {line}")
+    return found
 
 
 # --- exports: no cell runs as a formula ------------------------------------------------------
