@@ -7,7 +7,7 @@ RAW ?= raw
 WAREHOUSE ?= warehouse/thidua.duckdb
 
 .DEFAULT_GOAL := help
-.PHONY: help setup system run build check dashboards meeting notebooks template test lint bench clean
+.PHONY: help setup system run build check dashboards meeting notebooks lab template test lint bench clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -50,6 +50,9 @@ meeting: $(BIN)/.installed ## Meeting deck + workbook, e.g. make meeting CLUSTER
 
 notebooks: $(BIN)/.installed ## Write the .ipynb twins of notebooks/*.py (jupytext pairing)
 	$(BIN)/jupytext --sync notebooks/*.py
+
+lab: notebooks ## Open the notebooks in JupyterLab (this machine only, nothing fetched online)
+	$(BIN)/jupyter lab --config=scripts/jupyter_lab_config.py $$([ $$(id -u) -eq 0 ] && echo --allow-root)
 
 template: $(BIN)/.installed ## Write blank input workbooks to templates/
 	$(BIN)/thidua template --out templates

@@ -74,3 +74,78 @@ def test_year_over_year_notebook(sample_wh, tmp_path):
     a, b = (query(sample_wh, "SELECT sum(count) FROM awards WHERE period = ? AND cluster_no = 7",
               [p])[0][0] for p in ("2022-FY", "2024-FY"))
     assert got["changes"]["awards"][:3] == [a, b, b - a]
+
+
+def test_jupyterlab_serves_the_notebooks_from_this_machine_only(tmp_path):
+    """`make lab`'s server, with its config: the three notebooks in its file browser, the
+    page's scripts served locally, listening on 127.0.0.1 only, and no request off the
+    machine (news feed, update check, extension search) while the page and those APIs are
+    used: every Python network call to another host is refused and logged (test_security's
+    audit hook)."""
+    import os
+    import re
+    import shutil
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    from test_security import AUDIT
+
+    root = Path(__file__).resolve().parents[1]
+    work = tmp_path / "lab"
+    (work / "notebooks").mkdir(parents=True)
+    for path in NOTEBOOKS.glob("*.py"):
+        shutil.copy2(path, work / "notebooks" / path.name)
+        jupytext.write(jupytext.read(path), work / "notebooks" / (path.stem + ".ipynb"))
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "sitecustomize.py").write_text(AUDIT, encoding="utf-8")
+    log = tmp_path / "net.log"
+    env = {**os.environ, "PYTHONPATH": str(site), "THIDUA_NET_LOG": str(log)}
+    jupyter = Path(sys.executable).parent / "jupyter"
+    proc = subprocess.Popen(
+        [str(jupyter), "lab", f"--config={root / 'scripts' / 'jupyter_lab_config.py'}",
+         "--no-browser", f"--port={port}", "--IdentityProvider.token=thu",
+         *(["--allow-root"] if os.geteuid() == 0 else [])],
+        cwd=work, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env)
+    base = f"http://127.0.0.1:{port}"
+
+    def get(path):
+        with urllib.request.urlopen(f"{base}{path}?token=thu", timeout=10) as resp:
+            return resp.status, resp.read().decode("utf-8")
+
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            try:
+                get("/api/status")
+                break
+            except OSError:
+                assert proc.poll() is None, proc.stderr.read()
+                assert time.monotonic() < deadline, "JupyterLab did not start"
+                time.sleep(0.5)
+        listing = json.loads(get("/api/contents/")[1])
+        names = {item["name"] for item in listing["content"] if item["type"] == "notebook"}
+        assert {"01-so-sanh-cum.ipynb", "02-khen-thuong-qua-cac-nam.ipynb",
+                "03-bao-cao-so-sanh-nam.ipynb"} <= names  # the .py twins open too (jupytext)
+        status, page = get("/lab")
+        assert status == 200
+        sources = re.findall(r'(?:src|href)="([^"]+)"', page)
+        assert sources and not [s for s in sources if s.startswith(("http:", "https:", "//"))]
+        assert json.loads(get("/lab/api/news")[1])["news"] == []
+        assert json.loads(get("/lab/api/update")[1])["notification"] is None
+        get("/lab/api/extensions")
+        with socket.socket() as s:  # not reachable from another machine's view of this one
+            s.settimeout(2)
+            outside = socket.gethostbyname(socket.gethostname())
+            if not outside.startswith("127."):
+                assert s.connect_ex((outside, port)) != 0
+        assert not log.exists(), log.read_text()
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
