@@ -666,15 +666,16 @@ class _CountScan:
 # One tag at a time, each match ending at the tag's own ">": linear in the size of the part
 # whatever it holds (a pattern that looks ahead for "</c>" is quadratic on unclosed cells).
 # The usual cell (<c …/>, or <c …> with an optional <f> and an optional <v> and nothing else)
-# is taken in one match; anything else falls back to one tag at a time.  Each piece stops
-# at the next "<", so a failed cell match costs at most the length of the cell.
+# is taken in one match; anything else falls back to one tag at a time.  No piece crosses a
+# "<" (XML allows none inside a tag), so a failed match costs at most the text up to the
+# next "<" and the scan stays linear whatever the part holds.
 _XLSX_TOKEN = re.compile(
     rb"<(?:\w+:)?c(?=[\s/>])(?: r=\"([A-Z]{1,3})(\d{1,7})\")?(?: s=\"(\d{1,9})\")?([^<>]*?)"
     rb"(?:(/)>|>"
     rb"(<(?:\w+:)?f\b[^<>]*?(?:/>|>[^<]*</(?:\w+:)?f>))?"
     rb"(?:<(?:\w+:)?v>([^<]*)</(?:\w+:)?v>)?"
     rb"</(?:\w+:)?c>)"
-    rb"|<(/?)(?:\w+:)?(row|c|v|is|f|mergeCell)\b([^>]*?)(/?)>"
+    rb"|<(/?)(?:\w+:)?(row|c|v|is|f|mergeCell)\b([^<>]*?)(/?)>"
 )
 _R_ATTR = re.compile(rb'\br\s*=\s*["\']([A-Za-z]{0,3})(\d+)["\']')
 _ROW_R = re.compile(rb'\br\s*=\s*["\'](\d+)["\']')
