@@ -287,13 +287,14 @@ def _check_zip(path: Path, suffix: str, lim: Limits) -> Inspection:
             _check_ods_manifest(zf, names, unpack)
         sheets = _xlsx_sheet_parts(zf, names, unpack, lim) if fmt == "xlsx" else {}
         percent: set[int] = set()
-        if fmt == "xlsx" and _STYLES in names:  # before the sheets: their cells need it
-            percent = _percent_styles(unpack.read(zf.getinfo(_STYLES), scan=True))
+        styles = zf.getinfo(_STYLES) if fmt == "xlsx" and _STYLES in names else None
+        if styles is not None:  # before the sheets: their cells need it
+            percent = _percent_styles(unpack.read(styles, scan=True))
         inspection = Inspection(fmt)
         book = _Book(lim)
         for info in infos:
             name = info.filename
-            if not _parsed_part(name, fmt) or (fmt == "xlsx" and name == _STYLES):
+            if not _parsed_part(name, fmt) or info is styles:  # (a second copy is checked)
                 continue
             if fmt == "xlsx" and name in sheets:
                 cells = inspection.sheets.setdefault(sheets[name], SheetCells())
@@ -323,19 +324,26 @@ def _percent_styles(xml: bytes) -> set[int]:
     try:
         root = ET.fromstring(xml)
     except ET.ParseError as exc:
-        raise Rejected(_corrupt_zip(".xlsx")) from exc
+        raise Rejected(
+            f"Không đọc được định dạng ô của tệp (phần «{_STYLES}» hỏng). {FIX_HINT}") from exc
+
+    def number(text: str | None) -> int | None:
+        return int(text) if text and _SMALL_NUMBER.fullmatch(text) else None
+
     custom = {
-        int(f.get("numFmtId", "-1")): f.get("formatCode", "")
-        for f in root.iter(f"{_NS_MAIN}numFmt") if f.get("numFmtId", "").isdigit()
+        number(f.get("numFmtId")): f.get("formatCode", "")
+        for f in root.iter(f"{_NS_MAIN}numFmt") if number(f.get("numFmtId")) is not None
     }
     xfs = root.find(f"{_NS_MAIN}cellXfs")
     percent = set()
     for i, xf in enumerate(xfs if xfs is not None else []):
-        fmt = xf.get("numFmtId", "0")
-        fmt = int(fmt) if fmt.isdigit() else 0
+        fmt = number(xf.get("numFmtId", "0")) or 0
         if fmt in _PERCENT_BUILTIN or is_percent_format(custom.get(fmt, "")):
             percent.add(i)
     return percent
+
+
+_SMALL_NUMBER = re.compile(r"[0-9]{1,9}")  # ASCII digits only: "²".isdigit() is true
 
 
 def is_percent_format(code: str) -> bool:
@@ -677,8 +685,8 @@ _XLSX_TOKEN = re.compile(
     rb"</(?:\w+:)?c>)"
     rb"|<(/?)(?:\w+:)?(row|c|v|is|f|mergeCell)\b([^<>]*?)(/?)>"
 )
-_R_ATTR = re.compile(rb'\br\s*=\s*["\']([A-Za-z]{0,3})(\d+)["\']')
-_ROW_R = re.compile(rb'\br\s*=\s*["\'](\d+)["\']')
+_R_ATTR = re.compile(rb'\br\s*=\s*["\']([A-Za-z]{0,3})([0-9]{1,9})["\']')
+_ROW_R = re.compile(rb'\br\s*=\s*["\']([0-9]{1,9})["\']')
 
 
 @functools.lru_cache(maxsize=4096)
@@ -689,7 +697,7 @@ def _col_number(letters: bytes) -> int:
     return n
 
 
-_S_ATTR = re.compile(rb'\bs\s*=\s*["\'](\d+)["\']')
+_S_ATTR = re.compile(rb'\bs\s*=\s*["\']([0-9]{1,9})["\']')
 _HIDDEN = re.compile(rb'\bhidden\s*=\s*["\'](?:1|true)["\']')
 
 

@@ -57,6 +57,10 @@ def read_workbook(path: Path) -> list[SheetGrid]:
         inspection = guard.check_file(path)
     except guard.Rejected as exc:
         raise ReadError(str(exc)) from exc
+    except MemoryError as exc:
+        raise ReadError("Không đọc được tệp: tệp quá lớn để đọc (hết bộ nhớ).") from exc
+    except Exception as exc:  # damage the guard did not foresee: this file only, never the build
+        raise ReadError(_describe_read_error(exc, suffix)) from exc
     fmt = inspection.format
     try:
         grids = [_read_csv(path)] if fmt == "csv" else _read_book(path, inspection, suffix)

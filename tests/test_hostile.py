@@ -456,10 +456,25 @@ HOSTILE = {
             + b"".join(b'<c r="A%d" ' % i for i in range(1, 300_001)) + b"</row>"
             + SHEET_TAIL}),
         _has("Không đọc được tệp .xlsx: tệp hỏng hoặc không phải bảng tính (XmlError")),
+    "kieu_doi_2022.xlsx": (  # two xl/styles.xml: the first (unread by calamine) has a DOCTYPE
+        lambda p: _two_styles(p),
+        _has("phần «xl/styles.xml» có khai báo DOCTYPE/ENTITY")),
     "ngoac_kep_2022.csv": (lambda p: p.write_text("STT,Đơn vị\n1,\"" + "x" * 200_000 + "\n",
                                                   encoding="utf-8") and p,
                            _has("Không đọc được tệp CSV: field larger than field limit")),
 }
+
+
+def _two_styles(path: Path) -> Path:
+    good = good_xlsx(path.with_name("g.xlsx"))
+    with zipfile.ZipFile(good) as zf:
+        styles = zf.read("xl/styles.xml")
+    import warnings
+
+    with warnings.catch_warnings():  # zipfile warns of the duplicate name: that is the point
+        warnings.simplefilter("ignore", UserWarning)
+        return rezip(good, path, {"xl/styles.xml": b'<!DOCTYPE s [<!ENTITY a "b">]>' + styles},
+                     add={"xl/styles.xml": styles})
 
 
 @pytest.fixture(scope="module")
@@ -709,3 +724,42 @@ def test_the_sheet_pass_finds_the_same_cells_however_the_xml_is_cut(piece):
     assert cells.formula_no_value == {(1, 0), (3, 3)}
     assert (scan.extent.max_row, scan.extent.max_col) == (4, 5)
     assert scan.extent.merges == 1
+
+
+def test_odd_numbers_in_styles_rows_and_cells_reject_one_file_at_most(tmp_path):
+    """Style and row numbers a hostile file writes as "²" (a digit to str.isdigit, not to
+    int) or with 5 000 digits (beyond int's limit) never stop the build: each file loads or
+    is rejected alone with a message, and the good file beside them loads."""
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    good = good_xlsx(tmp_path / "g.xlsx")
+    huge = "9" * 5000
+    with zipfile.ZipFile(good) as zf:
+        styles, sheet = zf.read("xl/styles.xml"), zf.read("xl/worksheets/sheet1.xml")
+    percent_styles = styles.replace(
+        b'<numFmts count="0"/>',
+        b'<numFmts count="3"><numFmt numFmtId="\xc2\xb2" formatCode="0%"/>'
+        b'<numFmt numFmtId="1' + huge.encode() + b'" formatCode="0%"/>'
+        b'<numFmt numFmtId="164" formatCode="0.0%"/></numFmts>').replace(
+        b"</cellXfs>", b'<xf numFmtId="164" fontId="0" fillId="0" borderId="0"/>'
+        b'<xf numFmtId="\xc2\xb2" fontId="0" fillId="0" borderId="0"/></cellXfs>')
+    assert percent_styles != styles
+    rezip(good, raw / "kieu_so_2022.xlsx", {
+        "xl/styles.xml": percent_styles,
+        "xl/worksheets/sheet1.xml": sheet.replace(b'<c r="A1"', b'<c s="' + huge.encode()
+                                                  + b'" r="A1"', 1)})
+    rezip(good, raw / "dong_so_2022.xlsx", {
+        "xl/worksheets/sheet1.xml": sheet.replace(b'<row r="1">', b'<row r="' + huge.encode()
+                                                  + b'">', 1)})
+    good_xlsx(raw / "tot_2022.xlsx")
+    wh = tmp_path / "wh" / "thidua.duckdb"
+    summary = build(raw, wh)
+    assert summary.files_seen == 3
+    loads = dict(query(wh, "SELECT source_file, status FROM loads"))
+    assert loads["tot_2022.xlsx"] == "loaded" and set(loads) == {
+        "kieu_so_2022.xlsx", "dong_so_2022.xlsx", "tot_2022.xlsx"}
+    for name, status in loads.items():
+        if status == "rejected":
+            [(message,)] = query(wh, "SELECT message FROM rejections WHERE source_file = ? "
+                                     "AND sheet IS NULL", [name])
+            assert message.startswith(f"Tệp «{name}»: Không đọc được"), message
