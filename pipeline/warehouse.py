@@ -93,8 +93,10 @@ def mark_changed(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def _meta(con: duckdb.DuckDBPyConnection, key: str) -> str | None:
-    row = con.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
-    return row[0] if row else None
+    # fetchall, not fetchone: DuckDB 2 keeps a half-read result open and refuses some of the
+    # next statements on the connection
+    rows = con.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchall()
+    return rows[0][0] if rows else None
 
 
 def _snapshot_stamp(build_id: str, snap: Path) -> str | None:
@@ -183,8 +185,7 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
 def _ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     con.execute((SQL_DIR / "schema.sql").read_text(encoding="utf-8"))
     digest = _reference_digest()
-    have = con.execute("SELECT value FROM meta WHERE key = 'reference'").fetchone()
-    if have and have[0] == digest and _has_views(con):
+    if _meta(con, "reference") == digest and _has_views(con):
         return
     import pandas as pd
 
@@ -199,9 +200,8 @@ def _ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
         if table == "ref_units":
             for col in ("valid_from", "valid_to"):
                 frame[col] = pd.to_datetime(frame[col]).dt.date
-        con.register("ref_frame", frame)
+        ref_frame = frame  # noqa: F841 (read by name in the SQL: DuckDB's replacement scan)
         con.execute(f"CREATE OR REPLACE TABLE {table} AS SELECT * FROM ref_frame")
-        con.unregister("ref_frame")
     con.execute((SQL_DIR / "views.sql").read_text(encoding="utf-8"))
     con.execute("INSERT OR REPLACE INTO meta VALUES ('reference', ?)", [digest])
     mark_changed(con)
@@ -210,7 +210,7 @@ def _ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
 def _has_views(con) -> bool:
     return bool(con.execute(
         "SELECT count(*) FROM duckdb_views() WHERE view_name = 'loads'"
-    ).fetchone()[0])
+    ).fetchall()[0][0])
 
 
 def _reference_digest() -> str:

@@ -45,6 +45,26 @@ def test_the_read_snapshot_is_published_after_a_change_and_only_then(raw, wh):
     assert query(wh, "SELECT count(*) FROM loads") == [(2,)]
 
 
+def test_new_reference_data_is_loaded_into_an_existing_warehouse(raw, wh):
+    """When the reference lists or the views change (a new release), the next build
+    reloads them into the warehouse it finds, keeps every load, and publishes the result."""
+    import duckdb
+
+    from pipeline.warehouse import _reference_digest, snapshot_path
+
+    awards_file(raw)
+    build(raw, wh)
+    before = snapshot_path(wh).stat().st_mtime_ns
+    con = duckdb.connect(str(wh))
+    con.execute("UPDATE meta SET value = 'an older release' WHERE key = 'reference'")
+    con.execute("DROP VIEW loads")
+    con.close()
+    build(raw, wh)
+    assert query(wh, "SELECT value FROM meta WHERE key = 'reference'") == [(_reference_digest(),)]
+    assert query(wh, "SELECT count(*), sum(count) FROM awards") == [(15, 29)]
+    assert snapshot_path(wh).stat().st_mtime_ns != before
+
+
 def test_newer_file_for_the_same_unit_and_period_supersedes(raw, wh):
     old = awards_file(raw, "a_cu.xlsx")
     awards_file(raw, "b_moi.xlsx", units=[[1, "Gia Lai", 9, 9, 9, 9, 9]])
