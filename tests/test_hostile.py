@@ -185,6 +185,11 @@ def ods_repeated(path: Path, rows: int) -> Path:
         "</table:table-cell></table:table-row></table:table></office:spreadsheet></office:body>"
         "</office:document-content>"
     )
+    return write_ods(path, content)
+
+
+def write_ods(path: Path, content) -> Path:
+    """An .ods of its mimetype and the given content.xml (str or bytes), nothing else."""
     with zipfile.ZipFile(path, "w") as zf:
         zf.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet",
                     zipfile.ZIP_STORED)
@@ -201,11 +206,7 @@ def ods_formula_columns(path: Path) -> Path:
             b"</table:table-cell>",
             b'<table:table-cell table:formula="of:=1+1" '
             b'table:number-columns-repeated="1000000000"/>')
-    with zipfile.ZipFile(path, "w") as zf:
-        zf.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet",
-                    zipfile.ZIP_STORED)
-        zf.writestr("content.xml", content, zipfile.ZIP_DEFLATED)
-    return path
+    return write_ods(path, content)
 
 
 def many_wide_sheets(path: Path) -> Path:
