@@ -327,23 +327,20 @@ def _percent_styles(xml: bytes) -> set[int]:
         raise Rejected(
             f"Không đọc được định dạng ô của tệp (phần «{_STYLES}» hỏng). {FIX_HINT}") from exc
 
-    def number(text: str | None) -> int | None:
-        return int(text) if text and _SMALL_NUMBER.fullmatch(text) else None
+    def number(el) -> int | None:  # ASCII digits only ("²".isdigit() is true), bounded
+        text = el.get("numFmtId", "0")
+        return int(text) if _SMALL_NUMBER.fullmatch(text) else None
 
-    custom = {
-        number(f.get("numFmtId")): f.get("formatCode", "")
-        for f in root.iter(f"{_NS_MAIN}numFmt") if number(f.get("numFmtId")) is not None
-    }
+    custom = {number(f): f.get("formatCode", "") for f in root.iter(f"{_NS_MAIN}numFmt")}
+    custom.pop(None, None)
     xfs = root.find(f"{_NS_MAIN}cellXfs")
-    percent = set()
-    for i, xf in enumerate(xfs if xfs is not None else []):
-        fmt = number(xf.get("numFmtId", "0")) or 0
-        if fmt in _PERCENT_BUILTIN or is_percent_format(custom.get(fmt, "")):
-            percent.add(i)
-    return percent
+    return {
+        i for i, xf in enumerate(xfs if xfs is not None else [])
+        if number(xf) in _PERCENT_BUILTIN or is_percent_format(custom.get(number(xf), ""))
+    }
 
 
-_SMALL_NUMBER = re.compile(r"[0-9]{1,9}")  # ASCII digits only: "²".isdigit() is true
+_SMALL_NUMBER = re.compile(r"[0-9]{1,9}")
 
 
 def is_percent_format(code: str) -> bool:
@@ -671,8 +668,6 @@ class _CountScan:
             raise Rejected(self.message(self.count, self.lim))
 
 
-# One tag at a time, each match ending at the tag's own ">": linear in the size of the part
-# whatever it holds (a pattern that looks ahead for "</c>" is quadratic on unclosed cells).
 # The usual cell (<c …/>, or <c …> with an optional <f> and an optional <v> and nothing else)
 # is taken in one match; anything else falls back to one tag at a time.  No piece crosses a
 # "<" (XML allows none inside a tag), so a failed match costs at most the text up to the

@@ -4,8 +4,8 @@ Cell values come from calamine (fast, Rust) for .xlsx/.xlsm/.xls/.ods; what cala
 not expose and the pipeline needs is read from the file itself: which cells are formatted
 as a percent (0.955 shown as 95,5 %), which formula cells carry no cached value, which
 rows are hidden (for .xlsx these come from `guard.check_file`'s pass over the sheet XML,
-which every .xlsx goes through anyway).  CSV files are decoded as UTF-8 (with or without BOM), UTF-16 (with BOM)
-or Windows-1258.
+which every .xlsx goes through anyway).  CSV files are decoded as UTF-8 (with or without
+BOM), UTF-16 (with BOM) or Windows-1258.
 
 No parser sees a file before `guard.check_file` has passed it (real format from the
 content, password protection, ZIP bombs, XML entities, sheet size), and no parser error
