@@ -57,15 +57,17 @@ lab: notebooks ## Open the notebooks in JupyterLab (this machine only, nothing f
 template: $(BIN)/.installed ## Write blank input workbooks to templates/
 	$(BIN)/thidua template --out templates
 
-test: setup ## Run the test suite
+test: setup ## Lint, format check, then the test suite
+	@$(MAKE) --no-print-directory lint
 	$(BIN)/python -m pytest -q
 
 bench: $(BIN)/.installed ## Measure speed at national scale (corpus cached in bench/.corpus/, figures in bench/out/)
 	$(BIN)/python -m bench.run
 
+LINTED := pipeline tests bench notebooks scripts
 lint: $(BIN)/.installed ## ruff check and format check
-	$(BIN)/ruff check pipeline tests
-	$(BIN)/ruff format --check pipeline tests
+	$(BIN)/ruff check -q $(LINTED)
+	$(BIN)/ruff format -q --check $(LINTED)
 
 clean: ## Remove the built warehouse and caches (never raw/)
 	rm -rf warehouse/*.duckdb warehouse/*.wal warehouse/validation .pytest_cache dashboards/*.html dashboards/assets

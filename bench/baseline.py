@@ -5,7 +5,7 @@ For every file, one after the other:
 - recognise the sheets with the pipeline's own `recognise_sheet` (the same job, so the
   figures compare the ways of reading, validating and loading, not two recognisers);
 - validate the file's facts with Great Expectations: one validation per file and kind,
-  the suites of `pipeline.validate` (the context and the suites are made once: the
+  the suites of `pipeline.ingest.validate` (the context and the suites are made once: the
   obvious way, not a careless one);
 - insert every fact, rejection, sheet and ledger row into DuckDB with one
   `INSERT … VALUES (?, …)` each, one transaction per file.
@@ -31,7 +31,7 @@ os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
 def read_with_pandas(path: Path):
     import pandas as pd
 
-    from pipeline.read import SheetGrid
+    from pipeline.ingest.read import SheetGrid
 
     frames = pd.read_excel(path, sheet_name=None, header=None, engine="openpyxl")
     grids = []
@@ -52,8 +52,8 @@ def main(raw: Path, warehouse: Path) -> int:
     from great_expectations.data_context.types.base import ProgressBarsConfig
 
     from pipeline import build as pipeline_build
-    from pipeline import validate
-    from pipeline import warehouse as wh
+    from pipeline.ingest import validate
+    from pipeline.load import warehouse as wh
 
     warehouse.parent.mkdir(parents=True, exist_ok=True)
     con = duckdb.connect(str(warehouse))
@@ -73,7 +73,8 @@ def main(raw: Path, warehouse: Path) -> int:
                 suite.add_expectation(exp)
             batch = source.add_dataframe_asset(kind).add_batch_definition_whole_dataframe("b")
             vd = context.validation_definitions.add(
-                gx.ValidationDefinition(name=f"baseline_{kind}", data=batch, suite=suite))
+                gx.ValidationDefinition(name=f"baseline_{kind}", data=batch, suite=suite)
+            )
             definitions[kind] = (vd, rules)
         return definitions[kind]
 
@@ -103,8 +104,10 @@ def main(raw: Path, warehouse: Path) -> int:
             problems += [(p.sheet, p.row_no, p.rule) for p in sheet.problems]
             bad_rows.update((sheet.sheet, r) for r in sheet.rejected_rows)
             columns = wh.FACT_COLUMNS[sheet.kind]
-            sql = (f"INSERT INTO f_{sheet.kind} ({', '.join(columns)}) "
-                   f"VALUES ({', '.join('?' for _ in columns)})")
+            sql = (
+                f"INSERT INTO f_{sheet.kind} ({', '.join(columns)}) "
+                f"VALUES ({', '.join('?' for _ in columns)})"
+            )
             for fact in sheet.facts:
                 if (sheet.sheet, fact["row_no"]) in bad_rows:
                     continue
@@ -112,23 +115,50 @@ def main(raw: Path, warehouse: Path) -> int:
                     fact["indicator_id"] = "moi_" + pipeline_build.slug(fact["indicator_name"])[:60]
                 con.execute(sql, [fact.get(c) for c in columns])
                 key = str(fact["year"]) if sheet.kind == "clusters" else fact["period"]
-                con.execute("INSERT INTO claims VALUES (?, ?, ?, ?, ?)",
-                            [rel, sheet.kind, fact.get("unit_id"), key, outcome.mtime])
+                con.execute(
+                    "INSERT INTO claims VALUES (?, ?, ?, ?, ?)",
+                    [rel, sheet.kind, fact.get("unit_id"), key, outcome.mtime],
+                )
         for sheet_name, row_no, rule in problems:
-            con.execute("INSERT INTO rejections_t VALUES (?, ?, ?, ?, ?, ?, ?)",
-                        [rel, sheet_name, row_no, None, None, rule, rule])
+            con.execute(
+                "INSERT INTO rejections_t VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [rel, sheet_name, row_no, None, None, rule, rule],
+            )
         n_read = sum(len(s.data_rows) for s in outcome.sheets)
         n_bad = len(bad_rows)
         for sheet in outcome.sheets:
             con.execute(
                 "INSERT INTO sheet_log VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [rel, sheet.sheet, sheet.kind, sheet.layout, sheet.period,
-                 "skipped" if sheet.skipped_reason else "loaded", sheet.skipped_reason,
-                 len(sheet.data_rows), None, None, outcome.illustrative])
+                [
+                    rel,
+                    sheet.sheet,
+                    sheet.kind,
+                    sheet.layout,
+                    sheet.period,
+                    "skipped" if sheet.skipped_reason else "loaded",
+                    sheet.skipped_reason,
+                    len(sheet.data_rows),
+                    None,
+                    None,
+                    outcome.illustrative,
+                ],
+            )
         con.execute(
             "INSERT INTO ledger VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [rel, outcome.sha256, outcome.size, outcome.mtime, datetime.now(), "loaded",
-             n_read, n_read - n_bad, n_bad, outcome.illustrative, outcome.error])
+            [
+                rel,
+                outcome.sha256,
+                outcome.size,
+                outcome.mtime,
+                datetime.now(),
+                "loaded",
+                n_read,
+                n_read - n_bad,
+                n_bad,
+                outcome.illustrative,
+                outcome.error,
+            ],
+        )
         con.execute("COMMIT")
         loaded += n_read - n_bad
         rejected += n_bad

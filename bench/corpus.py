@@ -38,7 +38,7 @@ from pathlib import Path
 import xlsxwriter
 from xlsxwriter.utility import xl_rowcol_to_cell
 
-from pipeline import refdata
+from pipeline.core import refdata
 
 GENERATOR_VERSION = 1  # bump when the files written change: the cache is keyed on it
 DEFAULT_SEED = 20260
@@ -105,9 +105,19 @@ EXTRA_INDICATORS = [
     ("Tỷ lệ công chức được đánh giá hoàn thành tốt nhiệm vụ trở lên", "%", 4, "pct"),
 ]
 KNOWN_SECTION = {  # section of each reference indicator (by id prefix)
-    "kiem_sat_tin": 0, "kiem_sat_vu": 0, "giai_quyet_tin": 0, "tin_bao": 0, "truy_to": 0,
-    "thu_hoi": 0, "dieu_tra": 0, "khang_nghi": 1, "kien_nghi": 1, "an_huy": 1,
-    "kiem_sat_ban": 1, "giai_quyet_khieu": 3, "tam_giu": 2,
+    "kiem_sat_tin": 0,
+    "kiem_sat_vu": 0,
+    "giai_quyet_tin": 0,
+    "tin_bao": 0,
+    "truy_to": 0,
+    "thu_hoi": 0,
+    "dieu_tra": 0,
+    "khang_nghi": 1,
+    "kien_nghi": 1,
+    "an_huy": 1,
+    "kiem_sat_ban": 1,
+    "giai_quyet_khieu": 3,
+    "tam_giu": 2,
 }
 SCORE_CRITERIA = [
     ("Tiêu chí 1: Công tác chỉ đạo, điều hành, quản lý", 10),
@@ -120,26 +130,54 @@ SCORE_CRITERIA = [
     ("Tiêu chí 8: Phong trào thi đua, khen thưởng", 5),
 ]
 AWARD_SECTIONS = [
-    ("A", "KHEN THƯỞNG CẤP NHÀ NƯỚC", ["huan_chuong_lao_dong", "chien_si_thi_dua_toan_quoc",
-                                       "co_thi_dua_chinh_phu", "bang_khen_thu_tuong"]),
-    ("B", "KHEN THƯỞNG CỦA NGÀNH", ["chien_si_thi_dua_nganh", "co_thi_dua_nganh",
-                                    "bang_khen_vkstc", "ky_niem_chuong",
-                                    "tap_the_lao_dong_xuat_sac", "tap_the_lao_dong_tien_tien",
-                                    "chien_si_thi_dua_co_so", "lao_dong_tien_tien",
-                                    "giay_khen"]),
+    (
+        "A",
+        "KHEN THƯỞNG CẤP NHÀ NƯỚC",
+        [
+            "huan_chuong_lao_dong",
+            "chien_si_thi_dua_toan_quoc",
+            "co_thi_dua_chinh_phu",
+            "bang_khen_thu_tuong",
+        ],
+    ),
+    (
+        "B",
+        "KHEN THƯỞNG CỦA NGÀNH",
+        [
+            "chien_si_thi_dua_nganh",
+            "co_thi_dua_nganh",
+            "bang_khen_vkstc",
+            "ky_niem_chuong",
+            "tap_the_lao_dong_xuat_sac",
+            "tap_the_lao_dong_tien_tien",
+            "chien_si_thi_dua_co_so",
+            "lao_dong_tien_tien",
+            "giay_khen",
+        ],
+    ),
     ("C", "KHEN THƯỞNG CỦA ĐỊA PHƯƠNG", ["bang_khen_ubnd_tinh"]),
 ]
 AWARD_SCALE = {  # typical counts (collective, individual) for a province in a year
-    "huan_chuong_lao_dong": (0.1, 0.3), "chien_si_thi_dua_toan_quoc": (0, 0.1),
-    "co_thi_dua_chinh_phu": (0.1, 0), "bang_khen_thu_tuong": (0.3, 1),
-    "chien_si_thi_dua_nganh": (0, 1.5), "co_thi_dua_nganh": (0.5, 0),
-    "bang_khen_vkstc": (3, 8), "ky_niem_chuong": (0, 12),
-    "tap_the_lao_dong_xuat_sac": (4, 0), "tap_the_lao_dong_tien_tien": (10, 0),
-    "chien_si_thi_dua_co_so": (0, 25), "lao_dong_tien_tien": (0, 140),
-    "giay_khen": (15, 60), "bang_khen_ubnd_tinh": (3, 8),
+    "huan_chuong_lao_dong": (0.1, 0.3),
+    "chien_si_thi_dua_toan_quoc": (0, 0.1),
+    "co_thi_dua_chinh_phu": (0.1, 0),
+    "bang_khen_thu_tuong": (0.3, 1),
+    "chien_si_thi_dua_nganh": (0, 1.5),
+    "co_thi_dua_nganh": (0.5, 0),
+    "bang_khen_vkstc": (3, 8),
+    "ky_niem_chuong": (0, 12),
+    "tap_the_lao_dong_xuat_sac": (4, 0),
+    "tap_the_lao_dong_tien_tien": (10, 0),
+    "chien_si_thi_dua_co_so": (0, 25),
+    "lao_dong_tien_tien": (0, 140),
+    "giay_khen": (15, 60),
+    "bang_khen_ubnd_tinh": (3, 8),
 }
-INITIATIVE_ROWS = [("Sáng kiến cấp cơ sở", 30), ("Sáng kiến cấp ngành", 3),
-                   ("Đề tài khoa học cấp cơ sở", 1)]
+INITIATIVE_ROWS = [
+    ("Sáng kiến cấp cơ sở", 30),
+    ("Sáng kiến cấp ngành", 3),
+    ("Đề tài khoa học cấp cơ sở", 1),
+]
 
 
 @dataclass(frozen=True)
@@ -159,8 +197,11 @@ class Job:
 @cache
 def provinces() -> list[dict]:
     """The 63 provincial-level units before the 2025 merger, from units.csv."""
-    units = [u for u in refdata.load().units
-             if u["kind"] in ("tinh", "thanh_pho") and u["unit_id"] != "hue"]
+    units = [
+        u
+        for u in refdata.load().units
+        if u["kind"] in ("tinh", "thanh_pho") and u["unit_id"] != "hue"
+    ]
     assert len(units) == 63, len(units)
     return units
 
@@ -172,11 +213,18 @@ def _written_forms(unit_id: str) -> list[str]:
     unit = next(u for u in provinces() if u["unit_id"] == unit_id)
     name, level = unit["name"], "thành phố" if unit["kind"] == "thanh_pho" else "tỉnh"
     plain = unicodedata.normalize("NFD", name).encode("ascii", "ignore").decode()
-    forms = [f"VKSND {level} {name}", f"Viện kiểm sát nhân dân {level} {name}", name,
-             f"VKSND {level} {plain}", unicodedata.normalize("NFD", f"VKSND {level} {name}"),
-             f"VKSND  {level}  {name} ", name.replace("óa", "oá").replace("òa", "oà")]
-    forms += [a["alias"] for a in refdata.read_csv("unit_aliases.csv")
-              if a["unit_id"] == unit["unit_id"]]
+    forms = [
+        f"VKSND {level} {name}",
+        f"Viện kiểm sát nhân dân {level} {name}",
+        name,
+        f"VKSND {level} {plain}",
+        unicodedata.normalize("NFD", f"VKSND {level} {name}"),
+        f"VKSND  {level}  {name} ",
+        name.replace("óa", "oá").replace("òa", "oà"),
+    ]
+    forms += [
+        a["alias"] for a in refdata.read_csv("unit_aliases.csv") if a["unit_id"] == unit["unit_id"]
+    ]
     good = [f for f in forms if ref.unit_id(f) == unit["unit_id"]]
     assert good, unit
     return good
@@ -288,11 +336,16 @@ class _Sheet:
     def signature(self, place: str, year: int, half: str, rng: random.Random):
         month = 6 if half == "H1" else 11
         self.r += 1
-        self.ws.write(self.r, 4, f"{place}, ngày {rng.randint(5, 28)} tháng {month} năm {year}",
-                      self.fmt["italic"])
+        self.ws.write(
+            self.r,
+            4,
+            f"{place}, ngày {rng.randint(5, 28)} tháng {month} năm {year}",
+            self.fmt["italic"],
+        )
         self.ws.write(self.r + 1, 1, "Người lập biểu", self.fmt["bold_c"])
-        self.ws.write(self.r + 1, 4, rng.choice(["VIỆN TRƯỞNG", "KT. VIỆN TRƯỞNG"]),
-                      self.fmt["bold_c"])
+        self.ws.write(
+            self.r + 1, 4, rng.choice(["VIỆN TRƯỞNG", "KT. VIỆN TRƯỞNG"]), self.fmt["bold_c"]
+        )
         self.ws.write(self.r + 5, 1, rng.choice(["Nguyễn Văn An", "Trần Thị Bình", "Lê Minh Châu"]))
         self.ws.write(self.r + 5, 4, rng.choice(["Phạm Quốc Dũng", "Hoàng Thị Hà", "Vũ Đức Hải"]))
 
@@ -322,8 +375,9 @@ def write_workbook(job: Job) -> tuple[str, int]:
         "bold_c": book.add_format({"bold": True, "align": "center"}),
         "center": book.add_format({"align": "center"}),
         "italic": book.add_format({"italic": True}),
-        "head": book.add_format({"bold": True, "align": "center", "valign": "vcenter",
-                                 "text_wrap": True, "border": 1}),
+        "head": book.add_format(
+            {"bold": True, "align": "center", "valign": "vcenter", "text_wrap": True, "border": 1}
+        ),
         "pct": book.add_format({"num_format": "0.0%", "border": 1}),
         "num": book.add_format({"num_format": "#,##0", "border": 1}),
         "cell": book.add_format({"border": 1}),
@@ -334,16 +388,26 @@ def write_workbook(job: Job) -> tuple[str, int]:
     # indicator results: long, a two-row merged header
     sh = _Sheet(book, "Chỉ tiêu", fmt)
     sh.title(agency, f"BÁO CÁO KẾT QUẢ THỰC HIỆN CHỈ TIÊU NGHIỆP VỤ {period}", unit_line, 6)
-    sh.header2(["STT", "Tên chỉ tiêu", "Đơn vị tính", "Kết quả thực hiện", None, "Ghi chú"],
-               [None, None, None, rng.choice(["Chỉ tiêu giao", "Chỉ tiêu"]),
-                rng.choice(["Kết quả đạt được", "Kết quả"]), None])
+    sh.header2(
+        ["STT", "Tên chỉ tiêu", "Đơn vị tính", "Kết quả thực hiện", None, "Ghi chú"],
+        [
+            None,
+            None,
+            None,
+            rng.choice(["Chỉ tiêu giao", "Chỉ tiêu"]),
+            rng.choice(["Kết quả đạt được", "Kết quả"]),
+            None,
+        ],
+    )
     sh.row(["(1)", "(2)", "(3)", "(4)", "(5)", "(6)"], {c: "cell" for c in range(6)})
     section, n = -1, 0
     for name, measure, sec, kind, direction, target in _indicators():
         if sec != section:
             section = sec
-            sh.row(["IVX"[sec] if sec < 3 else ["IV", "V"][sec - 3], SECTIONS[sec]],
-                   {0: "section", 1: "section"})
+            sh.row(
+                ["IVX"[sec] if sec < 3 else ["IV", "V"][sec - 3], SECTIONS[sec]],
+                {0: "section", 1: "section"},
+            )
         n += 1
         fmts = {2: "cell"}
         if kind == "pct":
@@ -369,16 +433,32 @@ def write_workbook(job: Job) -> tuple[str, int]:
             target_cell = rng.choice(["-", "x", None]) if target is None else int(target)
             actual_cell = _vn_int(count) if count >= 1000 and rng.random() < 0.5 else count
             fmts[4] = "num"
-        sh.row([n, f"{n}. {name}" if rng.random() < 0.1 else name, measure or None,
-                target_cell, actual_cell], fmts)
+        sh.row(
+            [
+                n,
+                f"{n}. {name}" if rng.random() < 0.1 else name,
+                measure or None,
+                target_cell,
+                actual_cell,
+            ],
+            fmts,
+        )
         rows += 1
     sh.signature(unit["name"], job.year, job.half, rng)
 
     # emulation scores: long, with a totals row (a formula with its cached value)
     sh = _Sheet(book, "Chấm điểm", fmt)
     sh.title(agency, f"BẢNG TỰ CHẤM ĐIỂM THI ĐUA {period}", unit_line, 5)
-    sh.row(["STT", rng.choice(["Tiêu chí", "Nội dung tiêu chí"]), "Điểm tối đa",
-            rng.choice(["Điểm tự chấm", "Điểm đạt"]), "Ghi chú"], {c: "head" for c in range(5)})
+    sh.row(
+        [
+            "STT",
+            rng.choice(["Tiêu chí", "Nội dung tiêu chí"]),
+            "Điểm tối đa",
+            rng.choice(["Điểm tự chấm", "Điểm đạt"]),
+            "Ghi chú",
+        ],
+        {c: "head" for c in range(5)},
+    )
     first = sh.r
     total = 0.0
     for i, (crit, top) in enumerate(SCORE_CRITERIA, 1):
@@ -388,15 +468,16 @@ def write_workbook(job: Job) -> tuple[str, int]:
         sh.row([i, crit, top, shown], {2: "cell", 3: "cell"})
         rows += 1
     col = "D"
-    sh.row([None, "Tổng cộng", None, (f"=SUM({col}{first + 1}:{col}{sh.r})", total)],
-           {3: "cell"})
+    sh.row([None, "Tổng cộng", None, (f"=SUM({col}{first + 1}:{col}{sh.r})", total)], {3: "cell"})
     sh.signature(unit["name"], job.year, job.half, rng)
 
     # award counts: long, sections A/B/C, "Số lượng" merged over Tập thể | Cá nhân
     sh = _Sheet(book, "Khen thưởng", fmt)
     sh.title(agency, f"TỔNG HỢP KẾT QUẢ KHEN THƯỞNG {period}", unit_line, 5)
-    sh.header2(["STT", "Hình thức khen thưởng", "Số lượng", None, "Ghi chú"],
-               [None, None, "Tập thể", "Cá nhân", None])
+    sh.header2(
+        ["STT", "Hình thức khen thưởng", "Số lượng", None, "Ghi chú"],
+        [None, None, "Tập thể", "Cá nhân", None],
+    )
     kinds = refdata.load().award_kinds
     award_names = _award_forms()
     first = sh.r
@@ -417,10 +498,14 @@ def write_workbook(job: Job) -> tuple[str, int]:
             sh.row([n, rng.choice(award_names[award_id])] + cells, {2: "cell", 3: "cell"})
             rows += 1
     last = sh.r
-    sh.row([None, "Tổng cộng"] + [(f"=SUM({xl_rowcol_to_cell(first, c)}:"
-                                   f"{xl_rowcol_to_cell(last - 1, c)})", s)
-                                  for c, s in zip((2, 3), sums, strict=True)],
-           {2: "cell", 3: "cell"})
+    sh.row(
+        [None, "Tổng cộng"]
+        + [
+            (f"=SUM({xl_rowcol_to_cell(first, c)}:{xl_rowcol_to_cell(last - 1, c)})", s)
+            for c, s in zip((2, 3), sums, strict=True)
+        ],
+        {2: "cell", 3: "cell"},
+    )
     sh.signature(unit["name"], job.year, job.half, rng)
 
     # initiatives: long, with a totals row
@@ -462,13 +547,24 @@ def jobs_for(kind: str, out: Path, seed: int) -> list[Job]:
             name = f"{uid}_{_tag(half)}_{year}.xlsx"
             mtime = BASE_MTIME + p * 86400 + i * 60
             if kind == "national":
-                jobs.append(Job(str(out / str(year) / name), uid, year, half, 0, mtime + 3600, seed))
+                jobs.append(
+                    Job(str(out / str(year) / name), uid, year, half, 0, mtime + 3600, seed)
+                )
                 continue
             folder = out / str(year) / uid
             jobs.append(Job(str(folder / name), uid, year, half, 0, mtime + 3600, seed))
             for region in range(1, REGIONS + 1):
-                jobs.append(Job(str(folder / f"khu_vuc_{region}_{name}"), uid, year, half,
-                                region, mtime + region, seed))
+                jobs.append(
+                    Job(
+                        str(folder / f"khu_vuc_{region}_{name}"),
+                        uid,
+                        year,
+                        half,
+                        region,
+                        mtime + region,
+                        seed,
+                    )
+                )
     return jobs
 
 
@@ -476,8 +572,9 @@ def corpus_dir(kind: str, seed: int = DEFAULT_SEED, cache: Path = CACHE) -> Path
     return cache / f"seed{seed}-v{GENERATOR_VERSION}" / kind
 
 
-def ensure(kind: str, seed: int = DEFAULT_SEED, cache: Path = CACHE, workers: int | None = None,
-           log=print) -> Path:
+def ensure(
+    kind: str, seed: int = DEFAULT_SEED, cache: Path = CACHE, workers: int | None = None, log=print
+) -> Path:
     """The corpus directory, written on first use and reused afterwards (keyed on the seed
     and the generator version)."""
     out = corpus_dir(kind, seed, cache)
@@ -493,8 +590,10 @@ def ensure(kind: str, seed: int = DEFAULT_SEED, cache: Path = CACHE, workers: in
     with ProcessPoolExecutor(workers) as pool:
         for _, n in pool.map(write_workbook, jobs, chunksize=32):
             rows += n
-    log(f"  Đã sinh {len(jobs)} tệp ({rows} dòng số liệu) vào {out} trong "
-        f"{time.perf_counter() - started:.1f} s")
+    log(
+        f"  Đã sinh {len(jobs)} tệp ({rows} dòng số liệu) vào {out} trong "
+        f"{time.perf_counter() - started:.1f} s"
+    )
     done.write_text(f"{len(jobs)} files, {rows} data rows\n", encoding="utf-8")
     return out
 
@@ -512,7 +611,7 @@ def main() -> None:
     parser.add_argument("--cache", type=Path, default=CACHE)
     parser.add_argument("--kind", choices=["national", "tenfold", "both"], default="both")
     args = parser.parse_args()
-    for kind in (["national", "tenfold"] if args.kind == "both" else [args.kind]):
+    for kind in ["national", "tenfold"] if args.kind == "both" else [args.kind]:
         print(ensure(kind, args.seed, args.cache))
 
 

@@ -41,8 +41,10 @@ BIN = Path(sys.executable).parent
 THIDUA = BIN / "thidua"
 PAGE = os.sysconf("SC_PAGE_SIZE")
 SLOW_SECONDS = 60
-IMPORTS = ("import pipeline.cli, pipeline.build, pipeline.read, pipeline.recognise, "
-           "pipeline.warehouse, pipeline.validate, great_expectations")
+IMPORTS = (
+    "import pipeline.cli, pipeline.build, pipeline.ingest.read, pipeline.ingest.recognise, "
+    "pipeline.load.warehouse, pipeline.ingest.validate, great_expectations"
+)
 
 
 @dataclass
@@ -100,7 +102,7 @@ def _tree_rss_kb(root: int) -> int:
         try:
             with open(f"/proc/{entry}/stat", "rb") as fh:
                 stat = fh.read()
-            parents[int(entry)] = int(stat[stat.rindex(b")") + 2:].split()[1])
+            parents[int(entry)] = int(stat[stat.rindex(b")") + 2 :].split()[1])
         except (OSError, ValueError, IndexError):
             continue
     tree, frontier = {root}, [root]
@@ -135,8 +137,13 @@ def measure(cmd: list[str], log: Path, ok=(0, 3), env: dict | None = None) -> Ru
         out.write(f"\n$ {' '.join(map(str, cmd))}\n".encode())
         out.flush()
         started = time.perf_counter()
-        proc = subprocess.Popen([str(c) for c in cmd], stdout=out, stderr=subprocess.STDOUT,
-                                cwd=ROOT, env=child_env(env))
+        proc = subprocess.Popen(
+            [str(c) for c in cmd],
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            cwd=ROOT,
+            env=child_env(env),
+        )
         peak = [0]
         done = threading.Event()
 
@@ -154,8 +161,9 @@ def measure(cmd: list[str], log: Path, ok=(0, 3), env: dict | None = None) -> Ru
         proc.returncode = rc = os.waitstatus_to_exitcode(status)
     if rc not in ok:
         raise SystemExit(f"Lệnh thất bại (mã {rc}): {' '.join(map(str, cmd))} — xem {log}")
-    return Run(seconds, int(usage.ru_maxrss), peak[0], rc,
-               round(usage.ru_utime + usage.ru_stime, 3))
+    return Run(
+        seconds, int(usage.ru_maxrss), peak[0], rc, round(usage.ru_utime + usage.ru_stime, 3)
+    )
 
 
 # --- the steps ------------------------------------------------------------------------------
@@ -182,16 +190,27 @@ def check_loaded(warehouse: Path, say) -> dict:
         ).fetchone()
         statuses = dict(con.execute("SELECT status, count(*) FROM loads GROUP BY ALL").fetchall())
         rejections = con.execute("SELECT count(*) FROM rejections").fetchone()[0]
-        facts = sum(con.execute(f"SELECT count(*) FROM {v}").fetchone()[0]
-                    for v in ("indicator_results", "scores", "awards", "initiatives"))
+        facts = sum(
+            con.execute(f"SELECT count(*) FROM {v}").fetchone()[0]
+            for v in ("indicator_results", "scores", "awards", "initiatives")
+        )
     finally:
         con.close()
-    say(f"  Kiểm tra kho: {files} tệp {statuses}, {read} dòng đọc, {loaded} dòng nạp, "
-        f"{rejected} dòng bị từ chối, {rejections} lỗi; {facts} dòng trong các view số liệu.")
+    say(
+        f"  Kiểm tra kho: {files} tệp {statuses}, {read} dòng đọc, {loaded} dòng nạp, "
+        f"{rejected} dòng bị từ chối, {rejections} lỗi; {facts} dòng trong các view số liệu."
+    )
     if rejected > 0.01 * max(read, 1):
         raise SystemExit("Bộ dữ liệu đo tốc độ bị từ chối quá nhiều dòng: không tin được số đo.")
-    return {"files": files, "rows_read": read, "rows_loaded": loaded, "rows_rejected": rejected,
-            "rejections": rejections, "statuses": statuses, "facts_in_views": facts}
+    return {
+        "files": files,
+        "rows_read": read,
+        "rows_loaded": loaded,
+        "rows_rejected": rejected,
+        "rejections": rejections,
+        "statuses": statuses,
+        "facts_in_views": facts,
+    }
 
 
 def has_command(name: str) -> bool:
@@ -209,26 +228,40 @@ def machine() -> dict:
     except OSError:
         pass
     mem_gib = os.sysconf("SC_PHYS_PAGES") * PAGE / 2**30
-    return {"cpu": cpu, "cores": len(os.sched_getaffinity(0)), "memory_gib": round(mem_gib, 1),
-            "python": platform.python_version(), "system": platform.platform(),
-            "load_before": [round(x, 2) for x in os.getloadavg()]}
+    return {
+        "cpu": cpu,
+        "cores": len(os.sched_getaffinity(0)),
+        "memory_gib": round(mem_gib, 1),
+        "python": platform.python_version(),
+        "system": platform.platform(),
+        "load_before": [round(x, 2) for x in os.getloadavg()],
+    }
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description="Đo tốc độ thidua ở quy mô toàn quốc.")
     parser.add_argument("--seed", type=int, default=corpus.DEFAULT_SEED)
     parser.add_argument("--runs", type=int, default=3, help="lần chạy mỗi phép đo (trung vị)")
-    parser.add_argument("--build-runs", type=int, default=5,
-                        help="lần nạp toàn bộ bộ dữ liệu toàn quốc (trung vị)")
-    parser.add_argument("--rerun-runs", type=int, default=5,
-                        help="lần chạy lại khi không có gì đổi")
+    parser.add_argument(
+        "--build-runs", type=int, default=5, help="lần nạp toàn bộ bộ dữ liệu toàn quốc (trung vị)"
+    )
+    parser.add_argument(
+        "--rerun-runs", type=int, default=5, help="lần chạy lại khi không có gì đổi"
+    )
     parser.add_argument("--tenfold-runs", type=int, default=1)
-    parser.add_argument("--hook-runs", type=int, default=3,
-                        help="lần chạy dashboards/clip (1 nếu một lần đã quá 60 s)")
+    parser.add_argument(
+        "--hook-runs",
+        type=int,
+        default=3,
+        help="lần chạy dashboards/clip (1 nếu một lần đã quá 60 s)",
+    )
     parser.add_argument("--baseline-runs", type=int, default=1)
-    parser.add_argument("--baseline-sample", type=int, default=0,
-                        help="chỉ đo cách làm thông thường trên 1/N số tệp rồi ngoại suy "
-                        "(0: đo toàn bộ, mặc định)")
+    parser.add_argument(
+        "--baseline-sample",
+        type=int,
+        default=0,
+        help="chỉ đo cách làm thông thường trên 1/N số tệp rồi ngoại suy (0: đo toàn bộ, mặc định)",
+    )
     parser.add_argument("--skip-tenfold", action="store_true")
     args = parser.parse_args()
 
@@ -243,12 +276,18 @@ def main() -> None:
         lines.append(text)
 
     # the project's bytecode current (set-up writes it; an edit since makes it stale)
-    subprocess.run([sys.executable, "-m", "compileall", "-q", "pipeline", "bench"], cwd=ROOT,
-                   stdout=subprocess.DEVNULL, check=False)
+    subprocess.run(
+        [sys.executable, "-m", "compileall", "-q", "pipeline", "bench"],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        check=False,
+    )
     info = machine()
-    say(f"thidua — đo tốc độ ({datetime.now():%Y-%m-%d %H:%M}); máy: {info['cpu']}, "
+    say(
+        f"thidua — đo tốc độ ({datetime.now():%Y-%m-%d %H:%M}); máy: {info['cpu']}, "
         f"{info['cores']} nhân, {info['memory_gib']} GiB, Python {info['python']}; "
-        f"tải trung bình lúc bắt đầu {info['load_before']}")
+        f"tải trung bình lúc bắt đầu {info['load_before']}"
+    )
     say("Sinh (hoặc dùng lại) bộ dữ liệu:")
     national = corpus.ensure("national", args.seed, log=say)
     tenfold = None if args.skip_tenfold else corpus.ensure("tenfold", args.seed, log=say)
@@ -298,13 +337,29 @@ def main() -> None:
 
     # 6. hooks for later steps (dashboards, clip): measured when the command exists
     for key, label, cmd in (
-        ("dashboards", "Dựng dashboards (thidua dashboards)",
-         [THIDUA, "dashboards", "--warehouse", wh, "--out", work / "dashboards"]),
+        (
+            "dashboards",
+            "Dựng dashboards (thidua dashboards)",
+            [THIDUA, "dashboards", "--warehouse", wh, "--out", work / "dashboards"],
+        ),
         # HOOK: the clip of Cụm 13 (its members per the reference, 2024) for 2024-FY; the
         # clip's owner adjusts the options here if the command changes
-        ("clip", "Dựng clip (thidua clip, Cụm 13, 2024-FY)",
-         [THIDUA, "clip", "--cluster", "13", "--period", "2024-FY", "--warehouse", wh,
-          "--out", work / "clip"]),
+        (
+            "clip",
+            "Dựng clip (thidua clip, Cụm 13, 2024-FY)",
+            [
+                THIDUA,
+                "clip",
+                "--cluster",
+                "13",
+                "--period",
+                "2024-FY",
+                "--warehouse",
+                wh,
+                "--out",
+                work / "clip",
+            ],
+        ),
     ):
         fig = step(key, label)
         if not has_command(key):
@@ -323,8 +378,10 @@ def main() -> None:
             say(f"  {fig.skipped}")
 
     # 7. the obvious way
-    fig = step("baseline", "Cách thông thường: pandas.read_excel (openpyxl) + GX mỗi tệp "
-               "+ INSERT từng dòng")
+    fig = step(
+        "baseline",
+        "Cách thông thường: pandas.read_excel (openpyxl) + GX mỗi tệp + INSERT từng dòng",
+    )
     base_raw = national
     n_files = len(corpus.jobs_for("national", national, args.seed))
     if args.baseline_sample > 1:
@@ -340,7 +397,9 @@ def main() -> None:
     for _ in range(args.baseline_runs):
         bwh = work / "baseline" / "baseline.duckdb"
         fresh(bwh)
-        fig.runs.append(measure([sys.executable, "-m", "bench.baseline", base_raw, bwh], log, ok=(0,)))
+        fig.runs.append(
+            measure([sys.executable, "-m", "bench.baseline", base_raw, bwh], log, ok=(0,))
+        )
     if args.baseline_sample > 1:
         measured = fig.median
         sample_n = len(list(base_raw.rglob("*.xlsx")))
@@ -364,10 +423,20 @@ def main() -> None:
     for line in table:
         say(line)
     (OUT / "results.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    (OUT / "results.json").write_text(json.dumps(
-        {"machine": info, "args": vars(args), "stats": stats,
-         "figures": {k: {**asdict(f), "median": f.median} for k, f in figures.items()}},
-        ensure_ascii=False, indent=2, default=str), encoding="utf-8")
+    (OUT / "results.json").write_text(
+        json.dumps(
+            {
+                "machine": info,
+                "args": vars(args),
+                "stats": stats,
+                "figures": {k: {**asdict(f), "median": f.median} for k, f in figures.items()},
+            },
+            ensure_ascii=False,
+            indent=2,
+            default=str,
+        ),
+        encoding="utf-8",
+    )
     print(f"\nĐã ghi {OUT / 'results.md'} và {OUT / 'results.json'}; nhật ký: {log}")
 
 
@@ -380,9 +449,11 @@ def _s(x: float) -> str:
 
 
 def render(figures: dict[str, Figure], args, info: dict) -> list[str]:
-    out = ["| Phép đo | Số lần chạy | Trung vị (s) | Nhanh nhất (s) | CPU, trung vị (s) "
-           "| RSS đỉnh 1 tiến trình (MiB) | RSS đỉnh cả cây tiến trình (MiB) | Ghi chú |",
-           "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |"]
+    out = [
+        "| Phép đo | Số lần chạy | Trung vị (s) | Nhanh nhất (s) | CPU, trung vị (s) "
+        "| RSS đỉnh 1 tiến trình (MiB) | RSS đỉnh cả cây tiến trình (MiB) | Ghi chú |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
+    ]
     for f in figures.values():
         if f.skipped:
             out.append(f"| {f.label} | 0 | – | – | – | – | – | {f.skipped} |")
@@ -392,18 +463,29 @@ def render(figures: dict[str, Figure], args, info: dict) -> list[str]:
             note = (note + "; " if note else "") + f"ít lần chạy hơn ({len(f.runs)}) vì rất chậm"
         if f.extrapolated_from:
             note += f" (đo được {_s(f.extrapolated_from)} s) — **NGOẠI SUY**"
-        out.append(f"| {f.label} | {len(f.runs)} | {_s(f.median)} | {_s(f.fastest)} "
-                   f"| {_s(f.cpu)} | {_mib(f.maxrss_kb)} | {_mib(f.tree_kb)} | {note} |")
+        out.append(
+            f"| {f.label} | {len(f.runs)} | {_s(f.median)} | {_s(f.fastest)} "
+            f"| {_s(f.cpu)} | {_mib(f.maxrss_kb)} | {_mib(f.tree_kb)} | {note} |"
+        )
     g = {k: f.median for k, f in figures.items() if f.runs}
-    out += ["", "Tỷ số tính trên trung vị:", "",
-            "| Tỷ số | Giá trị | Mục tiêu | Đạt |", "| --- | ---: | --- | --- |"]
+    out += [
+        "",
+        "Tỷ số tính trên trung vị:",
+        "",
+        "| Tỷ số | Giá trị | Mục tiêu | Đạt |",
+        "| --- | ---: | --- | --- |",
+    ]
 
     def ratio(label, value, target, ok):
         out.append(f"| {label} | {_s(value)} | {target} | {'có' if ok else 'KHÔNG'} |")
 
     if "build" in g and "baseline" in g:
-        ratio("Cách thông thường / nạp toàn bộ (lần nhanh hơn)", g["baseline"] / g["build"],
-              "≥ 20", g["baseline"] / g["build"] >= 20)
+        ratio(
+            "Cách thông thường / nạp toàn bộ (lần nhanh hơn)",
+            g["baseline"] / g["build"],
+            "≥ 20",
+            g["baseline"] / g["build"] >= 20,
+        )
     if "build" in g and "floor" in g:
         ratio("Nạp toàn bộ / sàn", g["build"] / g["floor"], "(tham khảo)", True)
     if {"build", "floor", "imports"} <= g.keys():
@@ -418,14 +500,21 @@ def render(figures: dict[str, Figure], args, info: dict) -> list[str]:
         ratio("Bộ nhớ đỉnh khi nạp bộ gấp 10 (MiB)", peak, "< 2.048 MiB", peak < 2048)
     c = {k: f.cpu for k, f in figures.items() if f.runs}
     if "build" in c and "baseline" in c and c["build"]:
-        out += ["", "Cùng tỷ số tính trên thời gian CPU (ít bị ảnh hưởng bởi tiến trình khác "
-                "chạy cùng lúc; bản nạp dùng cả hai nhân nên CPU của nó lớn hơn thời gian thực):",
-                "", f"- Cách thông thường / nạp toàn bộ, theo CPU: {_s(c['baseline'] / c['build'])}"]
+        out += [
+            "",
+            "Cùng tỷ số tính trên thời gian CPU (ít bị ảnh hưởng bởi tiến trình khác "
+            "chạy cùng lúc; bản nạp dùng cả hai nhân nên CPU của nó lớn hơn thời gian thực):",
+            "",
+            f"- Cách thông thường / nạp toàn bộ, theo CPU: {_s(c['baseline'] / c['build'])}",
+        ]
         if "tenfold" in c:
             out.append(f"- Gấp 10 / một lần, theo CPU: {_s(c['tenfold'] / c['build'])}")
-    out += ["", f"Tải trung bình của máy (1, 5, 15 phút): lúc đầu {info['load_before']}, "
-            f"lúc cuối {info['load_after']} (máy có {info['cores']} nhân; tải cao hơn số nhân "
-            "là có tiến trình khác tranh CPU và số đo bị kéo dài)."]
+    out += [
+        "",
+        f"Tải trung bình của máy (1, 5, 15 phút): lúc đầu {info['load_before']}, "
+        f"lúc cuối {info['load_after']} (máy có {info['cores']} nhân; tải cao hơn số nhân "
+        "là có tiến trình khác tranh CPU và số đo bị kéo dài).",
+    ]
     return out
 
 

@@ -17,10 +17,10 @@
 # # So sánh các cụm và các đơn vị trong một cụm
 #
 # Chỉ tiêu so với mục tiêu (đạt / chưa đạt, chênh lệch), tổng điểm và xếp hạng, khen thưởng và
-# sáng kiến đặt cạnh nhau. Mọi số liệu lấy từ các view công khai của kho (`pipeline.analytics`).
+# sáng kiến đặt cạnh nhau. Mọi số liệu lấy từ các view công khai của kho (`pipeline.publish.analytics`).
 
 # %% tags=["parameters"]
-warehouse = "../warehouse/thidua.duckdb"
+warehouse = ""  # empty: the project's warehouse (pipeline.paths)
 period = "2024-FY"
 cluster = 6
 results_path = ""
@@ -30,18 +30,22 @@ import json
 
 import plotly.io as pio
 
-from pipeline import analytics as an
-from pipeline import charts
-from pipeline.period import period_label
-from pipeline.warehouse import open_reader
+from pipeline import paths
+from pipeline.core.labels import labelled
+from pipeline.core.period import period_label
+from pipeline.load.warehouse import open_reader
+from pipeline.publish import analytics as an
+from pipeline.publish import charts
 
 pio.renderers.default = "plotly_mimetype"
-con = open_reader(warehouse)
+con = open_reader(warehouse or paths.project_warehouse())
 an.snapshot(con)
 where = f"Cụm thi đua số {cluster}, {period_label(period)}"
 stamp = an.data_stamp(con)
-print(f"Số liệu đến kỳ {stamp.latest_period}; nạp lần cuối "
-      f"{charts.vn_date(stamp.loaded_at, with_time=True)}.")
+print(
+    f"Số liệu đến kỳ {stamp.latest_period}; nạp lần cuối "
+    f"{charts.vn_date(stamp.loaded_at, with_time=True)}."
+)
 
 # %% [markdown]
 # ## Các cụm đặt cạnh nhau
@@ -50,7 +54,7 @@ print(f"Số liệu đến kỳ {stamp.latest_period}; nạp lần cuối "
 overview = an.cluster_overview(con, period)
 if an.any_illustrative(overview):
     print(f"{charts.ILLUSTRATIVE}: bảng dưới có số liệu minh họa.")
-an.labelled(overview)
+labelled(overview)
 
 # %%
 charts.cluster_comparison(overview, f"Tỷ lệ chỉ tiêu đạt theo cụm, {period_label(period)}")
@@ -60,7 +64,7 @@ charts.cluster_comparison(overview, f"Tỷ lệ chỉ tiêu đạt theo cụm, {
 
 # %%
 members = an.members(con, int(period[:4]), cluster)
-an.labelled(members[["name", "role_label"]])
+labelled(members[["name", "role_label"]])
 
 # %% [markdown]
 # ## Chỉ tiêu so với mục tiêu
@@ -71,7 +75,7 @@ charts.indicators_met(summary, f"Tỷ lệ chỉ tiêu đạt — {where}")
 
 # %%
 results = an.indicator_results(con, period, cluster)
-an.labelled(results[["name", "indicator_name", "target", "actual", "margin", "met_label"]])
+labelled(results[["name", "indicator_name", "target", "actual", "margin", "met_label"]])
 
 # %% [markdown]
 # ## Tổng điểm và xếp hạng
@@ -87,9 +91,13 @@ charts.score_ranking(ranking, f"Điểm thi đua và xếp hạng — {where}")
 awards = an.awards_by_unit(con, period, cluster)
 initiatives = an.initiatives_by_unit(con, period, cluster)
 side = awards[["unit_id", "name", "collective", "individual", "awards"]].merge(
-    initiatives.groupby("unit_id", as_index=False)["count"].sum().rename(
-        columns={"count": "initiatives"}), on="unit_id", how="outer")
-an.labelled(side.drop(columns="unit_id"))
+    initiatives.groupby("unit_id", as_index=False)["count"]
+    .sum()
+    .rename(columns={"count": "initiatives"}),
+    on="unit_id",
+    how="outer",
+)
+labelled(side.drop(columns="unit_id"))
 
 # %%
 charts.awards_by_unit(awards, f"Khen thưởng — {where}")

@@ -22,7 +22,7 @@
 # kết 6 tháng), không cộng hai báo cáo của cùng một năm.
 
 # %% tags=["parameters"]
-warehouse = "../warehouse/thidua.duckdb"
+warehouse = ""  # empty: the project's warehouse (pipeline.paths)
 first, last = 2022, 2025
 half = "H1"
 cluster = None
@@ -34,12 +34,14 @@ import json
 
 import plotly.io as pio
 
-from pipeline import analytics as an
-from pipeline import charts
-from pipeline.warehouse import open_reader
+from pipeline import paths
+from pipeline.core.labels import labelled
+from pipeline.load.warehouse import open_reader
+from pipeline.publish import analytics as an
+from pipeline.publish import charts
 
 pio.renderers.default = "plotly_mimetype"
-con = open_reader(warehouse)
+con = open_reader(warehouse or paths.project_warehouse())
 an.snapshot(con)
 scope = "toàn bộ đơn vị" if cluster is None else f"Cụm thi đua số {cluster}"
 
@@ -51,8 +53,11 @@ series = an.awards_series(con, (first, last), half, cluster, None, territory)
 charts.awards_timeline(series, f"Khen thưởng theo hình thức — {scope}")
 
 # %%
-an.labelled(series.pivot_table(index="award_name", columns="year", values="count",
-                               aggfunc="sum").reset_index())
+labelled(
+    series.pivot_table(
+        index="award_name", columns="year", values="count", aggfunc="sum"
+    ).reset_index()
+)
 
 # %% [markdown]
 # ## Tập thể và cá nhân, theo đơn vị
@@ -60,18 +65,19 @@ an.labelled(series.pivot_table(index="award_name", columns="year", values="count
 # %%
 per_unit = an.yearly_unit_metrics(con, (first, last), half, cluster, None, territory)
 totals = an.yearly_totals(per_unit)
-charts.yearly_lines(totals, ["collective", "individual"], f"Tập thể và cá nhân — {scope}",
-                    "view awards")
+charts.yearly_lines(
+    totals, ["collective", "individual"], f"Tập thể và cá nhân — {scope}", "view awards"
+)
 
 # %%
-an.labelled(per_unit.pivot_table(index="name", columns="year", values="awards").reset_index())
+labelled(per_unit.pivot_table(index="name", columns="year", values="awards").reset_index())
 
 # %% [markdown]
 # ## Cùng số liệu, không quy đổi địa giới (để đối chiếu)
 
 # %%
 as_reported = an.yearly_unit_metrics(con, (first, last), half, cluster, None, None)
-an.labelled(as_reported.pivot_table(index="name", columns="year", values="awards").reset_index())
+labelled(as_reported.pivot_table(index="name", columns="year", values="awards").reset_index())
 
 # %% [markdown]
 # ## Theo cụm (thành viên cụm theo từng năm)
@@ -79,20 +85,34 @@ an.labelled(as_reported.pivot_table(index="name", columns="year", values="awards
 # %%
 import pandas as pd
 
-numbers = [c for (c,) in con.execute(
-    "SELECT DISTINCT cluster_no FROM clusters WHERE year BETWEEN ? AND ? ORDER BY 1",
-    [first, last]).fetchall()]
+numbers = [
+    c
+    for (c,) in con.execute(
+        "SELECT DISTINCT cluster_no FROM clusters WHERE year BETWEEN ? AND ? ORDER BY 1",
+        [first, last],
+    ).fetchall()
+]
 by_cluster = pd.concat(
-    [an.yearly_totals(an.yearly_unit_metrics(con, (first, last), half, c, None, territory))
-     .assign(cluster_no=c) for c in numbers], ignore_index=True)
-an.labelled(by_cluster[["cluster_no", "year", "units", "collective", "individual", "awards"]])
+    [
+        an.yearly_totals(
+            an.yearly_unit_metrics(con, (first, last), half, c, None, territory)
+        ).assign(cluster_no=c)
+        for c in numbers
+    ],
+    ignore_index=True,
+)
+labelled(by_cluster[["cluster_no", "year", "units", "collective", "individual", "awards"]])
 
 # %%
 stored = {
-    "awards": {f"{r.year}|{r.unit_id}": float(r.awards) for r in per_unit.itertuples()
-               if pd.notna(r.awards)},
-    "total_by_year": {str(r.year): float(r.awards) for r in totals.itertuples()
-                      if pd.notna(r.awards)},
+    "awards": {
+        f"{r.year}|{r.unit_id}": float(r.awards)
+        for r in per_unit.itertuples()
+        if pd.notna(r.awards)
+    },
+    "total_by_year": {
+        str(r.year): float(r.awards) for r in totals.itertuples() if pd.notna(r.awards)
+    },
 }
 if results_path:
     with open(results_path, "w", encoding="utf-8") as fh:

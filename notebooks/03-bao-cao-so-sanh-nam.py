@@ -17,10 +17,10 @@
 # # Báo cáo so sánh qua các năm của một đơn vị hoặc một cụm
 #
 # Tăng/giảm và tăng trưởng giữa năm đầu và năm cuối, đơn vị tăng và giảm nhiều nhất. Cùng nội
-# dung với lệnh `thidua report` (dùng chung `pipeline.report`).
+# dung với lệnh `thidua report` (dùng chung `pipeline.publish.report`).
 
 # %% tags=["parameters"]
-warehouse = "../warehouse/thidua.duckdb"
+warehouse = ""  # empty: the project's warehouse (pipeline.paths)
 first, last = 2022, 2024
 half = "FY"
 cluster = 7
@@ -33,22 +33,24 @@ import json
 
 import plotly.io as pio
 
-from pipeline import analytics as an
-from pipeline import report
-from pipeline.warehouse import open_reader
+from pipeline import paths
+from pipeline.core.labels import labelled
+from pipeline.load.warehouse import open_reader
+from pipeline.publish import analytics as an
+from pipeline.publish import report
 
 pio.renderers.default = "plotly_mimetype"
-con = open_reader(warehouse)
+con = open_reader(warehouse or paths.project_warehouse())
 an.snapshot(con)
 rep = report.make(con, first, last, cluster, unit, territory, half)
 print(rep.title)
 print(rep.scope_note)
 
 # %%
-an.labelled(rep.totals)
+labelled(rep.totals)
 
 # %%
-an.labelled(rep.changes[["metric_label", "from_value", "to_value", "delta", "growth"]])
+labelled(rep.changes[["metric_label", "from_value", "to_value", "delta", "growth"]])
 
 # %%
 rep.figures[0]
@@ -57,10 +59,10 @@ rep.figures[0]
 # ## Đơn vị tăng nhiều nhất và giảm nhiều nhất (tổng số khen thưởng)
 
 # %%
-an.labelled(rep.movers.head(3)[["name", "from_value", "to_value", "delta", "growth"]])
+labelled(rep.movers.head(3)[["name", "from_value", "to_value", "delta", "growth"]])
 
 # %%
-an.labelled(rep.movers.tail(3)[["name", "from_value", "to_value", "delta", "growth"]])
+labelled(rep.movers.tail(3)[["name", "from_value", "to_value", "delta", "growth"]])
 
 # %%
 for fig in rep.figures[1:]:
@@ -68,8 +70,9 @@ for fig in rep.figures[1:]:
 
 # %%
 stored = {
-    "changes": {r.metric: [r.from_value, r.to_value, r.delta, r.growth]
-                for r in rep.changes.itertuples()},
+    "changes": {
+        r.metric: [r.from_value, r.to_value, r.delta, r.growth] for r in rep.changes.itertuples()
+    },
     "best": rep.movers["unit_id"].head(1).tolist(),
 }
 if results_path:

@@ -17,11 +17,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import guard, refdata
-from .messages import locate
-from .read import SPREADSHEET_SUFFIXES, ReadError, read_workbook
-from .recognise import SheetResult, recognise_sheet
-from .text import slug
+from pipeline.core import refdata
+from pipeline.core.messages import locate
+from pipeline.core.text import slug
+from pipeline.ingest import guard
+from pipeline.ingest.read import SPREADSHEET_SUFFIXES, ReadError, read_workbook
+from pipeline.ingest.recognise import SheetResult, recognise_sheet
 
 UNIT_KINDS = ("indicators", "scores", "awards", "recipients", "initiatives")
 
@@ -56,14 +57,18 @@ def discover(raw_dir: Path) -> list[tuple[str, Path]]:
                 found.append((guard.display_name(path.relative_to(raw_dir).as_posix()), path))
         found.extend(  # os.walk does not enter a linked directory; say so
             (guard.display_name((Path(root) / d).relative_to(raw_dir).as_posix()), Path(root) / d)
-            for d in dirs if (Path(root) / d).is_symlink())
+            for d in dirs
+            if (Path(root) / d).is_symlink()
+        )
     return found
 
 
 def sha256_of(path: Path) -> str:
     h = hashlib.sha256()
     if not guard.is_regular_file(path):  # a link, pipe or device is never opened
-        h.update(b"not a regular file: " + os.fsencode(os.readlink(path) if path.is_symlink() else ""))
+        h.update(
+            b"not a regular file: " + os.fsencode(os.readlink(path) if path.is_symlink() else "")
+        )
         return h.hexdigest()
     with open(path, "rb") as fh:
         for chunk in iter(lambda: fh.read(1 << 20), b""):
@@ -97,8 +102,9 @@ def process_file(source_file: str, path: Path) -> FileOutcome:
             for fact in sheet.facts:
                 sheet.rejected_rows.add(fact["row_no"])
                 sheet.problems.append(
-                    type(conflict)(sheet.sheet, fact["row_no"], None, None, conflict.rule,
-                                   conflict.message)
+                    type(conflict)(
+                        sheet.sheet, fact["row_no"], None, None, conflict.rule, conflict.message
+                    )
                 )
             sheet.facts = []
     if not any(s.kind for s in outcome.sheets):
@@ -157,7 +163,7 @@ def prepare_batch(outcomes: list[FileOutcome], docs_dir: Path | None, validator=
     build validates its files in several batches, else the batch is validated alone."""
     import pandas as pd
 
-    from .validate import validate_batch
+    from pipeline.ingest.validate import validate_batch
 
     by_kind: dict[str, list[dict]] = {}
     for outcome in outcomes:
@@ -165,7 +171,9 @@ def prepare_batch(outcomes: list[FileOutcome], docs_dir: Path | None, validator=
             if sheet.kind:
                 by_kind.setdefault(sheet.kind, []).extend(sheet.facts)
     frames = {k: pd.DataFrame(v) for k, v in by_kind.items()}
-    validation = validator.run(frames) if validator is not None else validate_batch(frames, docs_dir)
+    validation = (
+        validator.run(frames) if validator is not None else validate_batch(frames, docs_dir)
+    )
     del frames
 
     rejections = list(validation.rejections)
@@ -176,8 +184,12 @@ def prepare_batch(outcomes: list[FileOutcome], docs_dir: Path | None, validator=
         if outcome.error:
             rejections.append(
                 {
-                    "source_file": outcome.source_file, "sheet": None, "row_no": None,
-                    "column_name": None, "value": None, "rule": outcome.error_rule,
+                    "source_file": outcome.source_file,
+                    "sheet": None,
+                    "row_no": None,
+                    "column_name": None,
+                    "value": None,
+                    "rule": outcome.error_rule,
                     "message": locate(outcome.source_file, None, None, None) + outcome.error,
                 }
             )
@@ -186,14 +198,19 @@ def prepare_batch(outcomes: list[FileOutcome], docs_dir: Path | None, validator=
             for p in sheet.problems:
                 rejections.append(
                     {
-                        "source_file": outcome.source_file, "sheet": p.sheet, "row_no": p.row_no,
-                        "column_name": p.column_name, "value": p.value, "rule": p.rule,
+                        "source_file": outcome.source_file,
+                        "sheet": p.sheet,
+                        "row_no": p.row_no,
+                        "column_name": p.column_name,
+                        "value": p.value,
+                        "rule": p.rule,
                         "message": locate(outcome.source_file, p.sheet, p.row_no, p.column_name)
                         + p.message,
                     }
                 )
             bad = set(sheet.rejected_rows) | {
-                row for (f, s, row) in validation.rejected_keys
+                row
+                for (f, s, row) in validation.rejected_keys
                 if f == outcome.source_file and s == sheet.sheet
             }
             bad &= sheet.data_rows
@@ -209,21 +226,32 @@ def prepare_batch(outcomes: list[FileOutcome], docs_dir: Path | None, validator=
             read, rejected, loaded = read + n_read, rejected + n_bad, loaded + n_read - n_bad
             sheet_rows.append(
                 {
-                    "source_file": outcome.source_file, "sheet": sheet.sheet, "kind": sheet.kind,
-                    "layout": sheet.layout, "period": sheet.period,
+                    "source_file": outcome.source_file,
+                    "sheet": sheet.sheet,
+                    "kind": sheet.kind,
+                    "layout": sheet.layout,
+                    "period": sheet.period,
                     "status": "skipped" if sheet.skipped_reason else "loaded",
-                    "reason": sheet.skipped_reason, "rows_read": n_read,
-                    "rows_loaded": n_read - n_bad, "rows_rejected": n_bad,
+                    "reason": sheet.skipped_reason,
+                    "rows_read": n_read,
+                    "rows_loaded": n_read - n_bad,
+                    "rows_rejected": n_bad,
                     "illustrative": sheet.illustrative,
                 }
             )
         status = "rejected" if outcome.error or (read and not loaded) else "loaded"
         file_rows.append(
             {
-                "source_file": outcome.source_file, "sha256": outcome.sha256,
-                "size": outcome.size, "mtime": outcome.mtime, "status": status,
-                "rows_read": read, "rows_loaded": loaded, "rows_rejected": rejected,
-                "illustrative": outcome.illustrative, "message": outcome.error,
+                "source_file": outcome.source_file,
+                "sha256": outcome.sha256,
+                "size": outcome.size,
+                "mtime": outcome.mtime,
+                "status": status,
+                "rows_read": read,
+                "rows_loaded": loaded,
+                "rows_rejected": rejected,
+                "illustrative": outcome.illustrative,
+                "message": outcome.error,
             }
         )
     return Prepared(facts, rejections, sheet_rows, file_rows)
@@ -253,7 +281,7 @@ def build(
     wait_seconds: float = 5.0,
     jobs: int | None = None,
 ) -> Summary:
-    from . import warehouse as wh
+    from pipeline.load import warehouse as wh
 
     started = time.perf_counter()
     if not raw_dir.is_dir():
@@ -298,7 +326,7 @@ def build(
                 try:
                     for outcomes in chunks:
                         if validator is None:
-                            from .validate import BatchValidator
+                            from pipeline.ingest.validate import BatchValidator
 
                             validator = BatchValidator(warehouse_path.parent / "validation")
                         prepared = prepare_batch(outcomes, None, validator)
@@ -335,12 +363,13 @@ def _add_to_summary(summary: Summary, prepared: Prepared) -> None:
     ]
     summary.skipped_sheets += [
         (s["source_file"], s["sheet"], s["reason"])
-        for s in prepared.sheet_rows if s["status"] == "skipped"
+        for s in prepared.sheet_rows
+        if s["status"] == "skipped"
     ]
 
 
 def _connect_waiting(path: Path, wait_seconds: float):
-    from . import warehouse as wh
+    from pipeline.load import warehouse as wh
 
     deadline = time.monotonic() + wait_seconds
     while True:
@@ -408,8 +437,13 @@ def _process_chunks(changed: list[tuple[str, Path]], progress: bool, jobs: int |
     size = max(1, CHUNK_FILES)
     workers = _workers(jobs, len(changed))
     with Progress(
-        TextColumn("[bold]Đọc tệp"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-        TextColumn("{task.description}"), disable=not progress, transient=True,
+        TextColumn("[bold]Đọc tệp"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TextColumn("{task.description}"),
+        disable=not progress,
+        transient=True,
     ) as bar:
         task = bar.add_task("", total=len(changed))
         chunk: list[FileOutcome] = []
@@ -463,7 +497,7 @@ def _process_chunks(changed: list[tuple[str, Path]], progress: bool, jobs: int |
 
 def _delete_files(con, files: list[str]) -> None:
     """Remove every row of these files (one statement per table for many files)."""
-    from . import warehouse as wh
+    from pipeline.load import warehouse as wh
 
     if len(files) <= 4:
         for rel in files:
@@ -474,7 +508,10 @@ def _delete_files(con, files: list[str]) -> None:
     con.register("gone_files", pd.DataFrame({"source_file": files}))
     try:
         for table in [f"f_{k}" for k in wh.FACT_COLUMNS] + [
-            "claims", "rejections_t", "sheet_log", "ledger"
+            "claims",
+            "rejections_t",
+            "sheet_log",
+            "ledger",
         ]:
             con.execute(
                 f"DELETE FROM {table} WHERE source_file IN (SELECT source_file FROM gone_files)"
@@ -486,7 +523,7 @@ def _delete_files(con, files: list[str]) -> None:
 def _load(con, outcomes: list[FileOutcome], prepared: Prepared, known=None) -> None:
     import pandas as pd
 
-    from . import warehouse as wh
+    from pipeline.load import warehouse as wh
 
     loaded_at = wh.now()
     # a file the ledger does not know has no rows yet (a file's rows and its ledger row are
@@ -497,30 +534,66 @@ def _load(con, outcomes: list[FileOutcome], prepared: Prepared, known=None) -> N
             wh.insert_frame(con, f"f_{kind}", pd.DataFrame(rows), wh.FACT_COLUMNS[kind])
     mtimes = {o.source_file: o.mtime for o in outcomes}
     claims = {
-        (f["source_file"], kind, f["unit_id"],
-         str(f["year"]) if kind == "clusters" else f["period"])
-        for kind, rows in prepared.facts.items() for f in rows
+        (
+            f["source_file"],
+            kind,
+            f["unit_id"],
+            str(f["year"]) if kind == "clusters" else f["period"],
+        )
+        for kind, rows in prepared.facts.items()
+        for f in rows
     }
     wh.insert_frame(
-        con, "claims",
+        con,
+        "claims",
         pd.DataFrame(
-            [{"source_file": s, "kind": k, "unit_id": u, "period": p, "mtime": mtimes[s]}
-             for s, k, u, p in sorted(claims)],
+            [
+                {"source_file": s, "kind": k, "unit_id": u, "period": p, "mtime": mtimes[s]}
+                for s, k, u, p in sorted(claims)
+            ],
             columns=["source_file", "kind", "unit_id", "period", "mtime"],
         ),
         ["source_file", "kind", "unit_id", "period", "mtime"],
     )
     rej_cols = ["source_file", "sheet", "row_no", "column_name", "value", "rule", "message"]
-    wh.insert_frame(con, "rejections_t", pd.DataFrame(prepared.rejections, columns=rej_cols), rej_cols)
-    sheet_cols = ["source_file", "sheet", "kind", "layout", "period", "status", "reason",
-                  "rows_read", "rows_loaded", "rows_rejected", "illustrative"]
-    wh.insert_frame(con, "sheet_log", pd.DataFrame(prepared.sheet_rows, columns=sheet_cols), sheet_cols)
+    wh.insert_frame(
+        con, "rejections_t", pd.DataFrame(prepared.rejections, columns=rej_cols), rej_cols
+    )
+    sheet_cols = [
+        "source_file",
+        "sheet",
+        "kind",
+        "layout",
+        "period",
+        "status",
+        "reason",
+        "rows_read",
+        "rows_loaded",
+        "rows_rejected",
+        "illustrative",
+    ]
+    wh.insert_frame(
+        con, "sheet_log", pd.DataFrame(prepared.sheet_rows, columns=sheet_cols), sheet_cols
+    )
     files = pd.DataFrame(prepared.file_rows)
     files["loaded_at"] = loaded_at
     wh.insert_frame(
-        con, "ledger", files,
-        ["source_file", "sha256", "size", "mtime", "loaded_at", "status", "rows_read",
-         "rows_loaded", "rows_rejected", "illustrative", "message"],
+        con,
+        "ledger",
+        files,
+        [
+            "source_file",
+            "sha256",
+            "size",
+            "mtime",
+            "loaded_at",
+            "status",
+            "rows_read",
+            "rows_loaded",
+            "rows_rejected",
+            "illustrative",
+            "message",
+        ],
     )
 
 

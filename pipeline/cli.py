@@ -11,6 +11,8 @@ from pathlib import Path
 
 import typer
 
+from pipeline import paths
+
 EXIT_OK, EXIT_FATAL, EXIT_USAGE, EXIT_REJECTED = 0, 1, 2, 3
 
 app = typer.Typer(
@@ -39,22 +41,21 @@ def _fail(message: str, code: int = EXIT_FATAL) -> None:
     )
 )
 def build(
-    raw: Path = typer.Option(Path("raw"), "--raw", help="Thư mục bảng tính gốc (chỉ đọc)."),
-    warehouse: Path = typer.Option(
-        Path("warehouse/thidua.duckdb"), "--warehouse", help="Tệp kho DuckDB."
-    ),
+    raw: Path = typer.Option(paths.RAW, "--raw", help="Thư mục bảng tính gốc (chỉ đọc)."),
+    warehouse: Path = typer.Option(paths.WAREHOUSE, "--warehouse", help="Tệp kho DuckDB."),
     wait: float = typer.Option(5.0, "--wait", help="Số giây chờ nếu kho đang bận."),
     quiet: bool = typer.Option(False, "--quiet", help="Không hiện thanh tiến trình."),
     debug: bool = typer.Option(False, "--debug", help="In chi tiết lỗi cho lập trình viên."),
 ) -> None:
-    from . import build as build_mod
-    from .warehouse import WarehouseBusy
+    from pipeline import build as build_mod
+    from pipeline.load.warehouse import WarehouseBusy
 
     if not raw.is_dir():
         _fail(f"Không có thư mục dữ liệu gốc «{raw}».", EXIT_USAGE)
     try:
-        summary = build_mod.build(raw, warehouse, progress=not quiet and sys.stderr.isatty(),
-                                  wait_seconds=wait)
+        summary = build_mod.build(
+            raw, warehouse, progress=not quiet and sys.stderr.isatty(), wait_seconds=wait
+        )
     except WarehouseBusy:
         _fail(
             f"Kho dữ liệu đang bận: một tiến trình khác đang ghi vào «{warehouse}». Hãy đợi "
@@ -81,7 +82,7 @@ def check(
     files: list[Path] = typer.Argument(..., help="Các tệp bảng tính cần kiểm tra."),
     debug: bool = typer.Option(False, "--debug", help="In chi tiết lỗi cho lập trình viên."),
 ) -> None:
-    from . import build as build_mod
+    from pipeline import build as build_mod
 
     missing = [str(f) for f in files if not f.is_file()]
     if missing:
@@ -118,15 +119,14 @@ def _rejection_order(r: dict):
         "danh sách chọn đơn vị và hình thức khen thưởng, và trang hướng dẫn."
     )
 )
-def template(out: Path = typer.Option(Path("templates"), "--out", help="Thư mục ghi biểu mẫu.")):
-    from .template import write_templates
+def template(out: Path = typer.Option(paths.TEMPLATES, "--out", help="Thư mục ghi biểu mẫu.")):
+    from pipeline.publish.template import write_templates
 
     for path in write_templates(out):
         typer.echo(f"Đã ghi {path}")
 
 
-WAREHOUSE_OPTION = typer.Option(
-    Path("warehouse/thidua.duckdb"), "--warehouse", help="Tệp kho DuckDB (chỉ đọc).")
+WAREHOUSE_OPTION = typer.Option(paths.WAREHOUSE, "--warehouse", help="Tệp kho DuckDB (chỉ đọc).")
 
 
 def _reader_errors(debug: bool):
@@ -135,8 +135,8 @@ def _reader_errors(debug: bool):
 
     @contextlib.contextmanager
     def guard():
-        from .images import NoBrowser
-        from .warehouse import WarehouseBusy
+        from pipeline.load.warehouse import WarehouseBusy
+        from pipeline.publish.images import NoBrowser
 
         try:
             yield
@@ -144,6 +144,7 @@ def _reader_errors(debug: bool):
             if debug:
                 raise
             _fail(str(exc))
+
     return guard()
 
 
@@ -156,10 +157,10 @@ def _reader_errors(debug: bool):
 )
 def dashboards(
     warehouse: Path = WAREHOUSE_OPTION,
-    out: Path = typer.Option(Path("dashboards"), "--out", help="Thư mục ghi các trang."),
+    out: Path = typer.Option(paths.DASHBOARDS, "--out", help="Thư mục ghi các trang."),
     debug: bool = typer.Option(False, "--debug", help="In chi tiết lỗi cho lập trình viên."),
 ) -> None:
-    from .dashboards import build_site
+    from pipeline.publish.dashboards import build_site
 
     with _reader_errors(debug):
         pages = build_site(warehouse, out, progress=lambda m: typer.echo(f"Đang dựng {m}…"))
@@ -175,16 +176,17 @@ def dashboards(
 )
 def meeting(
     cluster: int = typer.Option(..., "--cluster", help="Số của cụm thi đua, ví dụ 6."),
-    period: str = typer.Option(..., "--period",
-                               help="Kỳ báo cáo: YYYY-H1 (6 tháng) hoặc YYYY-FY (năm)."),
-    out: Path = typer.Option(Path("meeting"), "--out", help="Thư mục ghi tệp."),
+    period: str = typer.Option(
+        ..., "--period", help="Kỳ báo cáo: YYYY-H1 (6 tháng) hoặc YYYY-FY (năm)."
+    ),
+    out: Path = typer.Option(paths.MEETING, "--out", help="Thư mục ghi tệp."),
     warehouse: Path = WAREHOUSE_OPTION,
     debug: bool = typer.Option(False, "--debug", help="In chi tiết lỗi cho lập trình viên."),
 ) -> None:
     import re
 
-    from . import meeting as meeting_mod
-    from .warehouse import open_reader
+    from pipeline.load.warehouse import open_reader
+    from pipeline.publish import meeting as meeting_mod
 
     if not re.fullmatch(r"\d{4}-(H1|FY)", period):
         _fail(f"Kỳ «{period}» không hợp lệ: cần dạng 2024-H1 hoặc 2024-FY.", EXIT_USAGE)
@@ -214,15 +216,17 @@ def report(
     cluster: int | None = typer.Option(None, "--cluster", help="Chỉ một cụm thi đua."),
     unit: str | None = typer.Option(None, "--unit", help="Chỉ một đơn vị (mã, ví dụ gia_lai)."),
     territory: int | None = typer.Option(
-        None, "--territory", help="Quy về địa giới của năm này (2025: sau sáp nhập)."),
-    half: str = typer.Option("FY", "--half",
-                             help="FY = số liệu tổng kết năm; H1 = sơ kết 6 tháng đầu năm."),
-    out: Path = typer.Option(Path("reports"), "--out", help="Thư mục ghi tệp."),
+        None, "--territory", help="Quy về địa giới của năm này (2025: sau sáp nhập)."
+    ),
+    half: str = typer.Option(
+        "FY", "--half", help="FY = số liệu tổng kết năm; H1 = sơ kết 6 tháng đầu năm."
+    ),
+    out: Path = typer.Option(paths.REPORTS, "--out", help="Thư mục ghi tệp."),
     warehouse: Path = WAREHOUSE_OPTION,
     debug: bool = typer.Option(False, "--debug", help="In chi tiết lỗi cho lập trình viên."),
 ) -> None:
-    from . import report as report_mod
-    from .warehouse import open_reader
+    from pipeline.load.warehouse import open_reader
+    from pipeline.publish import report as report_mod
 
     if cluster is not None and unit:
         _fail("Chọn một trong hai: --cluster hoặc --unit.", EXIT_USAGE)
@@ -235,8 +239,9 @@ def report(
         try:
             an_report = report_mod.make(con, first, last, cluster, unit, territory, half)
             scope = f"cum{cluster}" if cluster is not None else (unit or "toan_bo")
-            base = f"bao_cao_{scope}_{first}-{last}_{half}" + (f"_dia_gioi_{territory}"
-                                                               if territory else "")
+            base = f"bao_cao_{scope}_{first}-{last}_{half}" + (
+                f"_dia_gioi_{territory}" if territory else ""
+            )
             html_path, xlsx_path = report_mod.write(con, an_report, out, base)
         except ValueError as exc:
             _fail(str(exc), EXIT_USAGE)
@@ -249,7 +254,7 @@ def _print_summary(summary, warehouse: Path, quiet: bool = False) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    from .text import format_vn
+    from pipeline.core.text import format_vn
 
     console = Console(stderr=False, highlight=False)
     table = Table(title="Tóm tắt lần nạp", show_header=True)
@@ -270,7 +275,7 @@ def _print_summary(summary, warehouse: Path, quiet: bool = False) -> None:
     ):
         table.add_row(label, format_vn(float(value)))
     console.print(table)
-    for source_file, sheet, reason in ([] if quiet else summary.skipped_sheets):
+    for source_file, sheet, reason in [] if quiet else summary.skipped_sheets:
         console.print(f"  Bỏ qua trang «{sheet}» của «{source_file}»: {reason}.")
     if quiet and summary.skipped_sheets:
         console.print("  (Danh sách trang tính bỏ qua: view «sheets», cột status = 'skipped'.)")
@@ -297,20 +302,23 @@ def _print_summary(summary, warehouse: Path, quiet: bool = False) -> None:
 def clip(
     cluster: int = typer.Option(None, "--cluster", help="Số cụm thi đua, ví dụ 6."),
     period: str = typer.Option(
-        None, "--period", help="Kỳ: NĂM-H1 (sơ kết 6 tháng) hoặc NĂM-FY (tổng kết năm)."),
-    out: Path = typer.Option(
-        None, "--out", help="Thư mục ghi clip (mặc định clips/cum{N}_{kỳ})."),
+        None, "--period", help="Kỳ: NĂM-H1 (sơ kết 6 tháng) hoặc NĂM-FY (tổng kết năm)."
+    ),
+    out: Path = typer.Option(None, "--out", help="Thư mục ghi clip (mặc định clips/cum{N}_{kỳ})."),
     warehouse: Path = typer.Option(
-        Path("warehouse/thidua.duckdb"), "--warehouse", help="Tệp kho DuckDB (chỉ đọc)."),
+        paths.WAREHOUSE, "--warehouse", help="Tệp kho DuckDB (chỉ đọc)."
+    ),
     from_xlsx: Path = typer.Option(
-        None, "--from", help="Dựng lại từ storyboard.xlsx đã sửa (không cần kho dữ liệu)."),
+        None, "--from", help="Dựng lại từ storyboard.xlsx đã sửa (không cần kho dữ liệu)."
+    ),
     debug: bool = typer.Option(False, "--debug", help="In chi tiết lỗi cho lập trình viên."),
 ) -> None:
     import time
 
-    from . import clip as clip_mod
-    from .images import NoBrowser
-    from .warehouse import WarehouseBusy
+    from pipeline import clip as clip_mod
+    from pipeline.core.labels import ILLUSTRATIVE
+    from pipeline.load.warehouse import WarehouseBusy
+    from pipeline.publish.images import NoBrowser
 
     started = time.monotonic()
 
@@ -318,8 +326,11 @@ def clip(
         typer.echo(f"[{time.monotonic() - started:5.1f} giây] {message}")
 
     if from_xlsx is None and (cluster is None or period is None):
-        _fail("Cần --cluster và --period (ví dụ: thidua clip --cluster 6 --period 2024-FY), "
-              "hoặc --from THƯ_MỤC/storyboard.xlsx để dựng lại sau khi sửa.", EXIT_USAGE)
+        _fail(
+            "Cần --cluster và --period (ví dụ: thidua clip --cluster 6 --period 2024-FY), "
+            "hoặc --from THƯ_MỤC/storyboard.xlsx để dựng lại sau khi sửa.",
+            EXIT_USAGE,
+        )
     try:
         if from_xlsx is not None:
             sb, warnings = clip_mod.rerender(from_xlsx, progress=say)
@@ -340,14 +351,18 @@ def clip(
     except Exception as exc:
         if debug:
             raise
-        _fail(f"Lỗi khi dựng clip: {type(exc).__name__}: {exc}\n"
-              "(Chạy lại với --debug để xem chi tiết.)")
+        _fail(
+            f"Lỗi khi dựng clip: {type(exc).__name__}: {exc}\n"
+            "(Chạy lại với --debug để xem chi tiết.)"
+        )
     kept = sb.kept()
     typer.echo(
         f"Xong: {len(kept)} cảnh, {clip_mod.num(sb.total_duration())} giây"
-        + (f" — {clip_mod.ILLUSTRATIVE}" if sb.illustrative else "") + f". Thư mục: {folder}/\n"
+        + (f" — {ILLUSTRATIVE}" if sb.illustrative else "")
+        + f". Thư mục: {folder}/\n"
         f"  Xem: {folder / 'preview.mp4'}\n  Sửa: {folder / 'storyboard.xlsx'} rồi chạy "
-        f"thidua clip --from {folder / 'storyboard.xlsx'}")
+        f"thidua clip --from {folder / 'storyboard.xlsx'}"
+    )
 
 
 def main() -> None:

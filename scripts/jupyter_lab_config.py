@@ -1,6 +1,6 @@
 # JupyterLab for the analysis notebooks (`make lab`): served on this machine only, the
 # notebooks/ folder as its root, and nothing fetched from the internet (no news feed, no
-# update check, no extension search on PyPI).  The notebooks read the warehouse through `pipeline.warehouse.open_reader`.
+# update check, no extension search on PyPI).  The notebooks read the warehouse through `pipeline.load.warehouse.open_reader`.
 c = get_config()  # noqa: F821 (provided by Jupyter when it reads this file)
 
 c.ServerApp.ip = "127.0.0.1"

@@ -21,7 +21,7 @@ import openpyxl
 from openpyxl.styles import Alignment, Font
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from pipeline.text import encode_cp1258  # noqa: E402
+from pipeline.core.text import encode_cp1258  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 RAW = ROOT / "raw"
@@ -33,7 +33,12 @@ CLUSTER_7 = ["Lâm Đồng", "Đắk Lắk", "Gia Lai", "Kon Tum", "Đắk Nông
 CLUSTER_6 = ["Thanh Hóa", "Nghệ An", "Hà Tĩnh", "Quảng Bình", "Quảng Trị", "Thừa Thiên Huế"]
 # how the units are written in the files: every common form
 WRITTEN = {
-    "Đắk Lắk": ["VKSND tỉnh Đắk Lắk", "Đăk Lăk", "Đắc Lắc", unicodedata.normalize("NFD", "Đắk Lắk")],
+    "Đắk Lắk": [
+        "VKSND tỉnh Đắk Lắk",
+        "Đăk Lăk",
+        "Đắc Lắc",
+        unicodedata.normalize("NFD", "Đắk Lắk"),
+    ],
     "Thừa Thiên Huế": ["TT Huế", "VKSND tỉnh Thừa Thiên Huế", "Thua Thien Hue"],
     "Thanh Hóa": ["Thanh Hoá", "VKSND tỉnh Thanh Hóa"],
     "Quảng Trị": ["Quang Tri", "Viện kiểm sát nhân dân tỉnh Quảng Trị"],
@@ -45,12 +50,17 @@ INDICATORS = [
     ("Tỷ lệ bị can bị truy tố đúng tội danh", "%", 95),
     ("Tỷ lệ thu hồi tài sản trong các vụ án tham nhũng", "%", 60),
 ]
-SCORE_GROUPS = [("Tiêu chí 1: Công tác chỉ đạo, điều hành", 20),
-                ("Tiêu chí 2: Thực hiện nhiệm vụ chuyên môn", 60),
-                ("Tiêu chí 3: Xây dựng ngành", 20)]
-AWARD_COLUMNS = [("Bằng khen của Viện trưởng VKSND tối cao", True, True),
-                 ("Giấy khen", True, True), ("Chiến sĩ thi đua cơ sở", False, True),
-                 ("Tập thể lao động xuất sắc", True, False)]
+SCORE_GROUPS = [
+    ("Tiêu chí 1: Công tác chỉ đạo, điều hành", 20),
+    ("Tiêu chí 2: Thực hiện nhiệm vụ chuyên môn", 60),
+    ("Tiêu chí 3: Xây dựng ngành", 20),
+]
+AWARD_COLUMNS = [
+    ("Bằng khen của Viện trưởng VKSND tối cao", True, True),
+    ("Giấy khen", True, True),
+    ("Chiến sĩ thi đua cơ sở", False, True),
+    ("Tập thể lao động xuất sắc", True, False),
+]
 
 
 def written(unit: str) -> str:
@@ -59,8 +69,10 @@ def written(unit: str) -> str:
 
 
 def title_block(agency: str, title: str, illustrative: bool, unit_line: str | None = None):
-    rows = [[agency, None, None, None, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"],
-            [None, None, None, None, "Độc lập - Tự do - Hạnh phúc"]]
+    rows = [
+        [agency, None, None, None, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"],
+        [None, None, None, None, "Độc lập - Tự do - Hạnh phúc"],
+    ]
     if unit_line:
         rows.append([unit_line])
     rows.append([title])
@@ -70,8 +82,11 @@ def title_block(agency: str, title: str, illustrative: bool, unit_line: str | No
     return rows
 
 
-SIGNATURE = [[], [None, None, None, None, "ngày 25 tháng 11 năm 2023"],
-             [None, "Người lập biểu", None, None, "VIỆN TRƯỞNG"]]
+SIGNATURE = [
+    [],
+    [None, None, None, None, "ngày 25 tháng 11 năm 2023"],
+    [None, "Người lập biểu", None, None, "VIỆN TRƯỞNG"],
+]
 
 
 def save(rows_by_sheet: dict, path: Path, merges=None, percent=None, extra_hidden=False) -> Path:
@@ -103,12 +118,21 @@ def save(rows_by_sheet: dict, path: Path, merges=None, percent=None, extra_hidde
 
 
 def period_title(year: int, half: str) -> str:
-    return rng.choice([f"6 THÁNG ĐẦU NĂM {year}", f"SƠ KẾT 6 THÁNG ĐẦU NĂM {year}"]) if half == "H1" \
+    return (
+        rng.choice([f"6 THÁNG ĐẦU NĂM {year}", f"SƠ KẾT 6 THÁNG ĐẦU NĂM {year}"])
+        if half == "H1"
         else rng.choice([f"TỔNG KẾT NĂM {year}", f"NĂM {year}"])
+    )
 
 
-def cluster_workbook(cluster: int, members: list[str], year: int, half: str,
-                     with_awards: bool = True, fault: bool = False) -> Path:
+def cluster_workbook(
+    cluster: int,
+    members: list[str],
+    year: int,
+    half: str,
+    with_awards: bool = True,
+    fault: bool = False,
+) -> Path:
     sheets, merges, percent = {}, {}, {}
     period = period_title(year, half)
     agency = f"CỤM THI ĐUA SỐ {cluster}"
@@ -138,7 +162,9 @@ def cluster_workbook(cluster: int, members: list[str], year: int, half: str,
     sheets["Chỉ tiêu"] = rows + SIGNATURE
     merges["Chỉ tiêu"] = [f"A{top}:A{top + 1}", f"B{top}:B{top + 1}"] + [
         f"{openpyxl.utils.get_column_letter(3 + 2 * k)}{top}:"
-        f"{openpyxl.utils.get_column_letter(4 + 2 * k)}{top}" for k in range(len(INDICATORS))]
+        f"{openpyxl.utils.get_column_letter(4 + 2 * k)}{top}"
+        for k in range(len(INDICATORS))
+    ]
     percent["Chỉ tiêu"] = cells
     # scores, wide with a total column
     head = title_block(agency, f"KẾT QUẢ CHẤM ĐIỂM THI ĐUA {period}", True)
@@ -174,62 +200,125 @@ def cluster_workbook(cluster: int, members: list[str], year: int, half: str,
         m = [f"A{top}:A{top + 1}", f"B{top}:B{top + 1}"]
         for _, tt, cn in AWARD_COLUMNS:
             if tt and cn:
-                m.append(f"{openpyxl.utils.get_column_letter(col)}{top}:"
-                         f"{openpyxl.utils.get_column_letter(col + 1)}{top}")
+                m.append(
+                    f"{openpyxl.utils.get_column_letter(col)}{top}:"
+                    f"{openpyxl.utils.get_column_letter(col + 1)}{top}"
+                )
                 col += 2
             else:
                 col += 1
         merges["Khen thưởng"] = m
         head = title_block(agency, f"SÁNG KIẾN, ĐỀ TÀI {period}", True)
-        rows = head + [["STT", "Đơn vị", "Sáng kiến cấp cơ sở", "Sáng kiến cấp ngành", "Đề tài khoa học"]]
+        rows = head + [
+            ["STT", "Đơn vị", "Sáng kiến cấp cơ sở", "Sáng kiến cấp ngành", "Đề tài khoa học"]
+        ]
         for i, unit in enumerate(members, 1):
-            rows.append([i, written(unit), rng.randint(5, 40), rng.randint(0, 4), rng.randint(0, 1)])
+            rows.append(
+                [i, written(unit), rng.randint(5, 40), rng.randint(0, 4), rng.randint(0, 1)]
+            )
         sheets["Sáng kiến"] = rows + SIGNATURE
     tag = "6T" if half == "H1" else "nam"
-    name = f"cum{cluster}_{tag}_{year}_minh_hoa.xlsx" if not fault else f"cum{cluster}_{tag}_{year}_co_loi_minh_hoa.xlsx"
+    name = (
+        f"cum{cluster}_{tag}_{year}_minh_hoa.xlsx"
+        if not fault
+        else f"cum{cluster}_{tag}_{year}_co_loi_minh_hoa.xlsx"
+    )
     return save(sheets, RAW / str(year) / name, merges, percent, extra_hidden=cluster == 6)
 
 
 def long_indicator_file(unit: str, year: int, half: str) -> Path:
-    head = title_block(f"VKSND TỈNH {unit.upper()}", f"BÁO CÁO KẾT QUẢ CHỈ TIÊU NGHIỆP VỤ {period_title(year, half)}",
-                       True, unit_line=f"Đơn vị: VKSND tỉnh {unit}")
-    rows = head + [["STT", "Tên chỉ tiêu", "Đơn vị tính", "Chỉ tiêu\n(yêu cầu)", "Kết quả thực hiện", "Ghi chú"],
-                   ["I", "CÔNG TÁC THỰC HÀNH QUYỀN CÔNG TỐ"]]
+    head = title_block(
+        f"VKSND TỈNH {unit.upper()}",
+        f"BÁO CÁO KẾT QUẢ CHỈ TIÊU NGHIỆP VỤ {period_title(year, half)}",
+        True,
+        unit_line=f"Đơn vị: VKSND tỉnh {unit}",
+    )
+    rows = head + [
+        [
+            "STT",
+            "Tên chỉ tiêu",
+            "Đơn vị tính",
+            "Chỉ tiêu\n(yêu cầu)",
+            "Kết quả thực hiện",
+            "Ghi chú",
+        ],
+        ["I", "CÔNG TÁC THỰC HÀNH QUYỀN CÔNG TỐ"],
+    ]
     for i, (name, unit_m, target) in enumerate(INDICATORS, 1):
         rows.append([i, name, unit_m, f"{target}%", f"{min(100, target + rng.randint(-5, 8))},5%"])
-    rows.append([len(INDICATORS) + 1, "Số vụ án khởi tố", "vụ", "-", f"{rng.randint(1000, 1500):,}".replace(",", ".")])
-    rows.append([len(INDICATORS) + 2, "Số buổi tập huấn kỹ năng số", "buổi", "x", rng.randint(2, 9)])
+    rows.append(
+        [
+            len(INDICATORS) + 1,
+            "Số vụ án khởi tố",
+            "vụ",
+            "-",
+            f"{rng.randint(1000, 1500):,}".replace(",", "."),
+        ]
+    )
+    rows.append(
+        [len(INDICATORS) + 2, "Số buổi tập huấn kỹ năng số", "buổi", "x", rng.randint(2, 9)]
+    )
     tag = "6T" if half == "H1" else "nam"
-    slug = unicodedata.normalize("NFD", unit).encode("ascii", "ignore").decode().lower().replace(" ", "_")
-    return save({"Chỉ tiêu": rows + SIGNATURE}, RAW / str(year) / f"chi_tieu_{slug}_{tag}_{year}_minh_hoa.xlsx")
+    slug = (
+        unicodedata.normalize("NFD", unit)
+        .encode("ascii", "ignore")
+        .decode()
+        .lower()
+        .replace(" ", "_")
+    )
+    return save(
+        {"Chỉ tiêu": rows + SIGNATURE},
+        RAW / str(year) / f"chi_tieu_{slug}_{tag}_{year}_minh_hoa.xlsx",
+    )
 
 
 def real_files() -> list[Path]:
     out = []
     # VKSND Thái Bình 2022 (seeds/004): long awards, one unit, real
-    head = title_block("VKSND TỈNH THÁI BÌNH", "TỔNG KẾT CÔNG TÁC THI ĐUA, KHEN THƯỞNG NĂM 2022", False,
-                       unit_line="Đơn vị: VKSND tỉnh Thái Bình")
-    head.insert(-1, ["Số liệu theo báo cáo hội nghị (tin «VKSND tỉnh Thái Bình tổng kết công tác thi đua, khen thưởng năm 2022», 05/01/2023)"])
-    rows = head + [["STT", "Hình thức khen thưởng", "Số lượng", None], [None, None, "Tập thể", "Cá nhân"],
-                   ["A", "KHEN THƯỞNG CẤP NHÀ NƯỚC"],
-                   [1, "Bằng khen của Thủ tướng Chính phủ", 1, "-"],
-                   ["B", "KHEN THƯỞNG CỦA NGÀNH"],
-                   [2, "Cờ thi đua ngành KSND (dẫn đầu Khối)", 2, None],
-                   [3, "Chiến sĩ thi đua ngành", None, 1],
-                   [4, "Bằng khen của Viện trưởng VKSND tối cao", 4, 9],
-                   [5, "Tập thể lao động xuất sắc", 6, None],
-                   [6, "Chiến sĩ thi đua cơ sở", None, 23],
-                   ["C", "KHEN THƯỞNG CỦA ĐỊA PHƯƠNG"],
-                   [7, "Bằng khen của Chủ tịch UBND tỉnh", 4, 6]]
+    head = title_block(
+        "VKSND TỈNH THÁI BÌNH",
+        "TỔNG KẾT CÔNG TÁC THI ĐUA, KHEN THƯỞNG NĂM 2022",
+        False,
+        unit_line="Đơn vị: VKSND tỉnh Thái Bình",
+    )
+    head.insert(
+        -1,
+        [
+            "Số liệu theo báo cáo hội nghị (tin «VKSND tỉnh Thái Bình tổng kết công tác thi đua, khen thưởng năm 2022», 05/01/2023)"
+        ],
+    )
+    rows = head + [
+        ["STT", "Hình thức khen thưởng", "Số lượng", None],
+        [None, None, "Tập thể", "Cá nhân"],
+        ["A", "KHEN THƯỞNG CẤP NHÀ NƯỚC"],
+        [1, "Bằng khen của Thủ tướng Chính phủ", 1, "-"],
+        ["B", "KHEN THƯỞNG CỦA NGÀNH"],
+        [2, "Cờ thi đua ngành KSND (dẫn đầu Khối)", 2, None],
+        [3, "Chiến sĩ thi đua ngành", None, 1],
+        [4, "Bằng khen của Viện trưởng VKSND tối cao", 4, 9],
+        [5, "Tập thể lao động xuất sắc", 6, None],
+        [6, "Chiến sĩ thi đua cơ sở", None, 23],
+        ["C", "KHEN THƯỞNG CỦA ĐỊA PHƯƠNG"],
+        [7, "Bằng khen của Chủ tịch UBND tỉnh", 4, 6],
+    ]
     top = len(head) + 1
-    out.append(save({"Khen thưởng": rows + SIGNATURE}, RAW / "2022" / "thai_binh_khen_thuong_nam_2022.xlsx",
-                    merges={"Khen thưởng": [f"C{top}:D{top}", f"A{top}:A{top + 1}", f"B{top}:B{top + 1}"]}))
+    out.append(
+        save(
+            {"Khen thưởng": rows + SIGNATURE},
+            RAW / "2022" / "thai_binh_khen_thuong_nam_2022.xlsx",
+            merges={"Khen thưởng": [f"C{top}:D{top}", f"A{top}:A{top + 1}", f"B{top}:B{top + 1}"]},
+        )
+    )
     # Cụm 7 2022 (seeds/003): cluster totals are real, the split per unit is illustrative
     head = title_block("CỤM THI ĐUA SỐ 7", "TỔNG HỢP KHEN THƯỞNG NĂM 2022", True)
     head.insert(-1, ["Phân bổ theo đơn vị là minh họa; dòng Tổng cộng theo báo cáo thực của Cụm 7"])
-    forms = [("Bằng khen Thủ tướng Chính phủ", 0, 3), ("Bằng khen Chủ tịch UBND tỉnh", 1, 2),
-             ("Giấy khen", 111, 422), ("Kỷ niệm chương", None, 39),
-             ("Bằng khen của Viện trưởng VKSND tối cao", 65, 286)]
+    forms = [
+        ("Bằng khen Thủ tướng Chính phủ", 0, 3),
+        ("Bằng khen Chủ tịch UBND tỉnh", 1, 2),
+        ("Giấy khen", 111, 422),
+        ("Kỷ niệm chương", None, 39),
+        ("Bằng khen của Viện trưởng VKSND tối cao", 65, 286),
+    ]
     h1, h2 = ["STT", "Đơn vị"], [None, None]
     for name, tt, _ in forms:
         h1 += [name] + ([None] if tt is not None else [])
@@ -244,29 +333,80 @@ def real_files() -> list[Path]:
     m, col = [f"A{top}:A{top + 1}", f"B{top}:B{top + 1}"], 3
     for _, tt, _ in forms:
         if tt is not None:
-            m.append(f"{openpyxl.utils.get_column_letter(col)}{top}:{openpyxl.utils.get_column_letter(col + 1)}{top}")
+            m.append(
+                f"{openpyxl.utils.get_column_letter(col)}{top}:{openpyxl.utils.get_column_letter(col + 1)}{top}"
+            )
             col += 2
         else:
             col += 1
     ini_head = title_block("CỤM THI ĐUA SỐ 7", "SÁNG KIẾN, ĐỀ TÀI NĂM 2022", True)
-    ini_head.insert(-1, ["Phân bổ theo đơn vị là minh họa; dòng Tổng cộng theo báo cáo thực của Cụm 7"])
+    ini_head.insert(
+        -1, ["Phân bổ theo đơn vị là minh họa; dòng Tổng cộng theo báo cáo thực của Cụm 7"]
+    )
     ini_tot = [186, 20, 1]
     ini_split = [_split(t, len(CLUSTER_7)) for t in ini_tot]
-    ini = ini_head + [["STT", "Đơn vị", "Sáng kiến cấp cơ sở", "Sáng kiến cấp ngành", "Đề tài khoa học"]]
+    ini = ini_head + [
+        ["STT", "Đơn vị", "Sáng kiến cấp cơ sở", "Sáng kiến cấp ngành", "Đề tài khoa học"]
+    ]
     for i, unit in enumerate(CLUSTER_7):
         ini.append([i + 1, written(unit)] + [s[i] for s in ini_split])
     ini.append([None, "Tổng cộng"] + ini_tot)
-    out.append(save({"Khen thưởng": rows + SIGNATURE, "Sáng kiến": ini + SIGNATURE},
-                    RAW / "2022" / "cum7_tong_ket_nam_2022.xlsx", merges={"Khen thưởng": m}))
+    out.append(
+        save(
+            {"Khen thưởng": rows + SIGNATURE, "Sáng kiến": ini + SIGNATURE},
+            RAW / "2022" / "cum7_tong_ket_nam_2022.xlsx",
+            merges={"Khen thưởng": m},
+        )
+    )
     # Cụm 6, first half 2023 (seeds/000): the six units proposed for the Bằng khen of VKSTC, real
-    head = title_block("CỤM THI ĐUA SỐ 6", "DANH SÁCH ĐỀ NGHỊ KHEN THƯỞNG SƠ KẾT 6 THÁNG ĐẦU NĂM 2023", False)
-    head.insert(-1, ["Số liệu theo báo cáo hội nghị (tin Hội nghị sơ kết Cụm thi đua số 6, 6 tháng đầu năm 2023)"])
-    rows = head + [["STT", "Họ và tên (tên tập thể)", "Chức vụ", "Đơn vị", "Hình thức khen thưởng", "Số quyết định", "Ngày quyết định", "Ghi chú"]]
-    for i, (unit, movement) in enumerate(zip(CLUSTER_6, ["phát triển kinh tế - xã hội"] * 2 + ["Cả nước chung sức xây dựng nông thôn mới"] * 2 + ["Vì người nghèo"] * 2, strict=True)):
+    head = title_block(
+        "CỤM THI ĐUA SỐ 6", "DANH SÁCH ĐỀ NGHỊ KHEN THƯỞNG SƠ KẾT 6 THÁNG ĐẦU NĂM 2023", False
+    )
+    head.insert(
+        -1,
+        [
+            "Số liệu theo báo cáo hội nghị (tin Hội nghị sơ kết Cụm thi đua số 6, 6 tháng đầu năm 2023)"
+        ],
+    )
+    rows = head + [
+        [
+            "STT",
+            "Họ và tên (tên tập thể)",
+            "Chức vụ",
+            "Đơn vị",
+            "Hình thức khen thưởng",
+            "Số quyết định",
+            "Ngày quyết định",
+            "Ghi chú",
+        ]
+    ]
+    for i, (_unit, movement) in enumerate(
+        zip(
+            CLUSTER_6,
+            ["phát triển kinh tế - xã hội"] * 2
+            + ["Cả nước chung sức xây dựng nông thôn mới"] * 2
+            + ["Vì người nghèo"] * 2,
+            strict=True,
+        )
+    ):
         order = ["Thanh Hóa", "Nghệ An", "Hà Tĩnh", "Quảng Trị", "Quảng Bình", "Thừa Thiên Huế"][i]
-        rows.append([i + 1, f"VKSND tỉnh {order}", None, f"VKSND tỉnh {order}",
-                     "Bằng khen của Viện trưởng VKSND tối cao", None, None, f"Đề nghị; phong trào «{movement}»"])
-    out.append(save({"Danh sách": rows + SIGNATURE}, RAW / "2023" / "cum6_de_nghi_khen_thuong_6T_2023.xlsx"))
+        rows.append(
+            [
+                i + 1,
+                f"VKSND tỉnh {order}",
+                None,
+                f"VKSND tỉnh {order}",
+                "Bằng khen của Viện trưởng VKSND tối cao",
+                None,
+                None,
+                f"Đề nghị; phong trào «{movement}»",
+            ]
+        )
+    out.append(
+        save(
+            {"Danh sách": rows + SIGNATURE}, RAW / "2023" / "cum6_de_nghi_khen_thuong_6T_2023.xlsx"
+        )
+    )
     return out
 
 
@@ -284,9 +424,13 @@ def cluster_membership() -> Path:
     roles = ["Cụm trưởng", "Cụm phó"] + ["Thành viên"] * 4
     for i, unit in enumerate(["Kon Tum", "Lâm Đồng", "Đắk Lắk", "Gia Lai", "Đắk Nông"]):
         rows.append([len(rows) - len(head), 2024, "Cụm 7", written(unit), roles[i]])
-    for i, unit in enumerate(["Hà Tĩnh", "Thanh Hóa", "Nghệ An", "Quảng Bình", "Quảng Trị", "Thừa Thiên Huế"]):
+    for i, unit in enumerate(
+        ["Hà Tĩnh", "Thanh Hóa", "Nghệ An", "Quảng Bình", "Quảng Trị", "Thừa Thiên Huế"]
+    ):
         rows.append([len(rows) - len(head), 2024, 6, written(unit), roles[i]])
-    for i, unit in enumerate(["Quảng Bình", "Hà Tĩnh", "Thanh Hóa", "Nghệ An", "Quảng Trị", "Thừa Thiên Huế"]):
+    for i, unit in enumerate(
+        ["Quảng Bình", "Hà Tĩnh", "Thanh Hóa", "Nghệ An", "Quảng Trị", "Thừa Thiên Huế"]
+    ):
         rows.append([len(rows) - len(head), 2022, 6, written(unit), roles[i]])
     return save({"Cụm thi đua": rows + SIGNATURE}, RAW / "cum_thi_dua_bo_sung_minh_hoa.xlsx")
 
@@ -313,9 +457,21 @@ def csv_files() -> list[Path]:
 
 def libreoffice(path: Path, fmt: str, outdir: Path) -> Path:
     with tempfile.TemporaryDirectory() as profile:
-        subprocess.run(["soffice", f"-env:UserInstallation=file://{profile}", "--headless",
-                        "--convert-to", fmt, "--outdir", str(outdir), str(path)],
-                       check=True, capture_output=True, timeout=180)
+        subprocess.run(
+            [
+                "soffice",
+                f"-env:UserInstallation=file://{profile}",
+                "--headless",
+                "--convert-to",
+                fmt,
+                "--outdir",
+                str(outdir),
+                str(path),
+            ],
+            check=True,
+            capture_output=True,
+            timeout=180,
+        )
     return outdir / (path.stem + "." + fmt.split(":")[0])
 
 
@@ -332,15 +488,29 @@ def resave_with_libreoffice(path: Path, fmt: str) -> Path:
 
 def fixtures() -> None:
     FIXTURES.mkdir(parents=True, exist_ok=True)
-    rows = [["CỤM THI ĐUA SỐ 7"], ["KHEN THƯỞNG NĂM 2022"], [MINH_HOA], [],
-            ["STT", "Đơn vị", "Bằng khen Thủ tướng", None, "Giấy khen", None, "Kỷ niệm chương"],
-            [None, None, "Tập thể", "Cá nhân", "Tập thể", "Cá nhân", None],
-            [1, "VKSND tỉnh Gia Lai", 1, 2, 3, 4, 5],
-            [2, "VKSND tỉnh Lâm Đồng", 9, 9, 9, 9, 9],
-            [3, "Kon Tum", 0, 1, "2", "-", 7],
-            [4, "Đắk Lắk", 2, 0, 1, 1, 0],
-            [None, "Tổng cộng", "=SUM(C7:C10)", "=SUM(D7:D10)", "=SUM(E7:E10)", "=SUM(F7:F10)", "=SUM(G7:G10)"],
-            [], [None, "Người lập biểu", None, None, "VIỆN TRƯỞNG"]]
+    rows = [
+        ["CỤM THI ĐUA SỐ 7"],
+        ["KHEN THƯỞNG NĂM 2022"],
+        [MINH_HOA],
+        [],
+        ["STT", "Đơn vị", "Bằng khen Thủ tướng", None, "Giấy khen", None, "Kỷ niệm chương"],
+        [None, None, "Tập thể", "Cá nhân", "Tập thể", "Cá nhân", None],
+        [1, "VKSND tỉnh Gia Lai", 1, 2, 3, 4, 5],
+        [2, "VKSND tỉnh Lâm Đồng", 9, 9, 9, 9, 9],
+        [3, "Kon Tum", 0, 1, "2", "-", 7],
+        [4, "Đắk Lắk", 2, 0, 1, 1, 0],
+        [
+            None,
+            "Tổng cộng",
+            "=SUM(C7:C10)",
+            "=SUM(D7:D10)",
+            "=SUM(E7:E10)",
+            "=SUM(F7:F10)",
+            "=SUM(G7:G10)",
+        ],
+        [],
+        [None, "Người lập biểu", None, None, "VIỆN TRƯỞNG"],
+    ]
     with tempfile.TemporaryDirectory() as tmp:
         src = Path(tmp) / "lo_awards_wide.xlsx"
         wb = openpyxl.Workbook()
@@ -363,11 +533,20 @@ def fixtures() -> None:
         wb = openpyxl.Workbook()
         ws = wb.active
         ws.title = "Chỉ tiêu"
-        for r in [["Đơn vị: VKSND tỉnh Quảng Trị"], ["SƠ KẾT 6 THÁNG ĐẦU NĂM 2023"],
-                  ["STT", "Tên chỉ tiêu", "Đơn vị tính", "Chỉ tiêu", "Kết quả"],
-                  [1, "Tỷ lệ giải quyết tố giác, tin báo về tội phạm và kiến nghị khởi tố", "%", 90, 0.955],
-                  [2, "Tỷ lệ thu hồi tài sản trong các vụ án tham nhũng", "%", "60%", "72,5%"],
-                  [3, "Số vụ án khởi tố", "vụ", "-", "1.234"]]:
+        for r in [
+            ["Đơn vị: VKSND tỉnh Quảng Trị"],
+            ["SƠ KẾT 6 THÁNG ĐẦU NĂM 2023"],
+            ["STT", "Tên chỉ tiêu", "Đơn vị tính", "Chỉ tiêu", "Kết quả"],
+            [
+                1,
+                "Tỷ lệ giải quyết tố giác, tin báo về tội phạm và kiến nghị khởi tố",
+                "%",
+                90,
+                0.955,
+            ],
+            [2, "Tỷ lệ thu hồi tài sản trong các vụ án tham nhũng", "%", "60%", "72,5%"],
+            [3, "Số vụ án khởi tố", "vụ", "-", "1.234"],
+        ]:
             ws.append(r)
         ws["E4"].number_format = "0.0%"
         wb.save(src)
@@ -378,7 +557,9 @@ def fixtures() -> None:
 
 def main() -> None:
     if shutil.which("soffice") is None:
-        sys.exit("LibreOffice (soffice) is needed to write the samples: apt-get install libreoffice-calc-nogui")
+        sys.exit(
+            "LibreOffice (soffice) is needed to write the samples: apt-get install libreoffice-calc-nogui"
+        )
     if RAW.exists():
         for p in RAW.rglob("*"):
             if p.is_file() and p.name != "README.md":
@@ -386,8 +567,12 @@ def main() -> None:
     made = real_files() + [cluster_membership()]
     for year in (2022, 2023, 2024):
         for half in ("H1", "FY"):
-            made.append(cluster_workbook(7, CLUSTER_7, year, half, with_awards=(year, half) != (2022, "FY")))
-            made.append(cluster_workbook(6, CLUSTER_6, year, half, fault=(year, half) == (2024, "FY")))
+            made.append(
+                cluster_workbook(7, CLUSTER_7, year, half, with_awards=(year, half) != (2022, "FY"))
+            )
+            made.append(
+                cluster_workbook(6, CLUSTER_6, year, half, fault=(year, half) == (2024, "FY"))
+            )
     for unit in ("Gia Lai", "Quảng Trị", "Nghệ An", "Kon Tum", "Hà Tĩnh"):
         made.append(long_indicator_file(unit, 2025, "H1"))
     made += csv_files()
@@ -402,7 +587,10 @@ def main() -> None:
             resave_with_libreoffice(path, "xlsx")
     fixtures()
     files = sorted(p for p in RAW.rglob("*") if p.is_file() and p.name != "README.md")
-    print(f"{len(files)} files in raw/:", {s: sum(p.suffix == s for p in files) for s in {p.suffix for p in files}})
+    print(
+        f"{len(files)} files in raw/:",
+        {s: sum(p.suffix == s for p in files) for s in {p.suffix for p in files}},
+    )
 
 
 if __name__ == "__main__":

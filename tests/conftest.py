@@ -16,8 +16,9 @@ FIXTURES = Path(__file__).parent / "fixtures"
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
 
 
-def write_xlsx(path: Path, sheets: dict, merges=None, percent=None, hidden_rows=None,
-               hidden_sheets=()) -> Path:
+def write_xlsx(
+    path: Path, sheets: dict, merges=None, percent=None, hidden_rows=None, hidden_sheets=()
+) -> Path:
     """sheets: {name: [row, ...]}; merges/percent/hidden_rows: {name: [...]} (A1 refs / row numbers)."""
     wb = openpyxl.Workbook()
     wb.remove(wb.active)
@@ -86,8 +87,9 @@ def query(wh: Path, sql: str, params=None):
 
 def run_cli(*args, cwd=None, timeout=300):
     exe = Path(sys.executable).with_name("thidua")
-    return subprocess.run([str(exe), *map(str, args)], capture_output=True, text=True,
-                          cwd=cwd, timeout=timeout)
+    return subprocess.run(
+        [str(exe), *map(str, args)], capture_output=True, text=True, cwd=cwd, timeout=timeout
+    )
 
 
 @pytest.fixture
@@ -114,9 +116,15 @@ def sample_wh(tmp_path_factory):
     return wh
 
 
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 @pytest.fixture(scope="session")

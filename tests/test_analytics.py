@@ -4,8 +4,8 @@ import duckdb
 import pandas as pd
 import pytest
 
-from pipeline import analytics as an
-from pipeline import refdata
+from pipeline.core import refdata
+from pipeline.publish import analytics as an
 
 
 @pytest.fixture()

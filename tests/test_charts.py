@@ -3,7 +3,7 @@
 import pandas as pd
 import plotly.io as pio
 
-from pipeline import charts
+from pipeline.publish import charts
 
 
 def test_template_uses_vietnamese_number_separators_and_print_safe_patterns():
@@ -24,9 +24,15 @@ def test_vn_number_and_date_formats():
 
 
 def ranking():
-    return pd.DataFrame({"unit_id": ["a", "b", "c"], "name": ["Nghệ An", "Hà Tĩnh", "Quảng Trị"],
-                         "total_points": [95.5, 91.0, 91.0], "rank": [1, 2, 2],
-                         "illustrative": [False, False, False]})
+    return pd.DataFrame(
+        {
+            "unit_id": ["a", "b", "c"],
+            "name": ["Nghệ An", "Hà Tĩnh", "Quảng Trị"],
+            "total_points": [95.5, 91.0, 91.0],
+            "rank": [1, 2, 2],
+            "illustrative": [False, False, False],
+        }
+    )
 
 
 def test_score_ranking_puts_rank_one_on_top_with_vietnamese_labels():
@@ -53,9 +59,16 @@ def test_empty_frame_says_there_is_no_data_instead_of_drawing_nothing():
 
 
 def test_indicator_chart_splits_met_and_missed_and_draws_the_target():
-    df = pd.DataFrame({"name": ["Gia Lai", "Kon Tum"], "actual": [92.0, 80.0],
-                       "target": [90.0, 90.0], "measure_unit": ["%", "%"],
-                       "met_label": ["Đạt", "Chưa đạt"], "illustrative": [False, False]})
+    df = pd.DataFrame(
+        {
+            "name": ["Gia Lai", "Kon Tum"],
+            "actual": [92.0, 80.0],
+            "target": [90.0, 90.0],
+            "measure_unit": ["%", "%"],
+            "met_label": ["Đạt", "Chưa đạt"],
+            "illustrative": [False, False],
+        }
+    )
     fig = charts.indicator_by_unit(df, "Tỷ lệ giải quyết tố giác")
     names = [t.name for t in fig.data]
     assert names == ["Đạt", "Chưa đạt", "Chỉ tiêu"]
@@ -65,9 +78,15 @@ def test_indicator_chart_splits_met_and_missed_and_draws_the_target():
 
 
 def test_awards_by_form_groups_collective_and_individual():
-    df = pd.DataFrame({"award_id": ["bang_khen_vkstc"] * 2, "award_name": ["Bằng khen"] * 2,
-                       "recipient_kind": ["tap_the", "ca_nhan"], "count": [65, 286],
-                       "illustrative": [False, False]})
+    df = pd.DataFrame(
+        {
+            "award_id": ["bang_khen_vkstc"] * 2,
+            "award_name": ["Bằng khen"] * 2,
+            "recipient_kind": ["tap_the", "ca_nhan"],
+            "count": [65, 286],
+            "illustrative": [False, False],
+        }
+    )
     fig = charts.awards_by_form(df, "Khen thưởng theo hình thức")
     assert [t.name for t in fig.data] == ["Tập thể", "Cá nhân"]
     assert [list(t.x) for t in fig.data] == [[65], [286]]
@@ -77,14 +96,19 @@ def test_awards_timeline_keeps_the_largest_forms_and_groups_the_rest():
     rows = [(2023, f"Hình thức {i}", 10 * (i + 1)) for i in range(8)]
     df = pd.DataFrame(rows, columns=["year", "award_name", "count"]).assign(illustrative=False)
     fig = charts.awards_timeline(df, "Khen thưởng qua các năm", top=3)
-    assert [t.name for t in fig.data] == ["Hình thức 7", "Hình thức 6", "Hình thức 5",
-                                          "Hình thức khác"]
+    assert [t.name for t in fig.data] == [
+        "Hình thức 7",
+        "Hình thức 6",
+        "Hình thức 5",
+        "Hình thức khác",
+    ]
     assert list(fig.data[-1].y) == [sum(10 * (i + 1) for i in range(5))]
     assert fig.layout.barmode == "stack"
 
 
 def test_movers_separate_increases_from_decreases():
-    df = pd.DataFrame({"name": ["A", "B", "C"], "delta": [5.0, -3.0, 0.0],
-                       "illustrative": [False] * 3})
+    df = pd.DataFrame(
+        {"name": ["A", "B", "C"], "delta": [5.0, -3.0, 0.0], "illustrative": [False] * 3}
+    )
     fig = charts.movers(df, "Thay đổi")
     assert {t.name: sorted(t.x) for t in fig.data} == {"Tăng": [0.0, 5.0], "Giảm": [-3.0]}

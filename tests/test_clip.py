@@ -19,8 +19,8 @@ from conftest import run_cli
 from PIL import Image, ImageStat
 
 from pipeline import clip
-from pipeline.clip_render import probe, split_cues, srt_cues
-from pipeline.text import format_vn
+from pipeline.clip.render import probe, split_cues, srt_cues
+from pipeline.core.text import format_vn
 
 CLUSTER, PERIOD = 6, "2024-FY"
 KINDS_BEFORE = ["title", "members", "movements", "indicators", "ranking", "awards", "initiatives"]
@@ -30,8 +30,9 @@ KINDS_AFTER = ["shortcomings", "closing"]
 @pytest.fixture(scope="module")
 def built(sample_wh, tmp_path_factory):
     out = tmp_path_factory.mktemp("clip") / "cum6"
-    done = run_cli("clip", "--cluster", CLUSTER, "--period", PERIOD, "--warehouse", sample_wh,
-                   "--out", out)
+    done = run_cli(
+        "clip", "--cluster", CLUSTER, "--period", PERIOD, "--warehouse", sample_wh, "--out", out
+    )
     assert done.returncode == 0, done.stderr
     return out, done
 
@@ -66,6 +67,7 @@ def _ms(t):
 
 # -- the command and what it writes ------------------------------------------------------------
 
+
 def test_clip_writes_every_output_and_reports_progress(built, story):
     out, done = built
     for name in ("storyboard.json", "storyboard.xlsx", "narration.srt", "preview.mp4"):
@@ -77,16 +79,21 @@ def test_clip_writes_every_output_and_reports_progress(built, story):
 
 def test_scene_order_and_kinds(story, con):
     kinds = [s["kind"] for s in story["scenes"]]
-    members = [r[0] for r in con.execute(
-        "SELECT unit_id FROM clusters WHERE year = 2024 AND cluster_no = 6 ORDER BY CASE role "
-        "WHEN 'truong' THEN 0 WHEN 'pho' THEN 1 ELSE 2 END, unit_id").fetchall()]
+    members = [
+        r[0]
+        for r in con.execute(
+            "SELECT unit_id FROM clusters WHERE year = 2024 AND cluster_no = 6 ORDER BY CASE role "
+            "WHEN 'truong' THEN 0 WHEN 'pho' THEN 1 ELSE 2 END, unit_id"
+        ).fetchall()
+    ]
     assert kinds == KINDS_BEFORE + ["highlight"] * len(members) + KINDS_AFTER
     highlights = [s["id"].split(":")[1] for s in story["scenes"] if s["kind"] == "highlight"]
     assert highlights[:2] == members[:2]  # the head, then the deputy
     assert sorted(highlights) == sorted(members)
     assert all(s["keep"] for s in story["scenes"])
     assert [s["image"] for s in story["scenes"]] == [
-        f"scenes/{i:02d}.png" for i in range(1, len(kinds) + 1)]
+        f"scenes/{i:02d}.png" for i in range(1, len(kinds) + 1)
+    ]
 
 
 def test_every_number_in_the_narration_is_a_figure_equal_to_the_views(story, con):
@@ -95,7 +102,8 @@ def test_every_number_in_the_narration_is_a_figure_equal_to_the_views(story, con
     for s in story["scenes"]:
         for token, value, decimals in clip.numbers_in(s["narration"]):
             assert any(clip.figure_matches(f["value"], value, decimals) for f in s["figures"]), (
-                f"{s['id']}: «{token}» is not among the figures")
+                f"{s['id']}: «{token}» is not among the figures"
+            )
             checked += 1
         for f in s["figures"]:
             views = set(re.findall(r"\b(?:FROM|JOIN)\s+([a-z_]+)", f["query"], re.I))
@@ -125,8 +133,9 @@ def test_every_number_on_a_frame_is_a_figure(story):
     for s in story["scenes"]:
         for text in _on_screen(s):
             for token, value, decimals in clip.numbers_in(text):
-                assert any(clip.figure_matches(f["value"], value, decimals)
-                           for f in s["figures"]), f"{s['id']}: «{token}» in «{text}»"
+                assert any(
+                    clip.figure_matches(f["value"], value, decimals) for f in s["figures"]
+                ), f"{s['id']}: «{token}» in «{text}»"
                 checked += 1
     assert checked > 100
 
@@ -134,21 +143,28 @@ def test_every_number_on_a_frame_is_a_figure(story):
 def test_figures_agree_with_sums_written_here(story, con):
     """Independent of the recorded queries: a few totals computed by the test itself."""
     by_id = {s["id"]: s for s in story["scenes"]}
-    total, = con.execute("SELECT sum(count) FROM awards WHERE period = '2024-FY' "
-                         "AND cluster_no = 6").fetchone()
-    prev, = con.execute("SELECT sum(count) FROM awards WHERE period = '2023-FY' AND unit_id IN "
-                        "(SELECT unit_id FROM clusters WHERE year = 2024 AND cluster_no = 6)"
-                        ).fetchone()
+    (total,) = con.execute(
+        "SELECT sum(count) FROM awards WHERE period = '2024-FY' AND cluster_no = 6"
+    ).fetchone()
+    (prev,) = con.execute(
+        "SELECT sum(count) FROM awards WHERE period = '2023-FY' AND unit_id IN "
+        "(SELECT unit_id FROM clusters WHERE year = 2024 AND cluster_no = 6)"
+    ).fetchone()
     awards = by_id["awards"]["narration"]
     assert f"có {format_vn(total)} lượt khen thưởng" in awards
     assert f"({format_vn(prev)} lượt)" in awards
     assert ("giảm" if total < prev else "tăng") + f" {format_vn(abs(total - prev))} lượt" in awards
     leader, points = con.execute(
         "SELECT u.name, r.total_points FROM score_ranking r JOIN units u USING (unit_id) "
-        "WHERE period = '2024-FY' AND cluster_no = 6 ORDER BY rank, u.name LIMIT 1").fetchone()
-    assert f"tỉnh {leader} dẫn đầu Cụm với {format_vn(points)} điểm" in by_id["ranking"]["narration"]
-    missed, = con.execute("SELECT count(*) FROM indicator_results WHERE period = '2024-FY' AND "
-                          "cluster_no = 6 AND NOT met").fetchone()
+        "WHERE period = '2024-FY' AND cluster_no = 6 ORDER BY rank, u.name LIMIT 1"
+    ).fetchone()
+    assert (
+        f"tỉnh {leader} dẫn đầu Cụm với {format_vn(points)} điểm" in by_id["ranking"]["narration"]
+    )
+    (missed,) = con.execute(
+        "SELECT count(*) FROM indicator_results WHERE period = '2024-FY' AND "
+        "cluster_no = 6 AND NOT met"
+    ).fetchone()
     assert f"còn {missed} lượt chỉ tiêu chưa đạt" in by_id["shortcomings"]["narration"]
 
 
@@ -172,15 +188,20 @@ def test_ranks_in_words_are_the_ranks(story):
 
 def test_missing_scores_are_said_not_invented(story, con):
     """Nghệ An's 2024-FY scoring row is rejected in the sample: the clip says so."""
-    ranked = {r[0] for r in con.execute(
-        "SELECT unit_id FROM score_ranking WHERE period = '2024-FY' AND cluster_no = 6").fetchall()}
+    ranked = {
+        r[0]
+        for r in con.execute(
+            "SELECT unit_id FROM score_ranking WHERE period = '2024-FY' AND cluster_no = 6"
+        ).fetchall()
+    }
     assert "nghe_an" not in ranked
     by_id = {s["id"]: s for s in story["scenes"]}
     assert "Nghệ An chưa có kết quả chấm điểm" in by_id["ranking"]["narration"]
     nghe_an = by_id["highlight:nghe_an"]
     assert "chưa có kết quả chấm điểm" in nghe_an["narration"]
-    assert not [f for f in nghe_an["figures"] if "score_ranking" in f["query"]
-                and "nghe_an" in f["query"]]
+    assert not [
+        f for f in nghe_an["figures"] if "score_ranking" in f["query"] and "nghe_an" in f["query"]
+    ]
 
 
 def test_illustrative_data_is_said_everywhere(built, story):
@@ -208,6 +229,7 @@ def test_wording_names_units_as_people_say_them(story):
 
 
 # -- frames, subtitles, video ---------------------------------------------------------------------
+
 
 def test_pngs_are_1080p_and_not_blank(built):
     out, _ = built
@@ -243,9 +265,16 @@ def test_mp4_plays_for_the_sum_of_the_durations_at_1080p(built, story):
     total = sum(s["duration"] for s in story["scenes"])
     assert info["duration"] == pytest.approx(total, abs=0.1)
     assert (info["width"], info["height"], info["codec"], info["pix_fmt"]) == (
-        1920, 1080, "h264", "yuv420p")
-    decoded = subprocess.run(["ffmpeg", "-v", "error", "-i", str(out / "preview.mp4"), "-f",
-                              "null", "-"], capture_output=True, text=True)
+        1920,
+        1080,
+        "h264",
+        "yuv420p",
+    )
+    decoded = subprocess.run(
+        ["ffmpeg", "-v", "error", "-i", str(out / "preview.mp4"), "-f", "null", "-"],
+        capture_output=True,
+        text=True,
+    )
     assert decoded.returncode == 0 and decoded.stderr == ""
 
 
@@ -254,22 +283,42 @@ def test_subtitles_are_burnt_into_the_video(built, story):
     out, _ = built
     t = story["scenes"][0]["duration"] + 1  # one second into the second scene
     grab = out.parent / "grab.png"
-    subprocess.run(["ffmpeg", "-v", "error", "-y", "-ss", str(t), "-i", str(out / "preview.mp4"),
-                    "-frames:v", "1", str(grab)], check=True)
+    subprocess.run(
+        [
+            "ffmpeg",
+            "-v",
+            "error",
+            "-y",
+            "-ss",
+            str(t),
+            "-i",
+            str(out / "preview.mp4"),
+            "-frames:v",
+            "1",
+            str(grab),
+        ],
+        check=True,
+    )
     video = Image.open(grab).convert("L")
     still = Image.open(out / "scenes" / "02.png").convert("L")
     band = (0, 900, 1920, 1080)
 
     def white(img):
         return sum(img.crop(band).histogram()[201:])
+
     assert white(still) < 50 < 2000 < white(video)  # white letters on the dark band
     top = (0, 0, 1920, 860)
-    diff = [abs(a - b) for a, b in zip(ImageStat.Stat(video.crop(top)).mean,
-                                       ImageStat.Stat(still.crop(top)).mean, strict=True)]
+    diff = [
+        abs(a - b)
+        for a, b in zip(
+            ImageStat.Stat(video.crop(top)).mean, ImageStat.Stat(still.crop(top)).mean, strict=True
+        )
+    ]
     assert max(diff) < 2
 
 
 # -- the spreadsheet an analyst edits ------------------------------------------------------------
+
 
 def test_xlsx_has_the_editable_columns_and_hidden_ids(built, story):
     out, _ = built
@@ -314,8 +363,9 @@ def test_edit_and_rerender_keeps_the_analysts_wording(built, tmp_path):
     assert scenes["ranking"]["duration"] == 17.5
     assert scenes["closing"]["body"] == "- Giữ vững kỷ cương, kỷ luật"
     assert scenes["movements"]["keep"] is False and scenes["movements"]["image"] == ""
-    assert scenes["awards"]["figures"] == {s["id"]: s for s in before["scenes"]}["awards"][
-        "figures"]
+    assert (
+        scenes["awards"]["figures"] == {s["id"]: s for s in before["scenes"]}["awards"]["figures"]
+    )
     kept = [s for s in after["scenes"] if s["keep"]]
     assert len(kept) == len(before["scenes"]) - 1
     assert len(list((out / "scenes").glob("*.png"))) == len(kept)
@@ -334,13 +384,17 @@ def test_edit_and_rerender_keeps_the_analysts_wording(built, tmp_path):
 
 # -- errors an analyst can make ---------------------------------------------------------------------
 
-@pytest.mark.parametrize("args, words", [
-    (["--cluster", 9, "--period", "2024-FY"], "Cụm thi đua số 9 không có số liệu"),
-    (["--cluster", 6, "--period", "2025-H1"], "chưa có danh sách cụm thi đua năm 2025"),
-    (["--cluster", 6, "--period", "2021-FY"], "không có số liệu của kỳ 2021-FY"),
-    (["--cluster", 6, "--period", "2024"], "không đúng dạng"),
-    (["--cluster", 6], "Cần --cluster và --period"),
-])
+
+@pytest.mark.parametrize(
+    "args, words",
+    [
+        (["--cluster", 9, "--period", "2024-FY"], "Cụm thi đua số 9 không có số liệu"),
+        (["--cluster", 6, "--period", "2025-H1"], "chưa có danh sách cụm thi đua năm 2025"),
+        (["--cluster", 6, "--period", "2021-FY"], "không có số liệu của kỳ 2021-FY"),
+        (["--cluster", 6, "--period", "2024"], "không đúng dạng"),
+        (["--cluster", 6], "Cần --cluster và --period"),
+    ],
+)
 def test_unknown_cluster_or_period_is_a_usage_error(sample_wh, tmp_path, args, words):
     done = run_cli("clip", *args, "--warehouse", sample_wh, "--out", tmp_path / "x")
     assert done.returncode == 2
@@ -349,25 +403,36 @@ def test_unknown_cluster_or_period_is_a_usage_error(sample_wh, tmp_path, args, w
 
 
 def test_missing_warehouse_is_said(tmp_path):
-    done = run_cli("clip", "--cluster", 6, "--period", "2024-FY", "--warehouse",
-                   tmp_path / "none.duckdb")
+    done = run_cli(
+        "clip", "--cluster", 6, "--period", "2024-FY", "--warehouse", tmp_path / "none.duckdb"
+    )
     assert done.returncode == 2 and "Chưa có kho dữ liệu" in done.stderr
 
 
 def test_bad_cells_in_the_xlsx_name_their_row(tmp_path):
-    sb = clip.Storyboard(6, "2024-FY", False, [
-        clip.Scene("title", "title", "Tiêu đề", "Lời dẫn một.", 8),
-        clip.Scene("closing", "closing", "Phương hướng", "Lời dẫn hai.", 10)])
+    sb = clip.Storyboard(
+        6,
+        "2024-FY",
+        False,
+        [
+            clip.Scene("title", "title", "Tiêu đề", "Lời dẫn một.", 8),
+            clip.Scene("closing", "closing", "Phương hướng", "Lời dẫn hai.", 10),
+        ],
+    )
     path = clip.write_xlsx(sb, tmp_path / "storyboard.xlsx")
-    for col, value, words in ((6, "có lẽ", "Dòng 6, cột «Giữ/Bỏ»"),
-                              (5, "mười", "Dòng 6, cột «Thời lượng (giây)»"),
-                              (5, 0, "ngoài khoảng")):
+    for col, value, words in (
+        (6, "có lẽ", "Dòng 6, cột «Giữ/Bỏ»"),
+        (5, "mười", "Dòng 6, cột «Thời lượng (giây)»"),
+        (5, 0, "ngoài khoảng"),
+    ):
         wb = openpyxl.load_workbook(path)
         wb[clip.SHEET].cell(6, col).value = value
         wb.save(tmp_path / "bad.xlsx")
         with pytest.raises(clip.ClipError, match=re.escape(words)):
-            clip.read_xlsx_edits(tmp_path / "bad.xlsx", clip.Storyboard(
-                6, "2024-FY", False, [clip.Scene(**vars(s)) for s in sb.scenes]))
+            clip.read_xlsx_edits(
+                tmp_path / "bad.xlsx",
+                clip.Storyboard(6, "2024-FY", False, [clip.Scene(**vars(s)) for s in sb.scenes]),
+            )
     wb = openpyxl.load_workbook(path)
     wb[clip.SHEET].cell(5, 6).value = "Bỏ"
     wb[clip.SHEET].cell(6, 6).value = "bo"
@@ -377,6 +442,7 @@ def test_bad_cells_in_the_xlsx_name_their_row(tmp_path):
 
 
 # -- storyboards without rendering ------------------------------------------------------------------
+
 
 def test_no_previous_year_is_said(con):
     """2022-H1 has no 2021-H1 to compare with: the awards scene says so, with no figure for it."""
@@ -399,11 +465,17 @@ def test_theme_and_direction_are_placeholders_never_invented(story):
 
 # -- the Vietnamese helpers ------------------------------------------------------------------------
 
+
 def test_numbers_in_reads_vietnamese_numbers():
     found = clip.numbers_in("Đạt 1.234,5 điểm, 93,5% và 2024. Còn 7 lượt; 12.000 người, 0,25.")
     assert [(t, v, d) for t, v, d in found] == [
-        ("1.234,5", 1234.5, 1), ("93,5", 93.5, 1), ("2024", 2024, 0), ("7", 7, 0),
-        ("12.000", 12000, 0), ("0,25", 0.25, 2)]
+        ("1.234,5", 1234.5, 1),
+        ("93,5", 93.5, 1),
+        ("2024", 2024, 0),
+        ("7", 7, 0),
+        ("12.000", 12000, 0),
+        ("0,25", 0.25, 2),
+    ]
     assert clip.numbers_in("Cụm thi đua, không số.") == []
 
 
@@ -424,32 +496,31 @@ def test_units_are_named_as_people_say_them():
     assert clip.unit_full("Thanh Hóa", "tinh") == "Viện kiểm sát nhân dân tỉnh Thanh Hóa"
     assert clip.unit_short("VKSND cấp cao tại Hà Nội", "cap_cao") == "VKSND cấp cao tại Hà Nội"
     assert clip.unit_full("VKSND cấp cao tại Hà Nội", "cap_cao") == (
-        "Viện kiểm sát nhân dân cấp cao tại Hà Nội")
+        "Viện kiểm sát nhân dân cấp cao tại Hà Nội"
+    )
     assert clip.places([("Nghệ An", "tinh"), ("Quảng Bình", "tinh"), ("Huế", "thanh_pho")]) == (
-        "các tỉnh Nghệ An, Quảng Bình và thành phố Huế")
+        "các tỉnh Nghệ An, Quảng Bình và thành phố Huế"
+    )
     assert clip.places([("Kon Tum", "tinh")]) == "tỉnh Kon Tum"
     assert clip.places([("Hà Nội", "thanh_pho"), ("Hải Phòng", "thanh_pho")]) == (
-        "các thành phố Hà Nội và Hải Phòng")
+        "các thành phố Hà Nội và Hải Phòng"
+    )
     assert clip.join_vn(["A", "B", "C"]) == "A, B và C"
     assert clip.ordinal(1) == "thứ nhất" and clip.ordinal(4) == "thứ tư"
 
 
-def test_periods_in_words():
-    assert clip.period_spoken("2024-H1") == "sáu tháng đầu năm 2024"
-    assert clip.period_spoken("2024-FY") == "năm 2024"
-    assert clip.previous_period("2024-FY") == "2023-FY"
-    assert clip.previous_period("2024-H1") == "2023-H1"
-    assert clip.next_period_label("2024-FY") == "năm 2025"
-    assert clip.next_period_label("2024-H1") == "6 tháng cuối năm 2024"
-    assert clip.num(1234.5) == "1.234,5" and clip.qty(93.5, "%") == "93,5%"
-
-
 def test_long_narration_is_cut_into_cues_within_its_scene():
-    text = ("Kết quả chấm điểm thi đua: tỉnh A dẫn đầu Cụm với 94 điểm; tỉnh B xếp thứ hai với "
-            "93,5 điểm; tỉnh C xếp thứ ba với 91,5 điểm. Lưu ý: dữ liệu minh họa.")
+    text = (
+        "Kết quả chấm điểm thi đua: tỉnh A dẫn đầu Cụm với 94 điểm; tỉnh B xếp thứ hai với "
+        "93,5 điểm; tỉnh C xếp thứ ba với 91,5 điểm. Lưu ý: dữ liệu minh họa."
+    )
     cues = split_cues(text, 60)
     assert " ".join(cues) == text and all(len(c) <= 60 for c in cues)
     scenes = [clip.Scene("a", "title", "A", text, 12.25), clip.Scene("b", "closing", "B", "", 3)]
     timed = srt_cues(scenes)
     assert timed[0][0] == 0 and timed[-1][1] == 12250
     assert all(a < b and b % 250 == 0 for a, b, _ in timed)
+
+
+def test_numbers_in_words():
+    assert clip.num(1234.5) == "1.234,5" and clip.qty(93.5, "%") == "93,5%"

@@ -22,15 +22,33 @@ import duckdb
 import pytest
 from conftest import ROOT, awards_wide_rows, write_xlsx
 
-from pipeline.warehouse import open_reader, snapshot_path
+from pipeline.load.warehouse import open_reader, snapshot_path
 
-PUBLIC_VIEWS = ["units", "clusters", "indicators", "indicator_results", "scores",
-                "score_ranking", "awards", "recipients", "initiatives", "rejections", "loads",
-                "sheets"]
-V1 = ["2022/thai_binh_khen_thuong_nam_2022.xlsx", "2022/cum7_tong_ket_nam_2022.xlsx",
-      "2023/cum6_de_nghi_khen_thuong_6T_2023.xlsx", "2025/giay_khen_cum6_6T_2025_minh_hoa.csv"]
-V2_ADD = ["2022/cum6_nam_2022_minh_hoa.xls", "2025/chi_tieu_gia_lai_6T_2025_minh_hoa.xlsx",
-          "2024/cum7_nam_2024_minh_hoa.xlsx"]
+PUBLIC_VIEWS = [
+    "units",
+    "clusters",
+    "indicators",
+    "indicator_results",
+    "scores",
+    "score_ranking",
+    "awards",
+    "recipients",
+    "initiatives",
+    "rejections",
+    "loads",
+    "sheets",
+]
+V1 = [
+    "2022/thai_binh_khen_thuong_nam_2022.xlsx",
+    "2022/cum7_tong_ket_nam_2022.xlsx",
+    "2023/cum6_de_nghi_khen_thuong_6T_2023.xlsx",
+    "2025/giay_khen_cum6_6T_2025_minh_hoa.csv",
+]
+V2_ADD = [
+    "2022/cum6_nam_2022_minh_hoa.xls",
+    "2025/chi_tieu_gia_lai_6T_2025_minh_hoa.xlsx",
+    "2024/cum7_nam_2024_minh_hoa.xlsx",
+]
 SEED = 20250611
 KILLS = {"random": 3, "at_commit": 2, "at_publish": 1}
 
@@ -43,9 +61,24 @@ def env() -> dict:
 
 def start_build(raw: Path, wh: Path, *extra) -> subprocess.Popen:
     return subprocess.Popen(
-        [sys.executable, "-m", "pipeline", "build", "--raw", str(raw), "--warehouse", str(wh),
-         "--quiet", *map(str, extra)],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env(), cwd=ROOT)
+        [
+            sys.executable,
+            "-m",
+            "pipeline",
+            "build",
+            "--raw",
+            str(raw),
+            "--warehouse",
+            str(wh),
+            "--quiet",
+            *map(str, extra),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env(),
+        cwd=ROOT,
+    )
 
 
 def run_build(raw: Path, wh: Path, *extra) -> subprocess.CompletedProcess:
@@ -106,15 +139,19 @@ def states(tmp_path_factory):
     base = tmp_path_factory.mktemp("crash")
     raw1 = make_raw(base / "raw1", V1)
     raw2 = make_raw(base / "raw2", V1[1:] + V2_ADD)
-    write_xlsx(raw2 / "2022" / "thai_binh_khen_thuong_nam_2022.xlsx",  # changed
-               {"KT": awards_wide_rows(units=[[1, "Thái Bình", 4, 4, 4, 4, 4]])})
+    write_xlsx(
+        raw2 / "2022" / "thai_binh_khen_thuong_nam_2022.xlsx",  # changed
+        {"KT": awards_wide_rows(units=[[1, "Thái Bình", 4, 4, 4, 4, 4]])},
+    )
     wh_a = base / "a" / "thidua.duckdb"
     # the very first build, killed while it creates the warehouse: nothing or all, never half
     first = start_build(raw1, wh_a)
     killed_first = _kill_when(first, lambda: wh_a.exists(), random.Random(SEED).uniform(0, 1.5))
     half = wh_a.exists() and any(
-        rows for view, rows in state(wh_a).items() if view not in ("units", "clusters",
-                                                                    "indicators"))
+        rows
+        for view, rows in state(wh_a).items()
+        if view not in ("units", "clusters", "indicators")
+    )
     done = run_build(raw1, wh_a)  # the next build completes
     assert done.returncode in (0, 3), done.stderr
     wh_b = base / "b" / "thidua.duckdb"
@@ -125,8 +162,16 @@ def states(tmp_path_factory):
     assert done.returncode in (0, 3), done.stderr
     a, b = state(wh_a), state(wh_b)
     assert a != b and reader_state(wh_a) == a and reader_state(wh_b) == b
-    return {"base": base, "raw1": raw1, "raw2": raw2, "wh_a": wh_a, "a": a, "b": b,
-            "seconds": seconds, "first": (killed_first, half)}
+    return {
+        "base": base,
+        "raw1": raw1,
+        "raw2": raw2,
+        "wh_a": wh_a,
+        "a": a,
+        "b": b,
+        "seconds": seconds,
+        "first": (killed_first, half),
+    }
 
 
 def _kill_when(proc: subprocess.Popen, ready, extra: float) -> bool:
@@ -159,8 +204,8 @@ def _lane(states, wh: Path, plan) -> list[tuple]:
             killed = _kill_when(proc, lambda: wh.with_name(wh.name + ".wal").exists(), delay)
         else:  # the read snapshot is being copied: committed, not yet published
             killed = _kill_when(
-                proc, lambda: any(p.name.startswith(snap_tmp) for p in wh.parent.iterdir()),
-                delay)
+                proc, lambda: any(p.name.startswith(snap_tmp) for p in wh.parent.iterdir()), delay
+            )
         if not killed:
             assert proc.returncode in (0, 3), proc.stderr.read()
         now, seen = state(wh), reader_state(wh)
@@ -182,14 +227,18 @@ def test_kill_9_at_random_points_leaves_before_or_after_and_the_next_build_compl
     from concurrent.futures import ThreadPoolExecutor
 
     rng = random.Random(SEED)
-    plan = ([("random", rng.uniform(0.2, states["seconds"] * 1.05)) for _ in range(KILLS["random"])]
-            + [("at_commit", rng.uniform(0, 0.01)) for _ in range(KILLS["at_commit"])]
-            + [("at_publish", rng.uniform(0, 0.005)) for _ in range(KILLS["at_publish"])])
+    plan = (
+        [("random", rng.uniform(0.2, states["seconds"] * 1.05)) for _ in range(KILLS["random"])]
+        + [("at_commit", rng.uniform(0, 0.01)) for _ in range(KILLS["at_commit"])]
+        + [("at_publish", rng.uniform(0, 0.005)) for _ in range(KILLS["at_publish"])]
+    )
     rng.shuffle(plan)
     lanes = [plan[0::2], plan[1::2]]
     with ThreadPoolExecutor(len(lanes)) as pool:
-        futures = [pool.submit(_lane, states, states["base"] / f"lane{i}" / "thidua.duckdb", lane)
-                   for i, lane in enumerate(lanes)]
+        futures = [
+            pool.submit(_lane, states, states["base"] / f"lane{i}" / "thidua.duckdb", lane)
+            for i, lane in enumerate(lanes)
+        ]
         outcomes = [o for f in futures for o in f.result()]
     print("\nkill -9 trials (how, delay s, killed, state):", outcomes)
     assert len(outcomes) == sum(KILLS.values()) and any(k for _, _, k, _ in outcomes)
@@ -220,8 +269,16 @@ def test_two_builds_at_once_and_a_reader_that_blocks_nobody(states, tmp_path):
     # another process holds the warehouse: a build with --wait 0 is told plainly, and a
     # reader is not kept waiting
     holder = subprocess.Popen(
-        [sys.executable, "-c", "import duckdb,sys,time; c=duckdb.connect(sys.argv[1]); "
-         "print('ok', flush=True); time.sleep(60)", str(wh)], stdout=subprocess.PIPE, text=True)
+        [
+            sys.executable,
+            "-c",
+            "import duckdb,sys,time; c=duckdb.connect(sys.argv[1]); "
+            "print('ok', flush=True); time.sleep(60)",
+            str(wh),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert holder.stdout.readline().strip() == "ok"
         assert reader_state(wh) == states["b"]
@@ -252,9 +309,21 @@ def test_readers_during_writes_see_whole_builds_only(states, tmp_path):
     copy_warehouse(states["wh_a"], wh)
     builds = 2
     writer = subprocess.Popen(
-        [sys.executable, "-c", WRITER, str(states["raw2"]), str(states["raw1"]), str(wh),
-         str(builds)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env(),
-        cwd=ROOT)
+        [
+            sys.executable,
+            "-c",
+            WRITER,
+            str(states["raw2"]),
+            str(states["raw1"]),
+            str(wh),
+            str(builds),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env(),
+        cwd=ROOT,
+    )
     seen = {"a": 0, "b": 0}
     reads = 0
     while writer.poll() is None:

@@ -6,7 +6,7 @@ import re
 import pytest
 from conftest import query
 
-from pipeline import dashboards
+from pipeline.publish import dashboards
 
 MOJIBAKE = re.compile("\ufffd|Ã.|áº|á»|Æ°")
 
@@ -16,7 +16,6 @@ def site(sample_wh, tmp_path_factory):
     out = tmp_path_factory.mktemp("site") / "dashboards"
     pages = dashboards.build_site(sample_wh, out)
     return out, pages
-
 
 
 def open_page(browser, path, key=None):
@@ -33,7 +32,9 @@ def open_page(browser, path, key=None):
 def table_rows(page, table_id):
     return page.evaluate(
         "id => Array.from(document.querySelectorAll('#' + id + ' tbody tr')).map("
-        "tr => Array.from(tr.cells).map(td => td.textContent))", table_id)
+        "tr => Array.from(tr.cells).map(td => td.textContent))",
+        table_id,
+    )
 
 
 def test_site_has_the_five_pages_and_plotly_once(site):
@@ -73,13 +74,19 @@ def test_cluster_page_figures_equal_the_public_views(site, browser, sample_wh):
         assert page.input_value("select[name=period]") == "2024-FY"
         drawn = page.evaluate(
             "() => { const d = document.getElementById('chart-p1').data[0];"
-            " return [Array.from(d.y), Array.from(d.x)]; }")
-        ranking = query(sample_wh, """SELECT rank, u.name, total_points FROM score_ranking JOIN units u
-                           USING (unit_id) WHERE period = '2024-FY' AND cluster_no = 6""")
-        assert sorted(zip(*drawn, strict=True)) == sorted(
-            (f"{r}. {n}", p) for r, n, p in ranking)
-        (total,) = query(sample_wh, """SELECT sum(count) FROM awards WHERE period = '2024-FY'
-                            AND cluster_no = 6 AND unit_id = 'ha_tinh'""")[0]
+            " return [Array.from(d.y), Array.from(d.x)]; }"
+        )
+        ranking = query(
+            sample_wh,
+            """SELECT rank, u.name, total_points FROM score_ranking JOIN units u
+                           USING (unit_id) WHERE period = '2024-FY' AND cluster_no = 6""",
+        )
+        assert sorted(zip(*drawn, strict=True)) == sorted((f"{r}. {n}", p) for r, n, p in ranking)
+        (total,) = query(
+            sample_wh,
+            """SELECT sum(count) FROM awards WHERE period = '2024-FY'
+                            AND cluster_no = 6 AND unit_id = 'ha_tinh'""",
+        )[0]
         row = next(r for r in table_rows(page, "table-p2") if r[0] == "Hà Tĩnh")
         assert row[-1] == f"{total:.0f}"
         # Switching the cluster redraws from the other view.
@@ -96,8 +103,11 @@ def test_comparable_territory_sums_former_provinces_into_their_successor(site, b
     page, _ = open_page(browser, out / "khen-thuong.html", "all|H1|2025")
     try:
         rows = table_rows(page, "table-p2")
-        (want,) = query(sample_wh, """SELECT sum(count) FROM awards WHERE period = '2022-H1'
-                           AND unit_id IN ('lam_dong', 'dak_nong')""")[0]
+        (want,) = query(
+            sample_wh,
+            """SELECT sum(count) FROM awards WHERE period = '2022-H1'
+                           AND unit_id IN ('lam_dong', 'dak_nong')""",
+        )[0]
         row = next(r for r in rows if r[:2] == ["2022", "Lâm Đồng"])
         assert row[4] == f"{want:.0f}"
         assert not [r for r in rows if r[1] == "Đắk Nông"]

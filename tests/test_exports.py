@@ -6,14 +6,15 @@ import pytest
 from conftest import query, run_cli
 from pptx import Presentation
 
-from pipeline.export import safe_cell, write_xlsx_tables
+from pipeline.publish.export import safe_cell, write_xlsx_tables
 
 
 @pytest.fixture(scope="module")
 def meeting(sample_wh, tmp_path_factory):
     out = tmp_path_factory.mktemp("meeting")
-    done = run_cli("meeting", "--cluster", 6, "--period", "2024-FY", "--out", out,
-                   "--warehouse", sample_wh)
+    done = run_cli(
+        "meeting", "--cluster", 6, "--period", "2024-FY", "--out", out, "--warehouse", sample_wh
+    )
     assert done.returncode == 0, done.stderr
     return out / "hop_cum6_2024-FY.pptx", out / "hop_cum6_2024-FY.xlsx"
 
@@ -40,22 +41,49 @@ def test_workbook_tables_equal_the_views(meeting, sample_wh):
     header = rows[2]
     assert header == ["Xếp hạng", "Đơn vị", "Tổng điểm"]
     got = {r[1]: r[2] for r in rows[3:]}
-    want = dict(query(sample_wh, """SELECT u.name, total_points FROM score_ranking JOIN units u
-                                   USING (unit_id) WHERE period='2024-FY' AND cluster_no=6"""))
+    want = dict(
+        query(
+            sample_wh,
+            """SELECT u.name, total_points FROM score_ranking JOIN units u
+                                   USING (unit_id) WHERE period='2024-FY' AND cluster_no=6""",
+        )
+    )
     assert got == want
 
 
 def test_unknown_cluster_is_a_usage_error_in_vietnamese(sample_wh, tmp_path):
-    done = run_cli("meeting", "--cluster", 99, "--period", "2024-FY", "--out", tmp_path,
-                   "--warehouse", sample_wh)
+    done = run_cli(
+        "meeting",
+        "--cluster",
+        99,
+        "--period",
+        "2024-FY",
+        "--out",
+        tmp_path,
+        "--warehouse",
+        sample_wh,
+    )
     assert done.returncode == 2
     assert "Không có số liệu của Cụm thi đua số 99" in done.stderr
     assert "Traceback" not in done.stderr
 
 
 def test_report_with_2025_territory_sums_former_provinces(sample_wh, tmp_path, browser):
-    done = run_cli("report", "--from", 2022, "--to", 2025, "--half", "H1", "--territory", 2025,
-                   "--out", tmp_path, "--warehouse", sample_wh)
+    done = run_cli(
+        "report",
+        "--from",
+        2022,
+        "--to",
+        2025,
+        "--half",
+        "H1",
+        "--territory",
+        2025,
+        "--out",
+        tmp_path,
+        "--warehouse",
+        sample_wh,
+    )
     assert done.returncode == 0, done.stderr
     base = tmp_path / "bao_cao_toan_bo_2022-2025_H1_dia_gioi_2025"
     book = openpyxl.load_workbook(base.with_suffix(".xlsx"), read_only=True)
@@ -63,8 +91,11 @@ def test_report_with_2025_territory_sums_former_provinces(sample_wh, tmp_path, b
     header = rows[2]
     data = [dict(zip(header, r, strict=True)) for r in rows[3:]]
     lam_dong = next(r for r in data if r["Năm"] == 2022 and r["Đơn vị"] == "Lâm Đồng")
-    (want,) = query(sample_wh, """SELECT sum(count) FROM awards WHERE period = '2022-H1'
-                                AND unit_id IN ('lam_dong', 'dak_nong')""")[0]
+    (want,) = query(
+        sample_wh,
+        """SELECT sum(count) FROM awards WHERE period = '2022-H1'
+                                AND unit_id IN ('lam_dong', 'dak_nong')""",
+    )[0]
     assert lam_dong["Tổng số khen thưởng"] == want
     assert lam_dong["Tổng điểm"] is None  # points of two provinces do not add up
     assert not [r for r in data if r["Đơn vị"] == "Đắk Nông"]
@@ -87,23 +118,45 @@ def test_report_with_2025_territory_sums_former_provinces(sample_wh, tmp_path, b
 
 
 def test_report_growth_equals_the_views(sample_wh, tmp_path):
-    done = run_cli("report", "--from", 2022, "--to", 2024, "--cluster", 7, "--out", tmp_path,
-                   "--warehouse", sample_wh)
+    done = run_cli(
+        "report",
+        "--from",
+        2022,
+        "--to",
+        2024,
+        "--cluster",
+        7,
+        "--out",
+        tmp_path,
+        "--warehouse",
+        sample_wh,
+    )
     assert done.returncode == 0, done.stderr
     book = openpyxl.load_workbook(tmp_path / "bao_cao_cum7_2022-2024_FY.xlsx", read_only=True)
     rows = [list(r) for r in book["Tăng giảm"].iter_rows(values_only=True)]
     data = {r[0]: r[1:] for r in rows[3:]}
-    (a, b) = [query(sample_wh, """SELECT sum(count) FROM awards WHERE period = ?
-                                 AND cluster_no = 7""", [p])[0][0] for p in ("2022-FY", "2024-FY")]
+    (a, b) = [
+        query(
+            sample_wh,
+            """SELECT sum(count) FROM awards WHERE period = ?
+                                 AND cluster_no = 7""",
+            [p],
+        )[0][0]
+        for p in ("2022-FY", "2024-FY")
+    ]
     assert data["Tổng số khen thưởng"][:3] == [a, b, b - a]
     assert data["Tổng số khen thưởng"][3] == round(100 * (b - a) / a, 1)
 
 
 def test_cells_that_look_like_formulas_are_written_as_text(tmp_path):
-    assert safe_cell("=HYPERLINK(\"http://x\")") == "'=HYPERLINK(\"http://x\")"
+    assert safe_cell('=HYPERLINK("http://x")') == '\'=HYPERLINK("http://x")'
     assert safe_cell("Nghệ An") == "Nghệ An" and safe_cell(5) == 5
-    frame = pd.DataFrame({"Đơn vị": ["=1+1", "+84 912", "-2", "@SUM(A1)", "\tx", "Hà Tĩnh"],
-                          "Số lượng": [1, 2.5, 3, 4, 5, 1234.5]})
+    frame = pd.DataFrame(
+        {
+            "Đơn vị": ["=1+1", "+84 912", "-2", "@SUM(A1)", "\tx", "Hà Tĩnh"],
+            "Số lượng": [1, 2.5, 3, 4, 5, 1234.5],
+        }
+    )
     path = write_xlsx_tables(tmp_path / "t.xlsx", {"Bảng": frame})
     ws = openpyxl.load_workbook(path)["Bảng"]
     cells = [ws.cell(row=r, column=1) for r in range(2, 8)]

@@ -19,21 +19,30 @@ def run_notebook(name, tmp_path, **params):
     results = tmp_path / f"{name}.json"
     params["results_path"] = str(results)
     lines = [f"{k} = {v!r}" for k, v in params.items()]
-    nb.cells.insert(index + 1, nbformat.v4.new_code_cell("\n".join(lines),
-                                                         metadata={"tags": ["injected"]}))
-    NotebookClient(nb, timeout=600, kernel_name="python3",
-                   resources={"metadata": {"path": str(NOTEBOOKS)}}).execute()
-    errors = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])
-              if o.get("output_type") == "error"]
+    nb.cells.insert(
+        index + 1, nbformat.v4.new_code_cell("\n".join(lines), metadata={"tags": ["injected"]})
+    )
+    NotebookClient(
+        nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(NOTEBOOKS)}}
+    ).execute()
+    errors = [
+        o
+        for c in nb.cells
+        if c.cell_type == "code"
+        for o in c.get("outputs", [])
+        if o.get("output_type") == "error"
+    ]
     assert errors == []
     return json.loads(results.read_text(encoding="utf-8")), nb
 
 
-
 def test_notebooks_are_numbered_and_have_one_parameters_cell():
     names = sorted(p.name for p in NOTEBOOKS.glob("*.py"))
-    assert names == ["01-so-sanh-cum.py", "02-khen-thuong-qua-cac-nam.py",
-                     "03-bao-cao-so-sanh-nam.py"]
+    assert names == [
+        "01-so-sanh-cum.py",
+        "02-khen-thuong-qua-cac-nam.py",
+        "03-bao-cao-so-sanh-nam.py",
+    ]
     for name in names:
         nb = jupytext.read(NOTEBOOKS / name)
         tagged = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
@@ -42,26 +51,50 @@ def test_notebooks_are_numbered_and_have_one_parameters_cell():
 
 
 def test_cluster_comparison_notebook(sample_wh, tmp_path):
-    got, _ = run_notebook("01-so-sanh-cum.py", tmp_path, warehouse=str(sample_wh),
-                          period="2024-FY", cluster=7)
+    got, _ = run_notebook(
+        "01-so-sanh-cum.py", tmp_path, warehouse=str(sample_wh), period="2024-FY", cluster=7
+    )
     assert got["clusters"] == [6, 7]
-    points = dict(query(sample_wh, """SELECT unit_id, total_points FROM score_ranking
-                                  WHERE period = '2024-FY' AND cluster_no = 7"""))
+    points = dict(
+        query(
+            sample_wh,
+            """SELECT unit_id, total_points FROM score_ranking
+                                  WHERE period = '2024-FY' AND cluster_no = 7""",
+        )
+    )
     assert got["total_points"] == points
-    awards = dict(query(sample_wh, """SELECT unit_id, sum(count) FROM awards
-                                  WHERE period = '2024-FY' AND cluster_no = 7 GROUP BY 1"""))
+    awards = dict(
+        query(
+            sample_wh,
+            """SELECT unit_id, sum(count) FROM awards
+                                  WHERE period = '2024-FY' AND cluster_no = 7 GROUP BY 1""",
+        )
+    )
     assert got["awards"] == awards
-    (met, n) = query(sample_wh, """SELECT count(*) FILTER (WHERE met), count(met)
+    (met, n) = query(
+        sample_wh,
+        """SELECT count(*) FILTER (WHERE met), count(met)
                                FROM indicator_results WHERE period = '2024-FY'
-                               AND unit_id = 'gia_lai'""")[0]
+                               AND unit_id = 'gia_lai'""",
+    )[0]
     assert got["share_met"]["gia_lai"] == pytest.approx(round(100 * met / n, 1))
 
 
 def test_awards_notebook_sums_former_provinces_into_2025_units(sample_wh, tmp_path):
-    got, _ = run_notebook("02-khen-thuong-qua-cac-nam.py", tmp_path, warehouse=str(sample_wh),
-                          first=2022, last=2025, half="H1", territory=2025)
-    (want,) = query(sample_wh, """SELECT sum(count) FROM awards WHERE period = '2023-H1'
-                              AND unit_id IN ('quang_tri', 'quang_binh')""")[0]
+    got, _ = run_notebook(
+        "02-khen-thuong-qua-cac-nam.py",
+        tmp_path,
+        warehouse=str(sample_wh),
+        first=2022,
+        last=2025,
+        half="H1",
+        territory=2025,
+    )
+    (want,) = query(
+        sample_wh,
+        """SELECT sum(count) FROM awards WHERE period = '2023-H1'
+                              AND unit_id IN ('quang_tri', 'quang_binh')""",
+    )[0]
     assert got["awards"]["2023|quang_tri"] == want
     assert "2023|quang_binh" not in got["awards"]
     (total,) = query(sample_wh, "SELECT sum(count) FROM awards WHERE period = '2024-H1'")[0]
@@ -69,10 +102,21 @@ def test_awards_notebook_sums_former_provinces_into_2025_units(sample_wh, tmp_pa
 
 
 def test_year_over_year_notebook(sample_wh, tmp_path):
-    got, _ = run_notebook("03-bao-cao-so-sanh-nam.py", tmp_path, warehouse=str(sample_wh),
-                          first=2022, last=2024, half="FY", cluster=7)
-    a, b = (query(sample_wh, "SELECT sum(count) FROM awards WHERE period = ? AND cluster_no = 7",
-              [p])[0][0] for p in ("2022-FY", "2024-FY"))
+    got, _ = run_notebook(
+        "03-bao-cao-so-sanh-nam.py",
+        tmp_path,
+        warehouse=str(sample_wh),
+        first=2022,
+        last=2024,
+        half="FY",
+        cluster=7,
+    )
+    a, b = (
+        query(sample_wh, "SELECT sum(count) FROM awards WHERE period = ? AND cluster_no = 7", [p])[
+            0
+        ][0]
+        for p in ("2022-FY", "2024-FY")
+    )
     assert got["changes"]["awards"][:3] == [a, b, b - a]
 
 
@@ -109,10 +153,21 @@ def test_jupyterlab_serves_the_notebooks_from_this_machine_only(tmp_path):
     env = {**os.environ, "PYTHONPATH": str(site), "THIDUA_NET_LOG": str(log)}
     jupyter = Path(sys.executable).parent / "jupyter"
     proc = subprocess.Popen(
-        [str(jupyter), "lab", f"--config={root / 'scripts' / 'jupyter_lab_config.py'}",
-         "--no-browser", f"--port={port}", "--IdentityProvider.token=thu",
-         *(["--allow-root"] if os.geteuid() == 0 else [])],
-        cwd=work, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env)
+        [
+            str(jupyter),
+            "lab",
+            f"--config={root / 'scripts' / 'jupyter_lab_config.py'}",
+            "--no-browser",
+            f"--port={port}",
+            "--IdentityProvider.token=thu",
+            *(["--allow-root"] if os.geteuid() == 0 else []),
+        ],
+        cwd=work,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
     base = f"http://127.0.0.1:{port}"
 
     def get(path):
@@ -131,8 +186,11 @@ def test_jupyterlab_serves_the_notebooks_from_this_machine_only(tmp_path):
                 time.sleep(0.5)
         listing = json.loads(get("/api/contents/")[1])
         names = {item["name"] for item in listing["content"] if item["type"] == "notebook"}
-        assert {"01-so-sanh-cum.ipynb", "02-khen-thuong-qua-cac-nam.ipynb",
-                "03-bao-cao-so-sanh-nam.ipynb"} <= names  # the .py twins open too (jupytext)
+        assert {
+            "01-so-sanh-cum.ipynb",
+            "02-khen-thuong-qua-cac-nam.ipynb",
+            "03-bao-cao-so-sanh-nam.ipynb",
+        } <= names  # the .py twins open too (jupytext)
         status, page = get("/lab")
         assert status == 200
         sources = re.findall(r'(?:src|href)="([^"]+)"', page)

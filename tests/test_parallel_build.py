@@ -10,14 +10,19 @@ TABLES = ("f_awards", "rejections_t", "sheet_log", "claims")
 
 def _corpus(raw):
     for year in (2021, 2022, 2023):
-        for k, title in enumerate(("TỔNG HỢP KHEN THƯỞNG NĂM {y}",
-                                   "SƠ KẾT 6 THÁNG ĐẦU NĂM {y} - KHEN THƯỞNG")):
-            units = [[1, "VKSND tỉnh Gia Lai", 1, 2, 3, 4, 5 + k],
-                     [2, "Kon Tum", 0, 1, "2", "-", 7],
-                     [3, "Đăk Lăk", 2, 0, 1, "x1", 0]]  # "x1": a rejection
-            write_xlsx(raw / str(year) / f"cum7_{k}_{year}.xlsx",
-                       {"Khen thưởng": awards_wide_rows(title.format(y=year), units)},
-                       merges={"Khen thưởng": AWARDS_WIDE_MERGES})
+        for k, title in enumerate(
+            ("TỔNG HỢP KHEN THƯỞNG NĂM {y}", "SƠ KẾT 6 THÁNG ĐẦU NĂM {y} - KHEN THƯỞNG")
+        ):
+            units = [
+                [1, "VKSND tỉnh Gia Lai", 1, 2, 3, 4, 5 + k],
+                [2, "Kon Tum", 0, 1, "2", "-", 7],
+                [3, "Đăk Lăk", 2, 0, 1, "x1", 0],
+            ]  # "x1": a rejection
+            write_xlsx(
+                raw / str(year) / f"cum7_{k}_{year}.xlsx",
+                {"Khen thưởng": awards_wide_rows(title.format(y=year), units)},
+                merges={"Khen thưởng": AWARDS_WIDE_MERGES},
+            )
 
 
 def _snapshot(wh):
@@ -25,8 +30,15 @@ def _snapshot(wh):
     for table in TABLES:
         rows = query(wh, f"SELECT * FROM {table}")
         out[table] = sorted(map(repr, rows))
-    out["loads"] = sorted(map(repr, query(
-        wh, "SELECT source_file, sha256, status, rows_read, rows_loaded, rows_rejected FROM loads")))
+    out["loads"] = sorted(
+        map(
+            repr,
+            query(
+                wh,
+                "SELECT source_file, sha256, status, rows_read, rows_loaded, rows_rejected FROM loads",
+            ),
+        )
+    )
     return out
 
 
@@ -76,7 +88,8 @@ def test_the_pool_works_from_a_script_without_a_main_guard(raw, tmp_path):
         f"s = build(Path({str(raw)!r}), Path({str(wh)!r}), progress=False, jobs=2)\n"
         "print('files', s.files_changed)\n"
     )
-    proc = subprocess.run([sys.executable, "-"], input=code, capture_output=True, text=True,
-                          timeout=300)
+    proc = subprocess.run(
+        [sys.executable, "-"], input=code, capture_output=True, text=True, timeout=300
+    )
     assert proc.returncode == 0, proc.stderr
     assert "files 6" in proc.stdout

@@ -1,6 +1,7 @@
 import pytest
 
-from pipeline.period import PeriodConflict, merge_hints, read_hint
+from pipeline.core import period
+from pipeline.core.period import PeriodConflict, merge_hints, read_hint
 
 
 @pytest.mark.parametrize(
@@ -23,8 +24,11 @@ def test_period_is_read_from_its_common_forms(text, half, year):
 
 @pytest.mark.parametrize(
     "text",
-    ["Gia Lai, ngày 20 tháng 11 năm 2022", "(Kèm theo Báo cáo số 12/BC-VKS ngày 10/6/2023)",
-     "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"],
+    [
+        "Gia Lai, ngày 20 tháng 11 năm 2022",
+        "(Kèm theo Báo cáo số 12/BC-VKS ngày 10/6/2023)",
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+    ],
 )
 def test_signature_dates_are_not_periods(text):
     assert read_hint(text, "tiêu đề") is None
@@ -41,3 +45,12 @@ def test_conflict_names_both_statements():
 def test_partial_hints_combine():
     hints = [read_hint("Sơ kết 6 tháng", "tiêu đề"), read_hint("bao_cao_2024", "tên tệp")]
     assert merge_hints(hints) == ("H1", 2024)
+
+
+def test_periods_in_words():
+    assert period.period_spoken("2024-H1") == "sáu tháng đầu năm 2024"
+    assert period.period_spoken("2024-FY") == "năm 2024"
+    assert period.previous_period("2024-FY") == "2023-FY"
+    assert period.previous_period("2024-H1") == "2023-H1"
+    assert period.next_period_label("2024-FY") == "năm 2025"
+    assert period.next_period_label("2024-H1") == "6 tháng cuối năm 2024"

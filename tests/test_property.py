@@ -23,8 +23,8 @@ from conftest import build, write_xlsx
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pipeline import refdata
-from pipeline.text import encode_cp1258, fold
+from pipeline.core import refdata
+from pipeline.core.text import encode_cp1258, fold
 
 EXAMPLES = int(os.environ.get("THIDUA_PROPERTY_EXAMPLES", "40"))
 PROVINCES = [u["name"] for u in refdata.load().units if u["valid_to"]][:63]
@@ -90,16 +90,26 @@ def draw_row(draw, unit: str, columns: list, fmt: str, award: str = "") -> Row:
     counts = [draw(st.integers(0, 1500)) for _ in columns]
     if not any(counts):
         counts[0] = 1
-    row = Row(written_unit(draw, unit), columns, [written_count(draw, n) for n in counts],
-              counts, award, hidden=fmt == "xlsx" and draw(st.integers(0, 3)) == 0)
+    row = Row(
+        written_unit(draw, unit),
+        columns,
+        [written_count(draw, n) for n in counts],
+        counts,
+        award,
+        hidden=fmt == "xlsx" and draw(st.integers(0, 3)) == 0,
+    )
     if draw(st.integers(0, 5)) == 0:
         row.fault = draw(st.sampled_from(FAULTS))
         if row.fault == "unknown_unit":
             row.unit = draw(st.sampled_from(["Hà Tây", "VKSND tỉnh Sông Bé", "Hà Sơn Bình"]))
         else:
             row.cells[draw(st.integers(0, len(columns) - 1))] = {
-                "text": "mười", "negative": -3, "fraction": 2.5, "formula": "=1+1",
-                "huge": 3_000_000_000}[row.fault]
+                "text": "mười",
+                "negative": -3,
+                "fraction": 2.5,
+                "formula": "=1+1",
+                "huge": 3_000_000_000,
+            }[row.fault]
     return row
 
 
@@ -113,22 +123,27 @@ def batches(draw):
         year = draw(st.integers(2022, 2024))
         half = draw(st.sampled_from(["FY", "H1"]))
         if fmt == "csv":
-            name = (f"khen_thuong_{i}_" + ("nam" if half == "FY" else "6_thang_dau_nam")
-                    + f"_{year}.csv")
+            name = (
+                f"khen_thuong_{i}_"
+                + ("nam" if half == "FY" else "6_thang_dau_nam")
+                + f"_{year}.csv"
+            )
             spec = FileSpec(name, fmt, f"{year}-{half}", [])
-            for unit in units[i * 12: i * 12 + draw(st.integers(1, 6))]:
+            for unit in units[i * 12 : i * 12 + draw(st.integers(1, 6))]:
                 for header, award_id, kinds in AWARDS[: draw(st.integers(1, 2))]:
-                    spec.rows.append(draw_row(draw, unit, [(award_id, k) for k in kinds],
-                                              fmt, header))
+                    spec.rows.append(
+                        draw_row(draw, unit, [(award_id, k) for k in kinds], fmt, header)
+                    )
         else:
             chosen = draw(st.lists(st.sampled_from(AWARDS), min_size=1, max_size=4, unique=True))
             columns = [(a, k) for h, a, kinds in chosen for k in kinds]
             spec = FileSpec(f"tep_{i}.xlsx", fmt, f"{year}-{half}", columns)
-            spec.truncate_at = draw(st.one_of(st.none(), st.none(), st.none(),
-                                              st.floats(0.05, 0.95)))
+            spec.truncate_at = draw(
+                st.one_of(st.none(), st.none(), st.none(), st.floats(0.05, 0.95))
+            )
             spec.totals = draw(st.sampled_from([None, "right", "wrong"]))
             # no unit in two files, so nothing is superseded
-            for unit in units[i * 12: i * 12 + draw(st.integers(1, 12))]:
+            for unit in units[i * 12 : i * 12 + draw(st.integers(1, 12))]:
                 spec.rows.append(draw_row(draw, unit, columns, fmt))
         files.append(spec)
     traits = {
@@ -140,17 +155,26 @@ def batches(draw):
     return files, traits
 
 
-TITLE = [["VIỆN KIỂM SÁT NHÂN DÂN TỐI CAO"],
-         ["CỤM THI ĐUA SỐ 7", None, None, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"],
-         [None, None, None, "Độc lập - Tự do - Hạnh phúc"]]
-SIGNATURE = [[], [None, None, None, "Gia Lai, ngày 20 tháng 11 năm 2022"],
-             [None, "Người lập biểu", None, "VIỆN TRƯỞNG"], [None, "Nguyễn Văn A", None, "Trần Văn B"]]
+TITLE = [
+    ["VIỆN KIỂM SÁT NHÂN DÂN TỐI CAO"],
+    ["CỤM THI ĐUA SỐ 7", None, None, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"],
+    [None, None, None, "Độc lập - Tự do - Hạnh phúc"],
+]
+SIGNATURE = [
+    [],
+    [None, None, None, "Gia Lai, ngày 20 tháng 11 năm 2022"],
+    [None, "Người lập biểu", None, "VIỆN TRƯỞNG"],
+    [None, "Nguyễn Văn A", None, "Trần Văn B"],
+]
 
 
 def period_title(period: str) -> str:
     year, half = period.split("-")
-    return f"TỔNG HỢP KHEN THƯỞNG NĂM {year}" if half == "FY" else (
-        f"SƠ KẾT KHEN THƯỞNG 6 THÁNG ĐẦU NĂM {year}")
+    return (
+        f"TỔNG HỢP KHEN THƯỞNG NĂM {year}"
+        if half == "FY"
+        else (f"SƠ KẾT KHEN THƯỞNG 6 THÁNG ĐẦU NĂM {year}")
+    )
 
 
 def write_file(raw: Path, spec: FileSpec, traits: dict) -> None:
@@ -161,7 +185,12 @@ def write_file(raw: Path, spec: FileSpec, traits: dict) -> None:
         rows += TITLE
     rows += [[period_title(spec.period)], []]
     top = len(rows) + 1  # 1-based row of the header
-    head1, head2, merges, c = ["STT", "Đơn vị"], [None, None], [f"A{top}:A{top + 1}", f"B{top}:B{top + 1}"], 3
+    head1, head2, merges, c = (
+        ["STT", "Đơn vị"],
+        [None, None],
+        [f"A{top}:A{top + 1}", f"B{top}:B{top + 1}"],
+        3,
+    )
     awards = {a: (h, kinds) for h, a, kinds in AWARDS}
     done = []
     for award_id, _ in spec.columns:
@@ -198,8 +227,9 @@ def write_file(raw: Path, spec: FileSpec, traits: dict) -> None:
         spec.totals_row = len(rows)
     if traits["signature"]:
         rows += SIGNATURE
-    path = write_xlsx(raw / spec.name, {"KT": rows}, merges={"KT": merges},
-                      hidden_rows={"KT": hidden})
+    path = write_xlsx(
+        raw / spec.name, {"KT": rows}, merges={"KT": merges}, hidden_rows={"KT": hidden}
+    )
     if spec.truncate_at is not None:
         data = path.read_bytes()
         path.write_bytes(data[: int(len(data) * spec.truncate_at)])
@@ -242,18 +272,34 @@ def check_batch(wh: Path, files: list[FileSpec]) -> None:
     try:
         facts: dict[tuple, set] = {}
         for src, row_no, award_id, kind, count, period in con.execute(
-                "SELECT source_file, row_no, award_id, recipient_kind, count, period "
-                "FROM awards").fetchall():
+            "SELECT source_file, row_no, award_id, recipient_kind, count, period FROM awards"
+        ).fetchall():
             facts.setdefault((src, row_no), set()).add((award_id, kind, float(count)))
             facts.setdefault((src, "period"), set()).add(period)
-        rejected_rows = {(s, r) for s, r in con.execute(
-            "SELECT source_file, row_no FROM rejections WHERE row_no IS NOT NULL").fetchall()}
-        file_rejected = {s for (s,) in con.execute(
-            "SELECT source_file FROM rejections WHERE sheet IS NULL AND row_no IS NULL").fetchall()}
-        totals_rejected = {(s, r) for s, r in con.execute(
-            "SELECT source_file, row_no FROM rejections WHERE rule = 'totals_mismatch'").fetchall()}
-        loads = {s: rest for s, *rest in con.execute(
-            "SELECT source_file, status, rows_read, rows_loaded, rows_rejected FROM loads").fetchall()}
+        rejected_rows = {
+            (s, r)
+            for s, r in con.execute(
+                "SELECT source_file, row_no FROM rejections WHERE row_no IS NOT NULL"
+            ).fetchall()
+        }
+        file_rejected = {
+            s
+            for (s,) in con.execute(
+                "SELECT source_file FROM rejections WHERE sheet IS NULL AND row_no IS NULL"
+            ).fetchall()
+        }
+        totals_rejected = {
+            (s, r)
+            for s, r in con.execute(
+                "SELECT source_file, row_no FROM rejections WHERE rule = 'totals_mismatch'"
+            ).fetchall()
+        }
+        loads = {
+            s: rest
+            for s, *rest in con.execute(
+                "SELECT source_file, status, rows_read, rows_loaded, rows_rejected FROM loads"
+            ).fetchall()
+        }
     finally:
         con.close()
     for spec in files:
@@ -264,8 +310,9 @@ def check_batch(wh: Path, files: list[FileSpec]) -> None:
             assert not [k for k in facts if k[0] == spec.name]
             continue
         data_rows = {row.row_no for row in spec.rows}
-        assert not [k for k in facts if k[0] == spec.name and k[1] != "period"
-                    and k[1] not in data_rows], "a fact from a row that is not a data row"
+        assert not [
+            k for k in facts if k[0] == spec.name and k[1] != "period" and k[1] not in data_rows
+        ], "a fact from a row that is not a data row"
         faulty = 0
         for row in spec.rows:
             key = (spec.name, row.row_no)
@@ -292,8 +339,12 @@ def report_what_was_tried():
     print(f"\nproperty test, what was tried: {TRIED}")
 
 
-@settings(max_examples=EXAMPLES, deadline=None, print_blob=True,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    print_blob=True,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 @given(batches())
 def test_every_data_row_is_in_a_fact_view_or_in_rejections(batch):
     files, traits = batch

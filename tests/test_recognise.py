@@ -6,8 +6,8 @@ import pytest
 from conftest import AWARDS_WIDE_MERGES, SIGNATURE, TITLE, awards_wide_rows, write_xlsx
 
 from pipeline.build import check, process_file
-from pipeline.read import read_workbook
-from pipeline.recognise import recognise_sheet
+from pipeline.ingest.read import read_workbook
+from pipeline.ingest.recognise import recognise_sheet
 
 
 def facts_of(path, sheet=0):
@@ -15,8 +15,11 @@ def facts_of(path, sheet=0):
 
 
 def test_wide_awards_with_two_row_merged_header_title_and_signature(tmp_path):
-    path = write_xlsx(tmp_path / "kt.xlsx", {"KT": awards_wide_rows(total=[3, 3, 6, 5, 12])},
-                      merges={"KT": AWARDS_WIDE_MERGES})
+    path = write_xlsx(
+        tmp_path / "kt.xlsx",
+        {"KT": awards_wide_rows(total=[3, 3, 6, 5, 12])},
+        merges={"KT": AWARDS_WIDE_MERGES},
+    )
     res = facts_of(path)
     assert (res.kind, res.layout, res.period) == ("awards", "wide", "2022-FY")
     got = {(f["unit_id"], f["award_id"], f["recipient_kind"]): f["count"] for f in res.facts}
@@ -31,13 +34,18 @@ def test_wide_awards_with_two_row_merged_header_title_and_signature(tmp_path):
 
 def test_headers_without_merged_cells_are_understood_too(tmp_path):
     path = write_xlsx(tmp_path / "kt.xlsx", {"KT": awards_wide_rows()})
-    got = {(f["unit_id"], f["award_id"], f["recipient_kind"]): f["count"] for f in facts_of(path).facts}
+    got = {
+        (f["unit_id"], f["award_id"], f["recipient_kind"]): f["count"] for f in facts_of(path).facts
+    }
     assert got[("gia_lai", "giay_khen", "ca_nhan")] == 4
 
 
 def test_totals_row_is_checked_not_loaded(tmp_path):
-    path = write_xlsx(tmp_path / "kt.xlsx", {"KT": awards_wide_rows(total=[3, 3, 6, 9, 12])},
-                      merges={"KT": AWARDS_WIDE_MERGES})
+    path = write_xlsx(
+        tmp_path / "kt.xlsx",
+        {"KT": awards_wide_rows(total=[3, 3, 6, 9, 12])},
+        merges={"KT": AWARDS_WIDE_MERGES},
+    )
     res = facts_of(path)
     assert all(f["unit_raw"] != "Tổng cộng" for f in res.facts)
     [problem] = res.problems
@@ -111,8 +119,11 @@ def test_sheet_of_no_known_kind_is_skipped_with_a_reason(tmp_path):
 
 
 def test_hidden_sheet_is_listed_as_skipped(tmp_path):
-    path = write_xlsx(tmp_path / "kt.xlsx", {"KT": awards_wide_rows(), "Ẩn": awards_wide_rows()},
-                      hidden_sheets=("Ẩn",))
+    path = write_xlsx(
+        tmp_path / "kt.xlsx",
+        {"KT": awards_wide_rows(), "Ẩn": awards_wide_rows()},
+        hidden_sheets=("Ẩn",),
+    )
     res = facts_of(path, 1)
     assert res.skipped_reason == "trang tính bị ẩn" and not res.facts
 
@@ -134,18 +145,27 @@ def test_period_conflict_rejects_the_file_naming_both(tmp_path):
     assert out.file_rows[0]["rows_loaded"] == 0 and out.file_rows[0]["status"] == "rejected"
     rules = {r["rule"] for r in out.rejections}
     assert rules == {"period_conflict"}
-    assert "NĂM 2022" in out.rejections[0]["message"] and "khen_thuong_2021" in out.rejections[0]["message"]
+    assert (
+        "NĂM 2022" in out.rejections[0]["message"]
+        and "khen_thuong_2021" in out.rejections[0]["message"]
+    )
 
 
 def test_long_scores_with_bonus_penalty_and_total(tmp_path):
-    rows = TITLE + [["Đơn vị: VKSND tỉnh Gia Lai"], ["CHẤM ĐIỂM THI ĐUA NĂM 2023"],
-        ["STT", "Nội dung tiêu chí", "Điểm tối đa", "Điểm tự chấm", "Điểm Cụm chấm"],
-        ["I", "Công tác chỉ đạo, tổ chức phong trào thi đua", 20, 19, 18.5],
-        ["II", "Thực hiện nhiệm vụ chuyên môn", 80, 75, "74,5"],
-        ["III", "Điểm thưởng", None, 2, 2],
-        ["IV", "Điểm trừ", None, 1, 1],
-        [None, "Tổng cộng", 100, 95, 94],
-    ] + SIGNATURE
+    rows = (
+        TITLE
+        + [
+            ["Đơn vị: VKSND tỉnh Gia Lai"],
+            ["CHẤM ĐIỂM THI ĐUA NĂM 2023"],
+            ["STT", "Nội dung tiêu chí", "Điểm tối đa", "Điểm tự chấm", "Điểm Cụm chấm"],
+            ["I", "Công tác chỉ đạo, tổ chức phong trào thi đua", 20, 19, 18.5],
+            ["II", "Thực hiện nhiệm vụ chuyên môn", 80, 75, "74,5"],
+            ["III", "Điểm thưởng", None, 2, 2],
+            ["IV", "Điểm trừ", None, 1, 1],
+            [None, "Tổng cộng", 100, 95, 94],
+        ]
+        + SIGNATURE
+    )
     res = facts_of(write_xlsx(tmp_path / "cd.xlsx", {"CD": rows}))
     assert (res.kind, res.layout) == ("scores", "long")
     points = {f["criterion"]: f["points"] for f in res.facts}
@@ -155,9 +175,12 @@ def test_long_scores_with_bonus_penalty_and_total(tmp_path):
 
 
 def test_wide_scores_read_the_max_from_the_header(tmp_path):
-    rows = TITLE + [["KẾT QUẢ CHẤM ĐIỂM THI ĐUA 6 THÁNG ĐẦU NĂM 2023"],
+    rows = TITLE + [
+        ["KẾT QUẢ CHẤM ĐIỂM THI ĐUA 6 THÁNG ĐẦU NĂM 2023"],
         ["STT", "Đơn vị", "Tiêu chí 1 (20 điểm)", "Tiêu chí 2 (80 điểm)", "Tổng điểm"],
-        [1, "Gia Lai", 19, 70, 89], [2, "Kon Tum", 18, 72, 91]]
+        [1, "Gia Lai", 19, 70, 89],
+        [2, "Kon Tum", 18, 72, 91],
+    ]
     res = facts_of(write_xlsx(tmp_path / "cd.xlsx", {"CD": rows}))
     assert (res.kind, res.layout) == ("scores", "wide")
     crit = {(f["unit_id"], f["criterion"]): (f["max_points"], f["points"]) for f in res.facts}
@@ -168,12 +191,33 @@ def test_wide_scores_read_the_max_from_the_header(tmp_path):
 
 
 def test_recipients_with_combined_decision_column(tmp_path):
-    rows = TITLE + [["DANH SÁCH KHEN THƯỞNG NĂM 2022"],
-        ["STT", "Họ và tên", "Chức vụ", "Đơn vị công tác", "Hình thức khen thưởng", "Quyết định (số, ngày)"],
-        [1, "Nguyễn Thị Hoà", "Kiểm sát viên", "VKSND tỉnh Gia Lai", "BK của Viện trưởng VKSNDTC",
-         "123/QĐ-VKSTC ngày 15/12/2022"],
-        [2, "Phòng 1 VKSND tỉnh Gia Lai", None, "VKSND tỉnh Gia Lai", "Tập thể lao động xuất sắc",
-         "45/QĐ-VKSTC ngày 01/12/2022"]]
+    rows = TITLE + [
+        ["DANH SÁCH KHEN THƯỞNG NĂM 2022"],
+        [
+            "STT",
+            "Họ và tên",
+            "Chức vụ",
+            "Đơn vị công tác",
+            "Hình thức khen thưởng",
+            "Quyết định (số, ngày)",
+        ],
+        [
+            1,
+            "Nguyễn Thị Hoà",
+            "Kiểm sát viên",
+            "VKSND tỉnh Gia Lai",
+            "BK của Viện trưởng VKSNDTC",
+            "123/QĐ-VKSTC ngày 15/12/2022",
+        ],
+        [
+            2,
+            "Phòng 1 VKSND tỉnh Gia Lai",
+            None,
+            "VKSND tỉnh Gia Lai",
+            "Tập thể lao động xuất sắc",
+            "45/QĐ-VKSTC ngày 01/12/2022",
+        ],
+    ]
     res = facts_of(write_xlsx(tmp_path / "ds.xlsx", {"DS": rows}))
     assert res.kind == "recipients"
     first, second = res.facts
@@ -183,16 +227,30 @@ def test_recipients_with_combined_decision_column(tmp_path):
 
 
 def test_initiatives_wide_and_cluster_membership(tmp_path):
-    ini = TITLE + [["SÁNG KIẾN NĂM 2022"],
+    ini = TITLE + [
+        ["SÁNG KIẾN NĂM 2022"],
         ["STT", "Đơn vị", "Sáng kiến cấp cơ sở", "Sáng kiến cấp ngành", "Đề tài khoa học"],
-        [1, "Gia Lai", 40, 4, 1], [None, "Cộng", 40, 4, 1]]
+        [1, "Gia Lai", 40, 4, 1],
+        [None, "Cộng", 40, 4, 1],
+    ]
     res = facts_of(write_xlsx(tmp_path / "sk.xlsx", {"SK": ini}))
     assert (res.kind, res.layout) == ("initiatives", "wide")
-    assert {f["level"]: f["count"] for f in res.facts} == {"co_so": 40, "nganh": 4, "de_tai_khoa_hoc": 1}
-    cl = [["DANH SÁCH CỤM THI ĐUA"], ["STT", "Năm", "Cụm thi đua số", "Đơn vị", "Vai trò"],
-          [1, 2024, "Cụm 7", "Gia Lai", "Cụm trưởng"], [2, 2024, 7, "Kon Tum", "Cụm phó"],
-          [3, 2024, "7", "Lâm Đồng", None]]
+    assert {f["level"]: f["count"] for f in res.facts} == {
+        "co_so": 40,
+        "nganh": 4,
+        "de_tai_khoa_hoc": 1,
+    }
+    cl = [
+        ["DANH SÁCH CỤM THI ĐUA"],
+        ["STT", "Năm", "Cụm thi đua số", "Đơn vị", "Vai trò"],
+        [1, 2024, "Cụm 7", "Gia Lai", "Cụm trưởng"],
+        [2, 2024, 7, "Kon Tum", "Cụm phó"],
+        [3, 2024, "7", "Lâm Đồng", None],
+    ]
     res = facts_of(write_xlsx(tmp_path / "cum.xlsx", {"Cụm": cl}))
     assert res.kind == "clusters"
     assert {(f["unit_id"], f["cluster_no"], f["role"]) for f in res.facts} == {
-        ("gia_lai", 7, "truong"), ("kon_tum", 7, "pho"), ("lam_dong", 7, "thanh_vien")}
+        ("gia_lai", 7, "truong"),
+        ("kon_tum", 7, "pho"),
+        ("lam_dong", 7, "thanh_vien"),
+    }

@@ -1,12 +1,11 @@
 """Every rejection rule, on a tiny workbook: a Vietnamese message naming file, sheet, row and
 column, and the rest of the file still loaded."""
 
-
 import pytest
 from conftest import SIGNATURE, TITLE, awards_wide_rows, write_xlsx
 
 from pipeline.build import check
-from pipeline.text import encode_cp1258
+from pipeline.core.text import encode_cp1258
 
 
 def rejections_of(path):
@@ -21,25 +20,45 @@ def one(rejections, rule):
 
 
 def test_unknown_unit_is_rejected_and_the_other_rows_are_kept(tmp_path):
-    rows = awards_wide_rows(units=[[1, "Gia Lai", 1, 1, 1, 1, 1], [2, "VKSND tỉnh Hà Tây", 1, 1, 1, 1, 1]])
+    rows = awards_wide_rows(
+        units=[[1, "Gia Lai", 1, 1, 1, 1, 1], [2, "VKSND tỉnh Hà Tây", 1, 1, 1, 1, 1]]
+    )
     path = write_xlsx(tmp_path / "kt.xlsx", {"Khen thưởng": rows})
     out, rej = rejections_of(path)
     r = one(rej, "unit_unknown")
-    assert (r["sheet"], r["row_no"], r["column_name"], r["value"]) == ("Khen thưởng", 9, "B (Đơn vị)", "VKSND tỉnh Hà Tây")
-    assert r["message"].startswith("Tệp «kt.xlsx», trang «Khen thưởng», dòng 9, cột B (Đơn vị): không nhận ra đơn vị")
+    assert (r["sheet"], r["row_no"], r["column_name"], r["value"]) == (
+        "Khen thưởng",
+        9,
+        "B (Đơn vị)",
+        "VKSND tỉnh Hà Tây",
+    )
+    assert r["message"].startswith(
+        "Tệp «kt.xlsx», trang «Khen thưởng», dòng 9, cột B (Đơn vị): không nhận ra đơn vị"
+    )
     assert out.file_rows[0]["rows_read"] == 2 and out.file_rows[0]["rows_loaded"] == 1
     assert {f["unit_id"] for f in out.facts["awards"]} == {"gia_lai"}
 
 
 def test_unknown_award_form_names_the_forms_it_knows(tmp_path):
-    rows = TITLE + [["Đơn vị: VKSND tỉnh Gia Lai"], ["KHEN THƯỞNG NĂM 2022"],
-        ["STT", "Hình thức khen thưởng", "Tập thể", "Cá nhân"],
-        [1, "Bằng khen Bộ trưởng", 1, 2], [2, "Giấy khen", 3, 4]] + SIGNATURE
+    rows = (
+        TITLE
+        + [
+            ["Đơn vị: VKSND tỉnh Gia Lai"],
+            ["KHEN THƯỞNG NĂM 2022"],
+            ["STT", "Hình thức khen thưởng", "Tập thể", "Cá nhân"],
+            [1, "Bằng khen Bộ trưởng", 1, 2],
+            [2, "Giấy khen", 3, 4],
+        ]
+        + SIGNATURE
+    )
     out, rej = rejections_of(write_xlsx(tmp_path / "kt.xlsx", {"KT": rows}))
     r = one(rej, "award_unknown")
     assert r["row_no"] == 7 and r["value"] == "Bằng khen Bộ trưởng"
     assert "Bằng khen của Thủ tướng Chính phủ" in r["message"] and "Giấy khen" in r["message"]
-    assert [(f["award_id"], f["count"]) for f in out.facts["awards"]] == [("giay_khen", 3), ("giay_khen", 4)]
+    assert [(f["award_id"], f["count"]) for f in out.facts["awards"]] == [
+        ("giay_khen", 3),
+        ("giay_khen", 4),
+    ]
 
 
 def test_text_where_a_number_is_expected(tmp_path):
@@ -58,17 +77,25 @@ def test_negative_and_fractional_counts(tmp_path):
 
 
 def test_collective_count_for_an_individual_only_form(tmp_path):
-    rows = TITLE + [["Đơn vị: VKSND tỉnh Gia Lai"], ["KHEN THƯỞNG NĂM 2022"],
-        ["STT", "Hình thức khen thưởng", "Tập thể", "Cá nhân"], [1, "Kỷ niệm chương", 2, 5]]
+    rows = TITLE + [
+        ["Đơn vị: VKSND tỉnh Gia Lai"],
+        ["KHEN THƯỞNG NĂM 2022"],
+        ["STT", "Hình thức khen thưởng", "Tập thể", "Cá nhân"],
+        [1, "Kỷ niệm chương", 2, 5],
+    ]
     _, rej = rejections_of(write_xlsx(tmp_path / "kt.xlsx", {"KT": rows}))
     r = one(rej, "recipient_kind_not_allowed")
     assert r["column_name"] == "C (Tập thể)" and "chỉ dành cho cá nhân" in r["message"]
 
 
 def test_points_above_the_maximum(tmp_path):
-    rows = TITLE + [["Đơn vị: VKSND tỉnh Gia Lai"], ["CHẤM ĐIỂM THI ĐUA NĂM 2023"],
+    rows = TITLE + [
+        ["Đơn vị: VKSND tỉnh Gia Lai"],
+        ["CHẤM ĐIỂM THI ĐUA NĂM 2023"],
         ["STT", "Tiêu chí", "Điểm tối đa", "Điểm đạt"],
-        ["I", "Công tác chỉ đạo", 20, 25], ["II", "Nhiệm vụ chuyên môn", 80, 70]]
+        ["I", "Công tác chỉ đạo", 20, 25],
+        ["II", "Nhiệm vụ chuyên môn", 80, 70],
+    ]
     out, rej = rejections_of(write_xlsx(tmp_path / "cd.xlsx", {"CD": rows}))
     r = one(rej, "points_over_max")
     assert r["row_no"] == 7 and "vượt điểm tối đa 20" in r["message"]
@@ -76,9 +103,13 @@ def test_points_above_the_maximum(tmp_path):
 
 
 def test_same_indicator_twice_in_one_file(tmp_path):
-    rows = [["Đơn vị: VKSND tỉnh Gia Lai"], ["6 THÁNG ĐẦU NĂM 2023"],
-            ["STT", "Tên chỉ tiêu", "Chỉ tiêu", "Kết quả"],
-            [1, "Tỷ lệ truy tố đúng thời hạn", 90, 95], [2, "Tỷ lệ truy tố đúng thời hạn", 90, 97]]
+    rows = [
+        ["Đơn vị: VKSND tỉnh Gia Lai"],
+        ["6 THÁNG ĐẦU NĂM 2023"],
+        ["STT", "Tên chỉ tiêu", "Chỉ tiêu", "Kết quả"],
+        [1, "Tỷ lệ truy tố đúng thời hạn", 90, 95],
+        [2, "Tỷ lệ truy tố đúng thời hạn", 90, 97],
+    ]
     _, rej = rejections_of(write_xlsx(tmp_path / "ct.xlsx", {"CT": rows}))
     assert {r["row_no"] for r in rej if r["rule"] == "duplicate"} == {4, 5}
 
@@ -100,17 +131,27 @@ def test_totals_mismatch_is_reported(tmp_path):
 
 
 def test_unknown_level_role_and_bad_date(tmp_path):
-    ini = [["SÁNG KIẾN NĂM 2022"], ["Đơn vị: VKSND tỉnh Gia Lai"], ["STT", "Cấp", "Số lượng"],
-           [1, "Cấp cơ sở", 12], [2, "Cấp tỉnh", 3]]
+    ini = [
+        ["SÁNG KIẾN NĂM 2022"],
+        ["Đơn vị: VKSND tỉnh Gia Lai"],
+        ["STT", "Cấp", "Số lượng"],
+        [1, "Cấp cơ sở", 12],
+        [2, "Cấp tỉnh", 3],
+    ]
     _, rej = rejections_of(write_xlsx(tmp_path / "sk.xlsx", {"SK": ini}))
     assert one(rej, "level_unknown")["value"] == "Cấp tỉnh"
-    cl = [["CỤM THI ĐUA NĂM 2024"], ["STT", "Cụm thi đua số", "Đơn vị", "Vai trò"],
-          [1, 7, "Gia Lai", "Trưởng ban"]]
+    cl = [
+        ["CỤM THI ĐUA NĂM 2024"],
+        ["STT", "Cụm thi đua số", "Đơn vị", "Vai trò"],
+        [1, 7, "Gia Lai", "Trưởng ban"],
+    ]
     _, rej = rejections_of(write_xlsx(tmp_path / "cum.xlsx", {"C": cl}))
     assert one(rej, "role_unknown")["value"] == "Trưởng ban"
-    ds = [["DANH SÁCH KHEN THƯỞNG NĂM 2022"],
-          ["STT", "Họ và tên", "Đơn vị", "Hình thức khen thưởng", "Số quyết định", "Ngày quyết định"],
-          [1, "Lê Văn C", "Gia Lai", "Giấy khen", "12/QĐ", "32/13/2022"]]
+    ds = [
+        ["DANH SÁCH KHEN THƯỞNG NĂM 2022"],
+        ["STT", "Họ và tên", "Đơn vị", "Hình thức khen thưởng", "Số quyết định", "Ngày quyết định"],
+        [1, "Lê Văn C", "Gia Lai", "Giấy khen", "12/QĐ", "32/13/2022"],
+    ]
     _, rej = rejections_of(write_xlsx(tmp_path / "ds.xlsx", {"DS": ds}))
     assert one(rej, "date_invalid")["value"] == "32/13/2022"
 
@@ -138,6 +179,6 @@ def test_csv_in_utf8_bom_and_windows_1258(tmp_path, encoding):
     out, rej = rejections_of(path)
     assert not rej
     assert {(f["unit_id"], f["recipient_kind"], f["count"]) for f in out.facts["awards"]} == {
-        ("thua_thien_hue", "tap_the", 2), ("thua_thien_hue", "ca_nhan", 5)}
-
-
+        ("thua_thien_hue", "tap_the", 2),
+        ("thua_thien_hue", "ca_nhan", 5),
+    }

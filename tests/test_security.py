@@ -19,14 +19,25 @@ import pandas as pd
 from conftest import ROOT, SIGNATURE, TITLE, awards_wide_rows, build, query, write_xlsx
 
 from pipeline.build import check
-from pipeline.export import safe_cell, write_xlsx_tables
-from pipeline.text import fold
+from pipeline.core.text import fold
+from pipeline.publish.export import safe_cell, write_xlsx_tables
 
-SAMPLE = ["2022/thai_binh_khen_thuong_nam_2022.xlsx", "2022/cum6_nam_2022_minh_hoa.xls",
-          "2022/cum7_nam_2022_minh_hoa.ods", "2025/giay_khen_cum6_6T_2025_minh_hoa.csv",
-          "2023/cum6_de_nghi_khen_thuong_6T_2023.xlsx"]
-FORMULA_LIKE = ["=HYPERLINK(\"http://example.invalid/x\",\"bấm\")", "+cmd|' /C calc'!A0",
-                "-2+3", "@SUM(A1:A9)", "\t=1+1", "\r=1+1", "=1+1\x00"]
+SAMPLE = [
+    "2022/thai_binh_khen_thuong_nam_2022.xlsx",
+    "2022/cum6_nam_2022_minh_hoa.xls",
+    "2022/cum7_nam_2022_minh_hoa.ods",
+    "2025/giay_khen_cum6_6T_2025_minh_hoa.csv",
+    "2023/cum6_de_nghi_khen_thuong_6T_2023.xlsx",
+]
+FORMULA_LIKE = [
+    '=HYPERLINK("http://example.invalid/x","bấm")',
+    "+cmd|' /C calc'!A0",
+    "-2+3",
+    "@SUM(A1:A9)",
+    "\t=1+1",
+    "\r=1+1",
+    "=1+1\x00",
+]
 
 
 def env() -> dict:
@@ -36,9 +47,14 @@ def env() -> dict:
 
 
 def thidua(*args, cwd=None, extra_env=None, prefix=()) -> subprocess.CompletedProcess:
-    return subprocess.run([*prefix, sys.executable, "-m", "pipeline", *map(str, args)],
-                          capture_output=True, text=True, timeout=600, cwd=cwd or ROOT,
-                          env={**env(), **(extra_env or {})})
+    return subprocess.run(
+        [*prefix, sys.executable, "-m", "pipeline", *map(str, args)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        cwd=cwd or ROOT,
+        env={**env(), **(extra_env or {})},
+    )
 
 
 def sample_raw(dst: Path) -> Path:
@@ -58,7 +74,12 @@ def tree(root: Path) -> dict:
             digest = None
             if path.is_file() and not path.is_symlink():
                 digest = hashlib.sha256(path.read_bytes()).hexdigest()
-            out[path.relative_to(root).as_posix()] = (st.st_mode, st.st_size, st.st_mtime_ns, digest)
+            out[path.relative_to(root).as_posix()] = (
+                st.st_mode,
+                st.st_size,
+                st.st_mtime_ns,
+                digest,
+            )
     return out
 
 
@@ -81,11 +102,14 @@ def test_build_and_check_never_write_inside_raw(tmp_path, monkeypatch):
 
 def test_links_and_special_files_are_skipped_with_a_message_never_followed(tmp_path):
     outside = tmp_path / "ngoai"
-    write_xlsx(outside / "bi_mat_2022.xlsx",
-               {"KT": awards_wide_rows(units=[[1, "Cà Mau", 9, 9, 9, 9, 9]])})
+    write_xlsx(
+        outside / "bi_mat_2022.xlsx", {"KT": awards_wide_rows(units=[[1, "Cà Mau", 9, 9, 9, 9, 9]])}
+    )
     (outside / "con").mkdir()
-    write_xlsx(outside / "con" / "sau_2022.xlsx",
-               {"KT": awards_wide_rows(units=[[1, "Bạc Liêu", 9, 9, 9, 9, 9]])})
+    write_xlsx(
+        outside / "con" / "sau_2022.xlsx",
+        {"KT": awards_wide_rows(units=[[1, "Bạc Liêu", 9, 9, 9, 9, 9]])},
+    )
     raw = tmp_path / "raw"
     write_xlsx(raw / "tot_2022.xlsx", {"KT": awards_wide_rows()})
     (raw / "lien_ket_2022.xlsx").symlink_to(outside / "bi_mat_2022.xlsx")
@@ -100,21 +124,35 @@ def test_links_and_special_files_are_skipped_with_a_message_never_followed(tmp_p
     assert done.returncode == 3, done.stderr
     assert tree(raw) == before
     messages = dict(query(wh, "SELECT source_file, message FROM rejections WHERE sheet IS NULL"))
-    links = {"lien_ket_2022.xlsx": outside / "bi_mat_2022.xlsx", "thu_muc_ngoai": outside / "con",
-             "passwd.csv": "/etc/passwd", "zero.xlsx": "/dev/zero",
-             "trong_raw.xlsx": raw / "tot_2022.xlsx"}
+    links = {
+        "lien_ket_2022.xlsx": outside / "bi_mat_2022.xlsx",
+        "thu_muc_ngoai": outside / "con",
+        "passwd.csv": "/etc/passwd",
+        "zero.xlsx": "/dev/zero",
+        "trong_raw.xlsx": raw / "tot_2022.xlsx",
+    }
     for name, target in links.items():
         assert messages.pop(name) == (
             f"Tệp «{name}»: Không đọc được tệp: đây là liên kết tượng trưng (symlink) trỏ tới "
             f"«{target}», không phải tệp; liên kết không bao giờ được đi theo (có thể trỏ ra "
-            "ngoài thư mục dữ liệu gốc). Hãy chép chính tệp vào thư mục dữ liệu gốc.")
-    assert messages == {"ong_2022.xlsx": "Tệp «ong_2022.xlsx»: Không đọc được tệp: đây không "
-                        "phải tệp thường (thiết bị, ống hoặc thư mục)."}
+            "ngoài thư mục dữ liệu gốc). Hãy chép chính tệp vào thư mục dữ liệu gốc."
+        )
+    assert messages == {
+        "ong_2022.xlsx": "Tệp «ong_2022.xlsx»: Không đọc được tệp: đây không "
+        "phải tệp thường (thiết bị, ống hoặc thư mục)."
+    }
     assert query(wh, "SELECT DISTINCT unit_id FROM awards ORDER BY 1") == [
-        ("dak_lak",), ("gia_lai",), ("kon_tum",)]  # nothing from outside raw/
+        ("dak_lak",),
+        ("gia_lai",),
+        ("kon_tum",),
+    ]  # nothing from outside raw/
     secret = fold(Path("/etc/passwd").read_text(errors="replace").split(":")[0])
-    every_text = " ".join(str(v) for (v,) in query(
-        wh, "SELECT concat_ws(' ', source_file, sheet, value, message) FROM rejections"))
+    every_text = " ".join(
+        str(v)
+        for (v,) in query(
+            wh, "SELECT concat_ws(' ', source_file, sheet, value, message) FROM rejections"
+        )
+    )
     assert "root:x:" not in every_text and (secret == "root" or secret not in fold(every_text))
     second = build(raw, wh)  # nothing changed: the links are not read again either
     assert second.files_changed == 0 and second.files_unchanged == 7
@@ -165,16 +203,46 @@ def test_no_command_makes_a_network_request(tmp_path):
         ("template", "--out", tmp_path / "mau"),
         ("dashboards", "--warehouse", wh, "--out", tmp_path / "site_out"),
         ("report", "--from", 2022, "--to", 2023, "--out", tmp_path / "bc", "--warehouse", wh),
-        ("meeting", "--cluster", 7, "--period", "2022-FY", "--warehouse", wh,
-         "--out", tmp_path / "hop"),
-        ("clip", "--cluster", 7, "--period", "2022-FY", "--warehouse", wh,
-         "--out", tmp_path / "clip"),
+        (
+            "meeting",
+            "--cluster",
+            7,
+            "--period",
+            "2022-FY",
+            "--warehouse",
+            wh,
+            "--out",
+            tmp_path / "hop",
+        ),
+        (
+            "clip",
+            "--cluster",
+            7,
+            "--period",
+            "2022-FY",
+            "--warehouse",
+            wh,
+            "--out",
+            tmp_path / "clip",
+        ),
     ]
     for i, args in enumerate(commands):
         trace = tmp_path / f"strace{i}"
         trace.mkdir()
-        prefix = ((strace, "-ff", "-qq", "--seccomp-bpf", "-e", "trace=socket,connect",
-                   "-o", str(trace / "t")) if strace else ())
+        prefix = (
+            (
+                strace,
+                "-ff",
+                "-qq",
+                "--seccomp-bpf",
+                "-e",
+                "trace=socket,connect",
+                "-o",
+                str(trace / "t"),
+            )
+            if strace
+            else ()
+        )
         done = thidua(*args, extra_env=extra, prefix=prefix)
         assert done.returncode in (0, 3), (args[0], done.stderr)
         traces.append((args[0], trace))
@@ -187,7 +255,9 @@ def test_no_command_makes_a_network_request(tmp_path):
 
 
 _SOCKET = re.compile(r"^socket\((AF_INET6?), (SOCK_\w+).*\) = (\d+)$")
-_CONNECT = re.compile(r'^connect\((\d+), \{sa_family=(AF_INET6?), sin6?_port=htons\((\d+)\).*?"([^"]+)"')
+_CONNECT = re.compile(
+    r'^connect\((\d+), \{sa_family=(AF_INET6?), sin6?_port=htons\((\d+)\).*?"([^"]+)"'
+)
 LOOPBACK = ("127.", "::1", "::ffff:127.")
 
 
@@ -240,7 +310,10 @@ def _assert_inert(path: Path) -> int:
                 assert cell.data_type != "f", (ws.title, cell.coordinate, cell.value)
                 if isinstance(cell.value, str):
                     assert not cell.value.startswith(("=", "+", "-", "@", "\t", "\r", "\x00")), (
-                        ws.title, cell.coordinate, cell.value)
+                        ws.title,
+                        cell.coordinate,
+                        cell.value,
+                    )
     return cells
 
 
@@ -250,8 +323,10 @@ def test_excel_tables_write_formula_like_text_as_inert_text(tmp_path):
     assert _assert_inert(path) == 1 + 2 + 2 * len(FORMULA_LIKE)  # note, header, table
     book = openpyxl.load_workbook(path)
     ws = book.worksheets[0]
-    shown = [ws.cell(row=r, column=1).value.replace("_x000D_", "\r")  # OOXML's escape of CR
-             for r in range(4, 4 + len(FORMULA_LIKE))]
+    shown = [
+        ws.cell(row=r, column=1).value.replace("_x000D_", "\r")  # OOXML's escape of CR
+        for r in range(4, 4 + len(FORMULA_LIKE))
+    ]
     assert shown == ["'" + t.replace("\x00", "") for t in FORMULA_LIKE]  # the text, kept
 
 
@@ -271,16 +346,30 @@ def test_formula_like_text_from_senders_stays_inert_in_reports(tmp_path):
     """Indicator names, criteria and file names chosen by a hostile sender reach the report
     workbook as text."""
     raw = tmp_path / "raw"
-    rows = [["Đơn vị: VKSND tỉnh Gia Lai"], ["6 THÁNG ĐẦU NĂM 2023"],
-            ["STT", "Tên chỉ tiêu", "Chỉ tiêu", "Kết quả"]]
+    rows = [
+        ["Đơn vị: VKSND tỉnh Gia Lai"],
+        ["6 THÁNG ĐẦU NĂM 2023"],
+        ["STT", "Tên chỉ tiêu", "Chỉ tiêu", "Kết quả"],
+    ]
     rows += [[i, name, 90, 95] for i, name in enumerate(FORMULA_LIKE[:4], 1)]
     text_cells(write_xlsx(raw / "=chi_tieu 2023.xlsx", {"=CT": rows}))
     write_xlsx(raw / "+khen_thuong.xlsx", {"KT": awards_wide_rows()})
     wh = tmp_path / "wh" / "thidua.duckdb"
     build(raw, wh)
     assert query(wh, "SELECT count(*) FROM indicator_results") == [(4,)]
-    done = thidua("report", "--from", 2022, "--to", 2023, "--half", "H1", "--out",
-                  tmp_path / "bc", "--warehouse", wh)
+    done = thidua(
+        "report",
+        "--from",
+        2022,
+        "--to",
+        2023,
+        "--half",
+        "H1",
+        "--out",
+        tmp_path / "bc",
+        "--warehouse",
+        wh,
+    )
     assert done.returncode == 0, done.stderr
     books = list((tmp_path / "bc").glob("*.xlsx"))
     assert books and all(_assert_inert(b) > 0 for b in books)
@@ -294,29 +383,51 @@ SIGNERS = ["Đoàn Văn Kýtên", "Hoàng Thị Lậpbiểu"]
 
 def test_recipient_names_appear_only_in_the_recipients_view(tmp_path):
     raw = tmp_path / "raw"
-    ds = [["DANH SÁCH KHEN THƯỞNG NĂM 2022"],
-          ["STT", "Họ và tên", "Chức vụ", "Đơn vị", "Hình thức khen thưởng", "Số quyết định",
-           "Ngày quyết định"],
-          [1, NAMES[0], "Kiểm sát viên", "Gia Lai", "Giấy khen", "12/QĐ-VKS", "15/11/2022"],
-          [2, NAMES[1], "Chuyên viên", "Hà Tây", "Giấy khen", "12/QĐ-VKS", "15/11/2022"],
-          [3, NAMES[2], "Kiểm sát viên", "Kon Tum", "Bằng khen Bộ trưởng", "13/QĐ", "15/11/2022"],
-          [4, NAMES[3], "Kiểm sát viên", "Kon Tum", "Giấy khen", "14/QĐ", "32/13/2022"],
-          [], [None, "Người lập biểu", None, "VIỆN TRƯỞNG"], [None, SIGNERS[0], None, SIGNERS[1]]]
+    ds = [
+        ["DANH SÁCH KHEN THƯỞNG NĂM 2022"],
+        [
+            "STT",
+            "Họ và tên",
+            "Chức vụ",
+            "Đơn vị",
+            "Hình thức khen thưởng",
+            "Số quyết định",
+            "Ngày quyết định",
+        ],
+        [1, NAMES[0], "Kiểm sát viên", "Gia Lai", "Giấy khen", "12/QĐ-VKS", "15/11/2022"],
+        [2, NAMES[1], "Chuyên viên", "Hà Tây", "Giấy khen", "12/QĐ-VKS", "15/11/2022"],
+        [3, NAMES[2], "Kiểm sát viên", "Kon Tum", "Bằng khen Bộ trưởng", "13/QĐ", "15/11/2022"],
+        [4, NAMES[3], "Kiểm sát viên", "Kon Tum", "Giấy khen", "14/QĐ", "32/13/2022"],
+        [],
+        [None, "Người lập biểu", None, "VIỆN TRƯỞNG"],
+        [None, SIGNERS[0], None, SIGNERS[1]],
+    ]
     write_xlsx(raw / "danh_sach_2022.xlsx", {"DS": ds})
-    signed = TITLE + [["TỔNG HỢP KHEN THƯỞNG NĂM 2022"], []] + awards_wide_rows()[5:-4] + [
-        SIGNATURE[0], SIGNATURE[1], SIGNATURE[2], [None, SIGNERS[0], None, SIGNERS[1]]]
+    signed = (
+        TITLE
+        + [["TỔNG HỢP KHEN THƯỞNG NĂM 2022"], []]
+        + awards_wide_rows()[5:-4]
+        + [SIGNATURE[0], SIGNATURE[1], SIGNATURE[2], [None, SIGNERS[0], None, SIGNERS[1]]]
+    )
     write_xlsx(raw / "kt_2022.xlsx", {"KT": signed})
     wh = tmp_path / "wh" / "thidua.duckdb"
     build(raw, wh)
     assert sorted(n for (n,) in query(wh, "SELECT name FROM recipients")) == [NAMES[0]]
-    assert query(wh, "SELECT count(*) FROM rejections WHERE source_file = 'danh_sach_2022.xlsx'"
-                 " AND row_no IN (4, 5, 6)") == [(3,)]  # the three faulty rows, reported
+    assert query(
+        wh,
+        "SELECT count(*) FROM rejections WHERE source_file = 'danh_sach_2022.xlsx'"
+        " AND row_no IN (4, 5, 6)",
+    ) == [(3,)]  # the three faulty rows, reported
     keys = [fold(n) for n in NAMES + SIGNERS]
     con = duckdb.connect(str(wh), read_only=True)
     try:
-        relations = [r for (r,) in con.execute(
-            "SELECT table_name FROM duckdb_tables() UNION ALL "
-            "SELECT view_name FROM duckdb_views() WHERE NOT internal").fetchall()]
+        relations = [
+            r
+            for (r,) in con.execute(
+                "SELECT table_name FROM duckdb_tables() UNION ALL "
+                "SELECT view_name FROM duckdb_views() WHERE NOT internal"
+            ).fetchall()
+        ]
         leaks = []
         for rel in relations:
             if rel in ("recipients", "f_recipients"):
@@ -327,8 +438,11 @@ def test_recipient_names_appear_only_in_the_recipients_view(tmp_path):
     finally:
         con.close()
     assert leaks == []
-    docs = " ".join(p.read_text(errors="replace") for p in (wh.parent / "validation").rglob("*")
-                    if p.is_file() and p.suffix in (".html", ".json"))
+    docs = " ".join(
+        p.read_text(errors="replace")
+        for p in (wh.parent / "validation").rglob("*")
+        if p.is_file() and p.suffix in (".html", ".json")
+    )
     folded_docs = fold(unicodedata.normalize("NFC", docs))
     assert [k for k in keys if k in folded_docs] == []
     # `thidua check` prints every problem: no name there either
@@ -339,7 +453,7 @@ def test_recipient_names_appear_only_in_the_recipients_view(tmp_path):
 def test_message_escapes_make_no_markup():
     """Messages are text: names of files are shown as written, with control characters
     made visible, never interpreted."""
-    from pipeline.guard import display_name
+    from pipeline.ingest.guard import display_name
 
     assert display_name("a\nb\tc.xlsx") == "a\\x0ab\\x09c.xlsx"
     assert display_name(os.fsdecode(b"kt_\xe0.xlsx")) == "kt_\\xe0.xlsx"

@@ -8,11 +8,11 @@ import re
 import openpyxl
 import pytest
 
-from pipeline import refdata
 from pipeline.build import check
-from pipeline.read import read_workbook
-from pipeline.recognise import match_field, recognise_sheet
-from pipeline.template import GUIDE_SHEET, HEADER_ROW, LIST_SHEET, write_templates
+from pipeline.core import refdata
+from pipeline.ingest.read import read_workbook
+from pipeline.ingest.recognise import match_field, recognise_sheet
+from pipeline.publish.template import GUIDE_SHEET, HEADER_ROW, LIST_SHEET, write_templates
 
 EXPECTED = {
     "mau_ket_qua_chi_tieu.xlsx": "indicators",
@@ -23,26 +23,58 @@ EXPECTED = {
     "mau_cum_thi_dua.xlsx": "clusters",
 }
 HEADERS = {  # the header row as written, and the field each header must be read as
-    "indicators": [("STT", "stt"), ("Tên chỉ tiêu", "indicator"), ("Đơn vị tính", "measure_unit"),
-                   ("Chỉ tiêu", "target"), ("Kết quả", "actual"), ("Ghi chú", "note")],
-    "scores": [("STT", "stt"), ("Tiêu chí", "criterion"), ("Điểm tối đa", "max_points"),
-               ("Điểm đạt", "points"), ("Ghi chú", "note")],
-    "awards": [("STT", "stt"), ("Hình thức khen thưởng", "award"), ("Tập thể", "tap_the"),
-               ("Cá nhân", "ca_nhan"), ("Ghi chú", "note")],
-    "recipients": [("STT", "stt"), ("Họ và tên", "name"), ("Chức vụ", "position"),
-                   ("Đơn vị", "unit"), ("Đối tượng", "recipient_kind"),
-                   ("Hình thức khen thưởng", "award"), ("Số quyết định", "decision_no"),
-                   ("Ngày quyết định", "decision_date"), ("Ghi chú", "note")],
+    "indicators": [
+        ("STT", "stt"),
+        ("Tên chỉ tiêu", "indicator"),
+        ("Đơn vị tính", "measure_unit"),
+        ("Chỉ tiêu", "target"),
+        ("Kết quả", "actual"),
+        ("Ghi chú", "note"),
+    ],
+    "scores": [
+        ("STT", "stt"),
+        ("Tiêu chí", "criterion"),
+        ("Điểm tối đa", "max_points"),
+        ("Điểm đạt", "points"),
+        ("Ghi chú", "note"),
+    ],
+    "awards": [
+        ("STT", "stt"),
+        ("Hình thức khen thưởng", "award"),
+        ("Tập thể", "tap_the"),
+        ("Cá nhân", "ca_nhan"),
+        ("Ghi chú", "note"),
+    ],
+    "recipients": [
+        ("STT", "stt"),
+        ("Họ và tên", "name"),
+        ("Chức vụ", "position"),
+        ("Đơn vị", "unit"),
+        ("Đối tượng", "recipient_kind"),
+        ("Hình thức khen thưởng", "award"),
+        ("Số quyết định", "decision_no"),
+        ("Ngày quyết định", "decision_date"),
+        ("Ghi chú", "note"),
+    ],
     "initiatives": [("STT", "stt"), ("Cấp", "level"), ("Số lượng", "count"), ("Ghi chú", "note")],
-    "clusters": [("STT", "stt"), ("Năm", "year"), ("Cụm thi đua số", "cluster_no"),
-                 ("Đơn vị", "unit"), ("Vai trò", "role"), ("Ghi chú", "note")],
+    "clusters": [
+        ("STT", "stt"),
+        ("Năm", "year"),
+        ("Cụm thi đua số", "cluster_no"),
+        ("Đơn vị", "unit"),
+        ("Vai trò", "role"),
+        ("Ghi chú", "note"),
+    ],
 }
 # which list each drop-down column must offer (header -> a value the list must contain)
 LISTS = {
     "indicators": {"Tên chỉ tiêu": "Tỷ lệ vụ án truy tố đúng thời hạn"},
     "awards": {"Hình thức khen thưởng": "Bằng khen của Viện trưởng VKSND tối cao"},
-    "recipients": {"Đơn vị": "VKSND tỉnh Gia Lai", "Đối tượng": "Tập thể",
-                   "Hình thức khen thưởng": "Giấy khen"},
+    "recipients": {
+        "Đơn vị": "VKSND tỉnh Gia Lai",
+        "Đối tượng": "Tập thể",
+        "Hình thức khen thưởng": "Giấy khen",
+    },
     "initiatives": {"Cấp": "Đề tài khoa học"},
     "clusters": {"Đơn vị": "VKSND thành phố Huế", "Vai trò": "Cụm phó"},
 }
@@ -144,8 +176,14 @@ def test_unit_list_holds_every_unit_valid_today(templates):
     wb = openpyxl.load_workbook(templates["mau_danh_sach_khen_thuong.xlsx"])
     [dv] = [d for d in _validations_by_header(wb.worksheets[0])["Đơn vị"] if d.type == "list"]
     units = _list_values(wb, dv.formula1)
-    for name in ("VKSND tỉnh Gia Lai", "VKSND thành phố Huế", "VKSND thành phố Hồ Chí Minh",
-                 "VKSND thành phố Hà Nội", "VKSND tỉnh Đắk Lắk", "VKSND tối cao"):
+    for name in (
+        "VKSND tỉnh Gia Lai",
+        "VKSND thành phố Huế",
+        "VKSND thành phố Hồ Chí Minh",
+        "VKSND thành phố Hà Nội",
+        "VKSND tỉnh Đắk Lắk",
+        "VKSND tối cao",
+    ):
         assert name in units
     assert "VKSND tỉnh Thừa Thiên Huế" not in units  # merged away on 1 July 2025
     assert "VKSND tỉnh Kon Tum" not in units
@@ -153,8 +191,12 @@ def test_unit_list_holds_every_unit_valid_today(templates):
     assert len(units) == len(current) == len(set(units))
     ref = refdata.load()
     assert {ref.unit_id(u) for u in units} == {u["unit_id"] for u in current}
-    assert units.index("VKSND tỉnh Cà Mau") < units.index("VKSND thành phố Cần Thơ") < units.index(
-        "VKSND thành phố Đà Nẵng") < units.index("VKSND tỉnh Gia Lai")  # Vietnamese order
+    assert (
+        units.index("VKSND tỉnh Cà Mau")
+        < units.index("VKSND thành phố Cần Thơ")
+        < units.index("VKSND thành phố Đà Nẵng")
+        < units.index("VKSND tỉnh Gia Lai")
+    )  # Vietnamese order
 
 
 def test_award_and_initiative_rows_are_prefilled(templates):
@@ -164,10 +206,16 @@ def test_award_and_initiative_rows_are_prefilled(templates):
     assert names == [a["name"] for a in refdata.load().awards]
     ws = openpyxl.load_workbook(templates["mau_sang_kien.xlsx"]).worksheets[0]
     levels = [ws.cell(r, 2).value for r in range(HEADER_ROW + 2, ws.max_row + 1)]
-    assert [x for x in levels if x] == ["Sáng kiến cấp cơ sở", "Sáng kiến cấp ngành",
-                                        "Đề tài khoa học"]
-    assert {refdata.load().level_id(x) for x in levels if x} == {"co_so", "nganh",
-                                                                 "de_tai_khoa_hoc"}
+    assert [x for x in levels if x] == [
+        "Sáng kiến cấp cơ sở",
+        "Sáng kiến cấp ngành",
+        "Đề tài khoa học",
+    ]
+    assert {refdata.load().level_id(x) for x in levels if x} == {
+        "co_so",
+        "nganh",
+        "de_tai_khoa_hoc",
+    }
 
 
 def test_guide_sheet_says_what_an_analyst_needs(templates):
@@ -190,9 +238,12 @@ def test_filled_award_template_checks_clean_and_loads_the_count(templates, tmp_p
     ws["A2"] = "Đơn vị: VKSND tỉnh Gia Lai"
     ws["A3"] = "KHEN THƯỞNG NĂM 2024"
     headers = {c.value: c.column for c in ws[HEADER_ROW + 1] if c.value}
-    [row] = [r for r in range(HEADER_ROW + 2, ws.max_row + 1)
-             if ws.cell(r, headers["Hình thức khen thưởng"]).value
-             == "Bằng khen của Viện trưởng VKSND tối cao"]
+    [row] = [
+        r
+        for r in range(HEADER_ROW + 2, ws.max_row + 1)
+        if ws.cell(r, headers["Hình thức khen thưởng"]).value
+        == "Bằng khen của Viện trưởng VKSND tối cao"
+    ]
     ws.cell(row, headers["Tập thể"]).value = 2
     path = tmp_path / "khen_thuong_gia_lai.xlsx"
     wb.save(path)
@@ -202,9 +253,9 @@ def test_filled_award_template_checks_clean_and_loads_the_count(templates, tmp_p
     facts = prepared.facts["awards"]
     assert len(facts) == 2 * len(refdata.load().awards)  # every prefilled row, both kinds
     counted = [f for f in facts if f["count"]]
-    assert [(f["unit_id"], f["award_id"], f["recipient_kind"], f["count"], f["period"],
-             f["row_no"]) for f in counted] == [
-        ("gia_lai", "bang_khen_vkstc", "tap_the", 2, "2024-FY", row)
-    ]
+    assert [
+        (f["unit_id"], f["award_id"], f["recipient_kind"], f["count"], f["period"], f["row_no"])
+        for f in counted
+    ] == [("gia_lai", "bang_khen_vkstc", "tap_the", 2, "2024-FY", row)]
     [sheet] = [s for s in prepared.sheet_rows if s["status"] == "loaded"]
     assert sheet["rows_rejected"] == 0 and sheet["kind"] == "awards"

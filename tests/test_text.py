@@ -2,7 +2,7 @@ import unicodedata
 
 import pytest
 
-from pipeline.text import clean, fold, format_vn, parse_number
+from pipeline.core.text import clean, fold, format_vn, parse_number
 
 
 @pytest.mark.parametrize(

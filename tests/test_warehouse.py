@@ -25,7 +25,7 @@ def test_rerun_on_unchanged_files_changes_nothing(raw, wh):
 
 
 def test_the_read_snapshot_is_published_after_a_change_and_only_then(raw, wh):
-    from pipeline.warehouse import snapshot_path
+    from pipeline.load.warehouse import snapshot_path
 
     def stamp():
         st = snapshot_path(wh).stat()
@@ -50,7 +50,7 @@ def test_new_reference_data_is_loaded_into_an_existing_warehouse(raw, wh):
     reloads them into the warehouse it finds, keeps every load, and publishes the result."""
     import duckdb
 
-    from pipeline.warehouse import _reference_digest, snapshot_path
+    from pipeline.load.warehouse import _reference_digest, snapshot_path
 
     awards_file(raw)
     build(raw, wh)
@@ -97,7 +97,7 @@ def test_a_load_that_fails_half_way_leaves_the_warehouse_as_it_was(raw, wh, monk
     build(raw, wh)
     before = query(wh, "SELECT * FROM awards ORDER BY ALL")
     awards_file(raw, "kt2_2022.xlsx", units=[[1, "Lâm Đồng", 1, 1, 1, 1, 1]])
-    from pipeline import warehouse
+    from pipeline.load import warehouse
 
     real = warehouse.insert_frame
     calls = {"n": 0}
@@ -120,9 +120,15 @@ def test_second_writer_gets_a_plain_busy_message(raw, wh):
     awards_file(raw)
     build(raw, wh)
     holder = subprocess.Popen(
-        [sys.executable, "-c",
-         "import duckdb,sys,time; c=duckdb.connect(sys.argv[1]); print('ok', flush=True); time.sleep(60)",
-         str(wh)], stdout=subprocess.PIPE, text=True)
+        [
+            sys.executable,
+            "-c",
+            "import duckdb,sys,time; c=duckdb.connect(sys.argv[1]); print('ok', flush=True); time.sleep(60)",
+            str(wh),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert holder.stdout.readline().strip() == "ok"
         res = run_cli("build", "--raw", raw, "--warehouse", wh, "--wait", "0.5")
@@ -133,10 +139,18 @@ def test_second_writer_gets_a_plain_busy_message(raw, wh):
 
 
 def test_nothing_is_lost(raw, wh):
-    awards_file(raw, units=[[1, "Gia Lai", 1, 1, 1, 1, 1], [2, "Hà Tây", 1, 1, 1, 1, 1],
-                            [3, "Kon Tum", "mười", 1, 1, 1, 1]])
+    awards_file(
+        raw,
+        units=[
+            [1, "Gia Lai", 1, 1, 1, 1, 1],
+            [2, "Hà Tây", 1, 1, 1, 1, 1],
+            [3, "Kon Tum", "mười", 1, 1, 1, 1],
+        ],
+    )
     build(raw, wh)
-    [(read, loaded, rejected)] = query(wh, "SELECT rows_read, rows_loaded, rows_rejected FROM loads")
+    [(read, loaded, rejected)] = query(
+        wh, "SELECT rows_read, rows_loaded, rows_rejected FROM loads"
+    )
     assert (read, loaded, rejected) == (3, 1, 2)
     in_facts = {r for (r,) in query(wh, "SELECT DISTINCT row_no FROM awards")}
     in_rejections = {r for (r,) in query(wh, "SELECT DISTINCT row_no FROM rejections")}
@@ -146,10 +160,15 @@ def test_nothing_is_lost(raw, wh):
 def test_cli_exit_codes_and_check_writes_nothing(raw, wh, tmp_path):
     good = awards_file(raw)
     assert run_cli("build", "--raw", raw, "--warehouse", wh).returncode == 0
-    bad = write_xlsx(tmp_path / "bad_2022.xlsx", {"KT": awards_wide_rows(units=[[1, "Hà Tây", 1, 1, 1, 1, 1]])})
+    bad = write_xlsx(
+        tmp_path / "bad_2022.xlsx", {"KT": awards_wide_rows(units=[[1, "Hà Tây", 1, 1, 1, 1, 1]])}
+    )
     before = sorted(p for p in tmp_path.rglob("*"))
     res = run_cli("check", bad, good, cwd=tmp_path)
-    assert res.returncode == 3 and "dòng 8, cột B (Đơn vị): không nhận ra đơn vị «Hà Tây»" in res.stdout
+    assert (
+        res.returncode == 3
+        and "dòng 8, cột B (Đơn vị): không nhận ra đơn vị «Hà Tây»" in res.stdout
+    )
     assert sorted(p for p in tmp_path.rglob("*")) == before  # check writes nothing
     assert run_cli("check", good).returncode == 0
     assert run_cli("check", tmp_path / "khong_co.xlsx").returncode == 2

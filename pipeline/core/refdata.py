@@ -1,6 +1,6 @@
 """Reference data (units, mergers, clusters, award forms, indicators, header wording).
 
-The facts live in CSV files under `pipeline/reference/`, each row with its `source`; this
+The facts live in CSV files under `pipeline/core/reference/`, each row with its `source`; this
 module only loads them and answers look-ups through `text.fold`.
 """
 
@@ -12,21 +12,10 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from .text import clean, fold
+from pipeline.core.labels import SHEET_KINDS
+from pipeline.core.text import clean, fold
 
 REFERENCE_DIR = Path(__file__).parent / "reference"
-
-KINDS = ("indicators", "scores", "awards", "recipients", "initiatives", "clusters")
-KIND_LABELS = {
-    "indicators": "kết quả chỉ tiêu",
-    "scores": "chấm điểm thi đua",
-    "awards": "khen thưởng (số lượng)",
-    "recipients": "danh sách khen thưởng",
-    "initiatives": "sáng kiến",
-    "clusters": "cụm thi đua",
-}
-RECIPIENT_KINDS = ("tap_the", "ca_nhan")
-RECIPIENT_KIND_LABELS = {"tap_the": "tập thể", "ca_nhan": "cá nhân"}
 
 
 def read_csv(name: str) -> list[dict[str, str]]:
@@ -143,9 +132,9 @@ def load() -> Reference:
         for alias in [r["name"], r["role_id"].replace("_", " ")] + r["aliases"].split(";"):
             role_keys.setdefault(fold(alias), r["role_id"])
 
-    header_variants: dict[str, list[tuple[str, str]]] = {k: [] for k in KINDS}
+    header_variants: dict[str, list[tuple[str, str]]] = {k: [] for k in SHEET_KINDS}
     for h in read_csv("header_labels.csv"):
-        kinds = KINDS if h["kinds"] == "*" else tuple(h["kinds"].split(";"))
+        kinds = SHEET_KINDS if h["kinds"] == "*" else tuple(h["kinds"].split(";"))
         for kind in kinds:
             header_variants[kind].append((fold(h["variant"]), h["field"]))
     for kind in header_variants:  # longest variant first: "don vi tinh" before "don vi"

@@ -1,6 +1,6 @@
 """Frames, subtitles and the preview video of a clip storyboard (see pipeline.clip).
 
-Charts are drawn by Plotly (pipeline.charts through pipeline.images.write_pngs, Debian's
+Charts are drawn by Plotly (pipeline.publish.charts through pipeline.publish.images.write_pngs, Debian's
 Chromium, offline) into `parts/`; every frame is then composed with Pillow in DejaVu Sans at
 1920×1080: a header with the scene's title, the body (chart, table, cards or text) and, at the
 bottom, a dark band where ffmpeg burns in the subtitles. The frames, `narration.srt` and
@@ -18,7 +18,8 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
 
-from .clip import ILLUSTRATIVE, STEPS, ClipError, Scene, Storyboard, is_placeholder
+from pipeline.clip.model import STEPS, ClipError, Scene, Storyboard, is_placeholder
+from pipeline.core.labels import ILLUSTRATIVE
 
 W, H = 1920, 1080
 HEADER_H = 150
@@ -34,8 +35,11 @@ INK, GREY, LIGHT = "#222222", "#5f6b73", "#eef2f7"
 GOOD, GOOD_BG, BAD, BAD_BG = "#1f6b45", "#e4f2ea", "#9b1c2c", "#fbe9ea"
 TODO, TODO_BG = "#9a4a00", "#fff3df"
 
-FONT_DIRS = [Path("/usr/share/fonts/truetype/dejavu"), Path("/usr/share/fonts/dejavu"),
-             Path("/usr/local/share/fonts")]
+FONT_DIRS = [
+    Path("/usr/share/fonts/truetype/dejavu"),
+    Path("/usr/share/fonts/dejavu"),
+    Path("/usr/local/share/fonts"),
+]
 SUBTITLE_FONT = "DejaVu Sans"
 
 
@@ -44,9 +48,11 @@ def _font_path(bold: bool) -> str:
     for d in FONT_DIRS:
         if (d / name).exists():
             return str(d / name)
-    raise ClipError("Không tìm thấy phông chữ DejaVu Sans (gói Debian «fonts-dejavu-core»): "
-                    "hãy chạy «make system» hoặc: sudo apt-get install fonts-dejavu-core",
-                    usage=False)
+    raise ClipError(
+        "Không tìm thấy phông chữ DejaVu Sans (gói Debian «fonts-dejavu-core»): "
+        "hãy chạy «make system» hoặc: sudo apt-get install fonts-dejavu-core",
+        usage=False,
+    )
 
 
 @lru_cache(maxsize=64)
@@ -55,6 +61,7 @@ def font(size: int, bold: bool = False) -> ImageFont.FreeTypeFont:
 
 
 # -- text layout ---------------------------------------------------------------------------------
+
 
 def wrap(text: str, f: ImageFont.FreeTypeFont, width: int) -> list[str]:
     """Lines of at most `width` pixels; explicit line breaks are kept."""
@@ -79,8 +86,13 @@ def _line_h(f: ImageFont.FreeTypeFont) -> int:
     return int(f.size * 1.32)
 
 
-def fit_text(text: str, width: int, height: int, sizes=(44, 40, 36, 32, 30, 28, 26, 24, 22),
-             bold: bool = False) -> tuple[ImageFont.FreeTypeFont, list[str]]:
+def fit_text(
+    text: str,
+    width: int,
+    height: int,
+    sizes=(44, 40, 36, 32, 30, 28, 26, 24, 22),
+    bold: bool = False,
+) -> tuple[ImageFont.FreeTypeFont, list[str]]:
     """The largest font size at which the text fits the box (the smallest one, cut, if none)."""
     for size in sizes:
         f = font(size, bold)
@@ -96,8 +108,16 @@ def fit_text(text: str, width: int, height: int, sizes=(44, 40, 36, 32, 30, 28, 
     return f, lines
 
 
-def draw_lines(d: ImageDraw.ImageDraw, lines: list[str], f, x: int, y: int, fill: str,
-               align: str = "left", width: int = 0) -> int:
+def draw_lines(
+    d: ImageDraw.ImageDraw,
+    lines: list[str],
+    f,
+    x: int,
+    y: int,
+    fill: str,
+    align: str = "left",
+    width: int = 0,
+) -> int:
     for line in lines:
         if align == "center":
             d.text((x + (width - f.getlength(line)) / 2, y), line, font=f, fill=fill)
@@ -111,6 +131,7 @@ def draw_lines(d: ImageDraw.ImageDraw, lines: list[str], f, x: int, y: int, fill
 
 # -- the parts every frame shares --------------------------------------------------------------
 
+
 def _badge(d: ImageDraw.ImageDraw, right: int, top: int, size: int = 26) -> None:
     f = font(size, True)
     w = f.getlength(ILLUSTRATIVE) + 2 * 16
@@ -118,8 +139,9 @@ def _badge(d: ImageDraw.ImageDraw, right: int, top: int, size: int = 26) -> None
     d.text((right - w + 16, top + 9), ILLUSTRATIVE, font=f, fill="#1a1a1a")
 
 
-def _frame(sb: Storyboard, scene: Scene, index: int, count: int,
-           header: bool = True) -> tuple[Image.Image, ImageDraw.ImageDraw]:
+def _frame(
+    sb: Storyboard, scene: Scene, index: int, count: int, header: bool = True
+) -> tuple[Image.Image, ImageDraw.ImageDraw]:
     img = Image.new("RGB", (W, H), "white")
     d = ImageDraw.Draw(img)
     context = f"Cụm thi đua số {sb.cluster_no} · {sb.label}"
@@ -127,8 +149,13 @@ def _frame(sb: Storyboard, scene: Scene, index: int, count: int,
         d.rectangle([0, 0, W, HEADER_H], fill=NAVY)
         d.rectangle([0, HEADER_H, W, HEADER_H + 6], fill=ORANGE)
         right_w = 560
-        f, lines = fit_text(scene.title, W - 2 * MARGIN - right_w, HEADER_H - 30,
-                            sizes=(50, 46, 42, 38, 34, 30), bold=True)
+        f, lines = fit_text(
+            scene.title,
+            W - 2 * MARGIN - right_w,
+            HEADER_H - 30,
+            sizes=(50, 46, 42, 38, 34, 30),
+            bold=True,
+        )
         y = (HEADER_H - len(lines) * _line_h(f)) // 2 + 4
         draw_lines(d, lines, f, MARGIN, y, "white")
         fc = font(26)
@@ -137,8 +164,12 @@ def _frame(sb: Storyboard, scene: Scene, index: int, count: int,
             _badge(d, W - MARGIN, 70)
         if scene.source:
             fs = font(22)
-            d.text((MARGIN, BODY_BOTTOM + 14), f"Nguồn: {scene.source} · kỳ {sb.period}",
-                   font=fs, fill=GREY)
+            d.text(
+                (MARGIN, BODY_BOTTOM + 14),
+                f"Nguồn: {scene.source} · kỳ {sb.period}",
+                font=fs,
+                fill=GREY,
+            )
     d.rectangle([0, H - BAND_H, W, H], fill=NAVY_DARK)
     d.rectangle([0, H - BAND_H, W, H - BAND_H + 4], fill=ORANGE)
     fn = font(20)
@@ -147,9 +178,17 @@ def _frame(sb: Storyboard, scene: Scene, index: int, count: int,
     return img, d
 
 
-def _text_box(d, text: str, box: tuple[int, int, int, int], sizes, fill: str = INK,
-              bg: str | None = None, bold: bool = False, align: str = "left",
-              middle: bool = False) -> None:
+def _text_box(
+    d,
+    text: str,
+    box: tuple[int, int, int, int],
+    sizes,
+    fill: str = INK,
+    bg: str | None = None,
+    bold: bool = False,
+    align: str = "left",
+    middle: bool = False,
+) -> None:
     x0, y0, x1, y1 = box
     pad = 24 if bg else 0
     if bg:
@@ -164,11 +203,19 @@ def _text_box(d, text: str, box: tuple[int, int, int, int], sizes, fill: str = I
 def _body_text(d, text: str, box, middle: bool = False) -> None:
     """Editable on-screen text; a «(điền …)» placeholder stands out as still to be written."""
     todo = is_placeholder(text)
-    _text_box(d, text or "", box, (44, 40, 36, 32, 30, 28, 26),
-              fill=TODO if todo else INK, bg=TODO_BG if todo else LIGHT, middle=middle)
+    _text_box(
+        d,
+        text or "",
+        box,
+        (44, 40, 36, 32, 30, 28, 26),
+        fill=TODO if todo else INK,
+        bg=TODO_BG if todo else LIGHT,
+        middle=middle,
+    )
 
 
 # -- one renderer per visual ---------------------------------------------------------------------
+
 
 def _title_card(sb, scene, index, count) -> Image.Image:
     img, d = _frame(sb, scene, index, count, header=False)
@@ -195,8 +242,9 @@ def _title_card(sb, scene, index, count) -> Image.Image:
         fb, bl = fit_text(scene.body, W - 440, 130, sizes=(38, 34, 30, 28))
         box_h = len(bl) * _line_h(fb) + 40
         top = y + 70
-        d.rounded_rectangle([200, top, W - 200, top + box_h], radius=14,
-                            fill=TODO_BG if todo else "#24487f")
+        d.rounded_rectangle(
+            [200, top, W - 200, top + box_h], radius=14, fill=TODO_BG if todo else "#24487f"
+        )
         draw_lines(d, bl, fb, 220, top + 20, TODO if todo else "white", "center", W - 440)
     if sb.illustrative:
         _badge(d, W - MARGIN, 40, 30)
@@ -208,16 +256,26 @@ def _title_card(sb, scene, index, count) -> Image.Image:
 
 def _text_card(sb, scene, index, count) -> Image.Image:
     img, d = _frame(sb, scene, index, count)
-    _body_text(d, scene.body, (MARGIN, BODY_TOP + 10, W - MARGIN, BODY_BOTTOM),
-               middle=len(scene.body) < 200)
+    _body_text(
+        d,
+        scene.body,
+        (MARGIN, BODY_TOP + 10, W - MARGIN, BODY_BOTTOM),
+        middle=len(scene.body) < 200,
+    )
     return img
 
 
 def _message_card(sb, scene, index, count) -> Image.Image:
     img, d = _frame(sb, scene, index, count)
-    _text_box(d, scene.visual.get("text", ""), (MARGIN + 100, BODY_TOP + 150,
-                                                W - MARGIN - 100, BODY_BOTTOM - 150),
-              (44, 40, 36, 32), fill=GREY, bg=LIGHT, align="center")
+    _text_box(
+        d,
+        scene.visual.get("text", ""),
+        (MARGIN + 100, BODY_TOP + 150, W - MARGIN - 100, BODY_BOTTOM - 150),
+        (44, 40, 36, 32),
+        fill=GREY,
+        bg=LIGHT,
+        align="center",
+    )
     return img
 
 
@@ -234,10 +292,13 @@ def _table(d, v: dict, box) -> None:
 
         def cells(row, fnt, size=size, pad=pad):
             return [wrap(str(c), fnt, w - 2 * pad) for c, w in zip(row, widths, strict=True)]
+
         head = cells(v["columns"], fb)
         head_h = max(len(c) for c in head) * _line_h(fb) + 2 * pad
-        body = [cells(r, fb if any(s in ("ok", "bad", "strong") for s in st) else f)
-                for r, st in zip(rows, styles, strict=True)]
+        body = [
+            cells(r, fb if any(s in ("ok", "bad", "strong") for s in st) else f)
+            for r, st in zip(rows, styles, strict=True)
+        ]
         heights = [max(len(c) for c in cs) * _line_h(f) + 2 * pad for cs in body]
         if head_h + sum(heights) <= avail or size == 22:
             break
@@ -273,8 +334,12 @@ def _table(d, v: dict, box) -> None:
         d.line([x0, y + h, x1, y + h], fill="#d5dbe3", width=1)
         y += h
     if shown < len(rows):
-        d.text((x0 + pad, y + 8), f"… và {len(rows) - shown} dòng khác (xem storyboard.json)",
-               font=font(24), fill=GREY)
+        d.text(
+            (x0 + pad, y + 8),
+            f"… và {len(rows) - shown} dòng khác (xem storyboard.json)",
+            font=font(24),
+            fill=GREY,
+        )
         y += 40
     if v.get("legend"):
         d.text((x0, min(y + 12, y1 - 30)), v["legend"], font=font(24), fill=GREY)
@@ -308,8 +373,11 @@ def _chart_card(sb, scene, index, count, out_dir: Path) -> Image.Image:
     v = scene.visual
     part = out_dir / v["part"]
     if not part.exists():
-        raise ClipError(f"Thiếu ảnh biểu đồ «{part}» của cảnh «{scene.title}»: hãy dựng lại clip "
-                        "từ kho dữ liệu (thidua clip --cluster … --period …).", usage=False)
+        raise ClipError(
+            f"Thiếu ảnh biểu đồ «{part}» của cảnh «{scene.title}»: hãy dựng lại clip "
+            "từ kho dữ liệu (thidua clip --cluster … --period …).",
+            usage=False,
+        )
     chart = Image.open(part).convert("RGB")
     width = int(v.get("width", W))
     if chart.size != (width, CHART_H):
@@ -323,8 +391,9 @@ def _chart_card(sb, scene, index, count, out_dir: Path) -> Image.Image:
             _tile(d, (x0, y, x1, y + 120), item["label"], item["value"])
             y += 136
         if notes:
-            _text_box(d, "\n".join(notes), (x0, y + 10, x1, BODY_BOTTOM), (26, 24, 22, 20),
-                      fill=BAD)
+            _text_box(
+                d, "\n".join(notes), (x0, y + 10, x1, BODY_BOTTOM), (26, 24, 22, 20), fill=BAD
+            )
     elif notes:
         f = font(26, True)
         y = BODY_BOTTOM - 8 - _line_h(f) * len(notes)
@@ -340,8 +409,9 @@ def _bullets(d, items: list[str], box) -> None:
     for size in (30, 28, 26, 24, 22):
         f = font(size)
         indent = int(f.getlength("✓ "))
-        wrapped = [wrap(it[2:] if it.startswith(("✓ ", "✗ ")) else it, f, x1 - x0 - indent)
-                   for it in items]
+        wrapped = [
+            wrap(it[2:] if it.startswith(("✓ ", "✗ ")) else it, f, x1 - x0 - indent) for it in items
+        ]
         height = sum(len(w) for w in wrapped) * _line_h(f) + len(items) * 8
         if height <= y1 - y0:
             break
@@ -373,8 +443,12 @@ def _highlight_card(sb, scene, index, count) -> Image.Image:
     body_h = 110 if scene.body else 0
     bottom = BODY_BOTTOM - (body_h + 20 if body_h else 0)
     half = (W - 2 * MARGIN - gap) // 2
-    for j, (head, items) in enumerate(((v.get("left_title", ""), v.get("left") or []),
-                                       (v.get("right_title", ""), v.get("right") or []))):
+    for j, (head, items) in enumerate(
+        (
+            (v.get("left_title", ""), v.get("left") or []),
+            (v.get("right_title", ""), v.get("right") or []),
+        )
+    ):
         x = MARGIN + j * (half + gap)
         fh = font(30, True)
         d.text((x, top), head, font=fh, fill=NAVY)
@@ -419,15 +493,18 @@ def split_cues(text: str, limit: int = MAX_CUE) -> list[str]:
                 cut = s.rfind(" ", 0, limit)
             if cut <= 0:
                 cut = limit
-            out.append(s[:cut + 1].strip())
-            s = s[cut + 1:].strip()
+            out.append(s[: cut + 1].strip())
+            s = s[cut + 1 :].strip()
         if s:
             out.append(s)
     # join very short pieces to their neighbour so a cue stays readable
     merged: list[str] = []
     for piece in out:
-        if merged and len(merged[-1]) + len(piece) + 1 <= limit and (
-                len(piece) < 25 or len(merged[-1]) < 25):
+        if (
+            merged
+            and len(merged[-1]) + len(piece) + 1 <= limit
+            and (len(piece) < 25 or len(merged[-1]) < 25)
+        ):
             merged[-1] = f"{merged[-1]} {piece}"
         else:
             merged.append(piece)
@@ -463,25 +540,31 @@ def srt_cues(scenes: list[Scene]) -> list[tuple[int, int, str]]:
 
 
 def write_srt(scenes: list[Scene], path: Path) -> Path:
-    blocks = [f"{i}\n{_ts(a)} --> {_ts(b)}\n{text}\n"
-              for i, (a, b, text) in enumerate(srt_cues(scenes), 1)]
+    blocks = [
+        f"{i}\n{_ts(a)} --> {_ts(b)}\n{text}\n"
+        for i, (a, b, text) in enumerate(srt_cues(scenes), 1)
+    ]
     path.write_text("\n".join(blocks), encoding="utf-8")
     return path
 
 
 # -- video ----------------------------------------------------------------------------------------
 
+
 def ffmpeg_path(name: str = "ffmpeg") -> str:
     found = shutil.which(name)
     if not found:
-        raise ClipError(f"Không tìm thấy «{name}» để dựng video xem trước: hãy chạy «make "
-                        "system» (gói Debian «ffmpeg») hoặc: sudo apt-get install ffmpeg",
-                        usage=False)
+        raise ClipError(
+            f"Không tìm thấy «{name}» để dựng video xem trước: hãy chạy «make "
+            "system» (gói Debian «ffmpeg») hoặc: sudo apt-get install ffmpeg",
+            usage=False,
+        )
     return found
 
 
-def segments(frames: list[Path], durations: list[float],
-             cues: list[tuple[int, int, str]]) -> list[tuple[Path, int]]:
+def segments(
+    frames: list[Path], durations: list[float], cues: list[tuple[int, int, str]]
+) -> list[tuple[Path, int]]:
     """(frame, length in video frames) pieces: a new piece at each scene and each cue, so the
     subtitles filter sees a picture whenever the text changes."""
     starts, t = [], 0
@@ -498,8 +581,13 @@ def segments(frames: list[Path], durations: list[float],
     return out
 
 
-def write_mp4(frames: list[Path], durations: list[float], srt: Path, path: Path,
-              cues: list[tuple[int, int, str]] | None = None) -> Path:
+def write_mp4(
+    frames: list[Path],
+    durations: list[float],
+    srt: Path,
+    path: Path,
+    cues: list[tuple[int, int, str]] | None = None,
+) -> Path:
     """Each frame for its duration, the subtitles burnt in (libass, DejaVu Sans); the video
     lasts exactly the sum of the durations. Each picture is decoded once (concat demuxer),
     subtitled, then repeated at a low frame rate: a preview renders in seconds."""
@@ -513,42 +601,86 @@ def write_mp4(frames: list[Path], durations: list[float], srt: Path, path: Path,
         lines += [f"file '{Path(frame).resolve().as_posix()}'", f"duration {length / FPS:.3f}"]
     lines.append(f"file '{Path(pieces[-1][0]).resolve().as_posix()}'")  # the last one lasts
     listing.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    style = (f"FontName={SUBTITLE_FONT},FontSize=13,PrimaryColour=&H00FFFFFF,"
-             "OutlineColour=&H00000000,BorderStyle=1,Outline=1,Shadow=0,MarginV=16,"
-             "MarginL=16,MarginR=16,Alignment=2,WrapStyle=0")
-    graph = (f"format=yuv420p,subtitles={srt.name}:charenc=UTF-8:force_style='{style}',"
-             f"fps={FPS}")
-    args = [ffmpeg_path(), "-y", "-hide_banner", "-loglevel", "error", "-f", "concat",
-            "-safe", "0", "-i", str(listing.resolve()), "-vf", graph,
-            "-t", f"{total / FPS:.3f}",
-            "-c:v", "libx264", "-preset", "ultrafast", "-tune", "stillimage",
-            "-pix_fmt", "yuv420p", "-movflags", "+faststart", path.name]
+    style = (
+        f"FontName={SUBTITLE_FONT},FontSize=13,PrimaryColour=&H00FFFFFF,"
+        "OutlineColour=&H00000000,BorderStyle=1,Outline=1,Shadow=0,MarginV=16,"
+        "MarginL=16,MarginR=16,Alignment=2,WrapStyle=0"
+    )
+    graph = f"format=yuv420p,subtitles={srt.name}:charenc=UTF-8:force_style='{style}',fps={FPS}"
+    args = [
+        ffmpeg_path(),
+        "-y",
+        "-hide_banner",
+        "-loglevel",
+        "error",
+        "-f",
+        "concat",
+        "-safe",
+        "0",
+        "-i",
+        str(listing.resolve()),
+        "-vf",
+        graph,
+        "-t",
+        f"{total / FPS:.3f}",
+        "-c:v",
+        "libx264",
+        "-preset",
+        "ultrafast",
+        "-tune",
+        "stillimage",
+        "-pix_fmt",
+        "yuv420p",
+        "-movflags",
+        "+faststart",
+        path.name,
+    ]
     done = subprocess.run(args, cwd=cwd, capture_output=True, text=True)
     if done.returncode != 0:
-        raise ClipError("ffmpeg không dựng được video xem trước:\n" + done.stderr[-2000:],
-                        usage=False)
+        raise ClipError(
+            "ffmpeg không dựng được video xem trước:\n" + done.stderr[-2000:], usage=False
+        )
     return path
 
 
 def probe(path: Path) -> dict:
     """Duration (seconds), width and height of a video, from ffprobe."""
     done = subprocess.run(
-        [ffmpeg_path("ffprobe"), "-v", "error", "-select_streams", "v:0", "-show_entries",
-         "stream=width,height,codec_name,pix_fmt:format=duration", "-of", "json", str(path)],
-        capture_output=True, text=True, check=True)
+        [
+            ffmpeg_path("ffprobe"),
+            "-v",
+            "error",
+            "-select_streams",
+            "v:0",
+            "-show_entries",
+            "stream=width,height,codec_name,pix_fmt:format=duration",
+            "-of",
+            "json",
+            str(path),
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     import json
 
     data = json.loads(done.stdout)
     s = data["streams"][0]
-    return {"duration": float(data["format"]["duration"]), "width": s["width"],
-            "height": s["height"], "codec": s["codec_name"], "pix_fmt": s["pix_fmt"]}
+    return {
+        "duration": float(data["format"]["duration"]),
+        "width": s["width"],
+        "height": s["height"],
+        "codec": s["codec_name"],
+        "pix_fmt": s["pix_fmt"],
+    }
 
 
 # -- the whole render ------------------------------------------------------------------------------
 
+
 def render_charts(sb: Storyboard, out_dir: Path) -> list[Path]:
     """The Plotly charts of the storyboard, as the body images of their frames."""
-    from .images import write_pngs
+    from pipeline.publish.images import write_pngs
 
     by_id = {s.id: s for s in sb.scenes}
     jobs = []
@@ -558,8 +690,7 @@ def render_charts(sb: Storyboard, out_dir: Path) -> list[Path]:
     return write_pngs(jobs)
 
 
-def render(sb: Storyboard, out_dir: Path,
-           progress: Callable[[str], None] | None = None) -> dict:
+def render(sb: Storyboard, out_dir: Path, progress: Callable[[str], None] | None = None) -> dict:
     """Frames (scenes/NN.png), thumbnails, narration.srt and preview.mp4 for the kept scenes."""
     say = progress or (lambda _m: None)
     out_dir = Path(out_dir)
@@ -586,6 +717,7 @@ def render(sb: Storyboard, out_dir: Path,
     say("Ghi phụ đề narration.srt…")
     srt = write_srt(kept, out_dir / "narration.srt")
     say(f"Dựng video xem trước preview.mp4 (ffmpeg, {sb.total_duration():g} giây)…")
-    mp4 = write_mp4(frames, [s.duration for s in kept], srt, out_dir / "preview.mp4",
-                    srt_cues(kept))
+    mp4 = write_mp4(
+        frames, [s.duration for s in kept], srt, out_dir / "preview.mp4", srt_cues(kept)
+    )
     return {"frames": frames, "srt": srt, "mp4": mp4}

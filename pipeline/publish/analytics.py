@@ -13,88 +13,30 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-LABELS = {
-    "period": "Kỳ",
-    "period_label": "Kỳ báo cáo",
-    "year": "Năm",
-    "cluster_no": "Cụm thi đua",
-    "unit_id": "Mã đơn vị",
-    "name": "Đơn vị",
-    "role": "Vai trò trong cụm",
-    "role_label": "Vai trò trong cụm",
-    "indicator_id": "Mã chỉ tiêu",
-    "indicator_name": "Chỉ tiêu",
-    "measure_unit": "Đơn vị tính",
-    "target": "Chỉ tiêu đề ra",
-    "actual": "Kết quả",
-    "met": "Đạt",
-    "met_label": "Đánh giá",
-    "margin": "Chênh lệch so với chỉ tiêu",
-    "direction": "Chiều đánh giá",
-    "n_indicators": "Số chỉ tiêu có số liệu",
-    "n_met": "Số chỉ tiêu đạt",
-    "n_missed": "Số chỉ tiêu chưa đạt",
-    "share_met": "Tỷ lệ chỉ tiêu đạt (%)",
-    "total_points": "Tổng điểm",
-    "rank": "Xếp hạng",
-    "award_id": "Mã hình thức",
-    "award_name": "Hình thức khen thưởng",
-    "recipient_kind": "Đối tượng",
-    "recipient_label": "Đối tượng",
-    "count": "Số lượng",
-    "collective": "Tập thể",
-    "individual": "Cá nhân",
-    "awards": "Tổng số khen thưởng",
-    "level": "Cấp sáng kiến",
-    "level_label": "Cấp sáng kiến",
-    "initiatives": "Sáng kiến, đề tài",
-    "units": "Số đơn vị",
-    "mean_points": "Điểm bình quân",
-    "awards_per_unit": "Khen thưởng bình quân một đơn vị",
-    "delta": "Tăng/giảm",
-    "growth": "Tăng trưởng (%)",
-    "from_value": "Năm đầu",
-    "to_value": "Năm cuối",
-    "metric": "Chỉ số",
-    "metric_label": "Chỉ số",
-    "value": "Giá trị",
-    "source_file": "Tệp nguồn",
-    "sheet": "Trang tính",
-    "row_no": "Dòng",
-    "column_name": "Cột",
-    "rule": "Quy tắc",
-    "message": "Lý do",
-    "status": "Trạng thái",
-    "rows_read": "Số dòng đọc",
-    "rows_loaded": "Số dòng nạp",
-    "rows_rejected": "Số dòng từ chối",
-    "loaded_at": "Thời điểm nạp",
-    "illustrative": "Dữ liệu minh họa",
-}
-KIND_LABELS = {"tap_the": "Tập thể", "ca_nhan": "Cá nhân"}
-LEVEL_LABELS = {"co_so": "Cấp cơ sở", "nganh": "Cấp ngành", "de_tai_khoa_hoc": "Đề tài khoa học"}
-ROLE_LABELS = {"truong": "Cụm trưởng", "pho": "Cụm phó", "thanh_vien": "Thành viên"}
-METRIC_LABELS = {
-    "collective": "Khen thưởng tập thể",
-    "individual": "Khen thưởng cá nhân",
-    "awards": "Tổng số khen thưởng",
-    "initiatives": "Sáng kiến, đề tài",
-    "share_met": "Tỷ lệ chỉ tiêu đạt (%)",
-    "total_points": "Tổng điểm thi đua",
-}
-
-
-def labelled(frame: pd.DataFrame) -> pd.DataFrame:
-    """The same rows with Vietnamese column headings (for tables and exports)."""
-    return frame.rename(columns={c: LABELS.get(c, c) for c in frame.columns})
+from pipeline.core.labels import (
+    LEVEL_LABELS,
+    METRIC_LABELS,
+    RECIPIENT_KIND_LABELS,
+    ROLE_LABELS,
+)
 
 
 def _df(con, sql: str, params: list | None = None) -> pd.DataFrame:
     return con.execute(sql, params or []).df()
 
 
-SNAPSHOT_VIEWS = ("units", "clusters", "indicator_results", "scores", "score_ranking", "awards",
-                  "initiatives", "loads", "rejections", "ref_award_forms")
+SNAPSHOT_VIEWS = (
+    "units",
+    "clusters",
+    "indicator_results",
+    "scores",
+    "score_ranking",
+    "awards",
+    "initiatives",
+    "loads",
+    "rejections",
+    "ref_award_forms",
+)
 
 
 def snapshot(con) -> None:
@@ -106,6 +48,7 @@ def snapshot(con) -> None:
 
 
 # -- what the warehouse holds ------------------------------------------------------------------
+
 
 def periods(con) -> list[str]:
     sql = """SELECT DISTINCT period FROM (
@@ -160,11 +103,13 @@ def data_stamp(con) -> DataStamp:
 
 
 def any_illustrative(*frames: pd.DataFrame) -> bool:
-    return any("illustrative" in f.columns and bool(f["illustrative"].fillna(False).any())
-               for f in frames)
+    return any(
+        "illustrative" in f.columns and bool(f["illustrative"].fillna(False).any()) for f in frames
+    )
 
 
 # -- one cluster, one period -------------------------------------------------------------------
+
 
 def members(con, year: int, cluster_no: int) -> pd.DataFrame:
     sql = """SELECT c.unit_id, u.name, c.role FROM clusters c JOIN units u USING (unit_id)
@@ -175,8 +120,9 @@ def members(con, year: int, cluster_no: int) -> pd.DataFrame:
     return out
 
 
-def _where(period: str | None, cluster_no: int | None, unit_id: str | None,
-           alias: str = "f") -> tuple[str, list]:
+def _where(
+    period: str | None, cluster_no: int | None, unit_id: str | None, alias: str = "f"
+) -> tuple[str, list]:
     parts, params = [], []
     if period is not None:
         parts.append(f"{alias}.period = ?")
@@ -190,8 +136,9 @@ def _where(period: str | None, cluster_no: int | None, unit_id: str | None,
     return (" AND ".join(parts) or "TRUE"), params
 
 
-def indicator_results(con, period: str | None = None, cluster_no: int | None = None,
-                      unit_id: str | None = None) -> pd.DataFrame:
+def indicator_results(
+    con, period: str | None = None, cluster_no: int | None = None, unit_id: str | None = None
+) -> pd.DataFrame:
     """Each result against its target; `margin` is positive when the result is better."""
     where, params = _where(period, cluster_no, unit_id)
     sql = f"""SELECT f.period, f.unit_id, u.name, f.cluster_no, f.indicator_id, f.indicator_name,
@@ -206,8 +153,9 @@ def indicator_results(con, period: str | None = None, cluster_no: int | None = N
     return out
 
 
-def indicator_summary(con, period: str, cluster_no: int | None = None,
-                      unit_id: str | None = None) -> pd.DataFrame:
+def indicator_summary(
+    con, period: str, cluster_no: int | None = None, unit_id: str | None = None
+) -> pd.DataFrame:
     """Per unit: how many indicators have figures, how many met, the share met."""
     where, params = _where(period, cluster_no, unit_id)
     sql = f"""SELECT f.unit_id, u.name, count(f.met) AS n_indicators,
@@ -230,8 +178,9 @@ def score_ranking(con, period: str, cluster_no: int | None = None) -> pd.DataFra
     return _df(con, sql, params)
 
 
-def awards_by_unit(con, period: str, cluster_no: int | None = None,
-                   unit_id: str | None = None) -> pd.DataFrame:
+def awards_by_unit(
+    con, period: str, cluster_no: int | None = None, unit_id: str | None = None
+) -> pd.DataFrame:
     """Per unit: awards to collectives and to individuals, and their total."""
     where, params = _where(period, cluster_no, unit_id)
     sql = f"""SELECT f.unit_id, u.name,
@@ -245,8 +194,9 @@ def awards_by_unit(con, period: str, cluster_no: int | None = None,
     return _df(con, sql, params)
 
 
-def awards_by_form(con, period: str, cluster_no: int | None = None,
-                   unit_id: str | None = None) -> pd.DataFrame:
+def awards_by_form(
+    con, period: str, cluster_no: int | None = None, unit_id: str | None = None
+) -> pd.DataFrame:
     where, params = _where(period, cluster_no, unit_id)
     sql = f"""SELECT f.award_id, f.award_name, f.recipient_kind, sum(f.count) AS count,
                      bool_or(f.illustrative) AS illustrative
@@ -254,12 +204,13 @@ def awards_by_form(con, period: str, cluster_no: int | None = None,
               WHERE {where} GROUP BY f.award_id, f.award_name, f.recipient_kind, a.rank
               ORDER BY CAST(a.rank AS INTEGER), f.recipient_kind DESC"""
     out = _df(con, sql, params)
-    out["recipient_label"] = out["recipient_kind"].map(KIND_LABELS)
+    out["recipient_label"] = out["recipient_kind"].map(RECIPIENT_KIND_LABELS)
     return out
 
 
-def initiatives_by_unit(con, period: str, cluster_no: int | None = None,
-                        unit_id: str | None = None) -> pd.DataFrame:
+def initiatives_by_unit(
+    con, period: str, cluster_no: int | None = None, unit_id: str | None = None
+) -> pd.DataFrame:
     where, params = _where(period, cluster_no, unit_id)
     sql = f"""SELECT f.unit_id, u.name, f.level, sum(f.count) AS count,
                      bool_or(f.illustrative) AS illustrative
@@ -307,6 +258,7 @@ def cluster_overview(con, period: str) -> pd.DataFrame:
 
 # -- over the years ----------------------------------------------------------------------------
 
+
 def territory_map(con, year: int = 2025) -> dict[str, str]:
     """Former provinces → the unit that holds their territory in `year` (2025: after the merger)."""
     rows = con.execute("SELECT unit_id, successor_id, valid_to FROM units").fetchall()
@@ -330,9 +282,14 @@ def _territory_sql(con, territory: int | None) -> str:
     return f"SELECT * FROM (VALUES {pairs}) t(src, dst)"
 
 
-def yearly_unit_metrics(con, years: tuple[int, int], half: str = "FY",
-                        cluster_no: int | None = None, unit_id: str | None = None,
-                        territory: int | None = None) -> pd.DataFrame:
+def yearly_unit_metrics(
+    con,
+    years: tuple[int, int],
+    half: str = "FY",
+    cluster_no: int | None = None,
+    unit_id: str | None = None,
+    territory: int | None = None,
+) -> pd.DataFrame:
     """Per year and unit: awards (collective, individual, total), initiatives, indicators met
     and the score total; a figure a unit did not report is missing (NaN), never zero.
     With `territory`, former provinces are summed into the unit that holds
@@ -357,11 +314,15 @@ def yearly_unit_metrics(con, years: tuple[int, int], half: str = "FY",
 
     sql = f"""
     WITH tmap AS ({tmap}),
-    a AS ({part('awards', "f.recipient_kind, f.count")}),
-    i AS ({part('initiatives', "f.count")}),
-    r AS ({part('indicator_results', "f.met")}),
-    s AS ({part("(SELECT *, CAST(left(period, 4) AS INTEGER) AS year FROM score_ranking)",
-                "f.total_points")}),
+    a AS ({part("awards", "f.recipient_kind, f.count")}),
+    i AS ({part("initiatives", "f.count")}),
+    r AS ({part("indicator_results", "f.met")}),
+    s AS ({
+        part(
+            "(SELECT *, CAST(left(period, 4) AS INTEGER) AS year FROM score_ranking)",
+            "f.total_points",
+        )
+    }),
     keys AS (SELECT year, unit_id, src, illustrative FROM a UNION ALL
              SELECT year, unit_id, src, illustrative FROM i UNION ALL
              SELECT year, unit_id, src, illustrative FROM r UNION ALL
@@ -396,21 +357,40 @@ def yearly_unit_metrics(con, years: tuple[int, int], half: str = "FY",
 def yearly_totals(per_unit: pd.DataFrame) -> pd.DataFrame:
     """The units of `yearly_unit_metrics` summed per year (share met recomputed from counts)."""
     if per_unit.empty:
-        return pd.DataFrame(columns=["year", "units", "collective", "individual", "awards",
-                                     "initiatives", "share_met", "illustrative"])
+        return pd.DataFrame(
+            columns=[
+                "year",
+                "units",
+                "collective",
+                "individual",
+                "awards",
+                "initiatives",
+                "share_met",
+                "illustrative",
+            ]
+        )
     g = per_unit.groupby("year", as_index=False).agg(
-        units=("unit_id", "nunique"), collective=("collective", lambda v: v.sum(min_count=1)),
+        units=("unit_id", "nunique"),
+        collective=("collective", lambda v: v.sum(min_count=1)),
         individual=("individual", lambda v: v.sum(min_count=1)),
         awards=("awards", lambda v: v.sum(min_count=1)),
         initiatives=("initiatives", lambda v: v.sum(min_count=1)),
         n_indicators=("n_indicators", "sum"),
-        n_met=("n_met", "sum"), illustrative=("illustrative", "any"))
+        n_met=("n_met", "sum"),
+        illustrative=("illustrative", "any"),
+    )
     g["share_met"] = (100.0 * g["n_met"] / g["n_indicators"].where(g["n_indicators"] > 0)).round(1)
     return g.drop(columns=["n_indicators", "n_met"])
 
 
-def awards_series(con, years: tuple[int, int], half: str = "FY", cluster_no: int | None = None,
-                  unit_id: str | None = None, territory: int | None = None) -> pd.DataFrame:
+def awards_series(
+    con,
+    years: tuple[int, int],
+    half: str = "FY",
+    cluster_no: int | None = None,
+    unit_id: str | None = None,
+    territory: int | None = None,
+) -> pd.DataFrame:
     """Awards per year, form and recipient kind (the awards timeline)."""
     lo, hi = years
     tmap = _territory_sql(con, territory)
@@ -431,12 +411,13 @@ def awards_series(con, years: tuple[int, int], half: str = "FY", cluster_no: int
     GROUP BY f.year, f.award_id, f.award_name, f.recipient_kind, a.rank
     ORDER BY f.year, CAST(a.rank AS INTEGER), f.recipient_kind DESC"""
     out = _df(con, sql, params)
-    out["recipient_label"] = out["recipient_kind"].map(KIND_LABELS)
+    out["recipient_label"] = out["recipient_kind"].map(RECIPIENT_KIND_LABELS)
     return out
 
 
-def changes(frame: pd.DataFrame, metrics: list[str], first: int, last: int,
-            key: str = "year") -> pd.DataFrame:
+def changes(
+    frame: pd.DataFrame, metrics: list[str], first: int, last: int, key: str = "year"
+) -> pd.DataFrame:
     """From a per-year frame (one row per year), each metric's change first → last year."""
     rows = []
     a = frame[frame[key] == first]
@@ -446,8 +427,16 @@ def changes(frame: pd.DataFrame, metrics: list[str], first: int, last: int,
         vb = b[metric].iloc[0] if len(b) and pd.notna(b[metric].iloc[0]) else None
         delta = vb - va if va is not None and vb is not None else None
         growth = round(100.0 * delta / va, 1) if delta is not None and va else None
-        rows.append({"metric": metric, "metric_label": METRIC_LABELS.get(metric, metric),
-                     "from_value": va, "to_value": vb, "delta": delta, "growth": growth})
+        rows.append(
+            {
+                "metric": metric,
+                "metric_label": METRIC_LABELS.get(metric, metric),
+                "from_value": va,
+                "to_value": vb,
+                "delta": delta,
+                "growth": growth,
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -459,7 +448,9 @@ def movers(per_unit: pd.DataFrame, metric: str, first: int, last: int) -> pd.Dat
     m = a.merge(b, on="unit_id", suffixes=("_from", "_to")).dropna()
     m = m.rename(columns={f"{metric}_from": "from_value", f"{metric}_to": "to_value"})
     m["delta"] = m["to_value"] - m["from_value"]
-    m["growth"] = [round(100.0 * d / f, 1) if f else None
-                   for d, f in zip(m["delta"], m["from_value"], strict=True)]
+    m["growth"] = [
+        round(100.0 * d / f, 1) if f else None
+        for d, f in zip(m["delta"], m["from_value"], strict=True)
+    ]
     m["metric"] = metric
     return m.sort_values(["delta", "name"], ascending=[False, True]).reset_index(drop=True)

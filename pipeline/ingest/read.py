@@ -11,7 +11,7 @@ No parser sees a file before `guard.check_file` has passed it (real format from 
 content, password protection, ZIP bombs, XML entities, sheet size), and no parser error
 escapes as anything but a `ReadError` with a Vietnamese message: one hostile or broken
 file is rejected and the rest of the batch loads.  Text typed in the legacy TCVN3 or VNI
-fonts is detected (`text.detect_legacy`) and the file rejected with a message naming the
+fonts is detected (`legacy.detect_legacy`) and the file rejected with a message naming the
 encoding and showing a decoded example, so the sender can convert it with Unikey.
 """
 
@@ -48,7 +48,7 @@ class SheetGrid:
 
 
 def read_workbook(path: Path) -> list[SheetGrid]:
-    from . import guard
+    from pipeline.ingest import guard
 
     suffix = path.suffix.lower()
     if suffix not in SPREADSHEET_SUFFIXES and guard.is_regular_file(path):
@@ -93,8 +93,7 @@ def _read_book(path: Path, inspection, suffix: str) -> list[SheetGrid]:
         raise
     except Exception as exc:
         raise ReadError(
-            f"Không đọc được định dạng ô của tệp (tệp hỏng): {type(exc).__name__}: "
-            f"{str(exc)[:160]}"
+            f"Không đọc được định dạng ô của tệp (tệp hỏng): {type(exc).__name__}: {str(exc)[:160]}"
         ) from exc
     return grids
 
@@ -112,7 +111,7 @@ _FORMAT_OF_SUFFIX = {".xlsx": "xlsx", ".xlsm": "xlsx", ".xls": "xls", ".ods": "o
 
 def _refuse_legacy_text(grids: list[SheetGrid]) -> None:
     """Reject a file typed in TCVN3 or VNI, naming the encoding and showing an example."""
-    from .text import detect_legacy
+    from pipeline.ingest.legacy import detect_legacy
 
     found = detect_legacy(_strings(grids))
     if found is None:
@@ -120,8 +119,12 @@ def _refuse_legacy_text(grids: list[SheetGrid]) -> None:
     where = ""
     for grid in grids:
         hit = next(
-            ((r, c) for r, row in enumerate(grid.rows) for c, v in enumerate(row)
-             if isinstance(v, str) and found.example in v),
+            (
+                (r, c)
+                for r, row in enumerate(grid.rows)
+                for c, v in enumerate(row)
+                if isinstance(v, str) and found.example in v
+            ),
             None,
         )
         if hit or found.example in grid.name:
@@ -207,7 +210,7 @@ def _read_calamine(path: Path, named_as_is: bool = True) -> list[SheetGrid]:
 def _xls_meta(path: Path, grids: list[SheetGrid]) -> None:
     import xlrd
 
-    from .guard import is_percent_format
+    from pipeline.ingest.guard import is_percent_format
 
     book = xlrd.open_workbook(str(path), formatting_info=True, on_demand=True)
     try:

@@ -21,7 +21,8 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import refdata
+from pipeline.core import refdata
+from pipeline.core.labels import RECIPIENT_KIND_LABELS, RECIPIENT_KINDS, SHEET_KIND_LABELS
 
 DATA_FONT = "Times New Roman"
 GUIDE_SHEET = "Hướng dẫn"
@@ -306,12 +307,23 @@ class _Formats:
 
         self.agency = fmt(bold=True)
         self.unit = fmt(bold=True)
-        self.title = fmt(bold=True, font_size=14, align="center", valign="vcenter",
-                         text_wrap=True)
-        self.note = fmt(italic=True, font_size=11, font_color="#C00000", align="center",
-                        valign="vcenter", text_wrap=True)
-        self.header = fmt(bold=True, text_wrap=True, align="center", valign="vcenter",
-                          border=1, bg_color="#DDEBF7")
+        self.title = fmt(bold=True, font_size=14, align="center", valign="vcenter", text_wrap=True)
+        self.note = fmt(
+            italic=True,
+            font_size=11,
+            font_color="#C00000",
+            align="center",
+            valign="vcenter",
+            text_wrap=True,
+        )
+        self.header = fmt(
+            bold=True,
+            text_wrap=True,
+            align="center",
+            valign="vcenter",
+            border=1,
+            bg_color="#DDEBF7",
+        )
         self.text = fmt(border=1, text_wrap=True, valign="vcenter")
         self.stt = fmt(border=1, align="center", valign="vcenter")
         self.number = fmt(border=1, valign="vcenter")
@@ -342,7 +354,7 @@ def _write_one(path: Path, spec: Spec, lists: dict[str, tuple[str, list[str]]]) 
         ws.activate()
         wb.set_properties(
             {
-                "title": f"Biểu mẫu {refdata.KIND_LABELS[spec.kind]}",
+                "title": f"Biểu mẫu {SHEET_KIND_LABELS[spec.kind]}",
                 "subject": "Thi đua, khen thưởng ngành Kiểm sát nhân dân",
                 "comments": "Tạo bằng lệnh «thidua template».",
             }
@@ -358,8 +370,9 @@ def _write_catalogue(ws, f: _Formats, lists) -> dict[str, str]:
     recogniser never takes a row of it for a header.
     """
     refs = {}
-    ws.write_string(0, 0, "Các danh sách dùng cho ô chọn của biểu mẫu; không sửa trang này.",
-                    f.list_head)
+    ws.write_string(
+        0, 0, "Các danh sách dùng cho ô chọn của biểu mẫu; không sửa trang này.", f.list_head
+    )
     r = 2
     for name, (heading, values) in lists.items():
         ws.write_string(r, 0, heading, f.list_head)
@@ -389,37 +402,58 @@ def _write_data_sheet(ws, spec: Spec, f: _Formats, lists, refs) -> None:
 
     # title block
     ws.write_string(AGENCY_ROW, 0, AGENCY_TEXT, f.agency)
-    ws.data_validation(AGENCY_ROW, 0, AGENCY_ROW, 0, {
-        "validate": "any",
-        "input_title": "Tên cơ quan",
-        "input_message": "Thay dấu «……» bằng tên tỉnh, thành phố, ví dụ «VIỆN KIỂM SÁT NHÂN "
-                         "DÂN TỈNH GIA LAI».",
-    })
+    ws.data_validation(
+        AGENCY_ROW,
+        0,
+        AGENCY_ROW,
+        0,
+        {
+            "validate": "any",
+            "input_title": "Tên cơ quan",
+            "input_message": "Thay dấu «……» bằng tên tỉnh, thành phố, ví dụ «VIỆN KIỂM SÁT NHÂN "
+            "DÂN TỈNH GIA LAI».",
+        },
+    )
     if spec.one_unit:
         ws.write_string(UNIT_ROW, 0, UNIT_TEXT, f.unit)
-        ws.data_validation(UNIT_ROW, 0, UNIT_ROW, 0, {
-            "validate": "any",
-            "input_title": "Đơn vị báo cáo",
-            "input_message": "Ghi tên đơn vị ngay sau «Đơn vị: », trong cùng ô này, ví dụ "
-                             "«Đơn vị: VKSND tỉnh Gia Lai» hoặc «Đơn vị: VKSND thành phố Huế». "
-                             "Mỗi tệp chỉ chứa số liệu của một đơn vị.",
-        })
+        ws.data_validation(
+            UNIT_ROW,
+            0,
+            UNIT_ROW,
+            0,
+            {
+                "validate": "any",
+                "input_title": "Đơn vị báo cáo",
+                "input_message": "Ghi tên đơn vị ngay sau «Đơn vị: », trong cùng ô này, ví dụ "
+                "«Đơn vị: VKSND tỉnh Gia Lai» hoặc «Đơn vị: VKSND thành phố Huế». "
+                "Mỗi tệp chỉ chứa số liệu của một đơn vị.",
+            },
+        )
     ws.merge_range(TITLE_ROW, 0, TITLE_ROW, last_col, spec.title, f.title)
     ws.set_row(TITLE_ROW, 36)
     if spec.kind == "clusters":
-        title_message = ("Có thể ghi năm vào tiêu đề, ví dụ «năm 2025»; năm ghi ở cột «Năm» của "
-                         "từng dòng được ưu tiên.")
+        title_message = (
+            "Có thể ghi năm vào tiêu đề, ví dụ «năm 2025»; năm ghi ở cột «Năm» của "
+            "từng dòng được ưu tiên."
+        )
         note = NOTE_TEXT_NO_PERIOD
     else:
         title_message = PERIOD_EXAMPLES
         note = NOTE_TEXT
-    ws.data_validation(TITLE_ROW, 0, TITLE_ROW, 0, {
-        "validate": "any",
-        "input_title": "Kỳ báo cáo",
-        "input_message": title_message,
-    })
-    ws.write_comment(TITLE_ROW, 0, title_message, {"author": "thidua", "x_scale": 2.2,
-                                                    "y_scale": 1.4})
+    ws.data_validation(
+        TITLE_ROW,
+        0,
+        TITLE_ROW,
+        0,
+        {
+            "validate": "any",
+            "input_title": "Kỳ báo cáo",
+            "input_message": title_message,
+        },
+    )
+    ws.write_comment(
+        TITLE_ROW, 0, title_message, {"author": "thidua", "x_scale": 2.2, "y_scale": 1.4}
+    )
     ws.merge_range(NOTE_ROW, 0, NOTE_ROW, last_col, note, f.note)
     ws.set_row(NOTE_ROW, 30)
 
@@ -438,8 +472,12 @@ def _write_data_sheet(ws, spec: Spec, f: _Formats, lists, refs) -> None:
         label = prefill[i] if i < len(prefill) else None
         for c, col in enumerate(cols):
             cell_format = {
-                "stt": f.stt, "decimal": f.number, "count": f.count, "date": f.date,
-                "year": f.plain_int, "cluster": f.plain_int,
+                "stt": f.stt,
+                "decimal": f.number,
+                "count": f.count,
+                "date": f.date,
+                "year": f.plain_int,
+                "cluster": f.plain_int,
             }.get(col.cell, f.text)
             if col.cell == "stt" and label is not None:
                 ws.write_number(r, c, i + 1, cell_format)
@@ -461,8 +499,9 @@ def _write_data_sheet(ws, spec: Spec, f: _Formats, lists, refs) -> None:
         if on:
             ws.data_validation(on[0], c, on[-1], c, {**rule, "multi_range": _ranges(on, c)})
         if off:
-            ws.data_validation(off[0], c, off[-1], c,
-                               {**_not_allowed(col.field), "multi_range": _ranges(off, c)})
+            ws.data_validation(
+                off[0], c, off[-1], c, {**_not_allowed(col.field), "multi_range": _ranges(off, c)}
+            )
 
     # printing
     ws.set_paper(9)  # A4
@@ -480,9 +519,9 @@ def _disabled_cells(spec: Spec) -> set[tuple[int, int]]:
     ref = refdata.load()
     out = set()
     for i, award in enumerate(ref.awards):
-        allowed = ref.award_kinds.get(award["award_id"], refdata.RECIPIENT_KINDS)
+        allowed = ref.award_kinds.get(award["award_id"], RECIPIENT_KINDS)
         for c, col in enumerate(spec.columns):
-            if col.field in refdata.RECIPIENT_KINDS and col.field not in allowed:
+            if col.field in RECIPIENT_KINDS and col.field not in allowed:
                 out.add((FIRST_DATA_ROW + i, c))
     return out
 
@@ -502,7 +541,7 @@ def _ranges(rows: list[int], c: int) -> str:
 
 
 def _not_allowed(kind: str) -> dict:
-    label = refdata.RECIPIENT_KIND_LABELS[kind]
+    label = RECIPIENT_KIND_LABELS[kind].lower()
     return {
         "validate": "integer",
         "criteria": "between",
@@ -554,62 +593,93 @@ def _list_rule(ref: str, title: str, message: str, strict: bool = True) -> dict:
 def _validation(col: Col, refs: dict[str, str]) -> dict | None:
     if col.cell == "decimal":
         return {
-            "validate": "decimal", "criteria": ">=", "value": 0,
-            "input_title": f"{col.header}: nhập số", "input_message": NUMBER_INPUT,
-            "error_type": "warning", "error_title": "Không phải số từ 0 trở lên",
+            "validate": "decimal",
+            "criteria": ">=",
+            "value": 0,
+            "input_title": f"{col.header}: nhập số",
+            "input_message": NUMBER_INPUT,
+            "error_type": "warning",
+            "error_title": "Không phải số từ 0 trở lên",
             "error_message": NUMBER_ERROR,
         }
     if col.cell == "count":
         return {
-            "validate": "integer", "criteria": ">=", "value": 0,
-            "input_title": f"{col.header}: nhập số", "input_message": COUNT_INPUT,
-            "error_type": "warning", "error_title": "Không phải số nguyên",
+            "validate": "integer",
+            "criteria": ">=",
+            "value": 0,
+            "input_title": f"{col.header}: nhập số",
+            "input_message": COUNT_INPUT,
+            "error_type": "warning",
+            "error_title": "Không phải số nguyên",
             "error_message": COUNT_ERROR,
         }
     if col.cell == "date":
         from datetime import date
 
         return {
-            "validate": "date", "criteria": ">=", "value": date(1975, 1, 1),
+            "validate": "date",
+            "criteria": ">=",
+            "value": date(1975, 1, 1),
             "input_title": "Ngày quyết định",
             "input_message": "Ghi ngày/tháng/năm, ví dụ 15/12/2024.",
-            "error_type": "warning", "error_title": "Không phải ngày",
+            "error_type": "warning",
+            "error_title": "Không phải ngày",
             "error_message": "Cần một ngày dạng ngày/tháng/năm, ví dụ 15/12/2024.",
         }
     if col.cell == "year":
         return {
-            "validate": "integer", "criteria": "between", "minimum": 2000, "maximum": 2100,
-            "input_title": "Năm", "input_message": "Ghi năm, ví dụ 2025.",
+            "validate": "integer",
+            "criteria": "between",
+            "minimum": 2000,
+            "maximum": 2100,
+            "input_title": "Năm",
+            "input_message": "Ghi năm, ví dụ 2025.",
             "error_title": "Năm không hợp lệ",
             "error_message": "Cần một năm có bốn chữ số, ví dụ 2025.",
         }
     if col.cell == "cluster":
         return {
-            "validate": "integer", "criteria": "between", "minimum": 1, "maximum": 99,
+            "validate": "integer",
+            "criteria": "between",
+            "minimum": 1,
+            "maximum": 99,
             "input_title": "Cụm thi đua số",
             "input_message": "Ghi số của cụm thi đua, ví dụ 7.",
             "error_title": "Số cụm không hợp lệ",
             "error_message": "Cần số cụm từ 1 đến 99, ví dụ 7.",
         }
     if col.cell == "units":
-        return _list_rule(refs["units"], "Đơn vị",
-                          "Chọn đơn vị trong danh sách, hoặc gõ tên theo cách thông dụng "
-                          "(ví dụ «Gia Lai», «TP.HCM»).")
+        return _list_rule(
+            refs["units"],
+            "Đơn vị",
+            "Chọn đơn vị trong danh sách, hoặc gõ tên theo cách thông dụng "
+            "(ví dụ «Gia Lai», «TP.HCM»).",
+        )
     if col.cell == "awards":
-        return _list_rule(refs["awards"], "Hình thức khen thưởng",
-                          "Chọn hình thức khen thưởng trong danh sách.")
+        return _list_rule(
+            refs["awards"], "Hình thức khen thưởng", "Chọn hình thức khen thưởng trong danh sách."
+        )
     if col.cell == "levels":
-        return _list_rule(refs["levels"], "Cấp",
-                          "Chọn: Sáng kiến cấp cơ sở, Sáng kiến cấp ngành hoặc Đề tài khoa học.")
+        return _list_rule(
+            refs["levels"],
+            "Cấp",
+            "Chọn: Sáng kiến cấp cơ sở, Sáng kiến cấp ngành hoặc Đề tài khoa học.",
+        )
     if col.cell == "roles":
-        return _list_rule(refs["roles"], "Vai trò",
-                          "Chọn: Cụm trưởng, Cụm phó hoặc Thành viên (để trống là Thành viên).")
+        return _list_rule(
+            refs["roles"],
+            "Vai trò",
+            "Chọn: Cụm trưởng, Cụm phó hoặc Thành viên (để trống là Thành viên).",
+        )
     if col.cell == "recipient_kinds":
         return _list_rule(refs["recipient_kinds"], "Đối tượng", "Chọn: Tập thể hoặc Cá nhân.")
     if col.cell == "indicators":
-        return _list_rule(refs["indicators"], "Tên chỉ tiêu",
-                          "Chọn chỉ tiêu trong danh sách, hoặc gõ tên chỉ tiêu khác (chỉ tiêu "
-                          "mới vẫn được nạp).", strict=False)
+        return _list_rule(
+            refs["indicators"],
+            "Tên chỉ tiêu",
+            "Chọn chỉ tiêu trong danh sách, hoặc gõ tên chỉ tiêu khác (chỉ tiêu mới vẫn được nạp).",
+            strict=False,
+        )
     return None
 
 
@@ -618,62 +688,125 @@ def _validation(col: Col, refs: dict[str, str]) -> dict | None:
 
 def _guide_lines(spec: Spec) -> list[tuple[str, str]]:
     """(style, text) lines; everything in column A so the sheet is never taken for a table."""
-    label = refdata.KIND_LABELS[spec.kind]
+    label = SHEET_KIND_LABELS[spec.kind]
     headers = ", ".join(f"«{c.header}»" for c in spec.columns)
     lines: list[tuple[str, str]] = [
         ("title", f"HƯỚNG DẪN GHI BIỂU MẪU {label.upper()}"),
         ("text", ""),
         ("head", "1. Mỗi dòng là gì"),
         ("text", f"Mỗi dòng số liệu trong trang «{spec.sheet}» là {spec.row_is}."),
-        ("text", f"Các cột: {headers}. Không đổi tên, không xóa, không thêm dòng tiêu đề cột; "
-                 "được chèn thêm dòng số liệu trong bảng."),
+        (
+            "text",
+            f"Các cột: {headers}. Không đổi tên, không xóa, không thêm dòng tiêu đề cột; "
+            "được chèn thêm dòng số liệu trong bảng.",
+        ),
     ]
     lines += [("text", g) for g in spec.guide]
     lines.append(("text", ""))
     lines.append(("head", "2. Đơn vị"))
     if spec.one_unit:
-        lines.append(("text", "Mỗi tệp là số liệu của một đơn vị. Ghi tên đơn vị ở dòng 2, ngay "
-                              "sau «Đơn vị: » trong cùng ô, ví dụ «Đơn vị: VKSND tỉnh Gia Lai»."))
+        lines.append(
+            (
+                "text",
+                "Mỗi tệp là số liệu của một đơn vị. Ghi tên đơn vị ở dòng 2, ngay "
+                "sau «Đơn vị: » trong cùng ô, ví dụ «Đơn vị: VKSND tỉnh Gia Lai».",
+            )
+        )
     else:
-        lines.append(("text", "Ghi tên đơn vị ở cột «Đơn vị» của từng dòng; nên chọn trong danh "
-                              "sách (bấm vào ô, chọn mũi tên)."))
-    lines.append(("text", "Tên đơn vị viết theo cách thông dụng đều được nhận: có hoặc không có "
-                          "«VKSND tỉnh», «Viện kiểm sát nhân dân», viết tắt (TT Huế, TP.HCM, "
-                          "BR-VT), không dấu, dấu kiểu cũ (Thanh Hoá, Hoà Bình), cách viết khác "
-                          "(Đăk Lăk, Đắc Lắc)."))
+        lines.append(
+            (
+                "text",
+                "Ghi tên đơn vị ở cột «Đơn vị» của từng dòng; nên chọn trong danh "
+                "sách (bấm vào ô, chọn mũi tên).",
+            )
+        )
+    lines.append(
+        (
+            "text",
+            "Tên đơn vị viết theo cách thông dụng đều được nhận: có hoặc không có "
+            "«VKSND tỉnh», «Viện kiểm sát nhân dân», viết tắt (TT Huế, TP.HCM, "
+            "BR-VT), không dấu, dấu kiểu cũ (Thanh Hoá, Hoà Bình), cách viết khác "
+            "(Đăk Lăk, Đắc Lắc).",
+        )
+    )
     lines.append(("text", ""))
     lines.append(("head", "3. Kỳ báo cáo"))
     if spec.kind == "clusters":
-        lines.append(("text", "Ghi năm ở cột «Năm» của từng dòng (ví dụ 2025). Nếu cột «Năm» để "
-                              "trống, năm được lấy từ tiêu đề (ví dụ «năm 2025») hoặc tên tệp."))
+        lines.append(
+            (
+                "text",
+                "Ghi năm ở cột «Năm» của từng dòng (ví dụ 2025). Nếu cột «Năm» để "
+                "trống, năm được lấy từ tiêu đề (ví dụ «năm 2025») hoặc tên tệp.",
+            )
+        )
     else:
-        lines.append(("text", "Kỳ báo cáo phải có trong tiêu đề (dòng 3, thay dấu «……») hoặc "
-                              "trong tên tệp: «6 tháng đầu năm 2025» (sơ kết 6 tháng) hoặc «năm "
-                              "2025» (tổng kết năm). Cũng được hiểu: «sơ kết 6 tháng», «tổng kết "
-                              "năm 2025», «6T/2025»."))
-        lines.append(("text", "Năm công tác của ngành tính từ ngày 1/12 năm trước đến ngày 30/11. "
-                              "Nếu tiêu đề, tên trang tính và tên tệp ghi kỳ khác nhau, cả tệp bị "
-                              "từ chối và thông báo nêu cả hai cách ghi."))
+        lines.append(
+            (
+                "text",
+                "Kỳ báo cáo phải có trong tiêu đề (dòng 3, thay dấu «……») hoặc "
+                "trong tên tệp: «6 tháng đầu năm 2025» (sơ kết 6 tháng) hoặc «năm "
+                "2025» (tổng kết năm). Cũng được hiểu: «sơ kết 6 tháng», «tổng kết "
+                "năm 2025», «6T/2025».",
+            )
+        )
+        lines.append(
+            (
+                "text",
+                "Năm công tác của ngành tính từ ngày 1/12 năm trước đến ngày 30/11. "
+                "Nếu tiêu đề, tên trang tính và tên tệp ghi kỳ khác nhau, cả tệp bị "
+                "từ chối và thông báo nêu cả hai cách ghi.",
+            )
+        )
     lines.append(("text", ""))
     lines.append(("head", "4. Cách ghi số"))
-    lines.append(("text", "Ghi số như bình thường hoặc theo kiểu Việt Nam: «1.234» là một nghìn "
-                          "hai trăm ba mươi tư; «95,5%» là chín mươi lăm phẩy năm phần trăm "
-                          "(«95.5 %» cũng được). Ô định dạng phần trăm cũng được đọc đúng."))
-    lines.append(("text", "Không có số liệu: để trống hoặc ghi «-». Không ghi chữ vào ô số. Ô "
-                          "công thức phải được tính và lưu bằng Excel hoặc LibreOffice."))
-    lines.append(("text", "Được thêm một dòng «Tổng cộng» ở cuối bảng: dòng này không được nạp "
-                          "mà được so với tổng các dòng đơn vị; nếu lệch, chương trình báo lỗi."))
+    lines.append(
+        (
+            "text",
+            "Ghi số như bình thường hoặc theo kiểu Việt Nam: «1.234» là một nghìn "
+            "hai trăm ba mươi tư; «95,5%» là chín mươi lăm phẩy năm phần trăm "
+            "(«95.5 %» cũng được). Ô định dạng phần trăm cũng được đọc đúng.",
+        )
+    )
+    lines.append(
+        (
+            "text",
+            "Không có số liệu: để trống hoặc ghi «-». Không ghi chữ vào ô số. Ô "
+            "công thức phải được tính và lưu bằng Excel hoặc LibreOffice.",
+        )
+    )
+    lines.append(
+        (
+            "text",
+            "Được thêm một dòng «Tổng cộng» ở cuối bảng: dòng này không được nạp "
+            "mà được so với tổng các dòng đơn vị; nếu lệch, chương trình báo lỗi.",
+        )
+    )
     lines.append(("text", ""))
     lines.append(("head", "5. Gửi và sửa số liệu"))
-    lines.append(("text", "Không gửi số liệu của cùng một đơn vị, cùng một kỳ ở hai tệp khác "
-                          "nhau, trừ khi tệp mới nhằm thay thế tệp cũ: khi đó tệp được sửa sau "
-                          "cùng thay thế hoàn toàn tệp trước, số liệu không bao giờ bị cộng hai "
-                          "lần."))
-    lines.append(("text", "Có thể đổi tên tệp và tên trang tính. Có thể kiểm tra tệp trước khi "
-                          "gửi bằng lệnh «thidua check <tệp>»; mọi lỗi được nêu rõ tệp, trang, "
-                          "dòng, cột và điều cần sửa."))
-    lines.append(("text", f"Trang «{GUIDE_SHEET}» này và trang ẩn «{LIST_SHEET}» (danh sách "
-                          "cho các ô chọn) không được nạp; không sửa trang «Danh mục»."))
+    lines.append(
+        (
+            "text",
+            "Không gửi số liệu của cùng một đơn vị, cùng một kỳ ở hai tệp khác "
+            "nhau, trừ khi tệp mới nhằm thay thế tệp cũ: khi đó tệp được sửa sau "
+            "cùng thay thế hoàn toàn tệp trước, số liệu không bao giờ bị cộng hai "
+            "lần.",
+        )
+    )
+    lines.append(
+        (
+            "text",
+            "Có thể đổi tên tệp và tên trang tính. Có thể kiểm tra tệp trước khi "
+            "gửi bằng lệnh «thidua check <tệp>»; mọi lỗi được nêu rõ tệp, trang, "
+            "dòng, cột và điều cần sửa.",
+        )
+    )
+    lines.append(
+        (
+            "text",
+            f"Trang «{GUIDE_SHEET}» này và trang ẩn «{LIST_SHEET}» (danh sách "
+            "cho các ô chọn) không được nạp; không sửa trang «Danh mục».",
+        )
+    )
     return lines
 
 

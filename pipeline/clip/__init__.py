@@ -10,7 +10,7 @@ no figure the scene says so, and what only people know (the year's theme, how th
 were run, good practices, remedies, the direction) is an editable placeholder «(điền …)».
 
 The storyboard is written as `storyboard.json` (the whole model) and `storyboard.xlsx` (one
-row per scene an analyst edits); `pipeline.clip_render` draws the frames, the subtitles and
+row per scene an analyst edits); `pipeline.clip.render` draws the frames, the subtitles and
 the preview video. Names of individual award recipients are never used (counts only).
 """
 
@@ -19,98 +19,69 @@ from __future__ import annotations
 import json
 import math
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from datetime import datetime
 from pathlib import Path
 
 import pandas as pd
 
-from . import analytics as A
-from .export import DANGEROUS_START, safe_cell
-from .period import period_label
-from .text import fold, format_vn
+from pipeline import paths
+from pipeline.clip.model import (
+    ILLUSTRATIVE_NOTE,
+    PERIOD_RE,
+    SCENE_LABELS,
+    STEPS,
+    ClipError,
+    Scene,
+    Storyboard,
+    is_placeholder,
+)
+from pipeline.core.labels import ILLUSTRATIVE, LEVEL_LABELS, ROLE_LABELS
+from pipeline.core.period import (
+    next_period_label,
+    period_label,
+    period_spoken,
+    previous_period,
+    review_name,
+)
+from pipeline.core.text import fold, format_vn
+from pipeline.publish import analytics as A
+from pipeline.publish.export import DANGEROUS_START, safe_cell
 
-ILLUSTRATIVE = "DỮ LIỆU MINH HỌA"
-ILLUSTRATIVE_NOTE = "Lưu ý: bản nháp này dùng dữ liệu minh họa, không phải số liệu thật."
-PLACEHOLDER_MARK = "(điền"
-PERIOD_RE = re.compile(r"^(\d{4})-(H1|FY)$")
-
-# Scene kinds, in the order they appear in a clip.
-KINDS = ["title", "members", "movements", "indicators", "ranking", "awards", "initiatives",
-         "highlight", "shortcomings", "closing"]
-KIND_LABELS = {
-    "title": "Mở đầu",
-    "members": "Thành phần Cụm",
-    "movements": "Tổ chức phong trào",
-    "indicators": "Chỉ tiêu so với chỉ tiêu đề ra",
-    "ranking": "Xếp hạng chấm điểm",
-    "awards": "Khen thưởng",
-    "initiatives": "Sáng kiến, đề tài",
-    "highlight": "Điểm nhấn đơn vị",
-    "shortcomings": "Hạn chế (chỉ tiêu chưa đạt)",
-    "closing": "Phương hướng kỳ tới",
+ORDINALS = {
+    1: "nhất",
+    2: "hai",
+    3: "ba",
+    4: "tư",
+    5: "năm",
+    6: "sáu",
+    7: "bảy",
+    8: "tám",
+    9: "chín",
+    10: "mười",
 }
-ORDINALS = {1: "nhất", 2: "hai", 3: "ba", 4: "tư", 5: "năm", 6: "sáu", 7: "bảy", 8: "tám",
-            9: "chín", 10: "mười"}
 # Award forms that are titles one "đạt" (achieves); the others are "được tặng" (given).
-TITLE_AWARDS = {"chien_si_thi_dua_toan_quoc", "chien_si_thi_dua_nganh", "chien_si_thi_dua_co_so",
-                "tap_the_lao_dong_xuat_sac", "tap_the_lao_dong_tien_tien", "lao_dong_tien_tien"}
-PUBLIC_VIEWS = ("units", "clusters", "indicator_results", "scores", "score_ranking", "awards",
-                "initiatives")
-
-
-class ClipError(Exception):
-    """Something the analyst can fix (unknown cluster or period, a bad cell in the xlsx)."""
-
-    def __init__(self, message: str, usage: bool = True):
-        super().__init__(message)
-        self.usage = usage
-
-
-# -- the model ---------------------------------------------------------------------------------
-
-@dataclass
-class Scene:
-    id: str
-    kind: str
-    title: str
-    narration: str
-    duration: float
-    figures: list[dict] = field(default_factory=list)  # {label, value, unit, query}
-    image: str = ""  # scenes/NN.png, relative to the clip folder
-    keep: bool = True
-    body: str = ""  # editable text shown on the frame (theme, good practices, remedies …)
-    visual: dict = field(default_factory=dict)  # what the frame draws besides title and body
-    source: str = ""  # the views the figures come from, shown on the frame
-    note: str = ""  # a hint for the analyst (in the xlsx)
-
-
-@dataclass
-class Storyboard:
-    cluster_no: int
-    period: str
-    illustrative: bool
-    scenes: list[Scene]
-    warehouse: str = ""
-    created: str = ""
-    charts: dict = field(default_factory=dict, repr=False)  # scene id → Plotly figure
-
-    @property
-    def year(self) -> int:
-        return int(self.period[:4])
-
-    @property
-    def label(self) -> str:
-        return period_label(self.period)
-
-    def kept(self) -> list[Scene]:
-        return [s for s in self.scenes if s.keep]
-
-    def total_duration(self) -> float:
-        return round(sum(s.duration for s in self.kept()), 3)
+TITLE_AWARDS = {
+    "chien_si_thi_dua_toan_quoc",
+    "chien_si_thi_dua_nganh",
+    "chien_si_thi_dua_co_so",
+    "tap_the_lao_dong_xuat_sac",
+    "tap_the_lao_dong_tien_tien",
+    "lao_dong_tien_tien",
+}
+PUBLIC_VIEWS = (
+    "units",
+    "clusters",
+    "indicator_results",
+    "scores",
+    "score_ranking",
+    "awards",
+    "initiatives",
+)
 
 
 # -- Vietnamese wording --------------------------------------------------------------------------
+
 
 def num(value, decimals: int = 1) -> str:
     """A figure the Vietnamese way: 1.234,5; whole numbers without decimals."""
@@ -143,7 +114,7 @@ def unit_short(name: str, kind: str | None) -> str:
 def unit_full(name: str, kind: str | None) -> str:
     """«Viện kiểm sát nhân dân tỉnh Thanh Hóa»."""
     short = unit_short(name, kind)
-    return "Viện kiểm sát nhân dân" + short[len("VKSND"):]
+    return "Viện kiểm sát nhân dân" + short[len("VKSND") :]
 
 
 def join_vn(items: list[str], last: str = "và") -> str:
@@ -163,8 +134,9 @@ def places(units: list[tuple[str, str | None]]) -> str:
     if tinh:
         parts.append(("các tỉnh " + join_vn(tinh)) if len(tinh) > 1 else f"tỉnh {tinh[0]}")
     if city:
-        parts.append(("các thành phố " + join_vn(city)) if len(city) > 1
-                     else f"thành phố {city[0]}")
+        parts.append(
+            ("các thành phố " + join_vn(city)) if len(city) > 1 else f"thành phố {city[0]}"
+        )
     parts += other
     if len(parts) == 2 and len(tinh) > 1:
         # «các tỉnh A, B và thành phố C», not «các tỉnh A và B và thành phố C»
@@ -185,29 +157,9 @@ def upper_first(text: str) -> str:
     return text[:1].upper() + text[1:] if text else text
 
 
-def period_spoken(period: str) -> str:
-    """`2024-H1` → «sáu tháng đầu năm 2024» (the 6 spoken, so no stray figure in the script)."""
-    year, half = period.split("-")
-    return f"sáu tháng đầu năm {year}" if half == "H1" else f"năm {year}"
-
-
-def review_name(period: str) -> str:
-    """«tổng kết năm 2024» / «sơ kết 6 tháng đầu năm 2024» (for frames)."""
-    return ("sơ kết " if period.endswith("H1") else "tổng kết ") + period_label(period)
-
-
-def next_period_label(period: str) -> str:
-    year, half = int(period[:4]), period[5:]
-    return f"6 tháng cuối năm {year}" if half == "H1" else f"năm {year + 1}"
-
-
-def previous_period(period: str) -> str:
-    """The same report of the previous year: 2024-FY → 2023-FY, 2024-H1 → 2023-H1."""
-    year, half = period.split("-")
-    return f"{int(year) - 1}-{half}"
-
-
-_NUMBER = re.compile(r"(?<![\w.,])\d{1,3}(?:\.\d{3})+(?:,\d+)?(?![\d])|(?<![\w.,])\d+(?:,\d+)?(?!\d)")
+_NUMBER = re.compile(
+    r"(?<![\w.,])\d{1,3}(?:\.\d{3})+(?:,\d+)?(?![\d])|(?<![\w.,])\d+(?:,\d+)?(?!\d)"
+)
 
 
 def numbers_in(text: str) -> list[tuple[str, float, int]]:
@@ -233,8 +185,11 @@ def figure_matches(value: float, written: float, decimals: int) -> bool:
 
 def unmatched_numbers(scene: Scene) -> list[str]:
     """Numbers in the narration that are not among the scene's figures."""
-    return [tok for tok, v, d in numbers_in(scene.narration)
-            if not any(figure_matches(f["value"], v, d) for f in scene.figures)]
+    return [
+        tok
+        for tok, v, d in numbers_in(scene.narration)
+        if not any(figure_matches(f["value"], v, d) for f in scene.figures)
+    ]
 
 
 def estimate_duration(narration: str, minimum: float = 6.0) -> float:
@@ -243,11 +198,8 @@ def estimate_duration(narration: str, minimum: float = 6.0) -> float:
     return float(max(minimum, min(60.0, math.ceil(words / 3.0 + 1.5))))
 
 
-def is_placeholder(text: str) -> bool:
-    return PLACEHOLDER_MARK in (text or "").lower()
-
-
 # -- figures and their queries -----------------------------------------------------------------
+
 
 def _lit(value) -> str:
     if isinstance(value, str):
@@ -267,8 +219,7 @@ def _value(v):
 
 
 def fig(label: str, value, query: str, unit: str | None = None) -> dict:
-    return {"label": label, "value": _value(value), "unit": unit,
-            "query": " ".join(query.split())}
+    return {"label": label, "value": _value(value), "unit": unit, "query": " ".join(query.split())}
 
 
 def run_figure(con, figure: dict):
@@ -278,6 +229,7 @@ def run_figure(con, figure: dict):
 
 
 # -- reading the warehouse ---------------------------------------------------------------------
+
 
 @dataclass
 class _Unit:
@@ -301,20 +253,29 @@ class _Unit:
 
 def _check_request(con, cluster_no: int, period: str) -> None:
     if not PERIOD_RE.match(period or ""):
-        raise ClipError(f"Kỳ «{period}» không đúng dạng: hãy ghi NĂM-H1 (sơ kết 6 tháng đầu "
-                        "năm) hoặc NĂM-FY (tổng kết năm), ví dụ 2024-FY.")
+        raise ClipError(
+            f"Kỳ «{period}» không đúng dạng: hãy ghi NĂM-H1 (sơ kết 6 tháng đầu "
+            "năm) hoặc NĂM-FY (tổng kết năm), ví dụ 2024-FY."
+        )
     known = A.periods(con)
     if period not in known:
-        raise ClipError(f"Kho dữ liệu không có số liệu của kỳ {period} ({period_label(period)}). "
-                        "Các kỳ có số liệu: " + ", ".join(known) + ".")
+        raise ClipError(
+            f"Kho dữ liệu không có số liệu của kỳ {period} ({period_label(period)}). "
+            "Các kỳ có số liệu: " + ", ".join(known) + "."
+        )
     clusters = A.cluster_numbers(con, period)
     if cluster_no not in clusters:
         listed = ", ".join(str(c) for c in clusters)
-        hint = (f"Các cụm có số liệu trong kỳ này: {listed}." if clusters else
-                f"Kỳ này chưa có cụm nào: kho chưa có danh sách cụm thi đua năm {period[:4]} "
-                "(hãy nạp bảng «cụm thi đua» của năm đó).")
-        raise ClipError(f"Cụm thi đua số {cluster_no} không có số liệu trong kỳ {period} "
-                        f"({period_label(period)}). {hint}")
+        hint = (
+            f"Các cụm có số liệu trong kỳ này: {listed}."
+            if clusters
+            else f"Kỳ này chưa có cụm nào: kho chưa có danh sách cụm thi đua năm {period[:4]} "
+            "(hãy nạp bảng «cụm thi đua» của năm đó)."
+        )
+        raise ClipError(
+            f"Cụm thi đua số {cluster_no} không có số liệu trong kỳ {period} "
+            f"({period_label(period)}). {hint}"
+        )
 
 
 def _units(con, cluster_no: int, year: int, period: str) -> list[_Unit]:
@@ -332,19 +293,23 @@ def _units(con, cluster_no: int, year: int, period: str) -> list[_Unit]:
                SELECT unit_id, period, cluster_no FROM awards UNION ALL
                SELECT unit_id, period, cluster_no FROM initiatives) f
            JOIN units u USING (unit_id) WHERE f.period = ? AND f.cluster_no = ? ORDER BY u.name""",
-        [period, cluster_no]).fetchall()
+        [period, cluster_no],
+    ).fetchall()
     extra = sorted(extra, key=lambda r: fold(r[1]))
     out += [_Unit(uid, name, kinds.get(uid), None) for uid, name in extra if uid not in seen]
     return out
 
 
 def _membership_illustrative(con, year: int, cluster_no: int) -> bool:
-    row = con.execute("SELECT bool_or(illustrative) FROM clusters WHERE year = ? AND cluster_no = ?",
-                      [year, cluster_no]).fetchone()
+    row = con.execute(
+        "SELECT bool_or(illustrative) FROM clusters WHERE year = ? AND cluster_no = ?",
+        [year, cluster_no],
+    ).fetchone()
     return bool(row and row[0])
 
 
 # -- the scenes ----------------------------------------------------------------------------------
+
 
 def build_storyboard(con, cluster_no: int, period: str, warehouse: str = "") -> Storyboard:
     """The draft clip for one cluster and one period, from the public views."""
@@ -352,8 +317,15 @@ def build_storyboard(con, cluster_no: int, period: str, warehouse: str = "") -> 
     year = int(period[:4])
     units = _units(con, cluster_no, year, period)
     ctx = _Context(con, cluster_no, period, year, units)
-    scenes = [ctx.title(), ctx.members(), ctx.movements(), ctx.indicators(), ctx.ranking(),
-              ctx.awards(), ctx.initiatives()]
+    scenes = [
+        ctx.title(),
+        ctx.members(),
+        ctx.movements(),
+        ctx.indicators(),
+        ctx.ranking(),
+        ctx.awards(),
+        ctx.initiatives(),
+    ]
     scenes += [ctx.highlight(u) for u in units]
     scenes += [ctx.shortcomings(), ctx.closing()]
     illustrative = ctx.illustrative or _membership_illustrative(con, year, cluster_no)
@@ -362,8 +334,15 @@ def build_storyboard(con, cluster_no: int, period: str, warehouse: str = "") -> 
         scenes[0].duration = estimate_duration(scenes[0].narration, 8)
     for i, scene in enumerate(scenes, 1):
         scene.image = f"scenes/{i:02d}.png"
-    return Storyboard(cluster_no, period, illustrative, scenes, str(warehouse),
-                      datetime.now().isoformat(timespec="seconds"), ctx.charts)
+    return Storyboard(
+        cluster_no,
+        period,
+        illustrative,
+        scenes,
+        str(warehouse),
+        datetime.now().isoformat(timespec="seconds"),
+        ctx.charts,
+    )
 
 
 class _Context:
@@ -386,47 +365,87 @@ class _Context:
 
     # figures shared by several scenes
     def _units_query(self) -> str:
-        return (f"SELECT count(*) FROM clusters WHERE year = {self.year} "
-                f"AND cluster_no = {self.n}")
+        return f"SELECT count(*) FROM clusters WHERE year = {self.year} AND cluster_no = {self.n}"
 
     def _cluster_fig(self) -> dict:
-        return fig("Cụm thi đua số", self.n, f"""SELECT DISTINCT cluster_no FROM (
+        return fig(
+            "Cụm thi đua số",
+            self.n,
+            f"""SELECT DISTINCT cluster_no FROM (
             SELECT period, cluster_no FROM indicator_results UNION ALL
             SELECT period, cluster_no FROM scores UNION ALL
             SELECT period, cluster_no FROM awards UNION ALL
-            SELECT period, cluster_no FROM initiatives) WHERE {self.where}""")
+            SELECT period, cluster_no FROM initiatives) WHERE {self.where}""",
+        )
 
     def _year_fig(self) -> dict:
-        return fig("Năm", self.year, f"""SELECT DISTINCT year FROM (
+        return fig(
+            "Năm",
+            self.year,
+            f"""SELECT DISTINCT year FROM (
             SELECT period, year, cluster_no FROM indicator_results UNION ALL
             SELECT period, year, cluster_no FROM scores UNION ALL
             SELECT period, year, cluster_no FROM awards UNION ALL
-            SELECT period, year, cluster_no FROM initiatives) WHERE {self.where}""", "năm")
+            SELECT period, year, cluster_no FROM initiatives) WHERE {self.where}""",
+            "năm",
+        )
 
-    def _scene(self, sid: str, kind: str, title: str, narration: str, figures: list[dict],
-               visual: dict, source: str = "", body: str = "", note: str = "",
-               minimum: float = 6.0) -> Scene:
+    def _scene(
+        self,
+        sid: str,
+        kind: str,
+        title: str,
+        narration: str,
+        figures: list[dict],
+        visual: dict,
+        source: str = "",
+        body: str = "",
+        note: str = "",
+        minimum: float = 6.0,
+    ) -> Scene:
         unique = list({f["query"]: f for f in reversed(figures)}.values())[::-1]
-        return Scene(sid, kind, title, narration, estimate_duration(narration, minimum), unique,
-                     visual=visual, source=source, body=body, note=note)
+        return Scene(
+            sid,
+            kind,
+            title,
+            narration,
+            estimate_duration(narration, minimum),
+            unique,
+            visual=visual,
+            source=source,
+            body=body,
+            note=note,
+        )
 
     # 1. title
     def title(self) -> Scene:
         review = review_name(self.period)
         title = f"Cụm thi đua số {self.n} — {upper_first(review)}"
-        narration = (f"Cụm thi đua số {self.n} báo cáo "
-                     f"{'sơ kết' if self.period.endswith('H1') else 'tổng kết'} công tác thi "
-                     f"đua, khen thưởng {self.spoken}.")
+        narration = (
+            f"Cụm thi đua số {self.n} báo cáo "
+            f"{'sơ kết' if self.period.endswith('H1') else 'tổng kết'} công tác thi "
+            f"đua, khen thưởng {self.spoken}."
+        )
         body = "Chủ đề năm: (điền chủ đề thi đua của năm)"
         what = "sơ kết" if self.period.endswith("H1") else "tổng kết"
-        visual = {"type": "title", "kicker": "NGÀNH KIỂM SÁT NHÂN DÂN",
-                  "subtitle": f"Báo cáo {what} công tác thi đua, khen thưởng "
-                              f"{period_label(self.period)}",
-                  "members": " · ".join(u.name for u in self.units)}
-        return self._scene("title", "title", title, narration,
-                           [self._cluster_fig(), self._year_fig()], visual,
-                           "view clusters và các view số liệu", body,
-                           "Điền chủ đề thi đua của năm ở cột «Nội dung trên hình».", 8)
+        visual = {
+            "type": "title",
+            "kicker": "NGÀNH KIỂM SÁT NHÂN DÂN",
+            "subtitle": f"Báo cáo {what} công tác thi đua, khen thưởng {period_label(self.period)}",
+            "members": " · ".join(u.name for u in self.units),
+        }
+        return self._scene(
+            "title",
+            "title",
+            title,
+            narration,
+            [self._cluster_fig(), self._year_fig()],
+            visual,
+            "view clusters và các view số liệu",
+            body,
+            "Điền chủ đề thi đua của năm ở cột «Nội dung trên hình».",
+            8,
+        )
 
     # 2. members
     def members(self) -> Scene:
@@ -434,16 +453,35 @@ class _Context:
         title = f"Thành phần Cụm thi đua số {self.n} năm {self.year}"
         count_q = self._units_query()
         if not members:
-            narration = (f"Kho dữ liệu chưa có danh sách thành viên Cụm thi đua số {self.n} "
-                         f"năm {self.year}.")
+            narration = (
+                f"Kho dữ liệu chưa có danh sách thành viên Cụm thi đua số {self.n} năm {self.year}."
+            )
             visual = {"type": "message", "text": narration}
-            return self._scene("members", "members", title, narration,
-                               [self._cluster_fig(), self._year_fig()], visual, "view clusters")
-        figures = [fig("Năm", self.year, f"SELECT DISTINCT year FROM clusters WHERE year = "
-                       f"{self.year} AND cluster_no = {self.n}", "năm"),
-                   fig("Cụm thi đua số", self.n, f"SELECT DISTINCT cluster_no FROM clusters "
-                       f"WHERE year = {self.year} AND cluster_no = {self.n}"),
-                   fig("Số đơn vị trong Cụm", len(members), count_q, "đơn vị")]
+            return self._scene(
+                "members",
+                "members",
+                title,
+                narration,
+                [self._cluster_fig(), self._year_fig()],
+                visual,
+                "view clusters",
+            )
+        figures = [
+            fig(
+                "Năm",
+                self.year,
+                f"SELECT DISTINCT year FROM clusters WHERE year = "
+                f"{self.year} AND cluster_no = {self.n}",
+                "năm",
+            ),
+            fig(
+                "Cụm thi đua số",
+                self.n,
+                f"SELECT DISTINCT cluster_no FROM clusters "
+                f"WHERE year = {self.year} AND cluster_no = {self.n}",
+            ),
+            fig("Số đơn vị trong Cụm", len(members), count_q, "đơn vị"),
+        ]
         head = [u for u in members if u.role == "truong"]
         deputy = [u for u in members if u.role == "pho"]
         rest = [u for u in members if u.role not in ("truong", "pho")]
@@ -460,51 +498,101 @@ class _Context:
         if rest:
             label = "Các thành viên khác là" if roles else "Các thành viên là"
             sentences.append(f"{label} VKSND {places([u.pair for u in rest])}.")
-        rows = [[str(i), u.short, A.ROLE_LABELS.get(u.role, "Thành viên")]
-                for i, u in enumerate(members, 1)]
-        styles = [[None, "strong" if u.role in ("truong", "pho") else None,
-                   "strong" if u.role in ("truong", "pho") else None] for u in members]
-        visual = {"type": "table", "columns": ["STT", "Đơn vị", "Vai trò trong Cụm"],
-                  "widths": [0.1, 0.6, 0.3], "align": ["center", "left", "left"],
-                  "rows": rows, "styles": styles}
-        return self._scene("members", "members", title, " ".join(sentences), figures, visual,
-                           "view clusters")
+        rows = [
+            [str(i), u.short, ROLE_LABELS.get(u.role, "Thành viên")]
+            for i, u in enumerate(members, 1)
+        ]
+        styles = [
+            [
+                None,
+                "strong" if u.role in ("truong", "pho") else None,
+                "strong" if u.role in ("truong", "pho") else None,
+            ]
+            for u in members
+        ]
+        visual = {
+            "type": "table",
+            "columns": ["STT", "Đơn vị", "Vai trò trong Cụm"],
+            "widths": [0.1, 0.6, 0.3],
+            "align": ["center", "left", "left"],
+            "rows": rows,
+            "styles": styles,
+        }
+        return self._scene(
+            "members", "members", title, " ".join(sentences), figures, visual, "view clusters"
+        )
 
     # 3. how the movements were run: not in the data
     def movements(self) -> Scene:
-        narration = ("(điền: các phong trào thi đua Cụm đã phát động và cách tổ chức thực hiện "
-                     "trong kỳ.)")
-        body = ("(điền: các phong trào thi đua đã phát động, việc ký giao ước thi đua và cách tổ "
-                "chức thực hiện — mỗi ý một dòng)")
-        return self._scene("movements", "movements", "Công tác tổ chức phong trào thi đua",
-                           narration, [], {"type": "text"}, "", body,
-                           "Kho dữ liệu không có nội dung này: hãy viết lời dẫn và nội dung "
-                           "trên hình.", 8)
+        narration = (
+            "(điền: các phong trào thi đua Cụm đã phát động và cách tổ chức thực hiện trong kỳ.)"
+        )
+        body = (
+            "(điền: các phong trào thi đua đã phát động, việc ký giao ước thi đua và cách tổ "
+            "chức thực hiện — mỗi ý một dòng)"
+        )
+        return self._scene(
+            "movements",
+            "movements",
+            "Công tác tổ chức phong trào thi đua",
+            narration,
+            [],
+            {"type": "text"},
+            "",
+            body,
+            "Kho dữ liệu không có nội dung này: hãy viết lời dẫn và nội dung trên hình.",
+            8,
+        )
 
     # 4. indicators against targets
     def indicators(self) -> Scene:
         title = "Kết quả thực hiện các chỉ tiêu nghiệp vụ cơ bản"
         source = "view indicator_results"
         if self.ind.empty:
-            narration = (f"Kho dữ liệu chưa có kết quả chỉ tiêu nghiệp vụ của Cụm trong "
-                         f"{self.spoken}.")
-            return self._scene("indicators", "indicators", title, narration, [],
-                               {"type": "message", "text": narration}, source)
+            narration = (
+                f"Kho dữ liệu chưa có kết quả chỉ tiêu nghiệp vụ của Cụm trong {self.spoken}."
+            )
+            return self._scene(
+                "indicators",
+                "indicators",
+                title,
+                narration,
+                [],
+                {"type": "message", "text": narration},
+                source,
+            )
         base = f"FROM indicator_results WHERE {self.where}"
         total = int(self.ind["met"].notna().sum())
         met = int((self.ind["met"] == True).sum())  # noqa: E712 (nullable booleans)
-        figures = [fig("Số lượt chỉ tiêu có số liệu (toàn Cụm)", total,
-                       f"SELECT count(met) {base}", "lượt"),
-                   fig("Số lượt chỉ tiêu đạt (toàn Cụm)", met,
-                       f"SELECT count(*) FILTER (WHERE met) {base}", "lượt")]
+        figures = [
+            fig(
+                "Số lượt chỉ tiêu có số liệu (toàn Cụm)", total, f"SELECT count(met) {base}", "lượt"
+            ),
+            fig(
+                "Số lượt chỉ tiêu đạt (toàn Cụm)",
+                met,
+                f"SELECT count(*) FILTER (WHERE met) {base}",
+                "lượt",
+            ),
+        ]
         groups: dict[tuple[int, int], list[_Unit]] = {}
         for r in self.ind_sum.itertuples():
             u = self.by_id.get(r.unit_id) or _Unit(r.unit_id, r.name, None, None)
             q = f"{base} AND unit_id = {_lit(r.unit_id)}"
-            figures += [fig(f"Số chỉ tiêu có số liệu — {u.name}", r.n_indicators,
-                            f"SELECT count(met) {q}", "chỉ tiêu"),
-                        fig(f"Số chỉ tiêu đạt — {u.name}", r.n_met,
-                            f"SELECT count(*) FILTER (WHERE met) {q}", "chỉ tiêu")]
+            figures += [
+                fig(
+                    f"Số chỉ tiêu có số liệu — {u.name}",
+                    r.n_indicators,
+                    f"SELECT count(met) {q}",
+                    "chỉ tiêu",
+                ),
+                fig(
+                    f"Số chỉ tiêu đạt — {u.name}",
+                    r.n_met,
+                    f"SELECT count(*) FILTER (WHERE met) {q}",
+                    "chỉ tiêu",
+                ),
+            ]
             groups.setdefault((int(r.n_met), int(r.n_indicators)), []).append(u)
         parts = []
         for (n_met, n_ind), us in sorted(groups.items(), key=lambda kv: (-kv[0][0], kv[0][1])):
@@ -518,14 +606,20 @@ class _Context:
             else:
                 parts.append(f"{who} đạt {n_met} trên {n_ind} chỉ tiêu")
         missing = [u for u in self.units if u.unit_id not in set(self.ind_sum["unit_id"])]
-        sentences = [f"Về các chỉ tiêu nghiệp vụ cơ bản, toàn Cụm đạt {met} trên {total} lượt "
-                     "chỉ tiêu có số liệu.", upper_first("; ".join(parts)) + "."]
+        sentences = [
+            f"Về các chỉ tiêu nghiệp vụ cơ bản, toàn Cụm đạt {met} trên {total} lượt "
+            "chỉ tiêu có số liệu.",
+            upper_first("; ".join(parts)) + ".",
+        ]
         if missing:
-            sentences.append(f"{upper_first(places([u.pair for u in missing]))} chưa có số "
-                             "liệu chỉ tiêu trong kho dữ liệu.")
+            sentences.append(
+                f"{upper_first(places([u.pair for u in missing]))} chưa có số "
+                "liệu chỉ tiêu trong kho dữ liệu."
+            )
         visual, shown = self._indicator_table(base)
-        return self._scene("indicators", "indicators", title, " ".join(sentences),
-                           figures + shown, visual, source)
+        return self._scene(
+            "indicators", "indicators", title, " ".join(sentences), figures + shown, visual, source
+        )
 
     def _indicator_table(self, base: str) -> tuple[dict, list[dict]]:
         """Indicators × members, each result marked met or missed; the figures it shows."""
@@ -542,9 +636,14 @@ class _Context:
             iq = f"{base} AND indicator_id = {_lit(iid)}"
             if len(targets) == 1:
                 label += f" (chỉ tiêu {sign} {qty(targets[0], first['measure_unit'])})"
-                figures.append(fig(f"{label} — chỉ tiêu", targets[0],
-                                   f"SELECT DISTINCT target {iq} AND target IS NOT NULL",
-                                   first["measure_unit"]))
+                figures.append(
+                    fig(
+                        f"{label} — chỉ tiêu",
+                        targets[0],
+                        f"SELECT DISTINCT target {iq} AND target IS NOT NULL",
+                        first["measure_unit"],
+                    )
+                )
             row, style = [label], [None]
             for u in names:
                 cell = part[part["unit_id"] == u.unit_id]
@@ -555,12 +654,24 @@ class _Context:
                 c = cell.iloc[0]
                 cq = f"{iq} AND unit_id = {_lit(u.unit_id)}"
                 text = qty(c["actual"], c["measure_unit"])
-                figures.append(fig(f"{c['indicator_name']} — {u.name}", c["actual"],
-                                   f"SELECT actual {cq}", c["measure_unit"]))
+                figures.append(
+                    fig(
+                        f"{c['indicator_name']} — {u.name}",
+                        c["actual"],
+                        f"SELECT actual {cq}",
+                        c["measure_unit"],
+                    )
+                )
                 if len(targets) != 1 and pd.notna(c["target"]):
                     text += f" / {qty(c['target'], c['measure_unit'])}"
-                    figures.append(fig(f"{c['indicator_name']} — chỉ tiêu — {u.name}",
-                                       c["target"], f"SELECT target {cq}", c["measure_unit"]))
+                    figures.append(
+                        fig(
+                            f"{c['indicator_name']} — chỉ tiêu — {u.name}",
+                            c["target"],
+                            f"SELECT target {cq}",
+                            c["measure_unit"],
+                        )
+                    )
                 if pd.isna(c["met"]):
                     style.append("muted")
                 elif bool(c["met"]):
@@ -575,27 +686,42 @@ class _Context:
         n = max(1, len(names))
         first_w = 0.34 if n <= 6 else 0.26
         widths = [first_w] + [(1 - first_w) / n] * n
-        return {"type": "table", "columns": ["Chỉ tiêu"] + [u.name for u in names],
-                "widths": widths, "align": ["left"] + ["center"] * n, "rows": rows,
-                "styles": styles,
-                "legend": "✓ đạt chỉ tiêu · ✗ chưa đạt · – không có số liệu"}, figures
+        return {
+            "type": "table",
+            "columns": ["Chỉ tiêu"] + [u.name for u in names],
+            "widths": widths,
+            "align": ["left"] + ["center"] * n,
+            "rows": rows,
+            "styles": styles,
+            "legend": "✓ đạt chỉ tiêu · ✗ chưa đạt · – không có số liệu",
+        }, figures
 
     # 5. score ranking
     def ranking(self) -> Scene:
         title = "Kết quả chấm điểm, xếp hạng thi đua"
         source = "view score_ranking"
         if self.rank.empty:
-            narration = f"Kho dữ liệu chưa có kết quả chấm điểm thi đua của Cụm trong {self.spoken}."
-            return self._scene("ranking", "ranking", title, narration, [],
-                               {"type": "message", "text": narration}, source)
+            narration = (
+                f"Kho dữ liệu chưa có kết quả chấm điểm thi đua của Cụm trong {self.spoken}."
+            )
+            return self._scene(
+                "ranking",
+                "ranking",
+                title,
+                narration,
+                [],
+                {"type": "message", "text": narration},
+                source,
+            )
         base = f"FROM score_ranking WHERE {self.where}"
         figures, parts = [], []
         by_rank: dict[int, list] = {}
         for r in self.rank.itertuples():
             q = f"{base} AND unit_id = {_lit(r.unit_id)}"
-            figures += [fig(f"Tổng điểm — {r.name}", r.total_points, f"SELECT total_points {q}",
-                            "điểm"),
-                        fig(f"Xếp hạng — {r.name}", r.rank, f"SELECT rank {q}")]
+            figures += [
+                fig(f"Tổng điểm — {r.name}", r.total_points, f"SELECT total_points {q}", "điểm"),
+                fig(f"Xếp hạng — {r.name}", r.rank, f"SELECT rank {q}"),
+            ]
             by_rank.setdefault(int(r.rank), []).append(r)
         for i, (rank, rows) in enumerate(sorted(by_rank.items())):
             us = [self.by_id.get(r.unit_id) or _Unit(r.unit_id, r.name, None, None) for r in rows]
@@ -620,19 +746,28 @@ class _Context:
         self.charts["ranking"] = _chart("score_ranking", self.rank)
         top = self.rank[self.rank["rank"] == self.rank["rank"].min()]
         n_members = sum(1 for u in self.units if u.role)
-        figures.append(fig("Số đơn vị được chấm điểm", len(self.rank), f"SELECT count(*) {base}",
-                           "đơn vị"))
+        figures.append(
+            fig("Số đơn vị được chấm điểm", len(self.rank), f"SELECT count(*) {base}", "đơn vị")
+        )
         scored = str(len(self.rank))
         if n_members:
             figures.append(fig("Số đơn vị trong Cụm", n_members, self._units_query(), "đơn vị"))
             scored += f"/{n_members}"
-        side = [{"label": "Dẫn đầu Cụm", "value": join_vn(list(top["name"]))},
-                {"label": "Điểm cao nhất", "value": num(top["total_points"].iloc[0])},
-                {"label": "Số đơn vị được chấm điểm", "value": scored}]
-        visual = {"type": "chart", "part": "parts/ranking.png", "width": 1260, "side": side,
-                  "notes": notes}
-        return self._scene("ranking", "ranking", title, " ".join(sentences), figures, visual,
-                           source)
+        side = [
+            {"label": "Dẫn đầu Cụm", "value": join_vn(list(top["name"]))},
+            {"label": "Điểm cao nhất", "value": num(top["total_points"].iloc[0])},
+            {"label": "Số đơn vị được chấm điểm", "value": scored},
+        ]
+        visual = {
+            "type": "chart",
+            "part": "parts/ranking.png",
+            "width": 1260,
+            "side": side,
+            "notes": notes,
+        }
+        return self._scene(
+            "ranking", "ranking", title, " ".join(sentences), figures, visual, source
+        )
 
     # 6. awards and the change from the same period of the previous year
     def awards(self) -> Scene:
@@ -640,45 +775,76 @@ class _Context:
         source = "view awards (số lượt, không dùng danh sách cá nhân)"
         if self.aw_unit.empty:
             narration = f"Kho dữ liệu chưa có số liệu khen thưởng của Cụm trong {self.spoken}."
-            return self._scene("awards", "awards", title, narration, [],
-                               {"type": "message", "text": narration}, source)
+            return self._scene(
+                "awards",
+                "awards",
+                title,
+                narration,
+                [],
+                {"type": "message", "text": narration},
+                source,
+            )
         base = f"FROM awards WHERE {self.where}"
         coll, indiv = int(self.aw_unit["collective"].sum()), int(self.aw_unit["individual"].sum())
         total = coll + indiv
-        figures = [fig("Năm", self.year, f"SELECT DISTINCT year {base}", "năm"),
-                   fig("Tổng số lượt khen thưởng", total, f"SELECT sum(count) {base}", "lượt"),
-                   fig("Khen thưởng tập thể", coll,
-                       f"SELECT sum(count) {base} AND recipient_kind = 'tap_the'", "lượt"),
-                   fig("Khen thưởng cá nhân", indiv,
-                       f"SELECT sum(count) {base} AND recipient_kind = 'ca_nhan'", "lượt")]
+        figures = [
+            fig("Năm", self.year, f"SELECT DISTINCT year {base}", "năm"),
+            fig("Tổng số lượt khen thưởng", total, f"SELECT sum(count) {base}", "lượt"),
+            fig(
+                "Khen thưởng tập thể",
+                coll,
+                f"SELECT sum(count) {base} AND recipient_kind = 'tap_the'",
+                "lượt",
+            ),
+            fig(
+                "Khen thưởng cá nhân",
+                indiv,
+                f"SELECT sum(count) {base} AND recipient_kind = 'ca_nhan'",
+                "lượt",
+            ),
+        ]
         start = upper_first(self.spoken)
-        first = (f"{start}, toàn Cụm có {num(total)} lượt khen thưởng, gồm {num(coll)} lượt "
-                 f"tập thể và {num(indiv)} lượt cá nhân")
+        first = (
+            f"{start}, toàn Cụm có {num(total)} lượt khen thưởng, gồm {num(coll)} lượt "
+            f"tập thể và {num(indiv)} lượt cá nhân"
+        )
         top = self._top_form(self.aw_form, base)
         if top:
             first += f"; trong đó {top[0]}"
             figures += top[1]
         sentences = [first + "."]
-        side = [{"label": "Tổng số lượt khen thưởng", "value": num(total)},
-                {"label": "Tập thể · Cá nhân", "value": f"{num(coll)} · {num(indiv)}"}]
+        side = [
+            {"label": "Tổng số lượt khen thưởng", "value": num(total)},
+            {"label": "Tập thể · Cá nhân", "value": f"{num(coll)} · {num(indiv)}"},
+        ]
         # the same period of the previous year, for the same units
         prev = previous_period(self.period)
         pq = f"FROM awards WHERE period = {_lit(prev)} AND unit_id IN {_in(self.ids)}"
         prev_total = self.con.execute(f"SELECT sum(count) {pq}").fetchone()[0]
         prev_spoken = period_spoken(prev)
         if prev_total is None:
-            sentences.append("Kho dữ liệu chưa có số liệu khen thưởng cùng kỳ năm trước để so "
-                             "sánh.")
+            sentences.append(
+                "Kho dữ liệu chưa có số liệu khen thưởng cùng kỳ năm trước để so sánh."
+            )
             side.append({"label": "Cùng kỳ năm trước", "value": "chưa có số liệu"})
         else:
             prev_total = int(prev_total)
             delta = total - prev_total
-            figures += [fig("Năm so sánh", self.year - 1, f"SELECT DISTINCT year {pq}", "năm"),
-                        fig(f"Tổng số lượt khen thưởng {period_label(prev)} (cùng đơn vị)",
-                            prev_total, f"SELECT sum(count) {pq}", "lượt"),
-                        fig("Tăng/giảm so với cùng kỳ năm trước", delta,
-                            f"SELECT (SELECT sum(count) {base}) - (SELECT sum(count) {pq})",
-                            "lượt")]
+            figures += [
+                fig("Năm so sánh", self.year - 1, f"SELECT DISTINCT year {pq}", "năm"),
+                fig(
+                    f"Tổng số lượt khen thưởng {period_label(prev)} (cùng đơn vị)",
+                    prev_total,
+                    f"SELECT sum(count) {pq}",
+                    "lượt",
+                ),
+                fig(
+                    "Tăng/giảm so với cùng kỳ năm trước",
+                    delta,
+                    f"SELECT (SELECT sum(count) {base}) - (SELECT sum(count) {pq})",
+                    "lượt",
+                ),
+            ]
             if delta == 0:
                 change = "tổng số lượt khen thưởng không thay đổi"
             else:
@@ -691,30 +857,51 @@ class _Context:
         lu = self.by_id.get(leader.unit_id) or _Unit(leader.unit_id, leader.name, None, None)
         ties = self.aw_unit[self.aw_unit["awards"] == leader["awards"]]
         if len(ties) == 1 and leader["awards"] > 0:
-            sentences.append(f"Đơn vị có nhiều lượt khen thưởng nhất là {lu.short} với "
-                             f"{num(leader['awards'])} lượt.")
-            figures.append(fig(f"Tổng số lượt khen thưởng — {leader['name']}", leader["awards"],
-                               f"SELECT sum(count) {base} AND unit_id = {_lit(leader.unit_id)}",
-                               "lượt"))
+            sentences.append(
+                f"Đơn vị có nhiều lượt khen thưởng nhất là {lu.short} với "
+                f"{num(leader['awards'])} lượt."
+            )
+            figures.append(
+                fig(
+                    f"Tổng số lượt khen thưởng — {leader['name']}",
+                    leader["awards"],
+                    f"SELECT sum(count) {base} AND unit_id = {_lit(leader.unit_id)}",
+                    "lượt",
+                )
+            )
         missing = [u for u in self.units if u.unit_id not in set(self.aw_unit["unit_id"])]
         notes = []
         if missing:
-            sentences.append(f"{upper_first(places([u.pair for u in missing]))} chưa có số liệu "
-                             "khen thưởng trong kho dữ liệu.")
+            sentences.append(
+                f"{upper_first(places([u.pair for u in missing]))} chưa có số liệu "
+                "khen thưởng trong kho dữ liệu."
+            )
             notes = [f"{u.short}: chưa có số liệu khen thưởng." for u in missing]
         for r in self.aw_unit.itertuples():
             uq = f"{base} AND unit_id = {_lit(r.unit_id)}"
-            figures += [fig(f"Khen thưởng tập thể — {r.name}", r.collective,
-                            f"SELECT coalesce(sum(count), 0) {uq} AND recipient_kind = 'tap_the'",
-                            "lượt"),
-                        fig(f"Khen thưởng cá nhân — {r.name}", r.individual,
-                            f"SELECT coalesce(sum(count), 0) {uq} AND recipient_kind = 'ca_nhan'",
-                            "lượt")]
+            figures += [
+                fig(
+                    f"Khen thưởng tập thể — {r.name}",
+                    r.collective,
+                    f"SELECT coalesce(sum(count), 0) {uq} AND recipient_kind = 'tap_the'",
+                    "lượt",
+                ),
+                fig(
+                    f"Khen thưởng cá nhân — {r.name}",
+                    r.individual,
+                    f"SELECT coalesce(sum(count), 0) {uq} AND recipient_kind = 'ca_nhan'",
+                    "lượt",
+                ),
+            ]
         self.charts["awards"] = _chart("awards_by_unit", self.aw_unit)
-        visual = {"type": "chart", "part": "parts/awards.png", "width": 1260, "side": side,
-                  "notes": notes}
-        return self._scene("awards", "awards", title, " ".join(sentences), figures, visual,
-                           source)
+        visual = {
+            "type": "chart",
+            "part": "parts/awards.png",
+            "width": 1260,
+            "side": side,
+            "notes": notes,
+        }
+        return self._scene("awards", "awards", title, " ".join(sentences), figures, visual, source)
 
     def _top_form(self, forms: pd.DataFrame, base: str):
         """The highest award form with any recipient: its phrase and figures."""
@@ -731,9 +918,15 @@ class _Context:
                 continue
             value = row.iloc[0]["count"]
             counts.append(f"{num(value)} {word}")
-            figs.append(fig(f"{name} — {word}", value,
-                            f"SELECT sum(count) {base} AND award_id = {_lit(award_id)} "
-                            f"AND recipient_kind = {_lit(kind)}", "lượt"))
+            figs.append(
+                fig(
+                    f"{name} — {word}",
+                    value,
+                    f"SELECT sum(count) {base} AND award_id = {_lit(award_id)} "
+                    f"AND recipient_kind = {_lit(kind)}",
+                    "lượt",
+                )
+            )
         verb = "đạt danh hiệu" if award_id in TITLE_AWARDS else "được tặng"
         return f"{join_vn(counts)} {verb} {name}", figs
 
@@ -742,59 +935,101 @@ class _Context:
         title = "Phong trào sáng kiến, đề tài khoa học"
         source = "view initiatives"
         if self.ini.empty:
-            narration = f"Kho dữ liệu chưa có số liệu sáng kiến, đề tài của Cụm trong {self.spoken}."
-            return self._scene("initiatives", "initiatives", title, narration, [],
-                               {"type": "message", "text": narration}, source)
+            narration = (
+                f"Kho dữ liệu chưa có số liệu sáng kiến, đề tài của Cụm trong {self.spoken}."
+            )
+            return self._scene(
+                "initiatives",
+                "initiatives",
+                title,
+                narration,
+                [],
+                {"type": "message", "text": narration},
+                source,
+            )
         base = f"FROM initiatives WHERE {self.where}"
         total = int(self.ini["count"].sum())
-        figures = [fig("Năm", self.year, f"SELECT DISTINCT year {base}", "năm"),
-                   fig("Tổng số sáng kiến, đề tài", total, f"SELECT sum(count) {base}")]
+        figures = [
+            fig("Năm", self.year, f"SELECT DISTINCT year {base}", "năm"),
+            fig("Tổng số sáng kiến, đề tài", total, f"SELECT sum(count) {base}"),
+        ]
         by_level = self.ini.groupby("level")["count"].sum()
-        words = {"co_so": "sáng kiến cấp cơ sở", "nganh": "sáng kiến cấp ngành",
-                 "de_tai_khoa_hoc": "đề tài khoa học"}
+        words = {
+            "co_so": "sáng kiến cấp cơ sở",
+            "nganh": "sáng kiến cấp ngành",
+            "de_tai_khoa_hoc": "đề tài khoa học",
+        }
         parts, side = [], [{"label": "Tổng số sáng kiến, đề tài", "value": num(total)}]
         for level, word in words.items():
             value = int(by_level.get(level, 0))
             if level in by_level.index:
-                figures.append(fig(A.LEVEL_LABELS[level], value,
-                                   f"SELECT sum(count) {base} AND level = {_lit(level)}"))
+                figures.append(
+                    fig(
+                        LEVEL_LABELS[level],
+                        value,
+                        f"SELECT sum(count) {base} AND level = {_lit(level)}",
+                    )
+                )
                 side.append({"label": upper_first(word), "value": num(value)})
             if value:
                 parts.append(f"{num(value)} {word}")
         if total == 0:
-            sentences = [f"{upper_first(self.spoken)}, các đơn vị trong Cụm chưa báo cáo sáng "
-                         "kiến, đề tài nào."]
+            sentences = [
+                f"{upper_first(self.spoken)}, các đơn vị trong Cụm chưa báo cáo sáng "
+                "kiến, đề tài nào."
+            ]
         else:
-            sentences = [f"{upper_first(self.spoken)}, toàn Cụm có {num(total)} sáng kiến, đề "
-                         f"tài, gồm {join_vn(parts)}."]
+            sentences = [
+                f"{upper_first(self.spoken)}, toàn Cụm có {num(total)} sáng kiến, đề "
+                f"tài, gồm {join_vn(parts)}."
+            ]
             per_unit = self.ini.groupby(["unit_id", "name"], as_index=False)["count"].sum()
             best = per_unit[per_unit["count"] == per_unit["count"].max()]
             if len(best) == 1:
                 b = best.iloc[0]
                 bu = self.by_id.get(b.unit_id) or _Unit(b.unit_id, b["name"], None, None)
-                sentences.append(f"Nhiều nhất là {bu.short} với {num(b['count'])} sáng kiến, "
-                                 "đề tài.")
-                figures.append(fig(f"Sáng kiến, đề tài — {b['name']}", b["count"],
-                                   f"SELECT sum(count) {base} AND unit_id = {_lit(b.unit_id)}"))
+                sentences.append(
+                    f"Nhiều nhất là {bu.short} với {num(b['count'])} sáng kiến, đề tài."
+                )
+                figures.append(
+                    fig(
+                        f"Sáng kiến, đề tài — {b['name']}",
+                        b["count"],
+                        f"SELECT sum(count) {base} AND unit_id = {_lit(b.unit_id)}",
+                    )
+                )
         missing = [u for u in self.units if u.unit_id not in set(self.ini["unit_id"])]
         notes = []
         if missing:
-            sentences.append(f"{upper_first(places([u.pair for u in missing]))} chưa có số liệu "
-                             "sáng kiến trong kho dữ liệu.")
+            sentences.append(
+                f"{upper_first(places([u.pair for u in missing]))} chưa có số liệu "
+                "sáng kiến trong kho dữ liệu."
+            )
             notes = [f"{u.short}: chưa có số liệu sáng kiến." for u in missing]
         for r in self.ini.itertuples():
-            figures.append(fig(f"{A.LEVEL_LABELS.get(r.level, r.level)} — {r.name}", r.count,
-                               f"SELECT sum(count) {base} AND unit_id = {_lit(r.unit_id)} "
-                               f"AND level = {_lit(r.level)}"))
+            figures.append(
+                fig(
+                    f"{LEVEL_LABELS.get(r.level, r.level)} — {r.name}",
+                    r.count,
+                    f"SELECT sum(count) {base} AND unit_id = {_lit(r.unit_id)} "
+                    f"AND level = {_lit(r.level)}",
+                )
+            )
         self.charts["initiatives"] = _chart("initiatives_by_unit", self.ini)
-        visual = {"type": "chart", "part": "parts/initiatives.png", "width": 1260, "side": side,
-                  "notes": notes}
-        return self._scene("initiatives", "initiatives", title, " ".join(sentences), figures,
-                           visual, source)
+        visual = {
+            "type": "chart",
+            "part": "parts/initiatives.png",
+            "width": 1260,
+            "side": side,
+            "notes": notes,
+        }
+        return self._scene(
+            "initiatives", "initiatives", title, " ".join(sentences), figures, visual, source
+        )
 
     # 8. one highlight per member
     def highlight(self, u: _Unit) -> Scene:
-        role = A.ROLE_LABELS.get(u.role, "") if u.role in ("truong", "pho") else ""
+        role = ROLE_LABELS.get(u.role, "") if u.role in ("truong", "pho") else ""
         title = u.short + (f" — {role}" if role else "")
         sid = f"highlight:{u.unit_id}"
         where = f"{self.where} AND unit_id = {_lit(u.unit_id)}"
@@ -806,35 +1041,46 @@ class _Context:
             r = r.iloc[0]
             ranked = len(self.rank)
             q = f"FROM score_ranking WHERE {where}"
-            figures += [fig("Tổng điểm thi đua", r.total_points, f"SELECT total_points {q}",
-                            "điểm"),
-                        fig("Xếp hạng trong Cụm", r["rank"], f"SELECT rank {q}"),
-                        fig("Số đơn vị được chấm điểm", ranked,
-                            f"SELECT count(*) FROM score_ranking WHERE {self.where}")]
+            figures += [
+                fig("Tổng điểm thi đua", r.total_points, f"SELECT total_points {q}", "điểm"),
+                fig("Xếp hạng trong Cụm", r["rank"], f"SELECT rank {q}"),
+                fig(
+                    "Số đơn vị được chấm điểm",
+                    ranked,
+                    f"SELECT count(*) FROM score_ranking WHERE {self.where}",
+                ),
+            ]
             tie = int((self.rank["rank"] == r["rank"]).sum()) > 1
             if int(r["rank"]) == 1:
                 standing = "cùng dẫn đầu Cụm" if tie else "dẫn đầu Cụm"
             else:
                 standing = ("cùng " if tie else "") + f"xếp {ordinal(r['rank'])} trong Cụm"
             sentences.append(f"{subject} đạt {num(r.total_points)} điểm thi đua, {standing}.")
-            tiles.append({"label": "Tổng điểm thi đua", "value": num(r.total_points),
-                          "sub": f"xếp hạng {int(r['rank'])}/{ranked}"})
+            tiles.append(
+                {
+                    "label": "Tổng điểm thi đua",
+                    "value": num(r.total_points),
+                    "sub": f"xếp hạng {int(r['rank'])}/{ranked}",
+                }
+            )
         else:
             sentences.append(f"{subject} chưa có kết quả chấm điểm trong kho dữ liệu.")
-            tiles.append({"label": "Tổng điểm thi đua", "value": "–",
-                          "sub": "chưa có số liệu"})
+            tiles.append({"label": "Tổng điểm thi đua", "value": "–", "sub": "chưa có số liệu"})
         # indicators: the best results
         ind = self.ind[self.ind["unit_id"] == u.unit_id]
         judged = ind[ind["met"].notna()]
         if not judged.empty:
             q = f"FROM indicator_results WHERE {where}"
             n_ind, n_met = len(judged), int((judged["met"] == True).sum())  # noqa: E712
-            figures += [fig("Số chỉ tiêu có số liệu", n_ind, f"SELECT count(met) {q}",
-                            "chỉ tiêu"),
-                        fig("Số chỉ tiêu đạt", n_met, f"SELECT count(*) FILTER (WHERE met) {q}",
-                            "chỉ tiêu")]
-            tiles.append({"label": "Chỉ tiêu đạt", "value": f"{n_met}/{n_ind}",
-                          "sub": "chỉ tiêu có số liệu"})
+            figures += [
+                fig("Số chỉ tiêu có số liệu", n_ind, f"SELECT count(met) {q}", "chỉ tiêu"),
+                fig(
+                    "Số chỉ tiêu đạt", n_met, f"SELECT count(*) FILTER (WHERE met) {q}", "chỉ tiêu"
+                ),
+            ]
+            tiles.append(
+                {"label": "Chỉ tiêu đạt", "value": f"{n_met}/{n_ind}", "sub": "chỉ tiêu có số liệu"}
+            )
             met = judged[judged["met"] == True].copy()  # noqa: E712
             if not met.empty:
                 met["rel"] = met["margin"] / met["target"].where(met["target"] != 0, 1).abs()
@@ -842,27 +1088,55 @@ class _Context:
                 phrases = []
                 for b in best.itertuples():
                     iq = f"{q} AND indicator_id = {_lit(b.indicator_id)}"
-                    figures += [fig(f"{b.indicator_name} — kết quả", b.actual,
-                                    f"SELECT actual {iq}", b.measure_unit),
-                                fig(f"{b.indicator_name} — chỉ tiêu", b.target,
-                                    f"SELECT target {iq}", b.measure_unit)]
-                    phrases.append(f"{lower_first(b.indicator_name)} đạt "
-                                   f"{qty(b.actual, b.measure_unit)} (chỉ tiêu "
-                                   f"{qty(b.target, b.measure_unit)})")
-                lead = (f"Đạt cả {n_ind} chỉ tiêu nghiệp vụ" if n_met == n_ind
-                        else f"Đạt {n_met} trên {n_ind} chỉ tiêu nghiệp vụ")
+                    figures += [
+                        fig(
+                            f"{b.indicator_name} — kết quả",
+                            b.actual,
+                            f"SELECT actual {iq}",
+                            b.measure_unit,
+                        ),
+                        fig(
+                            f"{b.indicator_name} — chỉ tiêu",
+                            b.target,
+                            f"SELECT target {iq}",
+                            b.measure_unit,
+                        ),
+                    ]
+                    phrases.append(
+                        f"{lower_first(b.indicator_name)} đạt "
+                        f"{qty(b.actual, b.measure_unit)} (chỉ tiêu "
+                        f"{qty(b.target, b.measure_unit)})"
+                    )
+                lead = (
+                    f"Đạt cả {n_ind} chỉ tiêu nghiệp vụ"
+                    if n_met == n_ind
+                    else f"Đạt {n_met} trên {n_ind} chỉ tiêu nghiệp vụ"
+                )
                 sentences.append(f"{lead}, nổi bật là {join_vn(phrases)}.")
                 for m in met.sort_values("indicator_name").itertuples():
                     iq = f"{q} AND indicator_id = {_lit(m.indicator_id)}"
-                    figures += [fig(f"{m.indicator_name} — kết quả", m.actual,
-                                    f"SELECT actual {iq}", m.measure_unit),
-                                fig(f"{m.indicator_name} — chỉ tiêu", m.target,
-                                    f"SELECT target {iq}", m.measure_unit)]
-                    left.append(f"✓ {m.indicator_name}: {qty(m.actual, m.measure_unit)} "
-                                f"(chỉ tiêu {qty(m.target, m.measure_unit)})")
+                    figures += [
+                        fig(
+                            f"{m.indicator_name} — kết quả",
+                            m.actual,
+                            f"SELECT actual {iq}",
+                            m.measure_unit,
+                        ),
+                        fig(
+                            f"{m.indicator_name} — chỉ tiêu",
+                            m.target,
+                            f"SELECT target {iq}",
+                            m.measure_unit,
+                        ),
+                    ]
+                    left.append(
+                        f"✓ {m.indicator_name}: {qty(m.actual, m.measure_unit)} "
+                        f"(chỉ tiêu {qty(m.target, m.measure_unit)})"
+                    )
             else:
-                sentences.append(f"Chưa đạt chỉ tiêu nào trong {n_ind} chỉ tiêu nghiệp vụ có "
-                                 "số liệu.")
+                sentences.append(
+                    f"Chưa đạt chỉ tiêu nào trong {n_ind} chỉ tiêu nghiệp vụ có số liệu."
+                )
                 left.append(f"Chưa đạt chỉ tiêu nào trong {n_ind} chỉ tiêu có số liệu.")
         else:
             tiles.append({"label": "Chỉ tiêu đạt", "value": "–", "sub": "chưa có số liệu"})
@@ -872,17 +1146,33 @@ class _Context:
         if not aw.empty:
             a = aw.iloc[0]
             q = f"FROM awards WHERE {where}"
-            figures += [fig("Tổng số lượt khen thưởng", a["awards"], f"SELECT sum(count) {q}",
-                            "lượt"),
-                        fig("Khen thưởng tập thể", a["collective"],
-                            f"SELECT sum(count) {q} AND recipient_kind = 'tap_the'", "lượt"),
-                        fig("Khen thưởng cá nhân", a["individual"],
-                            f"SELECT sum(count) {q} AND recipient_kind = 'ca_nhan'", "lượt")]
-            tiles.append({"label": "Lượt khen thưởng", "value": num(a["awards"]),
-                          "sub": f"{num(a['collective'])} tập thể · {num(a['individual'])} cá nhân"})
+            figures += [
+                fig("Tổng số lượt khen thưởng", a["awards"], f"SELECT sum(count) {q}", "lượt"),
+                fig(
+                    "Khen thưởng tập thể",
+                    a["collective"],
+                    f"SELECT sum(count) {q} AND recipient_kind = 'tap_the'",
+                    "lượt",
+                ),
+                fig(
+                    "Khen thưởng cá nhân",
+                    a["individual"],
+                    f"SELECT sum(count) {q} AND recipient_kind = 'ca_nhan'",
+                    "lượt",
+                ),
+            ]
+            tiles.append(
+                {
+                    "label": "Lượt khen thưởng",
+                    "value": num(a["awards"]),
+                    "sub": f"{num(a['collective'])} tập thể · {num(a['individual'])} cá nhân",
+                }
+            )
             if a["awards"] > 0:
-                text = (f"Được khen thưởng {num(a['awards'])} lượt, gồm "
-                        f"{num(a['collective'])} tập thể và {num(a['individual'])} cá nhân")
+                text = (
+                    f"Được khen thưởng {num(a['awards'])} lượt, gồm "
+                    f"{num(a['collective'])} tập thể và {num(a['individual'])} cá nhân"
+                )
                 forms = A.awards_by_form(self.con, self.period, self.n, u.unit_id)
                 top = self._top_form(forms, q)
                 if top:
@@ -890,10 +1180,16 @@ class _Context:
                     figures += top[1]
                 sentences.append(text + ".")
                 for f_ in by_rank(forms[forms["count"] > 0]).itertuples():
-                    figures.append(fig(f"{f_.award_name} — {f_.recipient_label.lower()}",
-                                       f_.count, f"SELECT sum(count) {q} AND award_id = "
-                                       f"{_lit(f_.award_id)} AND recipient_kind = "
-                                       f"{_lit(f_.recipient_kind)}", "lượt"))
+                    figures.append(
+                        fig(
+                            f"{f_.award_name} — {f_.recipient_label.lower()}",
+                            f_.count,
+                            f"SELECT sum(count) {q} AND award_id = "
+                            f"{_lit(f_.award_id)} AND recipient_kind = "
+                            f"{_lit(f_.recipient_kind)}",
+                            "lượt",
+                        )
+                    )
                     right.append(f"{f_.award_name}: {num(f_.count)} {f_.recipient_label.lower()}")
             else:
                 sentences.append("Chưa có lượt khen thưởng nào trong kỳ.")
@@ -905,8 +1201,9 @@ class _Context:
         ini = self.ini[self.ini["unit_id"] == u.unit_id]
         if not ini.empty:
             total = ini["count"].sum()
-            figures.append(fig("Sáng kiến, đề tài", total,
-                               f"SELECT sum(count) FROM initiatives WHERE {where}"))
+            figures.append(
+                fig("Sáng kiến, đề tài", total, f"SELECT sum(count) FROM initiatives WHERE {where}")
+            )
             tiles.append({"label": "Sáng kiến, đề tài", "value": num(total), "sub": ""})
             if total > 0:
                 sentences.append(f"Có {num(total)} sáng kiến, đề tài.")
@@ -914,15 +1211,30 @@ class _Context:
             tiles.append({"label": "Sáng kiến, đề tài", "value": "–", "sub": "chưa có số liệu"})
         if not figures:
             narration = f"{u.short} chưa có số liệu nào của {self.spoken} trong kho dữ liệu."
-            return self._scene(sid, "highlight", title, narration, [],
-                               {"type": "message", "text": narration}, "")
-        visual = {"type": "highlight", "tiles": tiles, "left_title": "Kết quả nổi bật",
-                  "left": left, "right_title": "Khen thưởng theo hình thức", "right": right}
+            return self._scene(
+                sid, "highlight", title, narration, [], {"type": "message", "text": narration}, ""
+            )
+        visual = {
+            "type": "highlight",
+            "tiles": tiles,
+            "left_title": "Kết quả nổi bật",
+            "left": left,
+            "right_title": "Khen thưởng theo hình thức",
+            "right": right,
+        }
         body = "Cách làm hay: (điền cách làm hay, mô hình hiệu quả của đơn vị)"
-        return self._scene(sid, "highlight", title, " ".join(sentences), figures, visual,
-                           "các view score_ranking, indicator_results, awards, initiatives",
-                           body, "Kho dữ liệu không có cách làm hay: hãy điền ở cột «Nội dung "
-                           "trên hình» (và thêm vào lời dẫn nếu cần).")
+        return self._scene(
+            sid,
+            "highlight",
+            title,
+            " ".join(sentences),
+            figures,
+            visual,
+            "các view score_ranking, indicator_results, awards, initiatives",
+            body,
+            "Kho dữ liệu không có cách làm hay: hãy điền ở cột «Nội dung "
+            "trên hình» (và thêm vào lời dẫn nếu cần).",
+        )
 
     # 9. shortcomings: targets missed
     def shortcomings(self) -> Scene:
@@ -930,105 +1242,199 @@ class _Context:
         source = "view indicator_results"
         body = "Giải pháp khắc phục: (điền nguyên nhân và giải pháp khắc phục)"
         if self.ind.empty or self.ind["met"].isna().all():
-            narration = ("Kho dữ liệu chưa có kết quả chỉ tiêu của kỳ này nên chưa đánh giá được "
-                         "các chỉ tiêu chưa đạt.")
-            return self._scene("shortcomings", "shortcomings", title, narration, [],
-                               {"type": "message", "text": narration}, source, body)
+            narration = (
+                "Kho dữ liệu chưa có kết quả chỉ tiêu của kỳ này nên chưa đánh giá được "
+                "các chỉ tiêu chưa đạt."
+            )
+            return self._scene(
+                "shortcomings",
+                "shortcomings",
+                title,
+                narration,
+                [],
+                {"type": "message", "text": narration},
+                source,
+                body,
+            )
         base = f"FROM indicator_results WHERE {self.where}"
         missed = self.ind[self.ind["met"] == False].copy()  # noqa: E712
-        figures = [fig("Số lượt chỉ tiêu chưa đạt (toàn Cụm)", len(missed),
-                       f"SELECT count(*) FILTER (WHERE NOT met) {base}", "lượt")]
+        figures = [
+            fig(
+                "Số lượt chỉ tiêu chưa đạt (toàn Cụm)",
+                len(missed),
+                f"SELECT count(*) FILTER (WHERE NOT met) {base}",
+                "lượt",
+            )
+        ]
         if missed.empty:
             narration = "Trong kỳ, tất cả các chỉ tiêu có số liệu của các đơn vị trong Cụm đều đạt."
-            return self._scene("shortcomings", "shortcomings", title, narration, figures,
-                               {"type": "message", "text": narration}, source, body)
-        sentences = [f"Bên cạnh kết quả đạt được, toàn Cụm còn {len(missed)} lượt chỉ tiêu chưa "
-                     "đạt."]
+            return self._scene(
+                "shortcomings",
+                "shortcomings",
+                title,
+                narration,
+                figures,
+                {"type": "message", "text": narration},
+                source,
+                body,
+            )
+        sentences = [
+            f"Bên cạnh kết quả đạt được, toàn Cụm còn {len(missed)} lượt chỉ tiêu chưa đạt."
+        ]
         for iid in dict.fromkeys(missed["indicator_id"]):
             part = missed[missed["indicator_id"] == iid].sort_values("margin")
             first = part.iloc[0]
             iq = f"{base} AND indicator_id = {_lit(iid)}"
             unit = first["measure_unit"]
-            us = [self.by_id.get(x) or _Unit(x, n, None, None)
-                  for x, n in zip(part["unit_id"], part["name"], strict=True)]
+            us = [
+                self.by_id.get(x) or _Unit(x, n, None, None)
+                for x, n in zip(part["unit_id"], part["name"], strict=True)
+            ]
             targets = part["target"].dropna().unique()
             what = upper_first(first["indicator_name"])
             if len(targets) == 1:
                 what += f" chưa đạt chỉ tiêu {qty(targets[0], unit)}"
-                figures.append(fig(f"{first['indicator_name']} — chỉ tiêu", targets[0],
-                                   f"SELECT DISTINCT target {iq} AND NOT met", unit))
+                figures.append(
+                    fig(
+                        f"{first['indicator_name']} — chỉ tiêu",
+                        targets[0],
+                        f"SELECT DISTINCT target {iq} AND NOT met",
+                        unit,
+                    )
+                )
             else:
                 what += " chưa đạt chỉ tiêu"
             worst_u = us[0]
             wq = f"{iq} AND unit_id = {_lit(first['unit_id'])}"
-            figures.append(fig(f"{first['indicator_name']} — {first['name']}", first["actual"],
-                               f"SELECT actual {wq}", unit))
+            figures.append(
+                fig(
+                    f"{first['indicator_name']} — {first['name']}",
+                    first["actual"],
+                    f"SELECT actual {wq}",
+                    unit,
+                )
+            )
             if len(part) == 1:
-                sentences.append(f"{what} tại {worst_u.place}, mới đạt "
-                                 f"{qty(first['actual'], unit)}.")
+                sentences.append(
+                    f"{what} tại {worst_u.place}, mới đạt {qty(first['actual'], unit)}."
+                )
             else:
-                figures.append(fig(f"{first['indicator_name']} — số đơn vị chưa đạt", len(part),
-                                   f"SELECT count(*) FILTER (WHERE NOT met) {iq}", "đơn vị"))
+                figures.append(
+                    fig(
+                        f"{first['indicator_name']} — số đơn vị chưa đạt",
+                        len(part),
+                        f"SELECT count(*) FILTER (WHERE NOT met) {iq}",
+                        "đơn vị",
+                    )
+                )
                 extreme = "cao nhất" if first["direction"] == "lower" else "thấp nhất"
-                sentences.append(f"{what} tại {len(part)} đơn vị, {extreme} là {worst_u.place} "
-                                 f"với {qty(first['actual'], unit)}.")
-        sentences.append("Các đơn vị cần phân tích rõ nguyên nhân và có giải pháp khắc phục "
-                         "trong kỳ tới.")
+                sentences.append(
+                    f"{what} tại {len(part)} đơn vị, {extreme} là {worst_u.place} "
+                    f"với {qty(first['actual'], unit)}."
+                )
+        sentences.append(
+            "Các đơn vị cần phân tích rõ nguyên nhân và có giải pháp khắc phục trong kỳ tới."
+        )
         rows, styles = [], []
         for iid in dict.fromkeys(missed["indicator_id"]):
             part = missed[missed["indicator_id"] == iid].sort_values(["margin", "name"])
             first = part.iloc[0]
             sign = "≤" if first["direction"] == "lower" else "≥"
             targets = part["target"].dropna().unique()
-            target = (f"{sign} {qty(targets[0], first['measure_unit'])}" if len(targets) == 1
-                      else "theo từng đơn vị")
+            target = (
+                f"{sign} {qty(targets[0], first['measure_unit'])}"
+                if len(targets) == 1
+                else "theo từng đơn vị"
+            )
             cells = [f"{m.name}: {qty(m.actual, m.measure_unit)}" for m in part.itertuples()]
             iq = f"{base} AND indicator_id = {_lit(iid)}"
-            figures.append(fig(f"{first['indicator_name']} — số đơn vị chưa đạt", len(part),
-                               f"SELECT count(*) FILTER (WHERE NOT met) {iq}", "đơn vị"))
-            figures += [fig(f"{m.indicator_name} — {m.name}", m.actual,
-                            f"SELECT actual {iq} AND unit_id = {_lit(m.unit_id)}",
-                            m.measure_unit) for m in part.itertuples()]
+            figures.append(
+                fig(
+                    f"{first['indicator_name']} — số đơn vị chưa đạt",
+                    len(part),
+                    f"SELECT count(*) FILTER (WHERE NOT met) {iq}",
+                    "đơn vị",
+                )
+            )
+            figures += [
+                fig(
+                    f"{m.indicator_name} — {m.name}",
+                    m.actual,
+                    f"SELECT actual {iq} AND unit_id = {_lit(m.unit_id)}",
+                    m.measure_unit,
+                )
+                for m in part.itertuples()
+            ]
             rows.append([first["indicator_name"], target, str(len(part)), " · ".join(cells)])
             styles.append([None, None, "bad", "bad"])
-        visual = {"type": "table",
-                  "columns": ["Chỉ tiêu", "Chỉ tiêu đề ra", "Số đơn vị chưa đạt",
-                              "Đơn vị chưa đạt: kết quả"],
-                  "widths": [0.33, 0.13, 0.12, 0.42],
-                  "align": ["left", "center", "center", "left"],
-                  "rows": rows, "styles": styles}
-        return self._scene("shortcomings", "shortcomings", title, " ".join(sentences), figures,
-                           visual, source, body, "Điền nguyên nhân và giải pháp khắc phục ở cột "
-                           "«Nội dung trên hình».")
+        visual = {
+            "type": "table",
+            "columns": [
+                "Chỉ tiêu",
+                "Chỉ tiêu đề ra",
+                "Số đơn vị chưa đạt",
+                "Đơn vị chưa đạt: kết quả",
+            ],
+            "widths": [0.33, 0.13, 0.12, 0.42],
+            "align": ["left", "center", "center", "left"],
+            "rows": rows,
+            "styles": styles,
+        }
+        return self._scene(
+            "shortcomings",
+            "shortcomings",
+            title,
+            " ".join(sentences),
+            figures,
+            visual,
+            source,
+            body,
+            "Điền nguyên nhân và giải pháp khắc phục ở cột «Nội dung trên hình».",
+        )
 
     # 10. closing: the direction of the next period, left to the analyst
     def closing(self) -> Scene:
         title = f"Phương hướng, nhiệm vụ {next_period_label(self.period)}"
         narration = "(điền: phương hướng, nhiệm vụ trọng tâm của Cụm trong kỳ tới.)"
         body = "(điền phương hướng, nhiệm vụ trọng tâm của kỳ tới — mỗi ý một dòng)"
-        return self._scene("closing", "closing", title, narration, [], {"type": "text"}, "",
-                           body, "Viết phương hướng, nhiệm vụ kỳ tới: lời dẫn và nội dung trên "
-                           "hình.", 10)
+        return self._scene(
+            "closing",
+            "closing",
+            title,
+            narration,
+            [],
+            {"type": "text"},
+            "",
+            body,
+            "Viết phương hướng, nhiệm vụ kỳ tới: lời dẫn và nội dung trên hình.",
+            10,
+        )
 
 
 def by_rank(forms: pd.DataFrame) -> pd.DataFrame:
     """Award forms from the highest (reference order, `rank` in award_forms.csv) down;
     collectives before individuals."""
-    from .refdata import read_csv
+    from pipeline.core.refdata import read_csv
 
     rank = {r["award_id"]: int(r["rank"]) for r in read_csv("award_forms.csv")}
-    out = forms.assign(_r=forms["award_id"].map(rank).fillna(99),
-                       _k=(forms["recipient_kind"] != "tap_the").astype(int))
+    out = forms.assign(
+        _r=forms["award_id"].map(rank).fillna(99),
+        _k=(forms["recipient_kind"] != "tap_the").astype(int),
+    )
     return out.sort_values(["_r", "_k"]).drop(columns=["_r", "_k"])
 
 
 def _chart(kind: str, frame: pd.DataFrame):
-    """A chart of pipeline.charts, restyled for a 1080p frame (the frame carries the title)."""
-    from . import charts as C
+    """A chart of pipeline.publish.charts, restyled for a 1080p frame (the frame carries the title)."""
+    from pipeline.publish import charts as C
 
     fig_ = getattr(C, kind)(frame, "")
-    fig_.update_layout(title=None, font=dict(size=26), margin=dict(t=30, l=30, r=50, b=110),
-                       legend=dict(font=dict(size=24), y=0.0, yref="container"))
+    fig_.update_layout(
+        title=None,
+        font=dict(size=26),
+        margin=dict(t=30, l=30, r=50, b=110),
+        legend=dict(font=dict(size=24), y=0.0, yref="container"),
+    )
     fig_.update_traces(textfont_size=26, textangle=0, selector=dict(type="bar"))
     if kind == "initiatives_by_unit":  # a label too big for its segment is left out
         fig_.update_layout(uniformtext=dict(minsize=22, mode="hide"))
@@ -1037,13 +1443,19 @@ def _chart(kind: str, frame: pd.DataFrame):
 
 # -- storyboard.json ---------------------------------------------------------------------------
 
+
 def to_json(sb: Storyboard) -> dict:
-    return {"cluster_no": sb.cluster_no, "period": sb.period, "period_label": sb.label,
-            "illustrative": sb.illustrative,
-            "illustrative_label": ILLUSTRATIVE if sb.illustrative else "",
-            "warehouse": sb.warehouse, "created": sb.created,
-            "total_duration": sb.total_duration(),
-            "scenes": [asdict(s) for s in sb.scenes]}
+    return {
+        "cluster_no": sb.cluster_no,
+        "period": sb.period,
+        "period_label": sb.label,
+        "illustrative": sb.illustrative,
+        "illustrative_label": ILLUSTRATIVE if sb.illustrative else "",
+        "warehouse": sb.warehouse,
+        "created": sb.created,
+        "total_duration": sb.total_duration(),
+        "scenes": [asdict(s) for s in sb.scenes],
+    }
 
 
 def write_json(sb: Storyboard, path: Path) -> Path:
@@ -1054,19 +1466,34 @@ def write_json(sb: Storyboard, path: Path) -> Path:
 def read_json(path: Path) -> Storyboard:
     data = json.loads(Path(path).read_text(encoding="utf-8"))
     scenes = [Scene(**s) for s in data["scenes"]]
-    return Storyboard(data["cluster_no"], data["period"], data["illustrative"], scenes,
-                      data.get("warehouse", ""), data.get("created", ""))
+    return Storyboard(
+        data["cluster_no"],
+        data["period"],
+        data["illustrative"],
+        scenes,
+        data.get("warehouse", ""),
+        data.get("created", ""),
+    )
 
 
 # -- storyboard.xlsx -------------------------------------------------------------------------------
 
 SHEET = "Kịch bản"
-COLUMNS = ["STT", "Loại cảnh", "Tiêu đề", "Lời dẫn", "Thời lượng (giây)", "Giữ/Bỏ",
-           "Nội dung trên hình", "Số liệu (tham khảo, không sửa)", "Ảnh", "Ghi chú",
-           "Mã cảnh"]
+COLUMNS = [
+    "STT",
+    "Loại cảnh",
+    "Tiêu đề",
+    "Lời dẫn",
+    "Thời lượng (giây)",
+    "Giữ/Bỏ",
+    "Nội dung trên hình",
+    "Số liệu (tham khảo, không sửa)",
+    "Ảnh",
+    "Ghi chú",
+    "Mã cảnh",
+]
 EDITABLE = {"Tiêu đề", "Lời dẫn", "Thời lượng (giây)", "Giữ/Bỏ", "Nội dung trên hình"}
 KEEP, DROP = "giữ", "bỏ"
-STEPS = 4  # durations are kept in quarters of a second (the preview's frame rate)
 
 
 def figures_text(scene: Scene) -> str:
@@ -1074,8 +1501,9 @@ def figures_text(scene: Scene) -> str:
     for f in scene.figures:
         value = str(f["value"]) if f.get("unit") == "năm" else num(f["value"])
         unit = f.get("unit")
-        shown = f"{value}%" if unit == "%" else (f"{value} {unit}" if unit and unit != "năm"
-                                                 else value)
+        shown = (
+            f"{value}%" if unit == "%" else (f"{value} {unit}" if unit and unit != "năm" else value)
+        )
         lines.append(f"{f['label']}: {shown}")
     if scene.source:
         lines.append(f"Nguồn: {scene.source}")
@@ -1090,30 +1518,64 @@ def write_xlsx(sb: Storyboard, path: Path, out_dir: Path | None = None) -> Path:
     import xlsxwriter
 
     out_dir = Path(out_dir or path.parent)
-    wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False,
-                                         "strings_to_urls": False})
+    wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False})
     ws = wb.add_worksheet(SHEET)
-    base = {"font_name": "Arial", "font_size": 11, "valign": "top", "text_wrap": True,
-            "border": 1, "border_color": "#b0b7c0"}
-    f_head = wb.add_format({**base, "bold": True, "bg_color": "#1b3a6b", "font_color": "white",
-                            "valign": "vcenter", "locked": True})
+    base = {
+        "font_name": "Arial",
+        "font_size": 11,
+        "valign": "top",
+        "text_wrap": True,
+        "border": 1,
+        "border_color": "#b0b7c0",
+    }
+    f_head = wb.add_format(
+        {
+            **base,
+            "bold": True,
+            "bg_color": "#1b3a6b",
+            "font_color": "white",
+            "valign": "vcenter",
+            "locked": True,
+        }
+    )
     f_ro = wb.add_format({**base, "bg_color": "#f1f3f5", "locked": True})
     f_ro_small = wb.add_format({**base, "bg_color": "#f1f3f5", "locked": True, "font_size": 9})
     f_edit = wb.add_format({**base, "locked": False})
     f_edit_q = wb.add_format({**base, "locked": False, "quote_prefix": True})
     f_num = wb.add_format({**base, "locked": False, "num_format": "0.0"})
     f_title = wb.add_format({"bold": True, "font_size": 14, "font_name": "Arial"})
-    f_warn = wb.add_format({"bold": True, "font_size": 12, "font_color": "#b00020",
-                            "font_name": "Arial"})
-    f_note = wb.add_format({"italic": True, "font_size": 10, "font_name": "Arial",
-                            "font_color": "#444444"})
-    ws.write_string(0, 0, f"Kịch bản clip báo cáo — Cụm thi đua số {sb.cluster_no} — "
-                    f"{upper_first(review_name(sb.period))}", f_title)
-    ws.write_string(1, 0, (f"{ILLUSTRATIVE} — không phải số liệu thật" if sb.illustrative
-                           else "Số liệu lấy từ kho dữ liệu thi đua, khen thưởng"), f_warn)
-    ws.write_string(2, 0, "Sửa các ô nền trắng (Tiêu đề, Lời dẫn, Thời lượng, Giữ/Bỏ, Nội dung "
-                    "trên hình), lưu tệp rồi chạy: thidua clip --from " + path.name
-                    + "  (đường dẫn đầy đủ của tệp này)", f_note)
+    f_warn = wb.add_format(
+        {"bold": True, "font_size": 12, "font_color": "#b00020", "font_name": "Arial"}
+    )
+    f_note = wb.add_format(
+        {"italic": True, "font_size": 10, "font_name": "Arial", "font_color": "#444444"}
+    )
+    ws.write_string(
+        0,
+        0,
+        f"Kịch bản clip báo cáo — Cụm thi đua số {sb.cluster_no} — "
+        f"{upper_first(review_name(sb.period))}",
+        f_title,
+    )
+    ws.write_string(
+        1,
+        0,
+        (
+            f"{ILLUSTRATIVE} — không phải số liệu thật"
+            if sb.illustrative
+            else "Số liệu lấy từ kho dữ liệu thi đua, khen thưởng"
+        ),
+        f_warn,
+    )
+    ws.write_string(
+        2,
+        0,
+        "Sửa các ô nền trắng (Tiêu đề, Lời dẫn, Thời lượng, Giữ/Bỏ, Nội dung "
+        "trên hình), lưu tệp rồi chạy: thidua clip --from "
+        + path.name
+        + "  (đường dẫn đầy đủ của tệp này)",
+        f_note,
+    )
     header_row = 3
     for c, name in enumerate(COLUMNS):
         ws.write_string(header_row, c, name, f_head)
@@ -1124,8 +1586,19 @@ def write_xlsx(sb: Storyboard, path: Path, out_dir: Path | None = None) -> Path:
     thumbs = out_dir / "parts" / "thumbs"
     for i, s in enumerate(sb.scenes):
         r = header_row + 1 + i
-        values = [i + 1, KIND_LABELS.get(s.kind, s.kind), s.title, s.narration, s.duration,
-                  KEEP if s.keep else DROP, s.body, figures_text(s), s.image, s.note, s.id]
+        values = [
+            i + 1,
+            SCENE_LABELS.get(s.kind, s.kind),
+            s.title,
+            s.narration,
+            s.duration,
+            KEEP if s.keep else DROP,
+            s.body,
+            figures_text(s),
+            s.image,
+            s.note,
+            s.id,
+        ]
         for c, (name, value) in enumerate(zip(COLUMNS, values, strict=True)):
             editable = name in EDITABLE
             if name == "Thời lượng (giây)":
@@ -1135,8 +1608,9 @@ def write_xlsx(sb: Storyboard, path: Path, out_dir: Path | None = None) -> Path:
                 ws.write_number(r, c, i + 1, f_ro)
                 continue
             if name == "Ảnh" and value:
-                ws.write_url(r, c, f"external:{value}", f_ro, string=str(value),
-                             tip="Mở khung hình")
+                ws.write_url(
+                    r, c, f"external:{value}", f_ro, string=str(value), tip="Mở khung hình"
+                )
                 continue
             text = "" if value is None else str(value)
             fmt = f_edit if editable else (f_ro_small if name.startswith("Số liệu") else f_ro)
@@ -1152,32 +1626,61 @@ def write_xlsx(sb: Storyboard, path: Path, out_dir: Path | None = None) -> Path:
         if thumb is not None and thumb.exists():
             ws.insert_image(r, 8, str(thumb), {"x_offset": 4, "y_offset": 4, "object_position": 1})
     first, last = header_row + 1, header_row + len(sb.scenes)
-    ws.data_validation(first, 5, last, 5, {
-        "validate": "list", "source": [KEEP, DROP], "error_title": "Giữ/Bỏ",
-        "error_message": "Chọn «giữ» để giữ cảnh hoặc «bỏ» để bỏ cảnh khỏi clip."})
-    ws.data_validation(first, 4, last, 4, {
-        "validate": "decimal", "criteria": "between", "minimum": 1, "maximum": 600,
-        "error_title": "Thời lượng", "error_message": "Thời lượng là số giây, từ 1 đến 600."})
+    ws.data_validation(
+        first,
+        5,
+        last,
+        5,
+        {
+            "validate": "list",
+            "source": [KEEP, DROP],
+            "error_title": "Giữ/Bỏ",
+            "error_message": "Chọn «giữ» để giữ cảnh hoặc «bỏ» để bỏ cảnh khỏi clip.",
+        },
+    )
+    ws.data_validation(
+        first,
+        4,
+        last,
+        4,
+        {
+            "validate": "decimal",
+            "criteria": "between",
+            "minimum": 1,
+            "maximum": 600,
+            "error_title": "Thời lượng",
+            "error_message": "Thời lượng là số giây, từ 1 đến 600.",
+        },
+    )
     ws.freeze_panes(header_row + 1, 3)
-    ws.protect("", {"format_columns": True, "format_rows": True, "select_locked_cells": True,
-                    "select_unlocked_cells": True})
+    ws.protect(
+        "",
+        {
+            "format_columns": True,
+            "format_rows": True,
+            "select_locked_cells": True,
+            "select_unlocked_cells": True,
+        },
+    )
     help_ws = wb.add_worksheet("Hướng dẫn")
     help_ws.set_column(0, 0, 110)
-    for r, line in enumerate([
-        "Cách sửa kịch bản clip",
-        "1. Sửa Tiêu đề, Lời dẫn (phụ đề), Thời lượng (giây), Nội dung trên hình ở trang «Kịch "
-        "bản». Các cột nền xám là số liệu tham khảo: sửa ở đây không đổi số liệu.",
-        "2. Chọn «bỏ» ở cột Giữ/Bỏ để bỏ một cảnh; «giữ» để giữ lại. Có thể đổi thứ tự các "
-        "dòng: clip theo thứ tự dòng.",
-        "3. Các chỗ «(điền …)» là nội dung kho dữ liệu không có (chủ đề năm, phong trào, cách "
-        "làm hay, giải pháp, phương hướng): hãy viết thay.",
-        "4. Lưu tệp rồi chạy: thidua clip --from <thư mục clip>/storyboard.xlsx — khung hình, "
-        "phụ đề và video xem trước được dựng lại, giữ nguyên lời văn đã sửa.",
-        "5. Mỗi số trong lời dẫn do máy viết đều lấy từ cột «Số liệu»; khi sửa lời dẫn, lệnh "
-        "sẽ nhắc nếu có số không thấy trong số liệu của cảnh.",
-        "Không có tên cá nhân được khen thưởng trong clip: chỉ dùng số lượt khen thưởng.",
-        (f"{ILLUSTRATIVE}: số liệu mẫu, không phải số liệu thật." if sb.illustrative else ""),
-    ]):
+    for r, line in enumerate(
+        [
+            "Cách sửa kịch bản clip",
+            "1. Sửa Tiêu đề, Lời dẫn (phụ đề), Thời lượng (giây), Nội dung trên hình ở trang «Kịch "
+            "bản». Các cột nền xám là số liệu tham khảo: sửa ở đây không đổi số liệu.",
+            "2. Chọn «bỏ» ở cột Giữ/Bỏ để bỏ một cảnh; «giữ» để giữ lại. Có thể đổi thứ tự các "
+            "dòng: clip theo thứ tự dòng.",
+            "3. Các chỗ «(điền …)» là nội dung kho dữ liệu không có (chủ đề năm, phong trào, cách "
+            "làm hay, giải pháp, phương hướng): hãy viết thay.",
+            "4. Lưu tệp rồi chạy: thidua clip --from <thư mục clip>/storyboard.xlsx — khung hình, "
+            "phụ đề và video xem trước được dựng lại, giữ nguyên lời văn đã sửa.",
+            "5. Mỗi số trong lời dẫn do máy viết đều lấy từ cột «Số liệu»; khi sửa lời dẫn, lệnh "
+            "sẽ nhắc nếu có số không thấy trong số liệu của cảnh.",
+            "Không có tên cá nhân được khen thưởng trong clip: chỉ dùng số lượt khen thưởng.",
+            (f"{ILLUSTRATIVE}: số liệu mẫu, không phải số liệu thật." if sb.illustrative else ""),
+        ]
+    ):
         help_ws.write_string(r, 0, line, f_title if r == 0 else f_note)
     wb.close()
     return path
@@ -1199,11 +1702,14 @@ def _duration(value, row: int) -> float:
         try:
             d = float(text.replace(",", "."))
         except ValueError:
-            raise ClipError(f"Dòng {row}, cột «Thời lượng (giây)»: «{text}» không phải số giây "
-                            "(ví dụ 12 hoặc 12,5).") from None
+            raise ClipError(
+                f"Dòng {row}, cột «Thời lượng (giây)»: «{text}» không phải số giây "
+                "(ví dụ 12 hoặc 12,5)."
+            ) from None
     if not 1 <= d <= 600:
-        raise ClipError(f"Dòng {row}, cột «Thời lượng (giây)»: {num(d)} giây nằm ngoài khoảng "
-                        "1 đến 600 giây.")
+        raise ClipError(
+            f"Dòng {row}, cột «Thời lượng (giây)»: {num(d)} giây nằm ngoài khoảng 1 đến 600 giây."
+        )
     return round(d * STEPS) / STEPS
 
 
@@ -1228,8 +1734,10 @@ def read_xlsx_edits(path: Path, sb: Storyboard) -> Storyboard:
             cols = {n: i for i, n in enumerate(names) if n}
             break
     if header is None:
-        raise ClipError(f"Trang «{SHEET}» của «{path}» không có dòng tiêu đề cột (STT, Lời dẫn, "
-                        "Mã cảnh…): tệp không phải kịch bản do «thidua clip» ghi.")
+        raise ClipError(
+            f"Trang «{SHEET}» của «{path}» không có dòng tiêu đề cột (STT, Lời dẫn, "
+            "Mã cảnh…): tệp không phải kịch bản do «thidua clip» ghi."
+        )
     by_id = {s.id: s for s in sb.scenes}
     ordered, seen = [], set()
     for row in ws.iter_rows(min_row=header + 1):
@@ -1238,13 +1746,16 @@ def read_xlsx_edits(path: Path, sb: Storyboard) -> Storyboard:
         def get(name, cells=cells):
             i = cols.get(name)
             return cells[i] if i is not None and i < len(cells) else None
+
         sid = _cell_text(get("Mã cảnh"))
         if not sid:
             continue
         r = row[0].row
         if sid not in by_id:
-            raise ClipError(f"Dòng {r}: mã cảnh «{sid}» không có trong storyboard.json bên cạnh "
-                            "tệp; đừng sửa cột «Mã cảnh».")
+            raise ClipError(
+                f"Dòng {r}: mã cảnh «{sid}» không có trong storyboard.json bên cạnh "
+                "tệp; đừng sửa cột «Mã cảnh»."
+            )
         if sid in seen:
             raise ClipError(f"Dòng {r}: cảnh «{sid}» xuất hiện hai lần.")
         seen.add(sid)
@@ -1255,8 +1766,10 @@ def read_xlsx_edits(path: Path, sb: Storyboard) -> Storyboard:
         elif keep_word in ("bo", "khong"):
             s.keep = False
         else:
-            raise ClipError(f"Dòng {r}, cột «Giữ/Bỏ»: «{_cell_text(get('Giữ/Bỏ'))}» — hãy ghi "
-                            f"«{KEEP}» hoặc «{DROP}».")
+            raise ClipError(
+                f"Dòng {r}, cột «Giữ/Bỏ»: «{_cell_text(get('Giữ/Bỏ'))}» — hãy ghi "
+                f"«{KEEP}» hoặc «{DROP}»."
+            )
         s.title = _cell_text(get("Tiêu đề")) or s.title
         s.narration = _cell_text(get("Lời dẫn"))
         if "Nội dung trên hình" in cols:
@@ -1275,30 +1788,36 @@ def read_xlsx_edits(path: Path, sb: Storyboard) -> Storyboard:
 
 # -- the two ways to make a clip ---------------------------------------------------------------
 
+
 def default_out(cluster_no: int, period: str) -> Path:
-    return Path("clips") / f"cum{cluster_no}_{(period or '').strip().upper()}"
+    return paths.CLIPS / f"cum{cluster_no}_{(period or '').strip().upper()}"
 
 
-def make_clip(warehouse: Path, cluster_no: int, period: str, out_dir: Path | None = None,
-              progress=None) -> Storyboard:
+def make_clip(
+    warehouse: Path, cluster_no: int, period: str, out_dir: Path | None = None, progress=None
+) -> Storyboard:
     """From the warehouse: storyboard.json, storyboard.xlsx, frames, subtitles, preview."""
-    from .clip_render import render
-    from .warehouse import open_reader
+    from pipeline.clip.render import render
+    from pipeline.load.warehouse import open_reader
 
     say = progress or (lambda _m: None)
     period = (period or "").strip().upper()
     out_dir = Path(out_dir or default_out(cluster_no, period))
     if not Path(warehouse).exists():
-        raise ClipError(f"Chưa có kho dữ liệu «{warehouse}»: hãy chạy «make run» hoặc «thidua "
-                        "build» trước.")
+        raise ClipError(
+            f"Chưa có kho dữ liệu «{warehouse}»: hãy chạy «make run» hoặc «thidua build» trước."
+        )
     say(f"Đọc kho dữ liệu {warehouse}…")
     con = open_reader(Path(warehouse))
     try:
         sb = build_storyboard(con, cluster_no, period, str(warehouse))
     finally:
         con.close()
-    say(f"Dựng kịch bản: {len(sb.scenes)} cảnh, {sb.total_duration():g} giây"
-        + (f" ({ILLUSTRATIVE})" if sb.illustrative else "") + ".")
+    say(
+        f"Dựng kịch bản: {len(sb.scenes)} cảnh, {sb.total_duration():g} giây"
+        + (f" ({ILLUSTRATIVE})" if sb.illustrative else "")
+        + "."
+    )
     out_dir.mkdir(parents=True, exist_ok=True)
     render(sb, out_dir, say)
     write_json(sb, out_dir / "storyboard.json")
@@ -1311,7 +1830,7 @@ def rerender(xlsx: Path, progress=None) -> tuple[Storyboard, list[str]]:
     """After the analyst's edits in storyboard.xlsx: frames, subtitles and preview again, with
     their wording. Returns the storyboard and warnings (numbers not among a scene's figures,
     placeholders still to fill)."""
-    from .clip_render import render
+    from pipeline.clip.render import render
 
     say = progress or (lambda _m: None)
     xlsx = Path(xlsx)
@@ -1319,16 +1838,20 @@ def rerender(xlsx: Path, progress=None) -> tuple[Storyboard, list[str]]:
         raise ClipError(f"Không tìm thấy tệp kịch bản «{xlsx}».")
     js = xlsx.parent / "storyboard.json"
     if not js.is_file():
-        raise ClipError(f"Không thấy «{js.name}» bên cạnh «{xlsx}»: tệp kịch bản phải nằm "
-                        "trong thư mục clip do «thidua clip» ghi.")
+        raise ClipError(
+            f"Không thấy «{js.name}» bên cạnh «{xlsx}»: tệp kịch bản phải nằm "
+            "trong thư mục clip do «thidua clip» ghi."
+        )
     say(f"Đọc các chỉnh sửa trong {xlsx}…")
     sb = read_xlsx_edits(xlsx, read_json(js))
     warnings = []
     for i, s in enumerate(sb.kept(), 1):
         stray = unmatched_numbers(s)
         if stray:
-            warnings.append(f"Cảnh {i} «{s.title}»: số {', '.join(stray)} trong lời dẫn không "
-                            "có trong số liệu của cảnh — hãy kiểm tra lại.")
+            warnings.append(
+                f"Cảnh {i} «{s.title}»: số {', '.join(stray)} trong lời dẫn không "
+                "có trong số liệu của cảnh — hãy kiểm tra lại."
+            )
         if is_placeholder(s.narration) or is_placeholder(s.body) or is_placeholder(s.title):
             warnings.append(f"Cảnh {i} «{s.title}»: còn chỗ «(điền …)» chưa viết.")
     say(f"Giữ {len(sb.kept())}/{len(sb.scenes)} cảnh, {sb.total_duration():g} giây.")

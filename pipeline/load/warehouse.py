@@ -30,25 +30,86 @@ from pathlib import Path
 
 import duckdb
 
-from . import refdata
+from pipeline.core import refdata
 
 SQL_DIR = Path(__file__).parent / "sql"
 
 FACT_COLUMNS = {
-    "indicators": ["source_file", "sheet", "row_no", "period", "year", "unit_id", "indicator_id",
-                   "indicator_name", "measure_unit", "target", "actual", "direction_hint",
-                   "illustrative"],
-    "scores": ["source_file", "sheet", "row_no", "period", "year", "unit_id", "criterion",
-               "max_points", "points", "illustrative"],
-    "awards": ["source_file", "sheet", "row_no", "period", "year", "unit_id", "award_id",
-               "recipient_kind", "count", "illustrative"],
-    "recipients": ["source_file", "sheet", "row_no", "period", "year", "unit_id", "award_id",
-                   "recipient_kind", "name", "position", "decision_no", "decision_date",
-                   "illustrative"],
-    "initiatives": ["source_file", "sheet", "row_no", "period", "year", "unit_id", "level",
-                    "count", "illustrative"],
-    "clusters": ["source_file", "sheet", "row_no", "year", "cluster_no", "unit_id", "role",
-                 "illustrative"],
+    "indicators": [
+        "source_file",
+        "sheet",
+        "row_no",
+        "period",
+        "year",
+        "unit_id",
+        "indicator_id",
+        "indicator_name",
+        "measure_unit",
+        "target",
+        "actual",
+        "direction_hint",
+        "illustrative",
+    ],
+    "scores": [
+        "source_file",
+        "sheet",
+        "row_no",
+        "period",
+        "year",
+        "unit_id",
+        "criterion",
+        "max_points",
+        "points",
+        "illustrative",
+    ],
+    "awards": [
+        "source_file",
+        "sheet",
+        "row_no",
+        "period",
+        "year",
+        "unit_id",
+        "award_id",
+        "recipient_kind",
+        "count",
+        "illustrative",
+    ],
+    "recipients": [
+        "source_file",
+        "sheet",
+        "row_no",
+        "period",
+        "year",
+        "unit_id",
+        "award_id",
+        "recipient_kind",
+        "name",
+        "position",
+        "decision_no",
+        "decision_date",
+        "illustrative",
+    ],
+    "initiatives": [
+        "source_file",
+        "sheet",
+        "row_no",
+        "period",
+        "year",
+        "unit_id",
+        "level",
+        "count",
+        "illustrative",
+    ],
+    "clusters": [
+        "source_file",
+        "sheet",
+        "row_no",
+        "year",
+        "cluster_no",
+        "unit_id",
+        "role",
+        "illustrative",
+    ],
 }
 REFERENCE_TABLES = {
     "ref_units": "units.csv",
@@ -140,8 +201,9 @@ def publish_snapshot(con: duckdb.DuckDBPyConnection, path: Path) -> Path:
             os.close(fd)
     except OSError:  # a directory that cannot be fsynced (some network file systems)
         pass
-    con.execute("INSERT OR REPLACE INTO meta VALUES ('published', ?)",
-                [_snapshot_stamp(build_id, snap)])
+    con.execute(
+        "INSERT OR REPLACE INTO meta VALUES ('published', ?)", [_snapshot_stamp(build_id, snap)]
+    )
     return snap
 
 
@@ -208,9 +270,11 @@ def _ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def _has_views(con) -> bool:
-    return bool(con.execute(
-        "SELECT count(*) FROM duckdb_views() WHERE view_name = 'loads'"
-    ).fetchall()[0][0])
+    return bool(
+        con.execute("SELECT count(*) FROM duckdb_views() WHERE view_name = 'loads'").fetchall()[0][
+            0
+        ]
+    )
 
 
 def _reference_digest() -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .text import clean, fold
+from pipeline.core.text import clean, fold
 
 _DATES = [
     re.compile(r"ngay\s+\S{0,4}\s*thang\s+\S{0,4}\s*nam\s+\d{4}"),
@@ -99,3 +99,28 @@ def period_label(period: str) -> str:
     """`2023-H1` → "6 tháng đầu năm 2023"; `2022-FY` → "năm 2022"."""
     year, half = period.split("-")
     return f"6 tháng đầu năm {year}" if half == "H1" else f"năm {year}"
+
+
+# --- periods in words, for people --------------------------------------------------
+
+
+def previous_period(period: str) -> str:
+    """The same report of the previous year: 2024-FY → 2023-FY, 2024-H1 → 2023-H1."""
+    year, half = period.split("-")
+    return f"{int(year) - 1}-{half}"
+
+
+def period_spoken(period: str) -> str:
+    """`2024-H1` → «sáu tháng đầu năm 2024» (the 6 spoken, so no stray figure in the script)."""
+    year, half = period.split("-")
+    return f"sáu tháng đầu năm {year}" if half == "H1" else f"năm {year}"
+
+
+def review_name(period: str) -> str:
+    """«tổng kết năm 2024» / «sơ kết 6 tháng đầu năm 2024» (for frames)."""
+    return ("sơ kết " if period.endswith("H1") else "tổng kết ") + period_label(period)
+
+
+def next_period_label(period: str) -> str:
+    year, half = int(period[:4]), period[5:]
+    return f"6 tháng cuối năm {year}" if half == "H1" else f"năm {year + 1}"

@@ -106,13 +106,13 @@ class Rejected(Exception):
 
 
 def _n(value: float) -> str:
-    from .text import format_vn
+    from pipeline.core.text import format_vn
 
     return format_vn(float(value), 0)
 
 
 def _mb(size: int) -> str:
-    from .text import format_vn
+    from pipeline.core.text import format_vn
 
     return format_vn(size / MiB, 1) + " MB"
 
@@ -166,7 +166,9 @@ def check_file(path: Path, lim: Limits | None = None) -> Inspection:
             "dữ liệu gốc). Hãy chép chính tệp vào thư mục dữ liệu gốc."
         )
     if not stat.S_ISREG(st.st_mode):
-        raise Rejected("Không đọc được tệp: đây không phải tệp thường (thiết bị, ống hoặc thư mục).")
+        raise Rejected(
+            "Không đọc được tệp: đây không phải tệp thường (thiết bị, ống hoặc thư mục)."
+        )
     if st.st_size == 0:
         raise Rejected("Không đọc được tệp: tệp rỗng (0 byte). Hãy gửi lại tệp có số liệu.")
     if st.st_size > lim.max_file_bytes:
@@ -188,20 +190,31 @@ def check_file(path: Path, lim: Limits | None = None) -> Inspection:
     if kind == "text":
         what = "tệp văn bản (CSV hoặc văn bản thường), không phải bảng tính Excel"
     raise Rejected(
-        f"Không đọc được tệp: tệp mang đuôi «{suffix}» nhưng thực chất là {what}. "
-        + FORMATS_HINT
+        f"Không đọc được tệp: tệp mang đuôi «{suffix}» nhưng thực chất là {what}. " + FORMATS_HINT
     )
 
 
 # --- what a file is, from its first bytes ---------------------------------------------
 
 MAGIC = [
-    (b"PK\x03\x04", "zip"), (b"PK\x05\x06", "zip"), (b"PK\x07\x08", "zip"),
+    (b"PK\x03\x04", "zip"),
+    (b"PK\x05\x06", "zip"),
+    (b"PK\x07\x08", "zip"),
     (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "cfb"),
-    (b"%PDF", "pdf"), (b"\x89PNG", "image"), (b"\xff\xd8\xff", "image"), (b"GIF8", "image"),
-    (b"Rar!", "archive"), (b"7z\xbc\xaf\x27\x1c", "archive"), (b"\x1f\x8b", "archive"),
-    (b"BZh", "archive"), (b"\xfd7zXZ", "archive"), (b"MZ", "program"), (b"\x7fELF", "program"),
-    (b"{\\rtf", "rtf"), (b"\x09\x08", "biff_old"), (b"\x09\x04", "biff_old"),
+    (b"%PDF", "pdf"),
+    (b"\x89PNG", "image"),
+    (b"\xff\xd8\xff", "image"),
+    (b"GIF8", "image"),
+    (b"Rar!", "archive"),
+    (b"7z\xbc\xaf\x27\x1c", "archive"),
+    (b"\x1f\x8b", "archive"),
+    (b"BZh", "archive"),
+    (b"\xfd7zXZ", "archive"),
+    (b"MZ", "program"),
+    (b"\x7fELF", "program"),
+    (b"{\\rtf", "rtf"),
+    (b"\x09\x08", "biff_old"),
+    (b"\x09\x04", "biff_old"),
     (b"\x09\x02", "biff_old"),
 ]
 FOREIGN = {
@@ -220,7 +233,9 @@ FOREIGN = {
     "zip_other": "một tệp nén ZIP không chứa bảng tính",
     "ole_other": "một tài liệu Office (OLE) không phải bảng tính",
 }
-_HTML = re.compile(rb"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body|table|meta)\b", re.I | re.S)
+_HTML = re.compile(
+    rb"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body|table|meta)\b", re.I | re.S
+)
 
 
 def sniff(head: bytes) -> str:
@@ -231,7 +246,7 @@ def sniff(head: bytes) -> str:
     body = head
     for bom in (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff"):
         if body.startswith(bom):
-            body = body[len(bom):]
+            body = body[len(bom) :]
             break
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
@@ -240,7 +255,10 @@ def sniff(head: bytes) -> str:
             return "binary"
     if _HTML.match(body):
         return "html"
-    if body.lstrip().startswith(b"<?xml") and b"urn:schemas-microsoft-com:office:spreadsheet" in body:
+    if (
+        body.lstrip().startswith(b"<?xml")
+        and b"urn:schemas-microsoft-com:office:spreadsheet" in body
+    ):
         return "xml2003"
     if b"\x00" in body:
         return "binary"
@@ -272,8 +290,15 @@ def _check_zip(path: Path, suffix: str, lim: Limits) -> Inspection:
         )
     try:
         zf = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError, ValueError, struct.error, NotImplementedError,
-            IndexError, UnicodeDecodeError) as exc:
+    except (
+        zipfile.BadZipFile,
+        OSError,
+        ValueError,
+        struct.error,
+        NotImplementedError,
+        IndexError,
+        UnicodeDecodeError,
+    ) as exc:
         raise Rejected(_corrupt_zip(suffix)) from exc
     with zf, open(path, "rb") as raw:
         infos = [i for i in zf.infolist() if not i.is_dir()]
@@ -325,7 +350,8 @@ def _percent_styles(xml: bytes) -> set[int]:
         root = ET.fromstring(xml)
     except ET.ParseError as exc:
         raise Rejected(
-            f"Không đọc được định dạng ô của tệp (phần «{_STYLES}» hỏng). {FIX_HINT}") from exc
+            f"Không đọc được định dạng ô của tệp (phần «{_STYLES}» hỏng). {FIX_HINT}"
+        ) from exc
 
     def number(el) -> int | None:  # ASCII digits only ("²".isdigit() is true), bounded
         text = el.get("numFmtId", "0")
@@ -335,7 +361,8 @@ def _percent_styles(xml: bytes) -> set[int]:
     custom.pop(None, None)
     xfs = root.find(f"{_NS_MAIN}cellXfs")
     return {
-        i for i, xf in enumerate(xfs if xfs is not None else [])
+        i
+        for i, xf in enumerate(xfs if xfs is not None else [])
         if number(xf) in _PERCENT_BUILTIN or is_percent_format(custom.get(number(xf), ""))
     }
 
@@ -700,8 +727,14 @@ class _SheetScan:
     """Streams one .xlsx worksheet part: the last row and column that hold a value, and
     the `SheetCells` (hidden rows, percent-formatted cells, formulas without a value)."""
 
-    def __init__(self, sheet: str, lim: Limits, book: _Book | None = None,
-                 cells: SheetCells | None = None, percent: set[int] | frozenset = frozenset()):
+    def __init__(
+        self,
+        sheet: str,
+        lim: Limits,
+        book: _Book | None = None,
+        cells: SheetCells | None = None,
+        percent: set[int] | frozenset = frozenset(),
+    ):
         self.extent = _Extent(sheet, lim, book)
         self.lim = lim
         self.cells = cells if cells is not None else SheetCells()
@@ -771,10 +804,15 @@ class _SheetScan:
                     self.has_value = True
                 elif name == b"v" and not empty and not self.has_value:
                     end = data.find(b"<", m.end())
-                    self.has_value = bool(data[m.end(): end if end >= 0 else len(data)].strip())
+                    self.has_value = bool(data[m.end() : end if end >= 0 else len(data)].strip())
 
-    def _open(self, attrs: bytes, letters: bytes | None = None, number: bytes | None = None,
-              style: bytes | None = None) -> None:
+    def _open(
+        self,
+        attrs: bytes,
+        letters: bytes | None = None,
+        number: bytes | None = None,
+        style: bytes | None = None,
+    ) -> None:
         """A cell opens: its place (from r="B7", given when the cell pattern caught it
         first, as every writer puts it) and whether its format is a percent."""
         if letters is None:
@@ -815,8 +853,11 @@ def _xlsx_sheet_parts(zf: zipfile.ZipFile, names: set[str], unpack, lim: Limits)
             xml[name] = unpack.read(info, scan=True)  # no DOCTYPE before ElementTree sees it
     try:
         book = ET.fromstring(xml["xl/workbook.xml"])
-        rels = ET.fromstring(xml["xl/_rels/workbook.xml.rels"]) if (
-            "xl/_rels/workbook.xml.rels" in xml) else None
+        rels = (
+            ET.fromstring(xml["xl/_rels/workbook.xml.rels"])
+            if ("xl/_rels/workbook.xml.rels" in xml)
+            else None
+        )
     except Exception as exc:
         raise Rejected(_corrupt_zip(".xlsx")) from exc
     targets = {}
@@ -878,7 +919,7 @@ class _OdsScan:
                 raise Rejected("Không đọc được tệp: content.xml có một thẻ quá dài (tệp hỏng).")
             return
         self._tokens(self.buf[: cut + 1])
-        self.buf = self.buf[cut + 1:]
+        self.buf = self.buf[cut + 1 :]
 
     def finish(self) -> None:
         self._tokens(self.buf)
@@ -893,8 +934,9 @@ class _OdsScan:
                         f"Không đọc được tệp: bảng tính có hơn {_n(self.lim.max_sheets)} trang tính."
                     )
                 name = _ODS_NAME.search(m.group(1))
-                label = (name.group(1).decode("utf-8", "replace") if name
-                         else f"trang thứ {self.sheets}")
+                label = (
+                    name.group(1).decode("utf-8", "replace") if name else f"trang thứ {self.sheets}"
+                )
                 self.extent = _Extent(label, self.lim, self.book)
                 self.next_row = 1
             elif m.group(2) is not None:  # <table:table-row ...>
@@ -954,7 +996,7 @@ def _check_cfb(path: Path, suffix: str, lim: Limits) -> str:
             + FORMATS_HINT
         )
     mem, base, size = stream
-    _scan_biff(bytes(mem[base: base + size]), lim)
+    _scan_biff(bytes(mem[base : base + size]), lim)
     return "xls"
 
 
@@ -967,7 +1009,7 @@ def _scan_biff(stream: bytes, lim: Limits) -> None:
     pos, end = 0, len(stream)
     while pos + 4 <= end:
         rtype, length = struct.unpack_from("<HH", stream, pos)
-        data = stream[pos + 4: pos + 4 + length]
+        data = stream[pos + 4 : pos + 4 + length]
         if rtype == _BIFF_BOF:
             kind = struct.unpack_from("<H", data, 2)[0] if len(data) >= 4 else 0
             extent = None
@@ -1002,9 +1044,9 @@ def _boundsheet_name(data: bytes) -> str:
     try:
         cch, flags = data[6], data[7] if len(data) > 7 else 0
         if len(data) >= 8 + cch * (2 if flags & 1 else 1) and flags in (0, 1):
-            raw = data[8: 8 + cch * (2 if flags & 1 else 1)]
+            raw = data[8 : 8 + cch * (2 if flags & 1 else 1)]
             return raw.decode("utf-16-le" if flags & 1 else "latin-1")
-        return data[7: 7 + cch].decode("cp1252", "replace")  # BIFF5: no flags byte
+        return data[7 : 7 + cch].decode("cp1252", "replace")  # BIFF5: no flags byte
     except Exception:
         return "?"
 

@@ -20,11 +20,13 @@ class NoBrowser(RuntimeError):
 
 def browser_path() -> str:
     found = os.environ.get("BROWSER_PATH") or next(
-        (p for p in map(shutil.which, CHROMIUM_NAMES) if p), None)
+        (p for p in map(shutil.which, CHROMIUM_NAMES) if p), None
+    )
     if not found:
         raise NoBrowser(
             "Không tìm thấy trình duyệt Chromium để vẽ ảnh biểu đồ. "
-            "Hãy chạy «make setup» (cài gói Debian «chromium»), hoặc: sudo apt-get install chromium")
+            "Hãy chạy «make setup» (cài gói Debian «chromium»), hoặc: sudo apt-get install chromium"
+        )
     return found
 
 
@@ -40,8 +42,14 @@ def write_pngs(jobs: Iterable[tuple[object, Path, int, int]]) -> list[Path]:
     specs = []
     for fig, path, width, height in jobs:
         Path(path).parent.mkdir(parents=True, exist_ok=True)
-        specs.append({"fig": fig, "path": str(path),
-                      "opts": {"format": "png", "width": width, "height": height, "scale": 1}})
+        specs.append(
+            {
+                "fig": fig,
+                "path": str(path),
+                "opts": {"format": "png", "width": width, "height": height, "scale": 1},
+            }
+        )
     kaleido.write_fig_from_object_sync(
-        specs, kopts={"page_generator": page, "n": 1, "proxy_server": OFFLINE_PROXY})
+        specs, kopts={"page_generator": page, "n": 1, "proxy_server": OFFLINE_PROXY}
+    )
     return [Path(p) for _, p, _, _ in jobs]

@@ -19,8 +19,9 @@ def safe_cell(value):
     return value
 
 
-def write_xlsx_tables(path: Path, sheets: dict[str, pd.DataFrame],
-                      notes: dict[str, str] | None = None) -> Path:
+def write_xlsx_tables(
+    path: Path, sheets: dict[str, pd.DataFrame], notes: dict[str, str] | None = None
+) -> Path:
     """One sheet per table: an optional note line, a bold header row, numbers shown as 1.234,5
     by Excel's own locale (format #,##0.## / #,##0), text written as text (never formulas)."""
     import xlsxwriter
@@ -28,10 +29,13 @@ def write_xlsx_tables(path: Path, sheets: dict[str, pd.DataFrame],
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp.xlsx")
-    book = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False,
-                                          "strings_to_urls": False, "nan_inf_to_errors": True})
-    head = book.add_format({"bold": True, "bg_color": "#DCE3EE", "border": 1, "text_wrap": True,
-                            "valign": "top"})
+    book = xlsxwriter.Workbook(
+        str(tmp),
+        {"strings_to_formulas": False, "strings_to_urls": False, "nan_inf_to_errors": True},
+    )
+    head = book.add_format(
+        {"bold": True, "bg_color": "#DCE3EE", "border": 1, "text_wrap": True, "valign": "top"}
+    )
     note_fmt = book.add_format({"italic": True, "font_color": "#555555"})
     integer = book.add_format({"num_format": "#,##0", "border": 1})
     decimal = book.add_format({"num_format": "#,##0.0", "border": 1})
@@ -55,8 +59,9 @@ def write_xlsx_tables(path: Path, sheets: dict[str, pd.DataFrame],
                 elif isinstance(value, bool):
                     ws.write_string(r, c, "Có" if value else "Không", text)
                 elif isinstance(value, (int, float)):
-                    ws.write_number(r, c, float(value),
-                                    integer if float(value).is_integer() else decimal)
+                    ws.write_number(
+                        r, c, float(value), integer if float(value).is_integer() else decimal
+                    )
                 elif hasattr(value, "strftime"):
                     ws.write_string(r, c, value.strftime("%d/%m/%Y"), text)
                 else:

@@ -17,13 +17,14 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cached_property, lru_cache
 
-from . import refdata
-from .period import PeriodConflict, PeriodHint, merge_hints, period_code
-from .period import read_hint as _read_hint_any
-from .read import SheetGrid
-from .text import Number, parse_number
-from .text import clean as _clean_any
-from .text import fold as _fold_any
+from pipeline.core import refdata
+from pipeline.core.labels import SHEET_KINDS
+from pipeline.core.period import PeriodConflict, PeriodHint, merge_hints, period_code
+from pipeline.core.period import read_hint as _read_hint_any
+from pipeline.core.text import Number, parse_number
+from pipeline.core.text import clean as _clean_any
+from pipeline.core.text import fold as _fold_any
+from pipeline.ingest.read import SheetGrid
 
 MAX_HEADER_SCAN = 40
 _MEMO = 1 << 16  # entries per memo: the same labels and names recur in every file
@@ -93,6 +94,7 @@ def _ref() -> _Lookups:
         _match_field.cache_clear()
         _text_role.cache_clear()
     return _lookups
+
 
 SUB_FIELDS = {"tap_the", "ca_nhan", "target", "actual", "points", "max_points", "count"}
 VALUE_FIELDS = {
@@ -343,7 +345,7 @@ def _text_role(t: str) -> int:
     if not any(c.isalpha() for c in t):  # a number, a numbering "(1)": never a label
         return 0
     ref = _ref()
-    fields = {match_field(k, t) for k in refdata.KINDS} - {None}
+    fields = {match_field(k, t) for k in SHEET_KINDS} - {None}
     if fields - SUB_FIELDS - {"note", "measure_unit"}:
         return 2
     if fields:
@@ -363,7 +365,7 @@ def _find_header(grid: SheetGrid) -> tuple[int, int] | None:
     nxt = _row_texts(grid, best + 1)
     ref = _ref()
     is_sub = any(
-        {match_field(k, t) for k in refdata.KINDS} & SUB_FIELDS for t in nxt if t
+        {match_field(k, t) for k in SHEET_KINDS} & SUB_FIELDS for t in nxt if t
     ) and not any(ref.unit_id(t) for t in nxt if t and not t.isdigit())
     return best, 2 if is_sub else 1
 
@@ -448,8 +450,10 @@ def _detect(columns: list[Column]) -> Layout | None:
     ref = _ref()
     for kind in ("clusters", "recipients"):
         f = _fields(kind, columns)
-        if kind == "clusters" and {"cluster_no", "unit"} <= f.keys() and (
-            "role" in f or "year" in f
+        if (
+            kind == "clusters"
+            and {"cluster_no", "unit"} <= f.keys()
+            and ("role" in f or "year" in f)
         ):
             return Layout(kind, "long", f)
         if kind == "recipients" and {"name", "award"} <= f.keys():
@@ -483,7 +487,9 @@ def _detect(columns: list[Column]) -> Layout | None:
         return Layout("initiatives", "wide", f, groups, totals)
 
     f = _fields("scores", columns)
-    if {"criterion", "points"} <= f.keys() and match_field("scores", f["criterion"].label, exact=True):
+    if {"criterion", "points"} <= f.keys() and match_field(
+        "scores", f["criterion"].label, exact=True
+    ):
         return Layout("scores", "long", f)
 
     f = _fields("indicators", columns)
@@ -704,7 +710,9 @@ class _Context:
         name_col = f["indicator"]
         name = _cell_text(self.grid.value(r, name_col.index))
         name = re.sub(r"^\s*(?:\d+(?:\.\d+)*|[a-zđ])[.)]\s+", "", name)
-        measure = _cell_text(self.grid.value(r, f["measure_unit"].index)) if "measure_unit" in f else ""
+        measure = (
+            _cell_text(self.grid.value(r, f["measure_unit"].index)) if "measure_unit" in f else ""
+        )
         self._indicator(r, fact, name, name_col, measure, f.get("target"), f.get("actual"))
         self.emit(fact)
 
@@ -723,9 +731,7 @@ class _Context:
                 elif _HIGHER_BETTER.match(key):
                     direction = "higher"
                 if direction:
-                    raw_stripped = re.sub(
-                        r"^[^\d]*", "", clean(raw)
-                    )  # "không quá 5%" -> "5%"
+                    raw_stripped = re.sub(r"^[^\d]*", "", clean(raw))  # "không quá 5%" -> "5%"
                     num = parse_number(raw_stripped)
                     fact.update(target=num.value, target_problem=None if num.ok else "not_number")
                     fact["target_raw"], fact["col_target"] = _cell_text(raw), col.name
@@ -837,7 +843,9 @@ class _Context:
             decision_date=decision_date,
             decision_date_problem=date_problem,
             decision_date_raw=_cell_text(decision_date_raw),
-            col_decision_date=(f.get("decision_date") or f.get("decision") or Column(0, "", "")).name,
+            col_decision_date=(
+                f.get("decision_date") or f.get("decision") or Column(0, "", "")
+            ).name,
             year=self.year or (decision_date.year if decision_date else None),
         )
         self.emit(fact)
@@ -923,7 +931,15 @@ class _Context:
             None,
         )
         parent = Column(col.index, meaning["indicator"], "")
-        self._indicator(r, fact, meaning["indicator"], parent, _measure_in(meaning["indicator"]), target_col, col)
+        self._indicator(
+            r,
+            fact,
+            meaning["indicator"],
+            parent,
+            _measure_in(meaning["indicator"]),
+            target_col,
+            col,
+        )
         self.emit(fact)
 
     # totals ------------------------------------------------------------------------
@@ -940,7 +956,11 @@ class _Context:
             if abs(num.value - row_sum) > 1e-6:
                 self.result.problems.append(
                     Problem(
-                        self.grid.name, r + 1, col.name, _cell_text(raw), "totals_mismatch",
+                        self.grid.name,
+                        r + 1,
+                        col.name,
+                        _cell_text(raw),
+                        "totals_mismatch",
                         f"Cột tổng ghi {_fmt(num.value)} nhưng tổng các cột của dòng này là "
                         f"{_fmt(row_sum)}; cột tổng không được nạp, hãy kiểm tra lại số liệu.",
                     )
@@ -1002,7 +1022,7 @@ def _measure_in(label: str) -> str:
 
 
 def _fmt(value: float) -> str:
-    from .text import format_vn
+    from pipeline.core.text import format_vn
 
     return format_vn(value, 2)
 

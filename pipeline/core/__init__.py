@@ -1,0 +1,1 @@
+"""Shared vocabulary: text normalisation, periods, reference data, messages, labels."""

@@ -1,0 +1,344 @@
+"""The validation rules: one suite per sheet kind, each rule with its Vietnamese message.
+
+These are the project's contract with its analysts: `ingest.validate` runs them through
+Great Expectations over a batch; the data-check page lists them. Nothing here imports
+Great Expectations (`Rule.make` builds one expectation on demand).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from pipeline.core import refdata
+from pipeline.core.labels import RECIPIENT_KIND_LABELS
+from pipeline.core.text import format_vn
+
+PROBLEM_TEXT = {
+    "not_number": "không phải là số; cần một số (ví dụ 12, 1.234, 95,5%) hoặc để trống, «-»",
+    "formula_no_value": (
+        "là công thức nhưng tệp không lưu giá trị đã tính; hãy mở tệp bằng Excel hoặc "
+        "LibreOffice, tính lại và lưu lại"
+    ),
+    "bad_date": "không phải là ngày; cần dạng ngày/tháng/năm (ví dụ 15/12/2022)",
+}
+
+
+@dataclass(frozen=True)
+class Rule:
+    rule: str
+    check: tuple[str, dict]  # the Great Expectations expectation: class name, arguments
+    value: str  # the fact field shown as the value
+    column: str  # the fact field that names the spreadsheet column
+    message: Callable[[dict], str]
+
+    @property
+    def expectation(self) -> str:
+        return self.check[0]
+
+    def make(self):
+        """The expectation itself (imports Great Expectations: seconds, once)."""
+        import great_expectations.expectations as gxe
+
+        name, kwargs = self.check
+        return getattr(gxe, name)(**kwargs)
+
+
+def _unit_msg(f):
+    return (
+        f"không nhận ra đơn vị «{f.get('unit_raw') or ''}»; cần tên một VKSND tỉnh/thành phố "
+        "hoặc đơn vị trong danh mục (ví dụ «VKSND tỉnh Gia Lai», «Thừa Thiên Huế», «TP.HCM»)"
+    )
+
+
+def _number_msg(field: str, label: str):
+    def msg(f):
+        return f"{label} «{f.get(field + '_raw') or ''}» {PROBLEM_TEXT.get(f.get(field + '_problem'), 'không hợp lệ')}"
+
+    return msg
+
+
+MAX_COUNT = 1_000_000  # an award or initiative count beyond this is a typing error (and
+# would not fit the warehouse's INTEGER column: one such cell must not stop a whole build)
+
+
+def rules_for(kind: str) -> list[Rule]:
+    """The rules of a kind's suite (no Great Expectations import: `Rule.make` builds one)."""
+    ref = refdata.load()
+
+    def not_null(col):
+        return ("ExpectColumnValuesToNotBeNull", {"column": col})
+
+    def null(col):
+        return ("ExpectColumnValuesToBeNull", {"column": col})
+
+    def at_least_zero(col):
+        return ("ExpectColumnValuesToBeBetween", {"column": col, "min_value": 0})
+
+    unit = Rule("unit_unknown", not_null("unit_id"), "unit_raw", "col_unit", _unit_msg)
+    common = [unit]
+    if kind == "indicators":
+        return common + [
+            Rule(
+                "number_invalid",
+                null("target_problem"),
+                "target_raw",
+                "col_target",
+                _number_msg("target", "Chỉ tiêu"),
+            ),
+            Rule(
+                "number_invalid",
+                null("actual_problem"),
+                "actual_raw",
+                "col_actual",
+                _number_msg("actual", "Kết quả"),
+            ),
+            Rule(
+                "negative",
+                at_least_zero("target"),
+                "target_raw",
+                "col_target",
+                lambda f: f"Chỉ tiêu «{f['target_raw']}» là số âm; chỉ tiêu phải từ 0 trở lên",
+            ),
+            Rule(
+                "negative",
+                at_least_zero("actual"),
+                "actual_raw",
+                "col_actual",
+                lambda f: f"Kết quả «{f['actual_raw']}» là số âm; kết quả phải từ 0 trở lên",
+            ),
+            Rule(
+                "indicator_missing",
+                not_null("indicator_key"),
+                "indicator_name",
+                "col_indicator",
+                lambda f: "dòng có số liệu nhưng không ghi tên chỉ tiêu",
+            ),
+            Rule(
+                "duplicate",
+                (
+                    "ExpectCompoundColumnsToBeUnique",
+                    dict(column_list=["source_file", "unit_id", "period", "indicator_key"]),
+                ),
+                "indicator_name",
+                "col_indicator",
+                lambda f: (
+                    f"chỉ tiêu «{f['indicator_name']}» của cùng đơn vị và kỳ xuất hiện "
+                    "nhiều lần trong tệp; mỗi chỉ tiêu chỉ được ghi một lần"
+                ),
+            ),
+        ]
+    if kind == "scores":
+        return common + [
+            Rule(
+                "number_invalid",
+                null("points_problem"),
+                "points_raw",
+                "col_points",
+                _number_msg("points", "Điểm"),
+            ),
+            Rule(
+                "number_invalid",
+                null("max_points_problem"),
+                "max_points_raw",
+                "col_max_points",
+                _number_msg("max_points", "Điểm tối đa"),
+            ),
+            Rule(
+                "points_missing",
+                not_null("points"),
+                "points_raw",
+                "col_points",
+                lambda f: f"tiêu chí «{f['criterion']}» chưa có điểm; cần ghi số điểm",
+            ),
+            Rule(
+                "points_over_max",
+                (
+                    "ExpectColumnPairValuesAToBeGreaterThanB",
+                    dict(
+                        column_A="max_points",
+                        column_B="points",
+                        or_equal=True,
+                        ignore_row_if="either_value_is_missing",
+                    ),
+                ),
+                "points_raw",
+                "col_points",
+                lambda f: (
+                    f"điểm {f['points_raw']} vượt điểm tối đa {f['max_points']:g} của "
+                    f"tiêu chí «{f['criterion']}»; điểm phải không lớn hơn điểm tối đa"
+                ),
+            ),
+            Rule(
+                "duplicate",
+                (
+                    "ExpectCompoundColumnsToBeUnique",
+                    dict(column_list=["source_file", "unit_id", "period", "criterion_key"]),
+                ),
+                "criterion",
+                "col_criterion",
+                lambda f: (
+                    f"tiêu chí «{f['criterion']}» của cùng đơn vị và kỳ xuất hiện nhiều "
+                    "lần trong tệp"
+                ),
+            ),
+        ]
+    count_rules = [
+        Rule(
+            "number_invalid",
+            null("count_problem"),
+            "count_raw",
+            "col_count",
+            _number_msg("count", "Số lượng"),
+        ),
+        Rule(
+            "negative",
+            at_least_zero("count"),
+            "count_raw",
+            "col_count",
+            lambda f: f"số lượng «{f['count_raw']}» là số âm; cần số nguyên từ 0 trở lên",
+        ),
+        Rule(
+            "not_whole",
+            (
+                "ExpectColumnValuesToBeBetween",
+                dict(column="count_fraction", min_value=0, max_value=0),
+            ),
+            "count_raw",
+            "col_count",
+            lambda f: f"số lượng «{f['count_raw']}» không phải số nguyên; cần số nguyên",
+        ),
+        Rule(
+            "too_large",
+            ("ExpectColumnValuesToBeBetween", dict(column="count", max_value=MAX_COUNT)),
+            "count_raw",
+            "col_count",
+            lambda f: (
+                f"số lượng «{f['count_raw']}» quá lớn (trên "
+                f"{format_vn(float(MAX_COUNT))}); hãy kiểm tra lại số liệu"
+            ),
+        ),
+    ]
+    award_rule = Rule(
+        "award_unknown",
+        not_null("award_id"),
+        "award_raw",
+        "col_award",
+        lambda f: (
+            f"không nhận ra hình thức khen thưởng «{f.get('award_raw') or ''}»; các hình "
+            f"thức được biết: {ref.known_award_names()}"
+        ),
+    )
+    if kind == "awards":
+        return (
+            common
+            + [award_rule]
+            + count_rules
+            + [
+                Rule(
+                    "recipient_kind_unknown",
+                    not_null("recipient_kind"),
+                    "award_raw",
+                    "col_count",
+                    lambda f: (
+                        "không rõ số lượng này là tập thể hay cá nhân; cần tách hai cột "
+                        "«Tập thể» và «Cá nhân»"
+                    ),
+                ),
+                Rule(
+                    "recipient_kind_not_allowed",
+                    ("ExpectColumnValuesToBeInSet", dict(column="kind_allowed", value_set=[True])),
+                    "count_raw",
+                    "col_count",
+                    lambda f: (
+                        f"hình thức «{ref.award_names.get(f['award_id'], f['award_raw'])}» chỉ "
+                        f"dành cho {' và '.join(RECIPIENT_KIND_LABELS[k].lower() for k in ref.award_kinds.get(f['award_id'], ()))}, "
+                        f"không có {RECIPIENT_KIND_LABELS.get(f['recipient_kind'], '').lower()}"
+                    ),
+                ),
+            ]
+        )
+    if kind == "initiatives":
+        return (
+            common
+            + count_rules
+            + [
+                Rule(
+                    "level_unknown",
+                    not_null("level"),
+                    "level_raw",
+                    "col_level",
+                    lambda f: (
+                        f"không nhận ra cấp sáng kiến «{f.get('level_raw') or ''}»; cần «cấp "
+                        "cơ sở», «cấp ngành» hoặc «đề tài khoa học»"
+                    ),
+                ),
+            ]
+        )
+    if kind == "recipients":
+        return (
+            common
+            + [award_rule]
+            + [
+                Rule(
+                    "name_missing",
+                    not_null("name_or_none"),
+                    "name",
+                    "col_name",
+                    lambda f: "thiếu họ tên (hoặc tên tập thể) người được khen thưởng",
+                ),
+                Rule(
+                    "date_invalid",
+                    null("decision_date_problem"),
+                    "decision_date_raw",
+                    "col_decision_date",
+                    lambda f: (
+                        f"ngày quyết định «{f['decision_date_raw']}» {PROBLEM_TEXT['bad_date']}"
+                    ),
+                ),
+            ]
+        )
+    if kind == "clusters":
+        return common + [
+            Rule(
+                "cluster_invalid",
+                (
+                    "ExpectColumnValuesToBeBetween",
+                    dict(column="cluster_no_or_zero", min_value=1, max_value=99),
+                ),
+                "cluster_raw",
+                "col_cluster",
+                lambda f: (
+                    f"số cụm «{f['cluster_raw']}» không hợp lệ; cần số cụm từ 1 đến 99 "
+                    "(ví dụ «Cụm 7» hoặc «7»)"
+                ),
+            ),
+            Rule(
+                "role_unknown",
+                not_null("role"),
+                "role_raw",
+                "col_role",
+                lambda f: (
+                    f"không nhận ra vai trò «{f['role_raw']}»; cần «Cụm trưởng», «Cụm "
+                    "phó» hoặc «Thành viên»"
+                ),
+            ),
+            Rule(
+                "year_missing",
+                not_null("year"),
+                "year",
+                "col_year",
+                lambda f: "không xác định được năm của cụm thi đua",
+            ),
+            Rule(
+                "duplicate",
+                (
+                    "ExpectCompoundColumnsToBeUnique",
+                    dict(column_list=["source_file", "year", "unit_id"]),
+                ),
+                "unit_raw",
+                "col_unit",
+                lambda f: "đơn vị xuất hiện nhiều lần trong cùng năm; mỗi đơn vị thuộc một cụm",
+            ),
+        ]
+    raise ValueError(kind)

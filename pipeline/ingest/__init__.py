@@ -1,0 +1,1 @@
+"""Ingest: discover files, guard them, read, recognise, normalise and validate (no warehouse)."""

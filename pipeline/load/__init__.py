@@ -1,0 +1,1 @@
+"""Load: the DuckDB warehouse, its schema and public views, the read snapshot."""
