@@ -7,7 +7,7 @@ RAW ?= raw
 WAREHOUSE ?= warehouse/thidua.duckdb
 
 .DEFAULT_GOAL := help
-.PHONY: help setup system run build check dashboards meeting notebooks lab template test lint bench clean
+.PHONY: help setup system run build check dashboards meeting notebooks lab template test lint bench sweep clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -63,6 +63,11 @@ test: setup ## Lint, format check, then the test suite
 
 bench: $(BIN)/.installed ## Measure speed at national scale (corpus cached in bench/.corpus/, figures in bench/out/)
 	$(BIN)/python -m bench.run
+
+PEERS ?= /work/peers
+sweep: $(BIN)/.installed ## Guard + read every spreadsheet of peer libraries' test suites (PEERS=dir; table in bench/out/)
+	@mkdir -p bench/out
+	$(BIN)/python -m bench.sweep --peers $(PEERS) --json bench/out/sweep.json | tee bench/out/sweep.txt
 
 LINTED := pipeline tests bench notebooks scripts
 lint: $(BIN)/.installed ## ruff check and format check
