@@ -20,47 +20,11 @@ from pathlib import Path
 from pipeline.core import refdata
 from pipeline.core.messages import locate
 from pipeline.core.text import slug
-from pipeline.ingest import guard
-from pipeline.ingest.read import SPREADSHEET_SUFFIXES, ReadError, read_workbook
-from pipeline.ingest.recognise import SheetResult, recognise_sheet
+from pipeline.ingest import guard, worker
+from pipeline.ingest.discover import discover
+from pipeline.ingest.worker import FileOutcome
 
 UNIT_KINDS = ("indicators", "scores", "awards", "recipients", "initiatives")
-
-
-@dataclass
-class FileOutcome:
-    source_file: str
-    path: Path
-    size: int = 0
-    mtime: float = 0.0
-    sha256: str = ""
-    sheets: list[SheetResult] = field(default_factory=list)
-    error: str | None = None  # the whole file could not be used
-    error_rule: str | None = None
-
-    @property
-    def illustrative(self) -> bool:
-        return any(s.illustrative for s in self.sheets)
-
-
-def discover(raw_dir: Path) -> list[tuple[str, Path]]:
-    """Every spreadsheet under `raw_dir` (lock files and hidden files aside), sorted."""
-    found = []
-    for root, dirs, files in os.walk(raw_dir):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        for name in sorted(files):
-            if name.startswith((".", "~$", ".~lock")):
-                continue
-            path = Path(root) / name
-            # a symlink is listed (and rejected with a message by guard.check_file), never followed
-            if path.suffix.lower() in SPREADSHEET_SUFFIXES or path.is_symlink():
-                found.append((guard.display_name(path.relative_to(raw_dir).as_posix()), path))
-        found.extend(  # os.walk does not enter a linked directory; say so
-            (guard.display_name((Path(root) / d).relative_to(raw_dir).as_posix()), Path(root) / d)
-            for d in dirs
-            if (Path(root) / d).is_symlink()
-        )
-    return found
 
 
 def sha256_of(path: Path) -> str:
@@ -77,15 +41,14 @@ def sha256_of(path: Path) -> str:
 
 
 def process_file(source_file: str, path: Path) -> FileOutcome:
-    """Read and recognise one file (no validation, no I/O besides reading it)."""
-    stat = path.lstat()
-    outcome = FileOutcome(source_file, path, stat.st_size, stat.st_mtime, sha256_of(path))
-    try:
-        grids = read_workbook(path)
-    except ReadError as exc:
-        outcome.error, outcome.error_rule = str(exc), "file_unreadable"
-        return outcome
-    outcome.sheets = [recognise_sheet(g, source_file) for g in grids]
+    """Read and recognise one file (no validation, no I/O besides reading it); never
+    raises (`worker.process_file`)."""
+    return worker.process_file(source_file, path, _finish)
+
+
+def _finish(outcome: FileOutcome) -> None:
+    """The build's rules on one recognised file (run in the worker that read it)."""
+    source_file = outcome.source_file
     illustrative = outcome.illustrative  # a label anywhere marks the whole file
     for sheet in outcome.sheets:
         sheet.illustrative = illustrative
@@ -115,7 +78,6 @@ def process_file(source_file: str, path: Path) -> FileOutcome:
             "thưởng, sáng kiến, cụm thi đua). Xem mẫu bằng lệnh «thidua template»."
         )
     _year_aware_units(outcome)
-    return outcome
 
 
 def _year_aware_units(outcome: FileOutcome) -> None:
@@ -181,7 +143,7 @@ def prepare_batch(outcomes: list[FileOutcome], docs_dir: Path | None, validator=
     sheet_rows, file_rows = [], []
     new_ids: dict[str, str] = {}
     for outcome in outcomes:
-        if outcome.error:
+        if outcome.error and outcome.error_rule != "file_skipped":
             rejections.append(
                 {
                     "source_file": outcome.source_file,
@@ -240,6 +202,8 @@ def prepare_batch(outcomes: list[FileOutcome], docs_dir: Path | None, validator=
                 }
             )
         status = "rejected" if outcome.error or (read and not loaded) else "loaded"
+        if outcome.error_rule == "file_skipped":  # not a spreadsheet: listed with its reason
+            status = "skipped"
         file_rows.append(
             {
                 "source_file": outcome.source_file,
@@ -299,11 +263,15 @@ def build(
         changed: list[tuple[str, Path]] = []
         touched: list[tuple[str, Path, str]] = []
         for rel, path in files:
-            stat = path.lstat()
-            have = known.get(rel)
-            if have and have[1] == stat.st_size and have[2] == stat.st_mtime:
+            try:
+                stat = path.lstat()
+                have = known.get(rel)
+                if have and have[1] == stat.st_size and have[2] == stat.st_mtime:
+                    continue
+                digest = sha256_of(path)
+            except OSError:  # gone or unreadable since it was listed: the worker says which
+                changed.append((rel, path))
                 continue
-            digest = sha256_of(path)
             if have and have[0] == digest:
                 touched.append((rel, path, digest))
             else:
@@ -318,7 +286,10 @@ def build(
             try:
                 _delete_files(con, removed)
                 for rel, path, _ in touched:  # same content, new time: keep, re-date claims
-                    mtime = path.stat().st_mtime
+                    try:
+                        mtime = path.lstat().st_mtime
+                    except OSError:
+                        continue
                     con.execute("UPDATE ledger SET mtime = ? WHERE source_file = ?", [mtime, rel])
                     con.execute("UPDATE claims SET mtime = ? WHERE source_file = ?", [mtime, rel])
                 validator = None
@@ -432,6 +403,7 @@ def _process_chunks(changed: list[tuple[str, Path]], progress: bool, jobs: int |
     one; at most one chunk is read ahead, so memory stays bounded whatever the corpus."""
     if not changed:
         return
+    from rich.markup import escape
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     size = max(1, CHUNK_FILES)
@@ -447,51 +419,29 @@ def _process_chunks(changed: list[tuple[str, Path]], progress: bool, jobs: int |
     ) as bar:
         task = bar.add_task("", total=len(changed))
         chunk: list[FileOutcome] = []
-        if workers == 1:
-            for rel, path in changed:
-                bar.update(task, description=rel)
-                chunk.append(process_file(rel, path))
+        warm = None
+        if workers > 1:
+            import threading
+
+            warm = threading.Thread(target=_preimport, name="preimport", daemon=True)
+            warm.start()
+        # each file isolated; a file that kills its worker is read again alone (worker.py)
+        results = worker.outcomes(
+            changed, workers, _finish, ahead=size, spawning=_main_module_hidden
+        )
+        try:
+            for outcome in results:
+                bar.update(task, description=escape(outcome.source_file))
                 bar.advance(task)
+                chunk.append(outcome)
                 if len(chunk) == size:
                     yield chunk
                     chunk = []
             if chunk:
                 yield chunk
-            return
-        import multiprocessing
-        import threading
-        from collections import deque
-        from concurrent.futures import ProcessPoolExecutor
-
-        warm = threading.Thread(target=_preimport, name="preimport", daemon=True)
-        # spawn, not fork: the parent holds a DuckDB connection and its threads
-        pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
-        try:
-            warm.start()
-            todo = iter(changed)
-            pending: deque = deque()
-
-            def submit_ahead() -> None:
-                while len(pending) < size:
-                    item = next(todo, None)
-                    if item is None:
-                        return
-                    pending.append(pool.submit(process_file, *item))
-
-            with _main_module_hidden():  # the workers are spawned here
-                submit_ahead()
-            while pending:
-                outcome = pending.popleft().result()
-                submit_ahead()
-                bar.update(task, description=outcome.source_file)
-                bar.advance(task)
-                chunk.append(outcome)
-                if len(chunk) == size or not pending:
-                    yield chunk
-                    chunk = []
         finally:
-            pool.shutdown(wait=True, cancel_futures=True)
-            if warm.is_alive():
+            results.close()  # stops the pool at once if loading failed
+            if warm is not None and warm.is_alive():
                 warm.join()
 
 

@@ -21,6 +21,11 @@ PROBLEM_TEXT = {
         "LibreOffice, tính lại và lưu lại"
     ),
     "bad_date": "không phải là ngày; cần dạng ngày/tháng/năm (ví dụ 15/12/2022)",
+    "formula_error": (
+        "là lỗi công thức mà tệp lưu làm giá trị (#DIV/0!: chia cho 0, #N/A: không tìm thấy "
+        "giá trị, #REF!: tham chiếu tới ô đã xóa, #VALUE!/#NAME?/#NUM!/#NULL!: công thức sai); "
+        "hãy sửa công thức trong Excel hoặc LibreOffice, tính lại và lưu lại"
+    ),
 }
 
 

@@ -48,8 +48,11 @@ variable, e.g. THIDUA_MAX_ROWS=200000):
 
 from __future__ import annotations
 
+import errno
 import functools
+import io
 import os
+import posixpath
 import re
 import stat
 import struct
@@ -68,7 +71,7 @@ class Limits:
     max_entries: int = 10_000
     max_unpacked_bytes: int = 256 * MiB
     max_ratio: float = 100.0
-    ratio_floor_bytes: int = 1 * MiB
+    ratio_floor_bytes: int = 16 * MiB  # below this, a high ratio harms nobody
     max_part_bytes: int = 64 * MiB
     max_rows: int = 100_000
     max_cells: int = 2_000_000
@@ -77,6 +80,8 @@ class Limits:
     max_book_cells: int = 5_000_000  # all sheets together
     max_text_bytes: int = 4 * MiB  # one text node of an XML part
     max_row_xml_bytes: int = 64 * MiB  # one <row> element of a sheet
+    max_cell_text_bytes: int = 256 * 1024  # one shared string (a cell holds 32 767 chars)
+    max_expanded_text_bytes: int = 64 * MiB  # text of all cells, each shared string per use
 
 
 def limits() -> Limits:
@@ -98,6 +103,7 @@ def limits() -> Limits:
         max_rows=int(env("THIDUA_MAX_ROWS", base.max_rows)),
         max_cells=int(env("THIDUA_MAX_CELLS", base.max_cells)),
         max_book_cells=max(base.max_book_cells, int(env("THIDUA_MAX_CELLS", 0))),
+        max_expanded_text_bytes=int(env("THIDUA_MAX_TEXT_MB", base.max_expanded_text_bytes, MiB)),
     )
 
 
@@ -131,6 +137,7 @@ class SheetCells:
     hidden_rows: set[int] = field(default_factory=set)
     percent_cells: set[tuple[int, int]] = field(default_factory=set)
     formula_no_value: set[tuple[int, int]] = field(default_factory=set)
+    errors: dict[tuple[int, int], str] = field(default_factory=dict)  # cached "#DIV/0!", …
 
 
 @dataclass
@@ -141,51 +148,126 @@ class Inspection:
 
     format: str
     sheets: dict[str, SheetCells] = field(default_factory=dict)
+    binary: bool = False  # .xlsb: binary sheet parts
+    decrypted: bytes | None = None  # the file opened with Excel's default password
+    not_tables: list[str] = field(default_factory=list)  # chart, macro, dialog sheets
 
 
-def check_file(path: Path, lim: Limits | None = None) -> Inspection:
-    """Check `path` before any parser sees it; return its real format (and sheet cells).
+@dataclass(frozen=True)
+class Opened:
+    """A file's bytes, read once: what is hashed is what is guarded and parsed."""
 
-    The format is one of "xlsx" (also .xlsm), "xls", "ods", "csv", decided by the file's
-    content.  Raises `Rejected` when the file must not be parsed.
-    """
-    lim = lim or limits()
-    suffix = path.suffix.lower()
+    data: bytes
+    size: int
+    mtime: float
+    sha256: str
+
+
+VANISHED = (
+    "Không đọc được tệp: tệp đã bị xóa hoặc đổi tên trong khi đang nạp. Hãy chạy lại lệnh "
+    "nạp khi các tệp đã chép xong."
+)
+_OS_ERRORS = {
+    errno.EACCES: "không có quyền đọc tệp",
+    errno.EPERM: "không có quyền đọc tệp",
+    errno.EIO: "lỗi đọc đĩa (ổ đĩa hoặc USB có thể bị hỏng)",
+    errno.EISDIR: "đây là một thư mục, không phải tệp",
+    errno.ENAMETOOLONG: "tên hoặc đường dẫn của tệp quá dài",
+    errno.ELOOP: "đây là liên kết tượng trưng (symlink), không phải tệp",
+}
+
+
+def os_error_message(exc: OSError) -> str:
+    """An operating-system error when reading a file, said in Vietnamese."""
+    if isinstance(exc, FileNotFoundError):
+        return VANISHED
+    what = _OS_ERRORS.get(exc.errno or 0, f"hệ điều hành báo lỗi số {exc.errno}")
+    return f"Không đọc được tệp: {what}."
+
+
+def _symlink(path: Path) -> Rejected:
     try:
-        st = os.lstat(path)
+        target = display_name(os.readlink(path))
+    except OSError:
+        target = "?"
+    return Rejected(
+        f"Không đọc được tệp: đây là liên kết tượng trưng (symlink) trỏ tới «{target}», "
+        "không phải tệp; liên kết không bao giờ được đi theo (có thể trỏ ra ngoài thư mục "
+        "dữ liệu gốc). Hãy chép chính tệp vào thư mục dữ liệu gốc."
+    )
+
+
+def open_once(path: Path, lim: Limits | None = None, allow_empty: bool = False) -> Opened:
+    """Read the whole file once, never following a symbolic link (O_NOFOLLOW: a link
+    swapped in after a check is refused by the kernel, not followed) and never blocking
+    on a pipe or device (O_NONBLOCK, then fstat on the open file)."""
+    import hashlib
+
+    lim = lim or limits()
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+    flags |= getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
+    try:
+        fd = os.open(path, flags)
     except OSError as exc:
-        raise Rejected(f"Không đọc được tệp: {exc.strerror or exc}.") from exc
-    if stat.S_ISLNK(st.st_mode):
-        try:
-            target = display_name(os.readlink(path))
-        except OSError:
-            target = "?"
-        raise Rejected(
-            f"Không đọc được tệp: đây là liên kết tượng trưng (symlink) trỏ tới «{target}», "
-            "không phải tệp; liên kết không bao giờ được đi theo (có thể trỏ ra ngoài thư mục "
-            "dữ liệu gốc). Hãy chép chính tệp vào thư mục dữ liệu gốc."
-        )
-    if not stat.S_ISREG(st.st_mode):
-        raise Rejected(
-            "Không đọc được tệp: đây không phải tệp thường (thiết bị, ống hoặc thư mục)."
-        )
-    if st.st_size == 0:
-        raise Rejected("Không đọc được tệp: tệp rỗng (0 byte). Hãy gửi lại tệp có số liệu.")
-    if st.st_size > lim.max_file_bytes:
-        raise Rejected(
+        if exc.errno == errno.ELOOP or os.path.islink(path):
+            raise _symlink(path) from exc
+        raise Rejected(os_error_message(exc)) from exc
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise Rejected(
+                "Không đọc được tệp: đây không phải tệp thường (thiết bị, ống hoặc thư mục)."
+            )
+        too_big = Rejected(
             f"Không đọc được tệp: tệp nặng {_mb(st.st_size)}, vượt giới hạn "
             f"{_mb(lim.max_file_bytes)} cho một tệp. Hãy tách số liệu thành nhiều tệp nhỏ hơn."
         )
-    with open(path, "rb") as fh:
-        head = fh.read(8192)
+        if st.st_size > lim.max_file_bytes:
+            raise too_big
+        chunks, total = [], 0
+        try:
+            while chunk := os.read(fd, CHUNK):
+                total += len(chunk)
+                if total > lim.max_file_bytes:  # it grew while being read
+                    raise too_big
+                chunks.append(chunk)
+        except OSError as exc:
+            raise Rejected(os_error_message(exc)) from exc
+    finally:
+        os.close(fd)
+    data = b"".join(chunks)
+    if not data and not allow_empty:
+        raise Rejected("Không đọc được tệp: tệp rỗng (0 byte). Hãy gửi lại tệp có số liệu.")
+    return Opened(data, len(data), st.st_mtime, hashlib.sha256(data).hexdigest())
+
+
+def check_file(path: Path, lim: Limits | None = None, data: bytes | None = None) -> Inspection:
+    """Check the file's bytes before any parser sees them; return its real format (and
+    sheet cells).  `data`: the bytes `open_once` read (read here when not given).
+
+    The format is one of "xlsx" (also .xlsm, .xltx, .xlsb), "xls", "ods", "csv", decided
+    by the file's content.  Raises `Rejected` when the file must not be parsed.
+    """
+    lim = lim or limits()
+    suffix = path.suffix.lower()
+    if data is None:
+        data = open_once(path, lim).data
+    if not data:
+        raise Rejected("Không đọc được tệp: tệp rỗng (0 byte). Hãy gửi lại tệp có số liệu.")
+    if len(data) > lim.max_file_bytes:
+        raise Rejected(
+            f"Không đọc được tệp: tệp nặng {_mb(len(data))}, vượt giới hạn "
+            f"{_mb(lim.max_file_bytes)} cho một tệp. Hãy tách số liệu thành nhiều tệp nhỏ hơn."
+        )
+    head = data[:8192]
     kind = sniff(head)
     expected = "csv" if suffix == ".csv" else ("xls" if suffix == ".xls" else "zip")
     if kind == "zip":
-        return _check_zip(path, suffix, lim)
+        return _check_zip(data, suffix, lim)
     if kind == "cfb":
-        return Inspection(_check_cfb(path, suffix, lim))
+        return _check_cfb(data, suffix, lim)
     if kind == "text" and expected == "csv":
-        return Inspection(_check_csv(path, head, lim))
+        return Inspection(_check_csv(data, path.stem, lim))
     what = FOREIGN.get(kind, "không phải bảng tính")
     if kind == "text":
         what = "tệp văn bản (CSV hoặc văn bản thường), không phải bảng tính Excel"
@@ -278,9 +360,9 @@ _DECL_OVERLAP = 32
 _SI = re.compile(rb"<(?:\w+:)?si(?=[\s/>])")
 
 
-def _check_zip(path: Path, suffix: str, lim: Limits) -> Inspection:
+def _check_zip(data: bytes, suffix: str, lim: Limits) -> Inspection:
     try:
-        entries = _zip_entry_count(path)
+        entries = _zip_entry_count(data)
     except (OSError, zipfile.BadZipFile, struct.error, ValueError, IndexError) as exc:
         raise Rejected(_corrupt_zip(suffix)) from exc
     if entries > lim.max_entries:
@@ -289,7 +371,7 @@ def _check_zip(path: Path, suffix: str, lim: Limits) -> Inspection:
             f"{_n(lim.max_entries)} (tệp có thể là «bom nén» độc hại)."
         )
     try:
-        zf = zipfile.ZipFile(path)
+        zf = zipfile.ZipFile(io.BytesIO(data))
     except (
         zipfile.BadZipFile,
         OSError,
@@ -300,33 +382,48 @@ def _check_zip(path: Path, suffix: str, lim: Limits) -> Inspection:
         UnicodeDecodeError,
     ) as exc:
         raise Rejected(_corrupt_zip(suffix)) from exc
-    with zf, open(path, "rb") as raw:
+    with zf, io.BytesIO(data) as raw:
         infos = [i for i in zf.infolist() if not i.is_dir()]
-        names = {i.filename for i in infos}
-        _check_zip_sizes(path, infos, lim)
+        # part names as a reader finds them: "\\" for "/", any case (Windows zippers)
+        lookup: dict[str, zipfile.ZipInfo] = {}
+        for info in infos:
+            lookup.setdefault(part_key(info.filename), info)
+        _check_zip_sizes(len(data), infos, lim)
         if any(i.flag_bits & 0x1 for i in infos):
             raise Rejected(_encrypted())
         unpack = _Unpacker(raw, suffix, lim)
-        fmt = _zip_format(zf, names, suffix, unpack)
+        fmt, workbook = _zip_format(lookup, suffix, unpack)
         if fmt == "ods":
-            _check_ods_manifest(zf, names, unpack)
-        sheets = _xlsx_sheet_parts(zf, names, unpack, lim) if fmt == "xlsx" else {}
+            _check_ods_manifest(lookup, unpack)
+        inspection = Inspection(fmt, binary=workbook.endswith(".bin"))
+        sheets = {}
+        if fmt == "xlsx":
+            sheets = _xlsx_sheet_parts(lookup, workbook, unpack, lim, inspection.not_tables)
         percent: set[int] = set()
-        styles = zf.getinfo(_STYLES) if fmt == "xlsx" and _STYLES in names else None
+        styles = lookup.get(part_key(posixpath.dirname(workbook) + "/styles.xml"))
+        if fmt != "xlsx" or inspection.binary:
+            styles = None
         if styles is not None:  # before the sheets: their cells need it
             percent = _percent_styles(unpack.read(styles, scan=True))
-        inspection = Inspection(fmt)
+        strings = _SharedStrings(lim)
+        sst = None
+        if fmt == "xlsx" and not inspection.binary:
+            sst = next((i for k, i in lookup.items() if k.endswith("sharedstrings.xml")), None)
+            if sst is not None:  # before the sheets: they count what their cells expand to
+                unpack.scan(sst, _Utf16(strings))
+                strings.finish()
         book = _Book(lim)
         for info in infos:
             name = info.filename
-            if not _parsed_part(name, fmt) or info is styles:  # (a second copy is checked)
-                continue
-            if fmt == "xlsx" and name in sheets:
-                cells = inspection.sheets.setdefault(sheets[name], SheetCells())
-                scan = _SheetScan(sheets[name], lim, book, cells, percent)
-            elif fmt == "xlsx" and name.lower().endswith("sharedstrings.xml"):
+            key = part_key(name)
+            if not _parsed_part(key, fmt) or info is styles or info is sst:
+                continue  # (a second copy of styles or strings is checked as any part)
+            if fmt == "xlsx" and key in sheets:
+                cells = inspection.sheets.setdefault(sheets[key], SheetCells())
+                scan = _Utf16(_SheetScan(sheets[key], lim, book, cells, percent, strings))
+            elif fmt == "xlsx" and key.endswith("sharedstrings.xml"):
                 scan = _CountScan(_SI, lim.max_cells, _too_many_strings, lim)
-            elif fmt == "ods" and name == "content.xml":
+            elif fmt == "ods" and key == "content.xml":
                 scan = _OdsScan(lim)
             else:
                 _check_part_size(info, lim)
@@ -335,6 +432,115 @@ def _check_zip(path: Path, suffix: str, lim: Limits) -> Inspection:
             if scan is not None:
                 scan.finish()
     return inspection
+
+
+def part_key(name: str) -> str:
+    """A ZIP part's name as readers match it: "/" separators, no leading "/", lower case."""
+    return name.replace("\\", "/").lstrip("/").lower()
+
+
+class _Utf16:
+    """Feeds a scan UTF-8: an XML part saved as UTF-16 (a BOM, or "<" then a zero byte) is
+    decoded on the way, so its cells are counted like any other's."""
+
+    def __init__(self, scan):
+        self.scan, self.decoder, self.started = scan, None, False
+
+    def feed(self, chunk: bytes) -> None:
+        import codecs
+
+        if not self.started:
+            self.started = True
+            head = chunk[:4]
+            if head.startswith((b"\xff\xfe", b"<\x00")):
+                self.decoder = codecs.getincrementaldecoder("utf-16-le")("replace")
+            elif head.startswith((b"\xfe\xff", b"\x00<")):
+                self.decoder = codecs.getincrementaldecoder("utf-16-be")("replace")
+        if self.decoder is not None:
+            chunk = self.decoder.decode(chunk).lstrip("\ufeff").encode("utf-8")
+        self.scan.feed(chunk)
+
+    def finish(self) -> None:
+        self.scan.finish()
+
+
+class _SharedStrings:
+    """Streams the shared-string table: how many bytes each string holds, so a sheet's
+    cells can be counted by what they expand to (a 1 MB string referenced by 12 000 cells
+    is 12 GB once a reader gives each cell its copy), and no string is longer than a cell
+    can hold."""
+
+    _TAG = re.compile(rb"<(/?)(?:\w+:)?si(?=[\s/>])[^<>]*?(/?)>")
+
+    def __init__(self, lim: Limits):
+        import array
+
+        self.lim = lim
+        self.sizes = array.array("Q")
+        self.buf = b""
+        self.start: int | None = None  # bytes seen before the open <si>'s end
+        self.seen = 0
+
+    def feed(self, chunk: bytes) -> None:
+        self.buf += chunk
+        cut = self.buf.rfind(b"<")
+        if cut <= 0:
+            cut = len(self.buf) if len(self.buf) > 4096 else 0
+        self._tags(self.buf[:cut])
+        self.seen += cut
+        self.buf = self.buf[cut:]
+
+    def _tags(self, data: bytes) -> None:
+        for m in self._TAG.finditer(data):
+            closing, empty = m.group(1), m.group(2)
+            if not closing:
+                if empty:
+                    self._add(0)
+                else:
+                    self.start = self.seen + m.end()
+            elif self.start is not None:
+                self._add(self.seen + m.start() - self.start)
+                self.start = None
+        if (
+            self.start is not None
+            and self.seen + len(data) - self.start > self.lim.max_cell_text_bytes
+        ):
+            raise Rejected(_too_long_cell(self.lim))
+
+    def _add(self, size: int) -> None:
+        if size > self.lim.max_cell_text_bytes:
+            raise Rejected(_too_long_cell(self.lim))
+        self.sizes.append(size)
+        if len(self.sizes) > self.lim.max_cells:
+            raise Rejected(_too_many_strings(len(self.sizes), self.lim))
+
+    def finish(self) -> None:
+        self._tags(self.buf)
+        self.buf = b""
+
+    def size(self, index: bytes | None) -> int:
+        if not index:
+            return 0
+        try:
+            return self.sizes[int(index)]
+        except (ValueError, IndexError):
+            return 0
+
+
+def _too_long_cell(lim: Limits) -> str:
+    return (
+        f"Không đọc được tệp: bảng chuỗi dùng chung có một chuỗi dài hơn "
+        f"{_n(lim.max_cell_text_bytes // 1024)} KB, trong khi một ô Excel chứa tối đa 32.767 "
+        "ký tự: tệp hỏng hoặc độc hại."
+    )
+
+
+def _too_much_text(sheet: str, lim: Limits) -> str:
+    return (
+        f"Không đọc được tệp: các ô chữ của trang «{sheet}» và các trang trước nó, khi mở ra, "
+        f"chiếm hơn {_mb(lim.max_expanded_text_bytes)} (nhiều ô cùng trỏ tới những chuỗi rất "
+        "dài trong bảng chuỗi dùng chung — tệp có thể độc hại, hoặc cần tách thành nhiều tệp)."
+    )
 
 
 _STYLES = "xl/styles.xml"
@@ -374,9 +580,9 @@ def is_percent_format(code: str) -> bool:
     return "%" in re.sub(r'"[^"]*"|\\.', "", code)
 
 
-def _zip_entry_count(path: Path) -> int:
+def _zip_entry_count(data: bytes) -> int:
     """Entries declared in the end-of-central-directory record, read before the directory."""
-    with open(path, "rb") as fh:
+    with io.BytesIO(data) as fh:
         end = zipfile._EndRecData(fh)  # noqa: SLF001 - the stdlib's own EOCD reader
     if not end:
         raise zipfile.BadZipFile("no end of central directory")
@@ -390,6 +596,10 @@ def _corrupt_zip(suffix: str) -> str:
     )
 
 
+def encrypted_message() -> str:
+    return _encrypted()
+
+
 def _encrypted() -> str:
     return (
         "Không đọc được tệp: tệp được bảo vệ bằng mật khẩu (mã hóa) nên không đọc được số "
@@ -398,26 +608,44 @@ def _encrypted() -> str:
     )
 
 
-def _zip_format(zf: zipfile.ZipFile, names: set[str], suffix: str, unpack) -> str:
-    if "xl/workbook.xml" in names or "xl/workbook.bin" in names:
-        if "xl/workbook.bin" in names and "xl/workbook.xml" not in names:
-            raise Rejected(
-                "Không đọc được tệp: đây là bảng tính Excel nhị phân (.xlsb). Hãy mở bằng "
-                "Excel và lưu thành .xlsx rồi gửi lại."
-            )
-        return "xlsx"
+def _workbook_part(lookup: dict[str, zipfile.ZipInfo], unpack) -> str | None:
+    """The workbook part: where the package relationships (_rels/.rels) say, else the
+    usual place."""
+    rels = lookup.get("_rels/.rels")
+    if rels is not None and rels.file_size <= 1 * MiB:
+        from xml.etree import ElementTree as ET
+
+        try:
+            root = ET.fromstring(unpack.read(rels, scan=True))
+        except ET.ParseError:
+            root = None
+        for rel in root if root is not None else []:
+            if rel.get("Type", "").endswith("/officeDocument"):
+                key = part_key(posixpath.normpath("/" + rel.get("Target", "")))
+                if key in lookup and key.endswith((".xml", ".bin")):
+                    return key
+    for key in ("xl/workbook.xml", "xl/workbook.bin"):
+        if key in lookup:
+            return key
+    return None
+
+
+def _zip_format(lookup: dict[str, zipfile.ZipInfo], suffix: str, unpack) -> tuple[str, str]:
+    workbook = _workbook_part(lookup, unpack)
+    if workbook is not None and "word/document.xml" not in lookup:
+        return "xlsx", workbook
     mimetype = b""
-    if "mimetype" in names:
-        info = zf.getinfo("mimetype")
+    if "mimetype" in lookup:
+        info = lookup["mimetype"]
         if info.file_size <= 200:
             mimetype = unpack.read(info).strip()
     if mimetype == b"application/vnd.oasis.opendocument.spreadsheet" or (
-        not mimetype and "content.xml" in names and suffix == ".ods"
+        not mimetype and "content.xml" in lookup and suffix in (".ods", ".ots")
     ):
-        return "ods"
-    if "word/document.xml" in names:
+        return "ods", "content.xml"
+    if "word/document.xml" in lookup:
         kind = "word"
-    elif "ppt/presentation.xml" in names:
+    elif "ppt/presentation.xml" in lookup:
         kind = "powerpoint"
     elif mimetype.startswith(b"application/vnd.oasis.opendocument"):
         kind = "odf_other"
@@ -429,7 +657,7 @@ def _zip_format(zf: zipfile.ZipFile, names: set[str], suffix: str, unpack) -> st
     )
 
 
-def _check_zip_sizes(path: Path, infos: list[zipfile.ZipInfo], lim: Limits) -> None:
+def _check_zip_sizes(size: int, infos: list[zipfile.ZipInfo], lim: Limits) -> None:
     total = sum(i.file_size for i in infos)
     if total > lim.max_unpacked_bytes:
         raise Rejected(
@@ -444,7 +672,6 @@ def _check_zip_sizes(path: Path, infos: list[zipfile.ZipInfo], lim: Limits) -> N
                     f"Không đọc được tệp: phần «{info.filename}» nén với tỷ lệ {_n(ratio)}:1, "
                     f"vượt giới hạn {_n(lim.max_ratio)}:1 (tệp có thể là «bom nén» độc hại)."
                 )
-    size = path.stat().st_size
     if total >= lim.ratio_floor_bytes and total / max(size, 1) > lim.max_ratio:
         raise Rejected(
             f"Không đọc được tệp: tệp {_mb(size)} giải nén thành {_mb(total)} (tỷ lệ "
@@ -461,10 +688,10 @@ def _parsed_part(name: str, fmt: str) -> bool:
     return not low.startswith(("xl/media/", "pictures/", "thumbnails/", "xl/embeddings/"))
 
 
-def _check_ods_manifest(zf: zipfile.ZipFile, names: set[str], unpack) -> None:
-    if "META-INF/manifest.xml" in names:
+def _check_ods_manifest(lookup: dict[str, zipfile.ZipInfo], unpack) -> None:
+    if "meta-inf/manifest.xml" in lookup:
         scan = _CountScan(re.compile(rb"encryption-data"), 0, lambda n, lim: _encrypted())
-        unpack.scan(zf.getinfo("META-INF/manifest.xml"), scan)
+        unpack.scan(lookup["meta-inf/manifest.xml"], scan)
         scan.finish()
 
 
@@ -624,6 +851,7 @@ class _Book:
 
     def __init__(self, lim: Limits):
         self.lim, self.area = lim, 0
+        self.text = 0  # bytes of shared strings the cells expand to
 
     def grow(self, by: int) -> None:
         self.area += by
@@ -719,6 +947,7 @@ def _col_number(letters: bytes) -> int:
     return n
 
 
+_T_ATTR = re.compile(rb'\bt\s*=\s*["\']([a-zA-Z]{1,9})["\']')
 _S_ATTR = re.compile(rb'\bs\s*=\s*["\']([0-9]{1,9})["\']')
 _HIDDEN = re.compile(rb'\bhidden\s*=\s*["\'](?:1|true)["\']')
 
@@ -734,8 +963,13 @@ class _SheetScan:
         book: _Book | None = None,
         cells: SheetCells | None = None,
         percent: set[int] | frozenset = frozenset(),
+        strings: _SharedStrings | None = None,
     ):
         self.extent = _Extent(sheet, lim, book)
+        self.book = self.extent.book
+        self.strings = strings
+        self.kind: bytes | None = None  # the cell's t="…"
+        self.value: bytes | None = None
         self.lim = lim
         self.cells = cells if cells is not None else SheetCells()
         self.percent = percent
@@ -771,7 +1005,7 @@ class _SheetScan:
             if attrs is not None:  # a whole cell
                 self._open(attrs, m.group(1), m.group(2), m.group(3))
                 if not m.group(5):
-                    value = m.group(7)
+                    value = self.value = m.group(7)
                     self.formula = m.group(6) is not None
                     self.valued = self.formula or value is not None
                     self.has_value = bool(value and value.strip())
@@ -804,7 +1038,8 @@ class _SheetScan:
                     self.has_value = True
                 elif name == b"v" and not empty and not self.has_value:
                     end = data.find(b"<", m.end())
-                    self.has_value = bool(data[m.end() : end if end >= 0 else len(data)].strip())
+                    self.value = data[m.end() : end if end >= 0 else len(data)]
+                    self.has_value = bool(self.value.strip())
 
     def _open(
         self,
@@ -831,6 +1066,9 @@ class _SheetScan:
             if style is not None and int(style) in self.percent:
                 self.cells.percent_cells.add((self.cell[0] - 1, self.cell[1] - 1))
         self.valued = self.formula = self.has_value = False
+        self.value = None
+        found = _T_ATTR.search(attrs) if b"t" in attrs else None
+        self.kind = found.group(1) if found else None
 
     def _close(self) -> None:
         if self.cell is not None:
@@ -838,34 +1076,49 @@ class _SheetScan:
                 self.extent.add(*self.cell)
             if self.formula and not self.has_value:
                 self.cells.formula_no_value.add((self.cell[0] - 1, self.cell[1] - 1))
+            if self.kind == b"s" and self.strings is not None:
+                self.book.text += self.strings.size(self.value)
+                if self.book.text > self.lim.max_expanded_text_bytes:
+                    raise Rejected(_too_much_text(self.extent.sheet, self.lim))
+            elif self.kind == b"e" and self.value:
+                code = self.value.strip().decode("ascii", "replace")[:16]
+                self.cells.errors[(self.cell[0] - 1, self.cell[1] - 1)] = code
         self.cell = None
 
 
-def _xlsx_sheet_parts(zf: zipfile.ZipFile, names: set[str], unpack, lim: Limits) -> dict[str, str]:
-    """Worksheet part → sheet name, from the workbook and its relationships."""
+def _xlsx_sheet_parts(
+    lookup: dict[str, zipfile.ZipInfo],
+    workbook: str,
+    unpack,
+    lim: Limits,
+    skipped: list[str] | None = None,
+) -> dict[str, str]:
+    """Worksheet part (its `part_key`) → sheet name, from the workbook and its relationships."""
     from xml.etree import ElementTree as ET
 
     parts: dict[str, str] = {}
-    xml = {}
-    for name in ("xl/workbook.xml", "xl/_rels/workbook.xml.rels"):
-        if name in names:
-            info = zf.getinfo(name)
-            xml[name] = unpack.read(info, scan=True)  # no DOCTYPE before ElementTree sees it
+    if skipped is None:
+        skipped = []
+    if workbook.endswith(".bin"):  # .xlsb: the sheets are binary parts, sized in the ZIP
+        return parts
+    folder = posixpath.dirname(workbook)
+    rels_key = part_key(f"{folder}/_rels/{posixpath.basename(workbook)}.rels")
     try:
-        book = ET.fromstring(xml["xl/workbook.xml"])
+        book = ET.fromstring(unpack.read(lookup[workbook], scan=True))  # no DOCTYPE first
         rels = (
-            ET.fromstring(xml["xl/_rels/workbook.xml.rels"])
-            if ("xl/_rels/workbook.xml.rels" in xml)
-            else None
+            ET.fromstring(unpack.read(lookup[rels_key], scan=True)) if rels_key in lookup else None
         )
-    except Exception as exc:
+    except ET.ParseError as exc:
         raise Rejected(_corrupt_zip(".xlsx")) from exc
-    targets = {}
+    targets, others = {}, {}
     for rel in rels if rels is not None else []:
         target = rel.get("Target", "")
-        target = target.lstrip("/") if target.startswith("/") else "xl/" + target
-        targets[rel.get("Id")] = os.path.normpath(target).replace(os.sep, "/")
-    sheets = [el for el in book.iter() if el.tag.rsplit("}", 1)[-1] == "sheet"]
+        target = target if target.startswith("/") else f"/{folder}/{target}"
+        if rel.get("Type", "").endswith("/worksheet") or not rel.get("Type"):
+            targets[rel.get("Id")] = part_key(posixpath.normpath(target))
+        else:  # a chart, macro or dialog sheet: no table, read by no reader here
+            others[rel.get("Id")] = target
+    sheets = [el for el in book.iter() if str(el.tag).rsplit("}", 1)[-1] == "sheet"]
     if len(sheets) > lim.max_sheets:
         raise Rejected(
             f"Không đọc được tệp: sổ làm việc có {_n(len(sheets))} trang tính, vượt giới hạn "
@@ -876,10 +1129,12 @@ def _xlsx_sheet_parts(zf: zipfile.ZipFile, names: set[str], unpack, lim: Limits)
         part = targets.get(rid)
         if part:
             parts[part] = sheet.get("name") or f"trang thứ {i}"
+        elif rid in others:
+            skipped.append(sheet.get("name") or f"trang thứ {i}")
     # a worksheet part no relationship names is still a worksheet a reader might open
-    for name in names:
-        if name.startswith("xl/worksheets/") and name.endswith(".xml") and name not in parts:
-            parts[name] = name.rsplit("/", 1)[-1]
+    for key in lookup:
+        if "worksheets/" in key and key.endswith(".xml") and key not in parts:
+            parts[key] = key.rsplit("/", 1)[-1]
     return parts
 
 
@@ -963,41 +1218,94 @@ _BIFF_MERGEDCELLS = 0x00E5
 _BIFF_BOF, _BIFF_EOF, _BIFF_FILEPASS, _BIFF_BOUNDSHEET = 0x0809, 0x000A, 0x002F, 0x0085
 
 
-def _check_cfb(path: Path, suffix: str, lim: Limits) -> str:
+DEFAULT_PASSWORD = "VelvetSweatshop"  # Excel's: a file "encrypted" with it opens unasked
+
+
+def _cfb_streams(data: bytes) -> tuple[set[str], bytes | None]:
+    """The names (lower case) of the container's top-level entries, and the workbook
+    stream as a reader chooses it: "Workbook", else "Book", in any case, at the top level
+    (a "Workbook" inside an embedded object is not the file's).  xlrd's parser first,
+    olefile's (more lenient) where xlrd's refuses the container."""
     from xlrd import compdoc
 
-    data = path.read_bytes()
     try:
         with open(os.devnull, "w") as devnull:
             doc = compdoc.CompDoc(data, logfile=devnull)
-            names = {d.name for d in doc.dirlist}
-            if "EncryptedPackage" in names or "EncryptionInfo" in names:
-                raise Rejected(_encrypted())
-            stream = None
-            for name in ("Workbook", "Book"):
-                if name in names:
-                    stream = doc.locate_named_stream(name)
-                    break
-    except Rejected:
-        raise
+            top = {doc.dirlist[c].name.lower(): c for c in doc.dirlist[0].children}
+            for name in ("workbook", "book"):
+                if name in top and doc.dirlist[top[name]].etype == 2:
+                    mem, base, size = doc.locate_named_stream(doc.dirlist[top[name]].name)
+                    if mem is not None:
+                        return set(top), bytes(mem[base : base + size])
+            return set(top), None
+    except Exception:  # noqa: BLE001 - xlrd is strict: ask olefile
+        pass
+    import olefile
+
+    ole = olefile.OleFileIO(io.BytesIO(data))
+    try:
+        top = {e[0].lower(): e[0] for e in ole.listdir(streams=True, storages=True) if len(e) == 1}
+        for name in ("workbook", "book"):
+            if name in top and ole.get_type(top[name]) == olefile.STGTY_STREAM:
+                return set(top), ole.openstream(top[name]).read()
+        return set(top), None
+    finally:
+        ole.close()
+
+
+def _decrypt_default(data: bytes) -> bytes | None:
+    """The file decrypted with Excel's default password, or None (a real password)."""
+    try:
+        import msoffcrypto
+
+        office = msoffcrypto.OfficeFile(io.BytesIO(data))
+        office.load_key(password=DEFAULT_PASSWORD)
+        out = io.BytesIO()
+        office.decrypt(out)
+        return out.getvalue() or None
+    except Exception:  # noqa: BLE001 - wrong password, or a scheme it does not know
+        return None
+
+
+def _check_cfb(data: bytes, suffix: str, lim: Limits, decrypted: bool = False) -> Inspection:
+    try:
+        names, stream = _cfb_streams(data)
     except Exception as exc:
         raise Rejected(
             f"Không đọc được tệp {suffix}: tệp Excel 97-2003 bị hỏng hoặc bị cắt cụt (cấu trúc "
             f"OLE không đọc được). {FIX_HINT}"
         ) from exc
-    if stream is None or stream[0] is None:
+    if "encryptedpackage" in names or "encryptioninfo" in names:
+        plain = None if decrypted else _decrypt_default(data)
+        if plain is None or sniff(plain[:8192]) != "zip":
+            raise Rejected(_encrypted())
+        inspection = _check_zip(plain, suffix, lim)
+        inspection.decrypted = plain
+        return inspection
+    if stream is None:
         kind = "ole_other"
-        if "WordDocument" in names:
+        if "worddocument" in names:
             kind = "word"
-        elif "PowerPoint Document" in names:
+        elif "powerpoint document" in names:
             kind = "powerpoint"
         raise Rejected(
             f"Không đọc được tệp: tệp mang đuôi «{suffix}» nhưng thực chất là {FOREIGN[kind]}. "
             + FORMATS_HINT
         )
-    mem, base, size = stream
-    _scan_biff(bytes(mem[base : base + size]), lim)
-    return "xls"
+    try:
+        _scan_biff(stream, lim)
+    except _Encrypted:
+        plain = None if decrypted else _decrypt_default(data)
+        if plain is None:
+            raise Rejected(_encrypted()) from None
+        inspection = _check_cfb(plain, suffix, lim, decrypted=True)
+        inspection.decrypted = plain
+        return inspection
+    return Inspection("xls")
+
+
+class _Encrypted(Rejected):
+    """A FILEPASS record: the workbook is encrypted (maybe with the default password)."""
 
 
 def _scan_biff(stream: bytes, lim: Limits) -> None:
@@ -1019,7 +1327,7 @@ def _scan_biff(stream: bytes, lim: Limits) -> None:
         elif rtype == _BIFF_EOF:
             extent = None
         elif rtype == _BIFF_FILEPASS:
-            raise Rejected(_encrypted())
+            raise _Encrypted(_encrypted())
         elif rtype == _BIFF_BOUNDSHEET and len(data) >= 8:
             sheet_at[struct.unpack_from("<I", data, 0)[0]] = _boundsheet_name(data)
             if len(sheet_at) > lim.max_sheets:
@@ -1054,26 +1362,19 @@ def _boundsheet_name(data: bytes) -> str:
 # --- CSV ---------------------------------------------------------------------------------
 
 
-def _check_csv(path: Path, head: bytes, lim: Limits) -> str:
-    utf16 = head.startswith((b"\xff\xfe", b"\xfe\xff"))
-    lines = 0
-    delimiters = 0
-    last = b""
-    with open(path, "rb") as fh:
-        while chunk := fh.read(CHUNK):
-            if not utf16 and b"\x00" in chunk:
-                raise Rejected(
-                    "Không đọc được tệp: tệp mang đuôi «.csv» nhưng chứa dữ liệu nhị phân, "
-                    "không phải văn bản CSV. " + FORMATS_HINT
-                )
-            lines += chunk.count(b"\n")
-            delimiters += chunk.count(b",") + chunk.count(b";") + chunk.count(b"\t")
-            last = chunk[-1:]
-            if lines > lim.max_rows + 1:
-                raise Rejected(_too_many_rows(path.stem, None, lim))
-    lines += 0 if last in (b"\n", b"") else 1
+def _check_csv(data: bytes, stem: str, lim: Limits) -> str:
+    utf16 = data.startswith((b"\xff\xfe", b"\xfe\xff"))
+    if not utf16 and b"\x00" in data:
+        raise Rejected(
+            "Không đọc được tệp: tệp mang đuôi «.csv» nhưng chứa dữ liệu nhị phân, "
+            "không phải văn bản CSV. " + FORMATS_HINT
+        )
+    # lines end in LF, CR LF, or CR alone (Excel for Mac)
+    lines = max(data.count(b"\n"), data.count(b"\r"))
+    delimiters = data.count(b",") + data.count(b";") + data.count(b"\t")
+    lines += 0 if data[-1:] in (b"\n", b"\r", b"") else 1
     if lines > lim.max_rows:
-        raise Rejected(_too_many_rows(path.stem, None, lim))
+        raise Rejected(_too_many_rows(stem, None, lim))
     if delimiters + lines > lim.max_cells:
         raise Rejected(
             f"Không đọc được tệp: tệp CSV có khoảng {_n(delimiters + lines)} ô, vượt giới hạn "
@@ -1099,6 +1400,52 @@ def display_name(rel: str) -> str:
         else:
             out.append(ch)
     return "".join(out)
+
+
+_LOCK_PREFIXES = ("~$", ".~lock.")
+# what is read: spreadsheets by their extension (their real format comes from the content)
+_READ_SUFFIXES = {".xlsx", ".xlsm", ".xltx", ".xltm", ".xlsb", ".xls", ".ods", ".csv"}
+# spreadsheets no reader here supports: refused with a message saying how to send them
+_SPREADSHEET_LIKE = {
+    ".numbers",
+    ".fods",
+    ".xlt",
+    ".xlam",
+    ".et",
+    ".ots",
+    ".sxc",
+    ".wk1",
+    ".wks",
+    ".qpw",
+    ".gsheet",
+}
+
+
+def skip_reason(path: Path) -> str | None:
+    """Why a file under raw/ is not a spreadsheet to read (it is listed in `loads` as
+    skipped, with this reason), or None: it is read, or refused with a message."""
+    name = path.name
+    if os.path.islink(path):
+        return None  # refused, saying it is a link
+    if name.startswith(_LOCK_PREFIXES):
+        return (
+            "tệp khóa tạm thời do Excel hoặc LibreOffice tạo khi có người đang mở một bảng "
+            "tính; không chứa số liệu"
+        )
+    if name.startswith("."):
+        return (
+            "tệp ẩn (tên bắt đầu bằng dấu chấm, thường do hệ điều hành hoặc phần mềm tạo "
+            "ra, ví dụ .DS_Store); không đọc"
+        )
+    suffix = path.suffix.lower()
+    if suffix in _READ_SUFFIXES or suffix in _SPREADSHEET_LIKE:
+        return None
+    if os.path.isdir(path):
+        return None
+    shown = f"đuôi «{suffix}»" if suffix else "không có đuôi"
+    return (
+        f"không phải bảng tính ({shown}); chỉ đọc bảng tính .xlsx, .xlsm, .xlsb, .xls, .ods và .csv"
+    )
 
 
 def is_regular_file(path: Path) -> bool:

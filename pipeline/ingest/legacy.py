@@ -116,6 +116,7 @@ def detect_legacy(texts, max_words: int = 50_000) -> LegacyText | None:
     scores = dict.fromkeys(tables, 0)
     examples: dict[str, tuple[str, str]] = {}
     suspicious = 0
+    unicode_words = 0
     seen = 0
     for text in texts:
         if not isinstance(text, str) or text.isascii():
@@ -131,6 +132,8 @@ def detect_legacy(texts, max_words: int = 50_000) -> LegacyText | None:
                 break
             verdict = _legacy_verdict(word)
             if verdict is None:
+                if not word.isascii() and is_syllable(word.lower()):
+                    unicode_words += 1  # Vietnamese typed in Unicode: evidence against
                 continue
             suspicious += 1
             for enc, decoded in verdict:
@@ -142,7 +145,12 @@ def detect_legacy(texts, max_words: int = 50_000) -> LegacyText | None:
     if best is None:
         return None
     others = max((v for e, v in scores.items() if e != best), default=0)
-    if scores[best] >= 3 and scores[best] * 2 >= suspicious and scores[best] >= 2 * others + 1:
+    if (
+        scores[best] >= 3
+        and scores[best] * 2 >= suspicious
+        and scores[best] >= 2 * others + 1
+        and scores[best] > unicode_words
+    ):
         word, decoded = examples[best]
         return LegacyText(best, LEGACY_LABELS.get(best, best), word, decoded, scores[best])
     return None
@@ -159,6 +167,8 @@ def _legacy_verdict(word: str) -> tuple[tuple[str, str], ...] | None:
     syllable as written); else the (encoding, decoded word) pairs that make it a syllable."""
     if word.isascii() or _NOT_A_BYTE.search(word) or is_syllable(word):
         return None
+    if not any("a" <= ch.lower() <= "z" for ch in word):
+        return None  # a lone «, », ×, £ or ¥ is punctuation, not a legacy-font word
     return tuple(
         (enc, decoded)
         for enc in _legacy_tables()

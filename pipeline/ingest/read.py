@@ -1,13 +1,18 @@
 """Readers: every spreadsheet format becomes a list of `SheetGrid`.
 
-Cell values come from calamine (fast, Rust) for .xlsx/.xlsm/.xls/.ods; what calamine does
+Cell values come from calamine (fast, Rust) for .xlsx/.xlsm/.xlsb/.xls/.ods; where calamine
+refuses a file another reader is tried before the file is refused (openpyxl for .xlsx,
+xlrd for .xls, odfpy for .ods), and a sheet no reader supports (an Excel 4 macro sheet, a
+dialog sheet) is left out, not the workbook.  A cached formula error (#DIV/0!, #N/A, …) is
+delivered as a `CellError`, never as an empty cell.  What calamine does
 not expose and the pipeline needs is read from the file itself: which cells are formatted
 as a percent (0.955 shown as 95,5 %), which formula cells carry no cached value, which
 rows are hidden (for .xlsx these come from `guard.check_file`'s pass over the sheet XML,
 which every .xlsx goes through anyway).  CSV files are decoded as UTF-8 (with or without
 BOM), UTF-16 (with BOM) or Windows-1258.
 
-No parser sees a file before `guard.check_file` has passed it (real format from the
+Each file is read from the bytes `guard.open_once` read (the same bytes that are hashed);
+no parser sees them before `guard.check_file` has passed them (real format from the
 content, password protection, ZIP bombs, XML entities, sheet size), and no parser error
 escapes as anything but a `ReadError` with a Vietnamese message: one hostile or broken
 file is rejected and the rest of the batch loads.  Text typed in the legacy TCVN3 or VNI
@@ -19,16 +24,43 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from xml.etree import ElementTree as ET
 
-SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods", ".csv"}
+from pipeline.ingest import guard
+
+SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xltx", ".xltm", ".xlsb", ".xls", ".ods", ".csv"}
+# spreadsheets of a kind no reader here supports: refused, saying how to send them
+UNSUPPORTED_SPREADSHEETS = {
+    ".numbers": "bảng tính Apple Numbers",
+    ".fods": "bảng tính OpenDocument dạng phẳng (.fods)",
+    ".xlt": "mẫu bảng tính Excel 97-2003 (.xlt)",
+    ".xlam": "phần bổ trợ Excel (.xlam)",
+    ".et": "bảng tính WPS (.et)",
+    ".ots": "mẫu bảng tính OpenDocument (.ots)",
+    ".sxc": "bảng tính OpenOffice 1 (.sxc)",
+    ".wk1": "bảng tính Lotus 1-2-3",
+    ".wks": "bảng tính Lotus/Works",
+    ".qpw": "bảng tính Quattro Pro",
+    ".gsheet": "liên kết tới Google Trang tính (không chứa số liệu)",
+}
+FORMULA_ERRORS = ("#DIV/0!", "#N/A", "#REF!", "#VALUE!", "#NAME?", "#NUM!", "#NULL!")
 
 
 class ReadError(Exception):
     """A file that cannot be read at all; the message is for the analyst (Vietnamese)."""
+
+
+@dataclass(frozen=True)
+class CellError:
+    """A cell whose cached value is a formula error, e.g. CellError("#DIV/0!")."""
+
+    code: str
+
+    def __str__(self) -> str:
+        return self.code
 
 
 @dataclass
@@ -47,14 +79,21 @@ class SheetGrid:
         return None
 
 
-def read_workbook(path: Path) -> list[SheetGrid]:
-    from pipeline.ingest import guard
-
+def read_workbook(path: Path, data: bytes | None = None) -> list[SheetGrid]:
+    """Every sheet of the file at `path`, read from `data` (its bytes, read once by
+    `guard.open_once`; read here when not given)."""
     suffix = path.suffix.lower()
-    if suffix not in SPREADSHEET_SUFFIXES and guard.is_regular_file(path):
-        raise ReadError(f"Định dạng tệp «{suffix}» không được hỗ trợ.")
+    if suffix not in SPREADSHEET_SUFFIXES:
+        what = UNSUPPORTED_SPREADSHEETS.get(suffix)
+        what = f"là {what}" if what else f"có đuôi «{suffix or '(không có đuôi)'}»"
+        raise ReadError(
+            f"Định dạng tệp không được hỗ trợ: tệp {what}. Hãy mở bằng chương trình đã tạo "
+            "ra nó và lưu thành Excel (.xlsx) rồi gửi lại."
+        )
     try:
-        inspection = guard.check_file(path)
+        if data is None:
+            data = guard.open_once(path).data
+        inspection = guard.check_file(path, data=data)
     except guard.Rejected as exc:
         raise ReadError(str(exc)) from exc
     except MemoryError as exc:
@@ -63,50 +102,94 @@ def read_workbook(path: Path) -> list[SheetGrid]:
         raise ReadError(_describe_read_error(exc, suffix)) from exc
     fmt = inspection.format
     try:
-        grids = [_read_csv(path)] if fmt == "csv" else _read_book(path, inspection, suffix)
+        if fmt == "csv":
+            grids = [_read_csv(data, path.stem)]
+        else:
+            grids = _read_book(data, inspection, suffix)
     except ReadError:
         raise
     except MemoryError as exc:
         raise ReadError("Không đọc được tệp: tệp quá lớn để đọc (hết bộ nhớ).") from exc
-    except Exception as exc:  # calamine, xlrd, zipfile, XML: every kind of damage
+    except Exception as exc:  # every kind of damage a reader raises
         raise ReadError(_describe_read_error(exc, suffix)) from exc
     _refuse_legacy_text(grids)
     return grids
 
 
-def _read_book(path: Path, inspection, suffix: str) -> list[SheetGrid]:
+def _read_book(data: bytes, inspection, suffix: str) -> list[SheetGrid]:
     fmt = inspection.format
-    grids = _read_calamine(path, named_as_is=_FORMAT_OF_SUFFIX.get(suffix) == fmt)
+    if inspection.decrypted is not None:  # opened with Excel's default password
+        data = inspection.decrypted
     try:
-        if fmt == "xlsx":  # what calamine does not report, from the guard's pass
-            for grid in grids:
-                cells = inspection.sheets.get(grid.name)
-                if cells is not None:
-                    grid.hidden_rows |= cells.hidden_rows
-                    grid.percent_cells |= cells.percent_cells
-                    grid.formula_no_value |= cells.formula_no_value
-        elif fmt == "xls":
-            _xls_meta(path, grids)
-        elif fmt == "ods":
-            _ods_meta(path, grids)
-    except MemoryError:
+        grids = _read_calamine(data)
+    except (KeyboardInterrupt, SystemExit):
         raise
-    except Exception as exc:
-        raise ReadError(
-            f"Không đọc được định dạng ô của tệp (tệp hỏng): {type(exc).__name__}: {str(exc)[:160]}"
-        ) from exc
+    except BaseException as first:  # noqa: BLE001 - CalamineError, or a pyo3 PanicException
+        grids = _second_reader(data, fmt, inspection, first)
+    if fmt == "xlsx":  # what calamine does not report, from the guard's pass
+        for grid in grids:
+            cells = inspection.sheets.get(grid.name)
+            if cells is not None:
+                grid.hidden_rows |= cells.hidden_rows
+                grid.percent_cells |= cells.percent_cells
+                grid.formula_no_value |= cells.formula_no_value
+                _put_errors(grid, cells.errors)
+    else:
+        # what only the file says; if that pass fails, the values calamine read stand
+        try:
+            if fmt == "xls":
+                _xls_meta(data, grids)
+            elif fmt == "ods":
+                _ods_meta(data, grids)
+        except MemoryError:
+            raise
+        except Exception:  # noqa: BLE001 - xlrd is stricter than calamine on odd files
+            pass
     return grids
 
 
-def _utf8_name(path: Path) -> bool:
+def _put_errors(grid: SheetGrid, errors: dict[tuple[int, int], str]) -> None:
+    for (r, c), code in errors.items():
+        while len(grid.rows) <= r:
+            grid.rows.append([])
+        row = grid.rows[r]
+        while len(row) <= c:
+            row.append(None)
+        row[c] = CellError(code)
+
+
+def _second_reader(data: bytes, fmt: str, inspection, first: BaseException) -> list[SheetGrid]:
+    """Where calamine refuses a file, the reader of that format that others use."""
+    name = type(first).__name__
+    if "Password" in name:
+        raise ReadError(guard.encrypted_message()) from None
     try:
-        str(path).encode("utf-8")
-        return True
-    except UnicodeEncodeError:
-        return False
+        if fmt == "xlsx" and not inspection.binary:
+            skip = set(inspection.not_tables)
+            return [g for g in _read_openpyxl(data) if g.name not in skip]
+        if fmt == "xls":
+            return _read_xlrd(data)
+        if fmt == "ods":
+            return _read_ods_stream(data)
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except MemoryError as exc:
+        raise ReadError("Không đọc được tệp: tệp quá lớn để đọc (hết bộ nhớ).") from exc
+    except BaseException:  # noqa: BLE001 - the second reader refuses it too
+        pass
+    raise ReadError(_describe_read_error(first, "." + fmt)) from None
 
 
-_FORMAT_OF_SUFFIX = {".xlsx": "xlsx", ".xlsm": "xlsx", ".xls": "xls", ".ods": "ods"}
+_FORMAT_LABEL = {
+    ".xlsx": "Excel (.xlsx)",
+    ".xlsm": "Excel (.xlsm)",
+    ".xltx": "mẫu Excel (.xltx)",
+    ".xltm": "mẫu Excel (.xltm)",
+    ".xlsb": "Excel nhị phân (.xlsb)",
+    ".xls": "Excel 97-2003 (.xls)",
+    ".ods": "LibreOffice (.ods)",
+    ".csv": "CSV",
+}
 
 
 def _refuse_legacy_text(grids: list[SheetGrid]) -> None:
@@ -159,29 +242,26 @@ def _a1(r: int, c: int) -> str:
     return f"{letters}{r + 1}"
 
 
-def _describe_read_error(exc: Exception, suffix: str) -> str:
-    name = type(exc).__name__
-    if "Password" in name:
-        return "Tệp được bảo vệ bằng mật khẩu; hãy gỡ mật khẩu rồi gửi lại."
+def _describe_read_error(exc: BaseException, suffix: str) -> str:
+    """A reader's failure in Vietnamese; the library's own words never reach the analyst."""
+    if "Password" in type(exc).__name__:
+        return guard.encrypted_message()
+    label = _FORMAT_LABEL.get(suffix, f"«{suffix}»")
     return (
-        f"Không đọc được tệp {suffix}: tệp hỏng hoặc không phải bảng tính "
-        f"({name}: {str(exc)[:160]})."
+        f"Không đọc được tệp {label}: tệp hỏng hoặc có cấu trúc mà Excel và LibreOffice lưu "
+        f"không có (cả hai chương trình đọc bảng tính đều không đọc được). {guard.FIX_HINT}"
     )
 
 
-def _read_calamine(path: Path, named_as_is: bool = True) -> list[SheetGrid]:
+def _read_calamine(data: bytes) -> list[SheetGrid]:
     from python_calamine import CalamineWorkbook
 
-    if named_as_is and _utf8_name(path):
-        book = CalamineWorkbook.from_path(str(path))
-    else:  # an .xls saved as .xlsx, or a name that is not UTF-8: read from the open file,
-        # calamine tells the format from the content
-        with open(path, "rb") as fh:
-            book = CalamineWorkbook.from_filelike(fh)
+    # from the bytes: calamine tells the format from the content (an .xls named .xlsx)
+    book = CalamineWorkbook.from_filelike(io.BytesIO(data))
     grids = []
     try:
         for meta in book.sheets_metadata:
-            if "WorkSheet" not in str(meta.typ):
+            if "WorkSheet" not in str(meta.typ):  # chart, macro or dialog sheet: no table
                 continue
             sheet = book.get_sheet_by_name(meta.name)
             rows = [
@@ -204,20 +284,93 @@ def _read_calamine(path: Path, named_as_is: bool = True) -> list[SheetGrid]:
     return grids
 
 
+# --- second readers -------------------------------------------------------------------
+
+
+def _cell_value(v: object) -> object:
+    if isinstance(v, str):
+        if v in FORMULA_ERRORS:
+            return CellError(v)
+        return v if v.strip() != "" else None
+    return v
+
+
+def _read_openpyxl(data: bytes) -> list[SheetGrid]:
+    import warnings
+
+    import openpyxl
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        try:
+            grids = []
+            for ws in book.worksheets:
+                rows = [[_cell_value(v) for v in row] for row in ws.iter_rows(values_only=True)]
+                grids.append(SheetGrid(ws.title, rows, hidden=ws.sheet_state != "visible"))
+        finally:
+            book.close()
+    return grids
+
+
+def _read_xlrd(data: bytes) -> list[SheetGrid]:
+    import xlrd
+
+    with open(os.devnull, "w") as log:
+        book = xlrd.open_workbook(file_contents=data, logfile=log, on_demand=True)
+        try:
+            grids = []
+            for idx in range(book.nsheets):
+                sheet = book.sheet_by_index(idx)
+                rows = []
+                for r in range(sheet.nrows):
+                    row = []
+                    for cell in sheet.row(r):
+                        if cell.ctype == xlrd.XL_CELL_ERROR:
+                            row.append(CellError(xlrd.error_text_from_code.get(cell.value, "#N/A")))
+                        elif cell.ctype in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK):
+                            row.append(None)
+                        elif cell.ctype == xlrd.XL_CELL_BOOLEAN:
+                            row.append(bool(cell.value))
+                        else:
+                            row.append(_cell_value(cell.value))
+                    rows.append(row)
+                merged = [(r0, c0, r1 - 1, c1 - 1) for r0, r1, c0, c1 in sheet.merged_cells]
+                grids.append(
+                    SheetGrid(sheet.name, rows, hidden=sheet.visibility != 0, merged=merged)
+                )
+                book.unload_sheet(idx)
+        finally:
+            book.release_resources()
+    return grids
+
+
+def _read_ods_stream(data: bytes) -> list[SheetGrid]:
+    """An .ods calamine refuses (a pretty-printed content.xml, no mimetype): read by the
+    streaming pass over content.xml that also finds its formats (`_OdsContent`)."""
+    content = _OdsContent(data, values=True)
+    return content.grids
+
+
 # --- xls ---------------------------------------------------------------------------
 
 
-def _xls_meta(path: Path, grids: list[SheetGrid]) -> None:
+def _xls_meta(data: bytes, grids: list[SheetGrid]) -> None:
     import xlrd
 
     from pipeline.ingest.guard import is_percent_format
 
-    book = xlrd.open_workbook(str(path), formatting_info=True, on_demand=True)
+    with open(os.devnull, "w") as log:
+        book = xlrd.open_workbook(
+            file_contents=data, formatting_info=True, on_demand=True, logfile=log
+        )
     try:
         percent_xf = {
             i
             for i, xf in enumerate(book.xf_list)
-            if is_percent_format(getattr(book.format_map.get(xf.format_key), "format_str", ""))
+            if is_percent_format(
+                getattr(book.format_map.get(xf.format_key), "format_str", "") or ""
+            )
         }
         by_name = {g.name: g for g in grids}
         for idx, name in enumerate(book.sheet_names()):
@@ -228,57 +381,161 @@ def _xls_meta(path: Path, grids: list[SheetGrid]) -> None:
             grid.hidden = grid.hidden or sheet.visibility != 0
             grid.hidden_rows |= {r for r, info in sheet.rowinfo_map.items() if info.hidden}
             grid.merged = [(r0, c0, r1 - 1, c1 - 1) for r0, r1, c0, c1 in sheet.merged_cells]
+            errors = {}
             for r in range(sheet.nrows):
                 for c in range(sheet.row_len(r)):
                     if sheet.cell_xf_index(r, c) in percent_xf:
                         grid.percent_cells.add((r, c))
+                    if sheet.cell_type(r, c) == xlrd.XL_CELL_ERROR:
+                        code = xlrd.error_text_from_code.get(sheet.cell_value(r, c), "#N/A")
+                        errors[(r, c)] = code
+            _put_errors(grid, errors)
             book.unload_sheet(idx)
     finally:
         book.release_resources()
 
 
-# --- ods ---------------------------------------------------------------------------
+# --- ods: content.xml streamed, never held whole ------------------------------------
 
 _T = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
 _O = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
+_TEXT = "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}"
 
 
-def _ods_meta(path: Path, grids: list[SheetGrid]) -> None:
+def _int(text: str | None, default: int = 1) -> int:
+    try:
+        return max(1, int(text)) if text else default
+    except ValueError:
+        return default
+
+
+class _OdsContent:
+    """One streaming pass over content.xml (`XMLPullParser` fed a chunk at a time; each
+    row is dropped once seen, so memory holds one row, not the document): hidden rows,
+    percent cells, formulas without a value, merged ranges, formula errors, and, with
+    `values`, the cell values themselves (for a file calamine refuses)."""
+
+    def __init__(self, data: bytes, values: bool = False):
+        from xml.etree.ElementTree import XMLPullParser
+
+        self.values = values
+        self.grids: list[SheetGrid] = []
+        parser = XMLPullParser(events=("start", "end"))
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            name = next(
+                (n for n in zf.namelist() if n.replace("\\", "/").lower() == "content.xml"),
+                "content.xml",
+            )
+            with zf.open(name) as fh:
+                while chunk := fh.read(1 << 20):
+                    parser.feed(chunk)
+                    self._events(parser)
+        parser.close()
+        self._events(parser)
+
+    grid: SheetGrid | None = None
+    r = 0
+    depth_table = 0
+
+    def _events(self, parser) -> None:
+        for event, el in parser.read_events():
+            tag = el.tag
+            if event == "start":
+                if tag == f"{_T}table":
+                    self.grid = SheetGrid(el.get(f"{_T}name") or f"trang {len(self.grids) + 1}", [])
+                    self.grids.append(self.grid)
+                    self.r = 0
+                continue
+            if tag == f"{_T}table-row" and self.grid is not None:
+                self._row(el)
+                el.clear()
+            elif tag == f"{_T}table":
+                self.grid = None
+                el.clear()
+
+    def _row(self, row) -> None:
+        grid, r = self.grid, self.r
+        repeat = _int(row.get(f"{_T}number-rows-repeated"))
+        if row.get(f"{_T}visibility", "visible") != "visible" and repeat < 10_000:
+            grid.hidden_rows.update(range(r, r + repeat))
+        cells = [el for el in row if el.tag in (f"{_T}table-cell", f"{_T}covered-table-cell")]
+        values: list[object] = []
+        c = 0
+        for cell in cells:
+            span = _int(cell.get(f"{_T}number-columns-repeated"))
+            kind = cell.get(f"{_O}value-type")
+            formula = cell.get(f"{_T}formula")
+            text = "\n".join("".join(p.itertext()) for p in cell.iter(f"{_TEXT}p"))
+            value = _ods_value(kind, cell, text)
+            if formula and isinstance(value, str) and value in FORMULA_ERRORS:
+                value = CellError(value)
+            if repeat == 1 and span < 10_000:
+                if kind == "percentage":
+                    grid.percent_cells.update((r, c + k) for k in range(span))
+                if formula and kind is None:
+                    grid.formula_no_value.update((r, c + k) for k in range(span))
+                cols = _int(cell.get(f"{_T}number-columns-spanned"))
+                rows = _int(cell.get(f"{_T}number-rows-spanned"))
+                if cols > 1 or rows > 1:
+                    grid.merged.append((r, c, r + rows - 1, c + cols - 1))
+            if (self.values or isinstance(value, CellError)) and value is not None:
+                values.extend([None] * (c - len(values)))
+                values.extend([value] * min(span, 16_384))
+            c += span
+        if values and repeat < 10_000:
+            for k in range(repeat):
+                while len(grid.rows) < r + k:
+                    grid.rows.append([])
+                if self.values:
+                    grid.rows.append(list(values))
+                else:
+                    _put_errors(
+                        grid,
+                        {
+                            (r + k, j): v.code
+                            for j, v in enumerate(values)
+                            if isinstance(v, CellError)
+                        },
+                    )
+        self.r = r + repeat
+
+
+def _ods_value(kind: str | None, cell, text: str) -> object:
+    if kind in ("float", "percentage", "currency"):
+        try:
+            number = float(cell.get(f"{_O}value", ""))
+        except ValueError:
+            return text or None
+        return (
+            int(number) if number.is_integer() and "." not in text and "," not in text else number
+        )
+    if kind == "boolean":
+        return cell.get(f"{_O}boolean-value") == "true"
+    if kind == "date":
+        return cell.get(f"{_O}date-value") or text or None
+    return text if text.strip() else None
+
+
+def _ods_meta(data: bytes, grids: list[SheetGrid]) -> None:
+    content = _OdsContent(data)
     by_name = {g.name: g for g in grids}
-    with zipfile.ZipFile(path) as zf:
-        content = zf.read("content.xml")
-    root = ET.fromstring(content)
-    for table in root.iter(f"{_T}table"):
-        grid = by_name.get(table.get(f"{_T}name"))
+    for found in content.grids:
+        grid = by_name.get(found.name)
         if grid is None:
             continue
-        r = 0
-        for row in table.iter(f"{_T}table-row"):
-            repeat = int(row.get(f"{_T}number-rows-repeated", "1"))
-            cells = [el for el in row if el.tag in (f"{_T}table-cell", f"{_T}covered-table-cell")]
-            if row.get(f"{_T}visibility", "visible") != "visible" and repeat < 10_000:
-                grid.hidden_rows.update(range(r, r + repeat))
-            if repeat == 1:
-                c = 0
-                for cell in cells:
-                    span = int(cell.get(f"{_T}number-columns-repeated", "1"))
-                    if cell.get(f"{_O}value-type") == "percentage":
-                        grid.percent_cells.update((r, c + k) for k in range(span))
-                    if cell.get(f"{_T}formula") and cell.get(f"{_O}value-type") is None:
-                        grid.formula_no_value.update((r, c + k) for k in range(span))
-                    cols = int(cell.get(f"{_T}number-columns-spanned", "1"))
-                    rows = int(cell.get(f"{_T}number-rows-spanned", "1"))
-                    if cols > 1 or rows > 1:
-                        grid.merged.append((r, c, r + rows - 1, c + cols - 1))
-                    c += span
-            r += repeat
+        grid.hidden_rows |= found.hidden_rows
+        grid.percent_cells |= found.percent_cells
+        grid.formula_no_value |= found.formula_no_value
+        grid.merged.extend(m for m in found.merged if m not in grid.merged)
+        for r, row in enumerate(found.rows):
+            errors = {(r, c): v.code for c, v in enumerate(row) if isinstance(v, CellError)}
+            _put_errors(grid, errors)
 
 
 # --- csv ---------------------------------------------------------------------------
 
 
-def _read_csv(path: Path) -> SheetGrid:
-    data = path.read_bytes()
+def _read_csv(data: bytes, stem: str) -> SheetGrid:
     text = None
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel's "Unicode text" export
         try:
@@ -293,7 +550,7 @@ def _read_csv(path: Path) -> SheetGrid:
     if text is None:
         # Not UTF-8: Windows-1258, unless it was typed in a legacy font (TCVN3, VNI), whose
         # bytes read as Windows-1252 letters.
-        _refuse_legacy_text([SheetGrid(path.stem, [[data.decode("cp1252", "replace")]])])
+        _refuse_legacy_text([SheetGrid(stem, [[data.decode("cp1252", "replace")]])])
         try:
             text = data.decode("cp1258")
         except UnicodeDecodeError as exc:
@@ -306,13 +563,14 @@ def _read_csv(path: Path) -> SheetGrid:
     except csv.Error:
         dialect = csv.excel
     try:
+        # newline=None: lines end in LF, CR LF or CR alone (Excel for Mac)
         rows = [
             [cell if cell.strip() != "" else None for cell in row]
-            for row in csv.reader(io.StringIO(text), dialect)
+            for row in csv.reader(io.StringIO(text, newline=None), dialect)
         ]
     except csv.Error as exc:
         raise ReadError(
-            f"Không đọc được tệp CSV: {exc} (thường do dấu ngoặc kép không đóng hoặc một ô quá "
-            "dài). Hãy mở tệp bằng Excel, kiểm tra rồi lưu lại dạng CSV UTF-8."
+            "Không đọc được tệp CSV: có dấu ngoặc kép không đóng hoặc một ô quá dài. Hãy mở "
+            "tệp bằng Excel, kiểm tra rồi lưu lại dạng CSV UTF-8."
         ) from exc
-    return SheetGrid(name=path.stem, rows=rows)
+    return SheetGrid(name=stem, rows=rows)

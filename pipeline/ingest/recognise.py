@@ -24,7 +24,7 @@ from pipeline.core.period import read_hint as _read_hint_any
 from pipeline.core.text import Number, parse_number
 from pipeline.core.text import clean as _clean_any
 from pipeline.core.text import fold as _fold_any
-from pipeline.ingest.read import SheetGrid
+from pipeline.ingest.read import CellError, SheetGrid
 
 MAX_HEADER_SCAN = 40
 _MEMO = 1 << 16  # entries per memo: the same labels and names recur in every file
@@ -655,6 +655,8 @@ class _Context:
         raw = self.grid.value(r, col.index)
         if (r, col.index) in self.grid.formula_no_value:
             return Number(None, ok=False), "formula_no_value", raw
+        if isinstance(raw, CellError):  # a cached #DIV/0!, #N/A, …: the row is rejected
+            return Number(None, ok=False), "formula_error", raw
         num = parse_number(raw, (r, col.index) in self.grid.percent_cells)
         problem = None if num.ok else "not_number"
         if num.value is not None and problem is None:

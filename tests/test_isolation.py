@@ -1,0 +1,156 @@
+"""One file never fails a build (issue 12): whatever a file does to a reader or a worker,
+it is that file's rejection and the rest of the batch loads; every file under raw/ is in
+`loads`; two names that display the same are two rows.
+
+The workbooks are made here; `panic_xls` reproduces ExcelDataReader's
+TestData/Test_git_issue_467_empty_continue_leftoverbytes.xls (an SST record continued by an
+empty CONTINUE record), which makes calamine panic (`pyo3_runtime.PanicException`, a
+BaseException).
+"""
+
+from __future__ import annotations
+
+import os
+import struct
+from pathlib import Path
+
+import pytest
+from conftest import awards_wide_rows, build, query, run_cli, write_xlsx
+
+from pipeline.ingest import worker
+
+
+def panic_xls(path: Path) -> Path:
+    import xlwt
+    from xlwt.CompoundDoc import XlsDoc
+
+    wb = xlwt.Workbook()
+    ws = wb.add_sheet("Sheet1")
+    ws.write(0, 0, "a" * 40)
+    ws.write(1, 0, "b" * 40)
+    stream = wb.get_biff_data()
+    recs, pos = [], 0
+    while pos + 4 <= len(stream):
+        t, n = struct.unpack_from("<HH", stream, pos)
+        recs.append([t, stream[pos + 4 : pos + 4 + n]])
+        pos += 4 + n
+    out = []
+    for t, d in recs:
+        if t == 0x00FC:  # SST cut inside its first string, an empty CONTINUE in between
+            k = 8 + 3 + 10
+            out += [[0x00FC, d[:k]], [0x003C, b""], [0x003C, b"\x00" + d[k:]]]
+        else:
+            out.append([t, d])
+    delta = sum(4 + len(d) for _, d in out) - len(stream)
+    for r in out:
+        if r[0] == 0x0085:  # BOUNDSHEET: the sheet's offset in the stream moved
+            off = struct.unpack_from("<I", r[1], 0)[0]
+            r[1] = struct.pack("<I", off + delta) + r[1][4:]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "wb") as fh:
+        XlsDoc().save(fh, b"".join(struct.pack("<HH", t, len(d)) + d for t, d in out))
+    return path
+
+
+def good_xlsx(raw: Path, name: str = "gia_lai_khen_thuong_2022.xlsx") -> Path:
+    return write_xlsx(raw / name, {"KT": awards_wide_rows()})
+
+
+def test_a_reader_panic_is_that_files_rejection(raw, wh):
+    panic_xls(raw / "hong.xls")
+    good_xlsx(raw)
+    summary = build(raw, wh)
+    assert "hong.xls" in summary.rejected_files
+    ((status, message),) = query(
+        wh, "SELECT status, message FROM loads WHERE source_file = 'hong.xls'"
+    )
+    assert status == "rejected"
+    assert "Panic" not in message and "index out of" not in message
+    assert "hỏng" in message
+    assert query(wh, "SELECT count(*) FROM awards")[0][0] > 0
+
+
+def test_check_of_a_panicking_file_prints_no_traceback(tmp_path):
+    p = panic_xls(tmp_path / "hong.xls")
+    r = run_cli("check", p)
+    assert r.returncode == 3, r.stderr
+    assert "Traceback" not in r.stdout + r.stderr
+    assert "PanicException" not in r.stdout + r.stderr
+
+
+def test_process_file_never_raises_for_a_file_that_vanished(tmp_path):
+    outcome = worker.process_file("mat.xlsx", tmp_path / "mat.xlsx")
+    assert outcome.error_rule == "file_unreadable"
+    assert "bị xóa hoặc đổi tên" in outcome.error
+
+
+def _abort_on_bad(source_file: str, path: Path, finish=None):
+    if "bad" in source_file:
+        os.abort()  # a reader killing its process (SIGABRT), as calamine does out of memory
+    return worker.process_file(source_file, path, finish)
+
+
+def test_a_file_that_kills_its_worker_is_retried_alone_and_rejected(raw):
+    good = good_xlsx(raw)
+    items = [(f"f{i}.xlsx", good) for i in range(6)]
+    items.insert(3, ("bad.xlsx", good))
+    got = list(worker.outcomes(items, workers=2, task=_abort_on_bad))
+    assert [o.source_file for o in got] == [rel for rel, _ in items]
+    bad = got[3]
+    assert bad.error_rule == "file_crashed"
+    assert "dừng đột ngột" in bad.error
+    assert all(o.error is None and o.sheets for i, o in enumerate(got) if i != 3)
+
+
+def test_every_file_under_raw_is_in_loads(raw, wh):
+    good_xlsx(raw)
+    (raw / ".an").write_bytes(b"x")
+    (raw / "~$gia_lai.xlsx").write_bytes(b"lock")
+    (raw / "ghi_chu.txt").write_text("ghi chú", encoding="utf-8")
+    (raw / "bang.numbers").write_bytes(b"PK\x03\x04numbers")
+    (raw / "an").mkdir()
+    (raw / "an" / ".DS_Store").write_bytes(b"\x00\x00")
+    build(raw, wh)
+    loads = dict(query(wh, "SELECT source_file, status FROM loads"))
+    assert set(loads) == {
+        "gia_lai_khen_thuong_2022.xlsx",
+        ".an",
+        "~$gia_lai.xlsx",
+        "ghi_chu.txt",
+        "bang.numbers",
+        "an/.DS_Store",
+    }
+    assert loads["ghi_chu.txt"] == "skipped"
+    assert loads["bang.numbers"] == "rejected"
+    messages = dict(query(wh, "SELECT source_file, message FROM loads WHERE status <> 'loaded'"))
+    assert "Numbers" in messages["bang.numbers"]
+    assert all(m for m in messages.values())
+
+
+def test_two_names_that_display_the_same_do_not_fail_the_build(raw, wh):
+    good_xlsx(raw, "a\\xe0.xlsx")  # a name with a literal backslash
+    name = os.fsencode(raw) + b"/a\xe0.xlsx"  # a byte that is not UTF-8, shown as \xe0
+    with open(name, "wb") as fh:
+        fh.write((raw / "a\\xe0.xlsx").read_bytes())
+    build(raw, wh)
+    names = [r[0] for r in query(wh, "SELECT source_file FROM loads ORDER BY 1")]
+    assert len(names) == 2 and len(set(names)) == 2
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_build_of_good_and_panicking_files_loads_the_good_ones(raw, wh, jobs):
+    for i in range(3):
+        good_xlsx(raw, f"t{i}/gia_lai_khen_thuong_2022.xlsx")
+    panic_xls(raw / "hong.xls")
+    summary = build(raw, wh, jobs=jobs)
+    assert summary.rejected_files == ["hong.xls"]
+    assert query(wh, "SELECT count(*) FROM loads WHERE status = 'rejected'")[0][0] == 1
+
+
+def test_build_of_a_panicking_file_exits_3(tmp_path):
+    raw = tmp_path / "raw"
+    good_xlsx(raw)
+    panic_xls(raw / "hong.xls")
+    r = run_cli("build", "--raw", raw, "--warehouse", tmp_path / "w.duckdb", "--quiet")
+    assert r.returncode == 3, r.stdout + r.stderr
+    assert "Traceback" not in r.stderr

@@ -1,0 +1,401 @@
+"""Read what other readers read, refuse only what must be refused, in bounded memory and
+in Vietnamese (issue 12).  Every workbook is made here, small; each reproduces a kind of
+file from peer libraries' test suites that the sweep (`make sweep`) caught — the peer file
+is named beside it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import re
+import struct
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+from conftest import awards_wide_rows, build, query, write_xlsx
+
+from pipeline.ingest import guard
+from pipeline.ingest.read import CellError, ReadError, read_workbook
+
+LIBRARY_WORDS = re.compile(
+    r"Calamine|Error|Exception|unpack requires|Relationship|found|expected|index|"
+    r"new-line|universal|Text\(|BytesText|Panic",
+)
+
+
+def zip_parts(path: Path) -> dict[str, bytes]:
+    with zipfile.ZipFile(path) as zf:
+        return {n: zf.read(n) for n in zf.namelist()}
+
+
+def write_parts(path: Path, parts: dict[str, bytes]) -> Path:
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in parts.items():
+            zf.writestr(name, data)
+    return path
+
+
+def small_xlsx(path: Path, rows=None) -> Path:
+    return write_xlsx(path, {"KT": rows or awards_wide_rows()})
+
+
+def xlsx_from_sheet_xml(path: Path, sheet_data: str, shared: list[str] | None = None) -> Path:
+    """A workbook of one sheet whose <sheetData> is given (and a shared-string table)."""
+    parts = zip_parts(small_xlsx(path, [["x"]]))
+    sheet = parts["xl/worksheets/sheet1.xml"].decode()
+    sheet = re.sub(
+        r"<sheetData>.*</sheetData>|<sheetData/>",
+        f"<sheetData>{sheet_data}</sheetData>",
+        sheet,
+        flags=re.S,
+    )
+    sheet = re.sub(r"<dimension[^>]*/>", "", sheet)
+    parts["xl/worksheets/sheet1.xml"] = sheet.encode()
+    if shared is not None:
+        items = "".join(f"<si><t>{s}</t></si>" for s in shared)
+        parts["xl/sharedStrings.xml"] = (
+            '<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/'
+            f'spreadsheetml/2006/main" count="{len(shared)}" uniqueCount="{len(shared)}">{items}</sst>'
+        ).encode()
+        rels = parts["xl/_rels/workbook.xml.rels"].decode()
+        if "sharedStrings" not in rels:
+            rels = rels.replace(
+                "</Relationships>",
+                '<Relationship Id="rIdS" Type="http://schemas.openxmlformats.org/officeDocument/'
+                '2006/relationships/sharedStrings" Target="sharedStrings.xml"/></Relationships>',
+            )
+            parts["xl/_rels/workbook.xml.rels"] = rels.encode()
+            types = (
+                parts["[Content_Types].xml"]
+                .decode()
+                .replace(
+                    "</Types>",
+                    '<Override PartName="/xl/sharedStrings.xml" ContentType="application/'
+                    'vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>',
+                )
+            )
+            parts["[Content_Types].xml"] = types.encode()
+    return write_parts(path, parts)
+
+
+# --- one read of each file --------------------------------------------------------------
+
+
+def test_the_bytes_given_are_the_bytes_read(tmp_path):
+    good = small_xlsx(tmp_path / "good.xlsx").read_bytes()
+    other = tmp_path / "other.xlsx"
+    other.write_bytes(b"not a spreadsheet at all")
+    grids = read_workbook(other, data=good)  # what was hashed is what is parsed
+    assert grids and grids[0].name == "KT"
+
+
+def test_open_once_never_follows_a_link(tmp_path):
+    target = small_xlsx(tmp_path / "real.xlsx")
+    link = tmp_path / "link.xlsx"
+    link.symlink_to(target)
+    with pytest.raises(guard.Rejected, match="liên kết"):
+        guard.open_once(link)
+    opened = guard.open_once(target)
+    assert opened.sha256 == hashlib.sha256(target.read_bytes()).hexdigest()
+
+
+def test_loads_sha256_is_the_hash_of_the_loaded_bytes(raw, wh):
+    p = small_xlsx(raw / "gia_lai_2022.xlsx")
+    build(raw, wh)
+    ((sha,),) = query(wh, "SELECT sha256 FROM loads")
+    assert sha == hashlib.sha256(p.read_bytes()).hexdigest()
+
+
+# --- bounded memory -------------------------------------------------------------------------
+
+
+def test_one_long_shared_string_in_many_cells_is_refused_before_it_is_expanded(tmp_path):
+    # apache/poi test-data/spreadsheet/poc-shared-strings.xlsx: one 1 MB string, 12 000 cells
+    cells = "".join(f'<row r="{r}"><c r="A{r}" t="s"><v>0</v></c></row>' for r in range(1, 12_001))
+    p = xlsx_from_sheet_xml(tmp_path / "bom.xlsx", cells, shared=["A" * 1_000_000])
+    assert p.stat().st_size < 200_000
+    with pytest.raises(ReadError, match="chuỗi dùng chung"):
+        read_workbook(p)
+
+
+def test_the_same_string_in_a_few_cells_is_read(tmp_path):
+    cells = "".join(f'<row r="{r}"><c r="A{r}" t="s"><v>0</v></c></row>' for r in range(1, 20))
+    p = xlsx_from_sheet_xml(tmp_path / "ok.xlsx", cells, shared=["Chiến sĩ thi đua " * 500])
+    grids = read_workbook(p)
+    assert grids[0].rows[0][0].startswith("Chiến sĩ thi đua")
+
+
+def test_an_honest_sheet_of_long_strings_compressing_121_to_1_is_read(tmp_path):
+    # PhpSpreadsheet-written sheets of long repeated text: a high ratio, a small size
+    text = "Tập thể lao động xuất sắc " * 1200
+    cells = "".join(
+        f'<row r="{r}"><c r="A{r}" t="inlineStr"><is><t>{text}</t></is></c></row>'
+        for r in range(1, 80)
+    )
+    p = xlsx_from_sheet_xml(tmp_path / "long.xlsx", cells)
+    with zipfile.ZipFile(p) as zf:
+        info = zf.getinfo("xl/worksheets/sheet1.xml")
+        assert info.file_size / info.compress_size > 100
+    assert read_workbook(p)[0].rows[0][0].startswith("Tập thể")
+
+
+def test_ods_content_is_streamed_not_parsed_whole(tmp_path):
+    from test_hostile import write_ods
+
+    rows = "".join(
+        '<table:table-row table:visibility="collapse"><table:table-cell office:value-type="percentage" '
+        'office:value="0.5"><text:p>50%</text:p></table:table-cell></table:table-row>'
+        for _ in range(3)
+    )
+    content = ODS_HEAD + f'<table:table table:name="T">{rows}</table:table>' + ODS_TAIL
+    grids = read_workbook(write_ods(tmp_path / "a.ods", content))
+    assert grids[0].hidden_rows == {0, 1, 2}
+    assert (1, 0) in grids[0].percent_cells
+    source = Path(__import__("pipeline.ingest.read", fromlist=["x"]).__file__).read_text()
+    assert "ET.fromstring(content)" not in source
+
+
+ODS_HEAD = (
+    '<?xml version="1.0" encoding="UTF-8"?>'
+    '<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+    'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+    'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"><office:body>'
+    "<office:spreadsheet>"
+)
+ODS_TAIL = "</office:spreadsheet></office:body></office:document-content>"
+
+
+def test_a_pretty_printed_ods_calamine_refuses_is_read(tmp_path):
+    # PhpSpreadsheet tests/data/Reader/Ods/RepeatedDataCells.ods: whitespace between cells
+    from test_hostile import write_ods
+
+    content = (
+        ODS_HEAD + '<table:table table:name="KT">\n  <table:table-row>\n    '
+        '<table:table-cell office:value-type="string"><text:p>Đơn vị</text:p></table:table-cell>\n'
+        '    <table:table-cell office:value-type="float" office:value="3"><text:p>3</text:p>'
+        "</table:table-cell>\n  </table:table-row>\n</table:table>" + ODS_TAIL
+    )
+    grids = read_workbook(write_ods(tmp_path / "pretty.ods", content))
+    assert grids[0].rows[0][:2] == ["Đơn vị", 3]
+
+
+# --- read what others read ------------------------------------------------------------------
+
+
+def test_unicode_vietnamese_with_guillemets_is_not_taken_for_tcvn3(tmp_path):
+    rows = awards_wide_rows() + [["« Chiến sĩ thi đua cơ sở »"], ["Giá × 2 £ ¥"]]
+    grids = read_workbook(small_xlsx(tmp_path / "u.xlsx", rows))
+    assert any("« Chiến sĩ thi đua cơ sở »" in str(v) for r in grids[0].rows for v in r)
+
+
+def test_real_tcvn3_is_still_refused():
+    from pipeline.ingest.legacy import detect_legacy
+
+    found = detect_legacy(["Tæng kÕt c«ng t¸c thi ®ua khen th­ëng n¨m 2022"] * 3)
+    assert found is not None and found.encoding == "TCVN3"
+
+
+def test_zip_part_names_with_backslashes_and_other_case_are_found(tmp_path):
+    # ExcelDataReader Test_git_issue_385_backslash.xlsx, PhpSpreadsheet
+    # Zip-Windows-Directory-Separator.xlsx
+    parts = zip_parts(small_xlsx(tmp_path / "a.xlsx"))
+    renamed = {(n.replace("/", "\\") if n.startswith("xl/") else n): d for n, d in parts.items()}
+    p = write_parts(tmp_path / "back.xlsx", renamed)
+    inspection = guard.check_file(p)
+    assert inspection.format == "xlsx" and inspection.sheets
+
+
+def test_a_workbook_found_through_the_package_relationships(tmp_path):
+    # PhpSpreadsheet rootZipFiles.xlsx, calamine minimal_package.xlsx: no xl/workbook.xml
+    parts = zip_parts(small_xlsx(tmp_path / "a.xlsx"))
+    moved = {}
+    for name, data in parts.items():
+        if name.startswith("xl/"):
+            name = "wb/" + name[3:]
+        moved[name] = data.replace(b'"/xl/', b'"/wb/').replace(b'"xl/', b'"wb/')
+    p = write_parts(tmp_path / "moved.xlsx", moved)
+    inspection = guard.check_file(p)
+    assert inspection.format == "xlsx"
+    assert list(inspection.sheets) == ["KT"]
+
+
+def xls_bytes(rows) -> bytes:
+    import xlwt
+
+    wb = xlwt.Workbook()
+    ws = wb.add_sheet("KT")
+    for r, row in enumerate(rows):
+        for c, v in enumerate(row):
+            if v is not None:
+                ws.write(r, c, v)
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def test_ole_stream_names_are_matched_in_any_case(tmp_path):
+    # apache/poi test-data/spreadsheet/WORKBOOK_in_capitals.xls, BOOK_in_capitals.xls
+    data = xls_bytes(awards_wide_rows())
+    name = "Workbook".encode("utf-16-le")
+    assert name in data
+    p = tmp_path / "caps.xls"
+    p.write_bytes(data.replace(name, "WORKBOOK".encode("utf-16-le"), 1))
+    assert read_workbook(p)[0].name == "KT"
+
+
+def test_an_xlrd_metadata_failure_does_not_refuse_what_calamine_read(tmp_path):
+    # calamine tests/gh548_incorrect_sst_unique_count.xls: xlrd asserts, calamine reads
+    data = bytearray(xls_bytes([["Đơn vị", "Giấy khen"], ["Gia Lai", 3]]))
+    pos = 0
+    stream_at = data.find(b"\x09\x08")  # the first BOF of the Workbook stream
+    pos = stream_at
+    while pos + 4 <= len(data):
+        rtype, length = struct.unpack_from("<HH", data, pos)
+        if rtype == 0x00FC:  # SST: total count, unique count
+            struct.pack_into("<I", data, pos + 8, 50)
+            break
+        pos += 4 + length
+    p = tmp_path / "sst.xls"
+    p.write_bytes(bytes(data))
+    grids = read_workbook(p)
+    assert grids[0].rows[1][:2] == ["Gia Lai", 3]
+
+
+def test_cr_only_csv_from_excel_for_mac_is_read(tmp_path):
+    # PhpSpreadsheet tests/data/Reader/CSV/linend.mac.csv
+    p = tmp_path / "mac.csv"
+    p.write_bytes("Đơn vị,Giấy khen\rGia Lai,3\rKon Tum,4\r".encode())
+    grid = read_workbook(p)[0]
+    assert grid.rows == [["Đơn vị", "Giấy khen"], ["Gia Lai", "3"], ["Kon Tum", "4"]]
+
+
+def encrypt(src: Path, dst: Path, password: str) -> Path:
+    from msoffcrypto.format.ooxml import OOXMLFile
+
+    with open(src, "rb") as fh, open(dst, "wb") as out:
+        OOXMLFile(fh).encrypt(password, out)
+    return dst
+
+
+def test_excels_default_password_is_opened(tmp_path):
+    p = encrypt(small_xlsx(tmp_path / "a.xlsx"), tmp_path / "velvet.xlsx", "VelvetSweatshop")
+    assert read_workbook(p)[0].name == "KT"
+
+
+def test_a_real_password_is_refused_saying_so(tmp_path):
+    p = encrypt(small_xlsx(tmp_path / "a.xlsx"), tmp_path / "secret.xlsx", "mat-khau-that")
+    with pytest.raises(ReadError, match="mật khẩu"):
+        read_workbook(p)
+
+
+def test_an_excel4_macro_sheet_skips_that_sheet_not_the_workbook(tmp_path):
+    # apache/poi xlmmacro.xlsm, SheetJS BlankSheetTypes.xlsm: calamine refuses the workbook
+    parts = zip_parts(small_xlsx(tmp_path / "a.xlsx"))
+    rels = (
+        parts["xl/_rels/workbook.xml.rels"]
+        .decode()
+        .replace(
+            "</Relationships>",
+            '<Relationship Id="rIdM" Type="http://schemas.microsoft.com/office/2006/relationships/'
+            'xlMacrosheet" Target="macrosheets/sheet1.xml"/></Relationships>',
+        )
+    )
+    parts["xl/_rels/workbook.xml.rels"] = rels.encode()
+    book = (
+        parts["xl/workbook.xml"]
+        .decode()
+        .replace(
+            "</sheets>",
+            '<sheet xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" '
+            'name="Macro1" sheetId="9" r:id="rIdM"/></sheets>',
+        )
+    )
+    parts["xl/workbook.xml"] = book.encode()
+    parts["xl/macrosheets/sheet1.xml"] = (
+        b'<?xml version="1.0"?><xm:macrosheet xmlns="http://schemas.openxmlformats.org/'
+        b'spreadsheetml/2006/main" xmlns:xm="http://schemas.microsoft.com/office/excel/2006/main">'
+        b"<sheetData/></xm:macrosheet>"
+    )
+    p = write_parts(tmp_path / "macro.xlsm", parts)
+    grids = read_workbook(p)
+    assert [g.name for g in grids] == ["KT"]
+
+
+# --- nothing silent ---------------------------------------------------------------------------
+
+
+def test_a_cached_formula_error_is_a_cell_error(tmp_path):
+    cells = (
+        '<row r="1"><c r="A1" t="inlineStr"><is><t>x</t></is></c>'
+        '<c r="B1" t="e"><f>1/0</f><v>#DIV/0!</v></c><c r="C1" t="e"><v>#N/A</v></c></row>'
+    )
+    grid = read_workbook(xlsx_from_sheet_xml(tmp_path / "e.xlsx", cells))[0]
+    assert grid.rows[0][1] == CellError("#DIV/0!")
+    assert grid.rows[0][2] == CellError("#N/A")
+
+
+def test_a_formula_error_in_a_data_row_is_a_rejection_naming_cell_and_error(raw, wh):
+    p = small_xlsx(raw / "gia_lai_khen_thuong_2022.xlsx")
+    parts = zip_parts(p)
+    sheet = parts["xl/worksheets/sheet1.xml"].decode()
+    # the Kon Tum row (row 9): its "Giấy khen, Tập thể" count is a cached #DIV/0!
+    sheet, n = re.subn(
+        r'<c r="E9"[^>]*?(?:/>|>.*?</c>)',
+        '<c r="E9" t="e"><f>1/0</f><v>#DIV/0!</v></c>',
+        sheet,
+        count=1,
+        flags=re.S,
+    )
+    assert n == 1
+    parts["xl/worksheets/sheet1.xml"] = sheet.encode()
+    write_parts(p, parts)
+    build(raw, wh)
+    rows = query(wh, "SELECT row_no, column_name, value, message FROM rejections")
+    hit = [r for r in rows if r[0] == 9]
+    assert hit, rows
+    assert any("#DIV/0!" in (r[2] or "") and "lỗi công thức" in r[3] for r in hit), hit
+    assert any("cột E" in r[3] for r in hit)
+
+
+def test_a_file_no_reader_reads_is_refused_without_library_words(tmp_path):
+    # apache/poi xlsx-corrupted.xlsx, 61300.xls: calamine and the second reader both refuse
+    parts = zip_parts(small_xlsx(tmp_path / "a.xlsx"))
+    parts["xl/worksheets/sheet1.xml"] = b"<worksheet><sheetData><row><c r='A1'><v>1</v></c>"
+    p = write_parts(tmp_path / "broken.xlsx", parts)
+    with pytest.raises(ReadError) as err:
+        read_workbook(p)
+    assert not LIBRARY_WORDS.search(str(err.value)), str(err.value)
+    assert "hỏng" in str(err.value)
+
+
+def test_no_xlrd_warning_reaches_the_terminal(tmp_path, capfd):
+    # SheetJS and POI .xls files whose size is not a whole number of sectors
+    p = tmp_path / "odd.xls"
+    p.write_bytes(xls_bytes(awards_wide_rows()) + b"\x00" * 100)
+    read_workbook(p)
+    out, err = capfd.readouterr()
+    assert "WARNING" not in out + err
+
+
+def test_xltx_templates_are_read(tmp_path):
+    p = small_xlsx(tmp_path / "a.xlsx")
+    os.rename(p, tmp_path / "mau.xltx")
+    assert read_workbook(tmp_path / "mau.xltx")[0].name == "KT"
+
+
+def test_numbers_files_are_refused_naming_the_format(tmp_path):
+    p = tmp_path / "bang.numbers"
+    p.write_bytes(b"PK\x03\x04 numbers")
+    with pytest.raises(ReadError, match="Apple Numbers"):
+        read_workbook(p)
+
+
+def test_openpyxl_workbooks_in_tests_stay_readable(tmp_path):
+    book = openpyxl.Workbook()
+    book.active.append(["Đơn vị", 1])
+    book.save(tmp_path / "b.xlsx")
+    assert read_workbook(tmp_path / "b.xlsx")[0].rows[0] == ["Đơn vị", 1]
