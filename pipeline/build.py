@@ -221,6 +221,31 @@ def prepare_batch(outcomes: list[FileOutcome], docs_dir: Path | None, validator=
     return Prepared(facts, rejections, sheet_rows, file_rows)
 
 
+class CommittedNotPublished(Exception):
+    """The build was committed to the warehouse, but the read copy for dashboards and
+    notebooks could not be written (a full disk, most often)."""
+
+    def __init__(self, cause: BaseException):
+        super().__init__(str(cause))
+        self.cause = cause
+
+    def vietnamese(self) -> str:
+        cause = self.cause
+        text = str(cause).lower()
+        if getattr(cause, "errno", None) == 28 or "no space" in text or "disk is full" in text:
+            why = "ổ đĩa đã đầy"
+        elif isinstance(cause, PermissionError) or "permission" in text:
+            why = "không có quyền ghi vào thư mục của kho"
+        else:
+            why = "lỗi khi ghi tệp"
+        return (
+            f"Số liệu ĐÃ được nạp vào kho (lần nạp đã hoàn tất), nhưng không ghi được bản sao "
+            f"để đọc của kho ({why}): trang tổng hợp, sổ tay và báo cáo vẫn thấy số liệu của "
+            "lần nạp trước. Hãy giải phóng chỗ trên đĩa rồi chạy lại «thidua build» (không "
+            "có tệp nào phải nạp lại)."
+        )
+
+
 @dataclass
 class Summary:
     files_seen: int = 0
@@ -313,11 +338,16 @@ def build(
             except BaseException:
                 con.execute("ROLLBACK")
                 raise
-        summary.superseded = con.execute(
-            "SELECT count(*) FROM loads WHERE status = 'superseded'"
-        ).fetchone()[0]
-        summary.warehouse_rejections = con.execute("SELECT count(*) FROM rejections").fetchone()[0]
-        wh.publish_snapshot(con, warehouse_path)  # readers see this build, whole (warehouse.py)
+        try:  # committed: a failure from here on must not be reported as "nothing changed"
+            summary.superseded = con.execute(
+                "SELECT count(*) FROM loads WHERE status = 'superseded'"
+            ).fetchone()[0]
+            summary.warehouse_rejections = con.execute(
+                "SELECT count(*) FROM rejections"
+            ).fetchone()[0]
+            wh.publish_snapshot(con, warehouse_path)  # readers see this build, whole
+        except Exception as exc:
+            raise CommittedNotPublished(exc) from exc
     finally:
         con.close()
     summary.seconds = time.perf_counter() - started

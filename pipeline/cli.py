@@ -34,6 +34,21 @@ def _fail(message: str, code: int = EXIT_FATAL) -> None:
     raise typer.Exit(code)
 
 
+def _not_in_raw(target: Path | None, what: str, raw: Path = paths.RAW) -> None:
+    """Refuse (exit 2) an output inside the raw folder: raw/ is never written, and a file
+    written there would be read by the next build as if it were received data."""
+    if target is None:
+        return
+    base, here = Path(raw).resolve(), Path(target).resolve()
+    if here == base or base in here.parents:
+        _fail(
+            f"Không ghi {what} «{target}» vào trong thư mục dữ liệu gốc «{raw}»: thư mục này "
+            "chỉ chứa bảng tính nhận được và không bao giờ bị ghi (tệp ghi vào đó sẽ bị nạp "
+            "như số liệu ở lần nạp sau). Hãy chọn một thư mục khác.",
+            EXIT_USAGE,
+        )
+
+
 @app.command(
     help=(
         "Nạp (tăng dần) mọi bảng tính trong DIR vào kho: tệp chưa đổi được bỏ qua, tệp mới "
@@ -52,6 +67,7 @@ def build(
 
     if not raw.is_dir():
         _fail(f"Không có thư mục dữ liệu gốc «{raw}».", EXIT_USAGE)
+    _not_in_raw(warehouse, "kho dữ liệu", raw)
     try:
         summary = build_mod.build(
             raw, warehouse, progress=not quiet and sys.stderr.isatty(), wait_seconds=wait
@@ -61,6 +77,10 @@ def build(
             f"Kho dữ liệu đang bận: một tiến trình khác đang ghi vào «{warehouse}». Hãy đợi "
             "tiến trình đó chạy xong rồi chạy lại lệnh. Kho không thay đổi."
         )
+    except build_mod.CommittedNotPublished as exc:
+        if debug:
+            raise
+        _fail(exc.vietnamese())
     except Exception as exc:
         if debug:
             raise
@@ -120,6 +140,7 @@ def _rejection_order(r: dict):
     )
 )
 def template(out: Path = typer.Option(paths.TEMPLATES, "--out", help="Thư mục ghi biểu mẫu.")):
+    _not_in_raw(out, "biểu mẫu")
     from pipeline.publish.template import write_templates
 
     for path in write_templates(out):
@@ -160,6 +181,7 @@ def dashboards(
     out: Path = typer.Option(paths.DASHBOARDS, "--out", help="Thư mục ghi các trang."),
     debug: bool = typer.Option(False, "--debug", help="In chi tiết lỗi cho lập trình viên."),
 ) -> None:
+    _not_in_raw(out, "trang tổng hợp")
     from pipeline.publish.dashboards import build_site
 
     with _reader_errors(debug):
@@ -183,6 +205,7 @@ def meeting(
     warehouse: Path = WAREHOUSE_OPTION,
     debug: bool = typer.Option(False, "--debug", help="In chi tiết lỗi cho lập trình viên."),
 ) -> None:
+    _not_in_raw(out, "tài liệu họp")
     import re
 
     from pipeline.load.warehouse import open_reader
@@ -225,6 +248,7 @@ def report(
     warehouse: Path = WAREHOUSE_OPTION,
     debug: bool = typer.Option(False, "--debug", help="In chi tiết lỗi cho lập trình viên."),
 ) -> None:
+    _not_in_raw(out, "báo cáo")
     from pipeline.load.warehouse import open_reader
     from pipeline.publish import report as report_mod
 
@@ -252,6 +276,7 @@ def report(
 
 def _print_summary(summary, warehouse: Path, quiet: bool = False) -> None:
     from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table
 
     from pipeline.core.text import format_vn
@@ -276,10 +301,16 @@ def _print_summary(summary, warehouse: Path, quiet: bool = False) -> None:
         table.add_row(label, format_vn(float(value)))
     console.print(table)
     for source_file, sheet, reason in [] if quiet else summary.skipped_sheets:
-        console.print(f"  Bỏ qua trang «{sheet}» của «{source_file}»: {reason}.")
+        # names as they are: "[…]" in a file or sheet name is not Rich markup
+        console.print(
+            f"  Bỏ qua trang «{escape(str(sheet))}» của «{escape(source_file)}»: "
+            f"{escape(str(reason))}."
+        )
     if quiet and summary.skipped_sheets:
         console.print("  (Danh sách trang tính bỏ qua: view «sheets», cột status = 'skipped'.)")
-    console.print(f"Kho: {warehouse} — thời gian {format_vn(summary.seconds, 2)} giây.")
+    console.print(
+        f"Kho: {escape(str(warehouse))} — thời gian {format_vn(summary.seconds, 2)} giây."
+    )
     if summary.warehouse_rejections:
         console.print(
             "Xem lý do từng dòng bị từ chối: SELECT * FROM rejections, hoặc trang «Kiểm tra "
@@ -320,6 +351,7 @@ def clip(
     from pipeline.load.warehouse import WarehouseBusy
     from pipeline.publish.images import NoBrowser
 
+    _not_in_raw(out, "clip")
     started = time.monotonic()
 
     def say(message: str) -> None:

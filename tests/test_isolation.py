@@ -154,3 +154,45 @@ def test_build_of_a_panicking_file_exits_3(tmp_path):
     r = run_cli("build", "--raw", raw, "--warehouse", tmp_path / "w.duckdb", "--quiet")
     assert r.returncode == 3, r.stdout + r.stderr
     assert "Traceback" not in r.stderr
+
+
+def test_the_warehouse_can_never_be_written_inside_raw(tmp_path):
+    raw = tmp_path / "raw"
+    good_xlsx(raw)
+    r = run_cli("build", "--raw", raw, "--warehouse", raw / "kho" / "w.duckdb", "--quiet")
+    assert r.returncode == 2, r.stdout + r.stderr
+    assert "thư mục dữ liệu gốc" in r.stderr
+    assert not (raw / "kho").exists()
+
+
+def test_exports_can_never_be_written_inside_raw(tmp_path):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    for cmd in (["dashboards"], ["template"], ["meeting", "--cluster", "6", "--period", "2024-FY"]):
+        r = run_cli(*cmd, "--out", "raw/ra", cwd=tmp_path)
+        assert r.returncode == 2, (cmd, r.stdout + r.stderr)
+        assert "thư mục dữ liệu gốc" in r.stderr
+    assert list(raw.iterdir()) == []
+
+
+def test_rich_markup_in_a_folder_name_is_printed_as_it_is(tmp_path):
+    raw = tmp_path / "raw"
+    write_xlsx(raw / "Cụm 6 [/b] [" / "ghi_chu.xlsx", {"Ghi chu": [["Ghi chú"], ["x"]]})
+    good_xlsx(raw)
+    r = run_cli("build", "--raw", raw, "--warehouse", tmp_path / "w.duckdb")
+    assert r.returncode in (0, 3), r.stdout + r.stderr
+    assert "Cụm 6 [/b] [" in r.stdout
+
+
+def test_a_failure_after_the_commit_does_not_say_the_warehouse_is_unchanged(tmp_path):
+    from pipeline.load.warehouse import snapshot_path
+
+    raw, w = tmp_path / "raw", tmp_path / "w.duckdb"
+    good_xlsx(raw)
+    snap = snapshot_path(w)
+    (snap / "chan").mkdir(parents=True)  # the read copy cannot replace a folder: a real OSError
+    r = run_cli("build", "--raw", raw, "--warehouse", w, "--quiet")
+    assert r.returncode == 1
+    assert "không thay đổi" not in r.stderr
+    assert "ĐÃ được nạp" in r.stderr
+    assert query(w, "SELECT count(*) FROM loads")[0][0] == 1
