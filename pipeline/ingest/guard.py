@@ -36,7 +36,7 @@ variable, e.g. THIDUA_MAX_ROWS=200000):
 | file size | 64 MiB | THIDUA_MAX_FILE_MB |
 | ZIP entries | 10 000 | THIDUA_MAX_ENTRIES |
 | unpacked size (all entries) | 256 MiB | THIDUA_MAX_UNPACKED_MB |
-| compression ratio (entry or file, once over 1 MiB unpacked) | 100 : 1 | THIDUA_MAX_RATIO |
+| compression ratio (entry or file, once over 128 MiB unpacked) | 100 : 1 | THIDUA_MAX_RATIO |
 | one XML part other than sheets and shared strings | 64 MiB | — |
 | rows per sheet (last row with a value) | 100 000 | THIDUA_MAX_ROWS |
 | cells per sheet (rows × columns of the used area) | 2 000 000 | THIDUA_MAX_CELLS |
@@ -44,6 +44,15 @@ variable, e.g. THIDUA_MAX_ROWS=200000):
 | merged ranges per sheet | 10 000 | — |
 | cells of all sheets together | 5 000 000 | — |
 | one text node of an XML part | 4 MiB | — |
+| one shared string | 256 KiB | — |
+| text all cells expand to (each shared string counted per use) | 64 MiB | THIDUA_MAX_TEXT_MB |
+
+Each file is read once (`open_once`: no symlink followed, no pipe opened) and checked, and
+parsed, from those bytes.  The part names of a ZIP are matched as readers match them
+(`part_key`: "\\" or "/", any case), the workbook found through `_rels/.rels`; .xlsb
+binary parts are streamed as records (`_Biff12`).  An OLE container's streams are named in
+any case; a workbook encrypted with Excel's default password is decrypted (msoffcrypto)
+and its content checked like any other.
 """
 
 from __future__ import annotations
@@ -71,7 +80,7 @@ class Limits:
     max_entries: int = 10_000
     max_unpacked_bytes: int = 256 * MiB
     max_ratio: float = 100.0
-    ratio_floor_bytes: int = 16 * MiB  # below this, a high ratio harms nobody
+    ratio_floor_bytes: int = 128 * MiB  # below this, a high ratio harms nobody
     max_part_bytes: int = 64 * MiB
     max_rows: int = 100_000
     max_cells: int = 2_000_000
@@ -413,6 +422,8 @@ def _check_zip(data: bytes, suffix: str, lim: Limits) -> Inspection:
                 unpack.scan(sst, _Utf16(strings))
                 strings.finish()
         book = _Book(lim)
+        if inspection.binary:
+            _check_xlsb(lookup, unpack, lim, book)
         for info in infos:
             name = info.filename
             key = part_key(name)
@@ -432,6 +443,96 @@ def _check_zip(data: bytes, suffix: str, lim: Limits) -> Inspection:
             if scan is not None:
                 scan.finish()
     return inspection
+
+
+def _check_xlsb(lookup: dict[str, zipfile.ZipInfo], unpack, lim: Limits, book: _Book) -> None:
+    """An .xlsb's binary parts, streamed like the XML ones: shared strings first (their
+    sizes), then each worksheet's used area and the text its cells expand to."""
+    strings = _SharedStrings(lim)
+    sst = next((i for k, i in lookup.items() if k.endswith("sharedstrings.bin")), None)
+    if sst is not None:
+        scan = _Biff12(_Biff12.strings_record(strings, lim))
+        unpack.scan(sst, scan, text=False)
+        scan.finish()
+    for key, info in lookup.items():
+        if "worksheets/" in key and key.endswith(".bin"):
+            scan = _Biff12(_Biff12.sheet_record(key.rsplit("/", 1)[-1], lim, book, strings))
+            unpack.scan(info, scan, text=False)
+            scan.finish()
+
+
+class _Biff12:
+    """Streams BIFF12 records (.xlsb): a type of 1–2 bytes and a size of 1–4 bytes, each
+    7 bits a byte; `on_record(type, payload)` for each."""
+
+    def __init__(self, on_record):
+        self.on_record, self.buf, self.limit = on_record, b"", 64 * MiB
+
+    def feed(self, chunk: bytes) -> None:
+        self.buf += chunk
+        buf, pos, end = self.buf, 0, len(self.buf)
+        while True:
+            head = pos
+            if pos >= end:
+                break
+            rtype = buf[pos]
+            pos += 1
+            if rtype & 0x80:
+                if pos >= end:
+                    pos = head
+                    break
+                rtype = (rtype & 0x7F) | ((buf[pos] & 0x7F) << 7)
+                pos += 1
+            size, shift, ok = 0, 0, False
+            for _ in range(4):
+                if pos >= end:
+                    break
+                byte = buf[pos]
+                pos += 1
+                size |= (byte & 0x7F) << shift
+                shift += 7
+                if not byte & 0x80:
+                    ok = True
+                    break
+            else:
+                ok = True
+            if not ok or pos + size > end:
+                if size > self.limit:
+                    raise Rejected(_corrupt_zip(".xlsb"))
+                pos = head
+                break
+            self.on_record(rtype, buf[pos : pos + size])
+            pos += size
+        self.buf = buf[pos:]
+
+    def finish(self) -> None:
+        self.buf = b""
+
+    @staticmethod
+    def strings_record(strings: _SharedStrings, lim: Limits):
+        def on(rtype: int, data: bytes) -> None:
+            if rtype == 19 and len(data) >= 5:  # BrtSSTItem: flags, then cch and UTF-16
+                strings._add(2 * struct.unpack_from("<I", data, 1)[0])
+
+        return on
+
+    @staticmethod
+    def sheet_record(sheet: str, lim: Limits, book: _Book, strings: _SharedStrings):
+        extent = _Extent(sheet, lim, book)
+        row = [0]
+
+        def on(rtype: int, data: bytes) -> None:
+            if rtype == 0 and len(data) >= 4:  # BrtRowHdr
+                row[0] = struct.unpack_from("<I", data, 0)[0]
+            elif 2 <= rtype <= 11 and len(data) >= 4:  # a cell with a value
+                col = struct.unpack_from("<I", data, 0)[0]
+                extent.add(row[0] + 1, col + 1)
+                if rtype == 7 and len(data) >= 12:  # BrtCellIsst: a shared string
+                    book.text += strings.size(str(struct.unpack_from("<I", data, 8)[0]).encode())
+                    if book.text > lim.max_expanded_text_bytes:
+                        raise Rejected(_too_much_text(sheet, lim))
+
+        return on
 
 
 def part_key(name: str) -> str:
@@ -730,7 +831,12 @@ class _Unpacker:
         self.scan(info, types.SimpleNamespace(feed=kept.append))
         return b"".join(kept)
 
-    def scan(self, info: zipfile.ZipInfo, scan) -> None:
+    def scan(self, info: zipfile.ZipInfo, scan, text: bool = True) -> None:
+        if not text:  # a binary part: inflated and checked, no XML rules
+            for chunk in self.chunks(info):
+                if scan is not None:
+                    scan.feed(chunk)
+            return
         tail = b""
         run = 0  # bytes since the last "<": the text of one node
         for chunk in self.chunks(info):
