@@ -399,3 +399,34 @@ def test_openpyxl_workbooks_in_tests_stay_readable(tmp_path):
     book.active.append(["Đơn vị", 1])
     book.save(tmp_path / "b.xlsx")
     assert read_workbook(tmp_path / "b.xlsx")[0].rows[0] == ["Đơn vị", 1]
+
+
+def biff2_bytes() -> bytes:
+    """A bare Excel 2.x stream (no OLE container): BOF, a label, a number, EOF."""
+
+    def rec(rtype: int, data: bytes) -> bytes:
+        return struct.pack("<HH", rtype, len(data)) + data
+
+    label = b"Gia Lai"
+    return (
+        rec(0x0009, struct.pack("<HH", 0x0002, 0x0010))
+        + rec(0x0004, struct.pack("<HH", 0, 0) + b"\x00\x00\x00" + bytes([len(label)]) + label)
+        + rec(0x0003, struct.pack("<HH", 0, 1) + b"\x00\x00\x00" + struct.pack("<d", 3.0))
+        + rec(0x000A, b"")
+    )
+
+
+def test_an_excel_2_workbook_is_read_by_xlrd(tmp_path):
+    # ExcelDataReader as3xls_BIFF2.xls, biff3.xls, POI testEXCEL_4.xls: xlrd reads them
+    p = tmp_path / "cu.xls"
+    p.write_bytes(biff2_bytes())
+    assert read_workbook(p)[0].rows[0] == ["Gia Lai", 3.0]
+
+
+def test_a_reader_panic_prints_nothing_on_the_terminal(tmp_path, capfd):
+    from test_isolation import panic_xls
+
+    with pytest.raises(ReadError):
+        read_workbook(panic_xls(tmp_path / "hong.xls"))
+    out, err = capfd.readouterr()
+    assert "panicked" not in out + err and "RUST_BACKTRACE" not in out + err

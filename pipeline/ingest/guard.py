@@ -160,6 +160,7 @@ class Inspection:
     binary: bool = False  # .xlsb: binary sheet parts
     decrypted: bytes | None = None  # the file opened with Excel's default password
     not_tables: list[str] = field(default_factory=list)  # chart, macro, dialog sheets
+    old: bool = False  # a bare BIFF stream (Excel 2.x–4.x): xlrd reads it
 
 
 @dataclass(frozen=True)
@@ -277,6 +278,16 @@ def check_file(path: Path, lim: Limits | None = None, data: bytes | None = None)
         return _check_cfb(data, suffix, lim)
     if kind == "text" and expected == "csv":
         return Inspection(_check_csv(data, path.stem, lim))
+    if kind == "biff_old" and len(data) <= OLD_BIFF_MAX_BYTES:
+        # a bare BIFF stream (Excel 2.x–4.x, or 5.0–2003 written without a container):
+        # xlrd reads it; small enough that whatever it holds stays small in memory
+        try:
+            _scan_biff(data, lim)
+        except _Encrypted:
+            raise Rejected(_encrypted()) from None
+        except struct.error:
+            pass  # records the scan does not know (BIFF2–4): the size cap bounds them
+        return Inspection("xls", old=True)
     what = FOREIGN.get(kind, "không phải bảng tính")
     if kind == "text":
         what = "tệp văn bản (CSV hoặc văn bản thường), không phải bảng tính Excel"
@@ -286,6 +297,8 @@ def check_file(path: Path, lim: Limits | None = None, data: bytes | None = None)
 
 
 # --- what a file is, from its first bytes ---------------------------------------------
+
+OLD_BIFF_MAX_BYTES = 4 * MiB  # a bare BIFF stream is read by xlrd, whole, into memory
 
 MAGIC = [
     (b"PK\x03\x04", "zip"),
@@ -305,6 +318,7 @@ MAGIC = [
     (b"\x7fELF", "program"),
     (b"{\\rtf", "rtf"),
     (b"\x09\x08", "biff_old"),
+    (b"\x09\x00\x04\x00", "biff_old"),  # BIFF2
     (b"\x09\x04", "biff_old"),
     (b"\x09\x02", "biff_old"),
 ]

@@ -22,6 +22,7 @@ encoding and showing a decoded example, so the sender can convert it with Unikey
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import os
@@ -121,7 +122,10 @@ def _read_book(data: bytes, inspection, suffix: str) -> list[SheetGrid]:
     if inspection.decrypted is not None:  # opened with Excel's default password
         data = inspection.decrypted
     try:
-        grids = _read_calamine(data)
+        if getattr(inspection, "old", False):
+            raise ReadError("old BIFF")  # calamine reads no Excel 2.x–4.x: straight to xlrd
+        with _quiet_stderr():  # a Rust panic prints its trace on fd 2: not for the analyst
+            grids = _read_calamine(data)
     except (KeyboardInterrupt, SystemExit):
         raise
     except BaseException as first:  # noqa: BLE001 - CalamineError, or a pyo3 PanicException
@@ -146,6 +150,27 @@ def _read_book(data: bytes, inspection, suffix: str) -> list[SheetGrid]:
         except Exception:  # noqa: BLE001 - xlrd is stricter than calamine on odd files
             pass
     return grids
+
+
+@contextlib.contextmanager
+def _quiet_stderr():
+    """File descriptor 2 to a scratch file while a library that may write to it runs."""
+    import tempfile
+
+    try:
+        saved = os.dup(2)
+    except OSError:
+        yield
+        return
+    try:
+        with tempfile.TemporaryFile() as sink:
+            os.dup2(sink.fileno(), 2)
+            try:
+                yield
+            finally:
+                os.dup2(saved, 2)
+    finally:
+        os.close(saved)
 
 
 def _put_errors(grid: SheetGrid, errors: dict[tuple[int, int], str]) -> None:
