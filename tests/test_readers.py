@@ -430,3 +430,11 @@ def test_a_reader_panic_prints_nothing_on_the_terminal(tmp_path, capfd):
         read_workbook(panic_xls(tmp_path / "hong.xls"))
     out, err = capfd.readouterr()
     assert "panicked" not in out + err and "RUST_BACKTRACE" not in out + err
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be", "utf-32", "utf-32-be"])
+def test_csv_in_utf16_or_utf32_with_or_without_a_mark_is_read(tmp_path, encoding):
+    # PhpSpreadsheet tests/data/Reader/CSV/encoding.utf16be.csv, premiere.utf32lebom.csv
+    p = tmp_path / "u.csv"
+    p.write_bytes("Đơn vị,Giấy khen\nGia Lai,3\n".encode(encoding))
+    assert read_workbook(p)[0].rows == [["Đơn vị", "Giấy khen"], ["Gia Lai", "3"]]

@@ -343,11 +343,42 @@ _HTML = re.compile(
 )
 
 
+def wide_text(head: bytes) -> str | None:
+    """The encoding of text saved as UTF-32 or UTF-16 (with or without a byte-order mark),
+    told from the mark or from where the zero bytes fall; None for any other bytes."""
+    if head.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+        return "utf-32"
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "utf-16"
+    sample = head[: len(head) // 4 * 4][:4096]
+    if len(sample) < 8 or b"\x00" not in sample:
+        return None
+    zeros = [sample[i::4].count(0) / (len(sample) // 4) for i in range(4)]
+    # a letter's low byte is almost never zero; its high bytes mostly are
+    if zeros[2] > 0.9 and zeros[3] > 0.9 and zeros[0] < 0.05:
+        return "utf-32-le"
+    if zeros[0] > 0.9 and zeros[1] > 0.9 and zeros[3] < 0.05:
+        return "utf-32-be"
+    odd, even = (zeros[1] + zeros[3]) / 2, (zeros[0] + zeros[2]) / 2
+    if odd > 0.3 and even < 0.05:
+        return "utf-16-le"
+    if even > 0.3 and odd < 0.05:
+        return "utf-16-be"
+    return None
+
+
 def sniff(head: bytes) -> str:
     """The kind of a file from its first bytes: zip, cfb, text, html, xml2003, pdf, …"""
     for magic, kind in MAGIC:
         if head.startswith(magic):
             return kind
+    wide = wide_text(head)
+    if wide is not None and wide != "utf-16":  # (a UTF-16 mark: handled below)
+        try:  # UTF-32, or UTF-16 without a mark: judged as the text it is
+            head = head[: len(head) // 4 * 4].decode(wide).encode("utf-8", "replace")
+        except UnicodeDecodeError:
+            return "binary"
+        return "binary" if "\x00" in head.decode("utf-8", "replace") else sniff(head)
     body = head
     for bom in (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff"):
         if body.startswith(bom):
@@ -1483,8 +1514,8 @@ def _boundsheet_name(data: bytes) -> str:
 
 
 def _check_csv(data: bytes, stem: str, lim: Limits) -> str:
-    utf16 = data.startswith((b"\xff\xfe", b"\xfe\xff"))
-    if not utf16 and b"\x00" in data:
+    wide = wide_text(data[:8192]) is not None  # UTF-16 or UTF-32: zero bytes are letters
+    if not wide and b"\x00" in data:
         raise Rejected(
             "Không đọc được tệp: tệp mang đuôi «.csv» nhưng chứa dữ liệu nhị phân, "
             "không phải văn bản CSV. " + FORMATS_HINT

@@ -562,11 +562,13 @@ def _ods_meta(data: bytes, grids: list[SheetGrid]) -> None:
 
 def _read_csv(data: bytes, stem: str) -> SheetGrid:
     text = None
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel's "Unicode text" export
+    wide = guard.wide_text(data[:8192])  # Excel's "Unicode text" export, UTF-32, no mark
+    if wide is not None:
         try:
-            text = data.decode("utf-16")
+            text = data.decode(wide).lstrip("\ufeff")
         except UnicodeDecodeError as exc:
-            raise ReadError("Không đọc được tệp CSV: bảng mã UTF-16 bị hỏng.") from exc
+            label = "UTF-32" if "32" in wide else "UTF-16"
+            raise ReadError(f"Không đọc được tệp CSV: bảng mã {label} bị hỏng.") from exc
     if text is None:
         try:
             text = data.decode("utf-8-sig")
