@@ -102,6 +102,23 @@ def test_a_file_that_kills_its_worker_is_retried_alone_and_rejected(raw):
     assert all(o.error is None and o.sheets for i, o in enumerate(got) if i != 3)
 
 
+def _hang_on_slow(source_file: str, path: Path, finish=None):
+    if "slow" in source_file:
+        import time
+
+        time.sleep(3600)  # a reader that never returns
+    return worker.process_file(source_file, path, finish)
+
+
+def test_a_file_that_hangs_its_reader_is_ended_and_rejected(raw):
+    good = good_xlsx(raw)
+    items = [("a.xlsx", good), ("slow.xlsx", good), ("b.xlsx", good)]
+    got = list(worker.outcomes(items, workers=2, task=_hang_on_slow, seconds=20))
+    assert [o.source_file for o in got] == ["a.xlsx", "slow.xlsx", "b.xlsx"]
+    assert got[1].error_rule == "file_crashed" and "giây" in got[1].error
+    assert got[0].sheets and got[2].sheets
+
+
 def test_every_file_under_raw_is_in_loads(raw, wh):
     good_xlsx(raw)
     (raw / ".an").write_bytes(b"x")

@@ -44,6 +44,19 @@ class FileOutcome:
         return any(s.illustrative for s in self.sheets)
 
 
+try:  # one file's reading, at most (a file that hangs a reader)
+    FILE_SECONDS = float(os.environ.get("THIDUA_FILE_SECONDS", "300"))
+except ValueError:
+    FILE_SECONDS = 300.0
+
+
+def _timed_out(seconds: float) -> str:
+    return (
+        f"Không đọc được tệp: đọc tệp mất hơn {seconds:g} giây mà chưa xong (kể cả khi đọc "
+        "riêng một mình) — tệp hỏng hoặc có cấu trúc bất thường. " + guard.FIX_HINT
+    )
+
+
 CRASHED = (
     "Không đọc được tệp: tệp làm chương trình đọc bảng tính dừng đột ngột (hết bộ nhớ hoặc "
     "lỗi trong thư viện đọc), kể cả khi đọc riêng một mình — tệp hỏng hoặc có cấu trúc bất "
@@ -152,18 +165,32 @@ def _pool(workers: int):
     )
 
 
-def _alone(task: Task, item: tuple[str, Path], finish) -> FileOutcome:
-    """`item` read in a process of its own; a crash there is the file's rejection."""
+def _kill(pool) -> None:
+    """End a pool's worker processes now (a file that hangs a reader)."""
+    for proc in list(getattr(pool, "_processes", {}).values()):
+        try:
+            proc.kill()
+        except Exception:  # noqa: BLE001 - already gone
+            pass
+
+
+def _alone(task: Task, item: tuple[str, Path], finish, seconds: float) -> FileOutcome:
+    """`item` read in a process of its own; a crash or a hang there is the file's rejection."""
+    from concurrent.futures import TimeoutError as Timeout
+
     pool = _pool(1)
+    rel, path = item
     try:
-        return pool.submit(task, *item, finish).result()
+        return pool.submit(task, *item, finish).result(timeout=seconds)
+    except Timeout:
+        _kill(pool)
+        outcome = FileOutcome(rel, path, error=_timed_out(seconds), error_rule="file_crashed")
     except Exception:  # noqa: BLE001 - BrokenProcessPool, or a result that cannot be sent
-        rel, path = item
         outcome = FileOutcome(rel, path, error=CRASHED, error_rule="file_crashed")
-        _describe_unopened(outcome)
-        return outcome
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+    _describe_unopened(outcome)
+    return outcome
 
 
 def outcomes(
@@ -173,6 +200,7 @@ def outcomes(
     ahead: int = 1000,
     task: Task = process_file,
     spawning=None,
+    seconds: float = FILE_SECONDS,
 ) -> Iterator[FileOutcome]:
     """`task(rel, path, finish)` of every item, in order, by `workers` processes, at most
     `ahead` files read ahead.  After a worker dies, at most `workers` files are in flight,
@@ -209,12 +237,16 @@ def outcomes(
                 continue
             item, future = pending.popleft()
             try:
-                result = future.result()
+                result = future.result(timeout=seconds)
             except Exception as exc:  # noqa: BLE001 - a worker died, or the result broke
+                from concurrent.futures import TimeoutError as Timeout
                 from concurrent.futures.process import BrokenProcessPool
 
+                if isinstance(exc, Timeout):  # a reader hangs: its pool is ended, and the
+                    _kill(pool)  # files in flight read again as after a crash
+                    exc = BrokenProcessPool()
                 if not isinstance(exc, BrokenProcessPool):
-                    yield _alone(task, item, finish)
+                    yield _alone(task, item, finish, seconds)
                     continue
                 pool.shutdown(wait=True, cancel_futures=True)
                 pool = None
@@ -222,7 +254,7 @@ def outcomes(
                 pending.clear()
                 if careful:  # at most `workers` were in flight: each is read alone
                     for it in again:
-                        yield _alone(task, it, finish)
+                        yield _alone(task, it, finish, seconds)
                 else:  # read again, `workers` at a time, to find the one that kills
                     careful = True
                     todo.extendleft(reversed(again))
