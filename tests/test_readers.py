@@ -438,3 +438,41 @@ def test_csv_in_utf16_or_utf32_with_or_without_a_mark_is_read(tmp_path, encoding
     p = tmp_path / "u.csv"
     p.write_bytes("Đơn vị,Giấy khen\nGia Lai,3\n".encode(encoding))
     assert read_workbook(p)[0].rows == [["Đơn vị", "Giấy khen"], ["Gia Lai", "3"]]
+
+
+def xlsb_with_a_cell_at(path: Path, row: int, col: int) -> Path:
+    """An .xlsb whose one sheet holds a number at (row, col), 0-based: BIFF12 records
+    BrtRowHdr and BrtCellReal (a type byte, a size byte, the payload)."""
+
+    def rec(rtype: int, data: bytes) -> bytes:
+        return bytes([rtype, len(data)]) + data
+
+    sheet = rec(0, struct.pack("<IIH", row, 0, 300) + b"\x00" * 7) + rec(
+        5, struct.pack("<I", col) + b"\x00" * 4 + struct.pack("<d", 3.0)
+    )
+    return write_parts(
+        path,
+        {
+            "[Content_Types].xml": b'<?xml version="1.0"?><Types/>',
+            "xl/workbook.bin": b"\x83\x01\x00\x84\x01\x00",
+            "xl/worksheets/sheet1.bin": sheet,
+        },
+    )
+
+
+def test_xlsb_sheets_are_sized_before_a_reader_allocates(tmp_path):
+    ok = guard.check_file(xlsb_with_a_cell_at(tmp_path / "a.xlsb", 10, 3))
+    assert ok.format == "xlsx" and ok.binary
+    with pytest.raises(guard.Rejected, match="dòng"):
+        guard.check_file(xlsb_with_a_cell_at(tmp_path / "b.xlsb", 900_000, 0))
+
+
+def test_a_cached_formula_error_in_an_xls_is_a_cell_error(tmp_path):
+    # xls BOOLERR records with the error flag: calamine reads them as empty cells
+    data = bytearray(xls_bytes([["Đơn vị", "Giấy khen"], ["Gia Lai", True]]))
+    at = data.find(struct.pack("<HHHH", 0x0205, 8, 1, 1))  # BOOLERR of row 2, column B
+    assert at > 0
+    struct.pack_into("<BB", data, at + 10, 0x07, 1)  # #DIV/0!, an error
+    p = tmp_path / "e.xls"
+    p.write_bytes(bytes(data))
+    assert read_workbook(p)[0].rows[1][1] == CellError("#DIV/0!")
