@@ -476,3 +476,16 @@ def test_a_cached_formula_error_in_an_xls_is_a_cell_error(tmp_path):
     p = tmp_path / "e.xls"
     p.write_bytes(bytes(data))
     assert read_workbook(p)[0].rows[1][1] == CellError("#DIV/0!")
+
+
+def test_an_xls_that_lists_no_sheet_is_refused_before_a_reader_runs_away(tmp_path):
+    # ExcelDataReader Test_git_issue_382_oom.xls: no BOUNDSHEET; calamine aborted on it
+    data = bytearray(xls_bytes(awards_wide_rows()))
+    at = data.find(struct.pack("<H", 0x0085))
+    while at >= 0:
+        struct.pack_into("<H", data, at, 0x0123)  # no longer a BOUNDSHEET record
+        at = data.find(struct.pack("<H", 0x0085), at + 2)
+    p = tmp_path / "no_sheet.xls"
+    p.write_bytes(bytes(data))
+    with pytest.raises(ReadError, match="không liệt kê trang tính nào"):
+        read_workbook(p)

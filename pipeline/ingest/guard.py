@@ -1444,7 +1444,7 @@ def _check_cfb(data: bytes, suffix: str, lim: Limits, decrypted: bool = False) -
             + FORMATS_HINT
         )
     try:
-        _scan_biff(stream, lim)
+        listed = _scan_biff(stream, lim)
     except _Encrypted:
         plain = None if decrypted else _decrypt_default(data)
         if plain is None:
@@ -1452,6 +1452,12 @@ def _check_cfb(data: bytes, suffix: str, lim: Limits, decrypted: bool = False) -
         inspection = _check_cfb(plain, suffix, lim, decrypted=True)
         inspection.decrypted = plain
         return inspection
+    if not listed:  # a workbook stream that lists no sheet is damaged, and readers given it
+        # may run away (ExcelDataReader Test_git_issue_382_oom.xls made calamine abort)
+        raise Rejected(
+            f"Không đọc được tệp {suffix}: tệp Excel 97-2003 bị hỏng (sổ làm việc không liệt kê "
+            f"trang tính nào). {FIX_HINT}"
+        )
     return Inspection("xls")
 
 
@@ -1459,8 +1465,9 @@ class _Encrypted(Rejected):
     """A FILEPASS record: the workbook is encrypted (maybe with the default password)."""
 
 
-def _scan_biff(stream: bytes, lim: Limits) -> None:
-    """Walk the BIFF records: password protection, and each worksheet's used area."""
+def _scan_biff(stream: bytes, lim: Limits) -> int:
+    """Walk the BIFF records: password protection, and each worksheet's used area; the
+    number of sheets the workbook lists (BOUNDSHEET records)."""
     sheet_at: dict[int, str] = {}  # stream offset of a sheet's BOF → its name
     extent: _Extent | None = None
     book = _Book(lim)
@@ -1497,6 +1504,7 @@ def _scan_biff(stream: bytes, lim: Limits) -> None:
                 if last >= first:
                     extent.add(row + 1, first + 1, 1, last - first + 1)
         pos += 4 + length
+    return len(sheet_at)
 
 
 def _boundsheet_name(data: bytes) -> str:

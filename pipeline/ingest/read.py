@@ -490,8 +490,12 @@ class _OdsContent:
             span = _int(cell.get(f"{_T}number-columns-repeated"))
             kind = cell.get(f"{_O}value-type")
             formula = cell.get(f"{_T}formula")
-            text = "\n".join("".join(p.itertext()) for p in cell.iter(f"{_TEXT}p"))
-            value = _ods_value(kind, cell, text)
+            if self.values or formula:  # (the text only where it is wanted: a value, or an
+                # error a formula left)
+                text = "\n".join("".join(p.itertext()) for p in cell.iter(f"{_TEXT}p"))
+                value = _ods_value(kind, cell, text)
+            else:
+                value = None
             if formula and isinstance(value, str) and value in FORMULA_ERRORS:
                 value = CellError(value)
             if repeat == 1 and span < 10_000:

@@ -26,6 +26,7 @@ from pipeline.ingest.recognise import SheetResult, recognise_sheet
 # what a worker may take of the address space: a reader that runs away fails there (and
 # the file is rejected) instead of the machine's memory running out for everyone
 WORKER_MEMORY_BYTES = 3 << 30
+TASKS_PER_WORKER = 250
 
 
 @dataclass
@@ -159,9 +160,14 @@ def _pool(workers: int):
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    # spawn, not fork: the parent holds a DuckDB connection and its threads
+    # spawn, not fork: the parent holds a DuckDB connection and its threads; a worker is
+    # replaced after TASKS_PER_WORKER files, so what a large file left in its heap (memory
+    # the allocator keeps) is given back
     return ProcessPoolExecutor(
-        workers, mp_context=multiprocessing.get_context("spawn"), initializer=_limit_memory
+        workers,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=_limit_memory,
+        max_tasks_per_child=TASKS_PER_WORKER,
     )
 
 
