@@ -213,3 +213,23 @@ def test_a_failure_after_the_commit_does_not_say_the_warehouse_is_unchanged(tmp_
     assert "không thay đổi" not in r.stderr
     assert "ĐÃ được nạp" in r.stderr
     assert query(w, "SELECT count(*) FROM loads")[0][0] == 1
+
+
+def _greedy_on_big(source_file: str, path: Path, finish=None):
+    import resource
+
+    if "big" in source_file:
+        soft, _ = resource.getrlimit(resource.RLIMIT_AS)
+        if soft != resource.RLIM_INFINITY and soft < 900 << 20:  # a worker's share
+            outcome = worker.FileOutcome(source_file, path)
+            outcome.error, outcome.error_rule = "hết bộ nhớ", "file_memory"
+            return outcome
+    return worker.process_file(source_file, path, finish)
+
+
+def test_workers_share_the_memory_budget_and_a_big_file_is_read_alone(raw):
+    good = good_xlsx(raw)
+    items = [("a.xlsx", good), ("big.xlsx", good), ("b.xlsx", good)]
+    got = list(worker.outcomes(items, workers=2, task=_greedy_on_big))
+    assert [o.source_file for o in got] == ["a.xlsx", "big.xlsx", "b.xlsx"]
+    assert all(o.error is None and o.sheets for o in got), [o.error for o in got]

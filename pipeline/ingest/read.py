@@ -47,11 +47,16 @@ UNSUPPORTED_SPREADSHEETS = {
     ".qpw": "bảng tính Quattro Pro",
     ".gsheet": "liên kết tới Google Trang tính (không chứa số liệu)",
 }
+OUT_OF_MEMORY = "Không đọc được tệp: tệp quá lớn để đọc (hết bộ nhớ)."
 FORMULA_ERRORS = ("#DIV/0!", "#N/A", "#REF!", "#VALUE!", "#NAME?", "#NUM!", "#NULL!")
 
 
 class ReadError(Exception):
     """A file that cannot be read at all; the message is for the analyst (Vietnamese)."""
+
+
+class OutOfMemory(ReadError):
+    """A reader ran out of the memory it may use (the build may try the file alone)."""
 
 
 @dataclass(frozen=True)
@@ -98,7 +103,7 @@ def read_workbook(path: Path, data: bytes | None = None) -> list[SheetGrid]:
     except guard.Rejected as exc:
         raise ReadError(str(exc)) from exc
     except MemoryError as exc:
-        raise ReadError("Không đọc được tệp: tệp quá lớn để đọc (hết bộ nhớ).") from exc
+        raise OutOfMemory(OUT_OF_MEMORY) from exc
     except Exception as exc:  # damage the guard did not foresee: this file only, never the build
         raise ReadError(_describe_read_error(exc, suffix)) from exc
     fmt = inspection.format
@@ -110,7 +115,7 @@ def read_workbook(path: Path, data: bytes | None = None) -> list[SheetGrid]:
     except ReadError:
         raise
     except MemoryError as exc:
-        raise ReadError("Không đọc được tệp: tệp quá lớn để đọc (hết bộ nhớ).") from exc
+        raise OutOfMemory(OUT_OF_MEMORY) from exc
     except Exception as exc:  # every kind of damage a reader raises
         raise ReadError(_describe_read_error(exc, suffix)) from exc
     _refuse_legacy_text(grids)
@@ -199,7 +204,7 @@ def _second_reader(data: bytes, fmt: str, inspection, first: BaseException) -> l
     except (KeyboardInterrupt, SystemExit):
         raise
     except MemoryError as exc:
-        raise ReadError("Không đọc được tệp: tệp quá lớn để đọc (hết bộ nhớ).") from exc
+        raise OutOfMemory(OUT_OF_MEMORY) from exc
     except BaseException:  # noqa: BLE001 - the second reader refuses it too
         pass
     raise ReadError(_describe_read_error(first, "." + fmt)) from None

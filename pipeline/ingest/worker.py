@@ -20,12 +20,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline.ingest import guard
-from pipeline.ingest.read import ReadError, read_workbook
+from pipeline.ingest.read import OutOfMemory, ReadError, read_workbook
 from pipeline.ingest.recognise import SheetResult, recognise_sheet
 
 # what a worker may take of the address space: a reader that runs away fails there (and
 # the file is rejected) instead of the machine's memory running out for everyone
-WORKER_MEMORY_BYTES = 3 << 30
+# the process tree of a build stays under 1,5 GiB: the parent's share, and the rest
+# split between the workers (as address space, which bounds what each can take); a file
+# that needs more than a worker's share is read again alone, with all of it
+TREE_MEMORY_BYTES = 1400 << 20
+MIN_WORKER_BYTES = 512 << 20
 TASKS_PER_WORKER = 250
 
 
@@ -88,6 +92,8 @@ def process_file(
             grids = read_workbook(path, data=opened.data)
         except ReadError as exc:
             outcome.error, outcome.error_rule = str(exc), "file_unreadable"
+            if isinstance(exc, OutOfMemory):
+                outcome.error_rule = "file_memory"  # a pool reads it again alone
             return outcome
         del opened
         outcome.sheets = [recognise_sheet(g, source_file) for g in grids]
@@ -98,7 +104,7 @@ def process_file(
         raise
     except BaseException as exc:  # noqa: BLE001 - a panic or a bug: this file only
         outcome.sheets = []
-        outcome.error_rule = "file_unreadable"
+        outcome.error_rule = "file_memory" if isinstance(exc, MemoryError) else "file_unreadable"
         outcome.error = _unexpected(exc)
     return outcome
 
@@ -140,16 +146,27 @@ def _unexpected(exc: BaseException) -> str:
 Task = Callable[..., FileOutcome]
 
 
-def _limit_memory() -> None:
+def _rss_bytes() -> int:
+    try:
+        with open("/proc/self/statm") as fh:
+            return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
+def _worker_budget(workers: int) -> int:
+    """The address space each of `workers` processes may take: the build's budget for the
+    whole process tree, less what this (parent) process holds, shared between them."""
+    left = TREE_MEMORY_BYTES - _rss_bytes()
+    return max(MIN_WORKER_BYTES, left // max(1, workers))
+
+
+def _limit_memory(limit: int) -> None:
     try:
         import resource
 
         soft, hard = resource.getrlimit(resource.RLIMIT_AS)
-        want = (
-            WORKER_MEMORY_BYTES
-            if hard == resource.RLIM_INFINITY
-            else min(hard, WORKER_MEMORY_BYTES)
-        )
+        want = limit if hard == resource.RLIM_INFINITY else min(hard, limit)
         if soft == resource.RLIM_INFINITY or soft > want:
             resource.setrlimit(resource.RLIMIT_AS, (want, hard))
     except (ImportError, ValueError, OSError):
@@ -167,6 +184,7 @@ def _pool(workers: int):
         workers,
         mp_context=multiprocessing.get_context("spawn"),
         initializer=_limit_memory,
+        initargs=(_worker_budget(workers),),
         max_tasks_per_child=TASKS_PER_WORKER,
     )
 
@@ -265,6 +283,15 @@ def outcomes(
                     careful = True
                     todo.extendleft(reversed(again))
                 continue
+            if result.error_rule == "file_memory":  # more than a worker's share: read
+                # again alone, with the whole share, once the pool is gone
+                pool.shutdown(wait=True, cancel_futures=True)
+                pool = None
+                todo.extendleft(reversed([it for it, _ in pending]))
+                pending.clear()
+                result = _alone(task, item, finish, seconds)
+                if result.error_rule == "file_memory":
+                    result.error_rule = "file_unreadable"
             yield result
     finally:
         if pool is not None:
