@@ -281,6 +281,7 @@ def build(
     wait_seconds: float = 5.0,
     jobs: int | None = None,
 ) -> Summary:
+    from pipeline.load import history
     from pipeline.load import warehouse as wh
 
     started = time.perf_counter()
@@ -346,6 +347,7 @@ def build(
             "SELECT count(*) FROM loads WHERE status = 'superseded'"
         ).fetchone()[0]
         summary.warehouse_rejections = con.execute("SELECT count(*) FROM rejections").fetchone()[0]
+        history.refresh(con)  # streaks, candidates, flags from the facts (load/history.py)
         wh.publish_snapshot(con, warehouse_path)  # readers see this build, whole (warehouse.py)
     finally:
         con.close()

@@ -88,6 +88,8 @@ FACT_COLUMNS = {
         "decision_no",
         "decision_date",
         "illustrative",
+        "birth_year",
+        "staff_no",
     ],
     "initiatives": [
         "source_file",
