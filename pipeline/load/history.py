@@ -365,11 +365,13 @@ def evaluate(
                     )
 
     questions = persons.questions
-    for (_qid, year, unit), grp in questions.groupby(["question_id", "year", "unit_id"]):
+    for _qid, grp in questions.groupby("question_id", sort=True):
+        per_year = grp["year"].value_counts()
+        twice = sorted(int(y) for y, n in per_year.items() if n > 1)
         flags.append(
             {
-                "year": int(year),
-                "unit_id": unit,
+                "year": twice[0] if twice else int(grp["year"].min()),
+                "unit_id": grp["unit_id"].iloc[0],
                 "rule_id": None,
                 "award_id": None,
                 "flag": "trung_ten",
