@@ -553,7 +553,7 @@ def compute(con) -> History:
     recipients = recipients.astype(object).where(recipients.notna(), None)
     history = evaluate(recipients, awards)
     rules = load_rules()
-    rules["status"] = ["đang áp dụng" if a else "chưa mã hóa, cần nguồn" for a in rules["active"]]
+    rules["status"] = ["đã mã hóa" if a else "chưa mã hóa, cần nguồn" for a in rules["active"]]
     tables = {
         "h_rules": (rules, RULE_COLUMNS + ["active", "status"]),
         "h_candidates": (history.candidates, CANDIDATE_COLUMNS),
