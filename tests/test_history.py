@@ -263,3 +263,46 @@ def test_streaks_count_persons_and_units():
     got = sorted(zip(s["year"], s["award_id"], s["subject"], s["streak_len"], s["n"], strict=True))
     assert (2025, CS, "ca_nhan", 3, 1) in got and (2025, CS, "ca_nhan", 1, 1) in got
     assert (2025, "tap_the_lao_dong_xuat_sac", "don_vi", 2, 1) in got
+
+
+def test_a_staff_number_tells_namesakes_apart_and_rows_without_it_join_the_only_one():
+    rows = people(("Nguyễn Văn An", 2024, CS), ("Nguyễn Văn An", 2025, CS))
+    rows["staff_no"] = ["KS-01", None]  # the 2025 sheet gives no number: one person known
+    h = history.evaluate(rows)
+    assert cands(h, BK) == [(2025, 1, BK, "bk_vkstc_ca_nhan_2_cstdcs", "2024, 2025")]
+    rows = people(
+        ("Nguyễn Văn An", 2024, CS), ("Nguyễn Văn An", 2024, CS), ("Nguyễn Văn An", 2025, CS)
+    )
+    rows["staff_no"] = ["KS-01", "KS-02", None]  # two people; whose is 2025? a question
+    h = history.evaluate(rows)
+    assert h.candidates.empty and len(h.questions) == 1
+
+
+def test_birth_year_and_staff_number_columns_are_read_from_a_recipients_sheet(tmp_path):
+    from conftest import write_xlsx
+
+    from pipeline.build import check
+
+    path = write_xlsx(
+        tmp_path / "ds.xlsx",
+        {
+            "DS": [
+                ["DANH SÁCH KHEN THƯỞNG NĂM 2024"],
+                [],
+                [
+                    "STT",
+                    "Họ và tên",
+                    "Năm sinh",
+                    "Số hiệu cán bộ",
+                    "Đơn vị",
+                    "Hình thức khen thưởng",
+                ],
+                [1, "Lê Văn Ba", 1980, "KS-07", "Thanh Hóa", "Chiến sĩ thi đua cơ sở"],
+                [2, "Trần Thị Tư", "x", None, "Thanh Hóa", "Chiến sĩ thi đua cơ sở"],
+            ]
+        },
+    )
+    out = check([path])
+    assert out.rejections == []
+    got = [(f["name"], f["birth_year"], f["staff_no"]) for f in out.facts["recipients"]]
+    assert got == [("Lê Văn Ba", 1980, "KS-07"), ("Trần Thị Tư", None, None)]
