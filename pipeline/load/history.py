@@ -156,49 +156,52 @@ def match_persons(rec: pd.DataFrame) -> Persons:
     number).  Rows without the key join the one person the key shows; where it shows several,
     they are questions.  Without any key, one name listed twice for one form in one year of a
     unit makes every row of that name in that unit a question."""
-    rec = rec.copy()
-    rec["name_key"] = [fold(n) for n in rec["name"]]
-    rec["staff_key"] = [fold(s) or None if s is not None else None for s in rec["staff_no"]]
-    rec["birth_key"] = [
-        None if b is None or pd.isna(b) else f"ns{int(b)}" for b in rec["birth_year"]
-    ]
-    rec["person_id"] = pd.array([pd.NA] * len(rec), dtype="Int64")
-    question_rows: list[pd.DataFrame] = []
+    rec = rec.reset_index(drop=True).copy()
+    names = [fold(n) for n in rec["name"]]
+    staff = [fold(s) or None if s is not None and not pd.isna(s) else None for s in rec["staff_no"]]
+    birth = [None if b is None or pd.isna(b) else f"ns{int(b)}" for b in rec["birth_year"]]
+    groups: dict[tuple, list[int]] = {}
+    for i, (unit, name) in enumerate(zip(rec["unit_id"], names, strict=True)):
+        groups.setdefault((unit, name), []).append(i)
+    years, awards = list(rec["year"]), list(rec["award_id"])
+    person: list[int | None] = [None] * len(rec)
+    question: list[int | None] = [None] * len(rec)
     next_id, next_q = 1, 1
-    for (_unit, _name), group in rec.groupby(["unit_id", "name_key"], sort=True):
-        if group["staff_key"].notna().any():
-            ident = group["staff_key"]
-        else:
-            ident = group["birth_key"]
-        idents = sorted(set(ident.dropna()))
-        ids: dict[object, int] = {}
-        for key in idents:
-            ids[key] = next_id
-            next_id += 1
+    for key in sorted(groups):
+        idx = groups[key]
+        ident = [staff[i] for i in idx] if any(staff[i] for i in idx) else [birth[i] for i in idx]
+        idents = sorted({k for k in ident if k})
         if not idents:
-            dup = group.duplicated(["year", "award_id"], keep=False).any()
+            seen, dup = set(), False
+            for i in idx:
+                dup = dup or (years[i], awards[i]) in seen
+                seen.add((years[i], awards[i]))
             if dup:
-                question_rows.append(group.assign(question_id=next_q))
+                for i in idx:
+                    question[i] = next_q
                 next_q += 1
-                continue
-            rec.loc[group.index, "person_id"] = next_id
-            next_id += 1
-            continue
-        keyed = ident.notna()
-        rec.loc[group.index[keyed], "person_id"] = [ids[k] for k in ident[keyed]]
-        unkeyed = group[~keyed]
-        if len(unkeyed):
-            if len(idents) == 1:
-                rec.loc[unkeyed.index, "person_id"] = ids[idents[0]]
             else:
-                question_rows.append(unkeyed.assign(question_id=next_q))
-                next_q += 1
-    questions = (
-        pd.concat(question_rows)[QUESTION_COLUMNS]
-        if question_rows
-        else pd.DataFrame(columns=QUESTION_COLUMNS)
-    )
-    return Persons(rec, questions.reset_index(drop=True))
+                for i in idx:
+                    person[i] = next_id
+                next_id += 1
+            continue
+        ids = {k: next_id + n for n, k in enumerate(idents)}
+        next_id += len(idents)
+        unkeyed = [i for i, k in zip(idx, ident, strict=True) if not k]
+        for i, k in zip(idx, ident, strict=True):
+            if k:
+                person[i] = ids[k]
+        if unkeyed and len(idents) == 1:
+            for i in unkeyed:
+                person[i] = ids[idents[0]]
+        elif unkeyed:
+            for i in unkeyed:
+                question[i] = next_q
+            next_q += 1
+    rec["person_id"] = pd.array(person, dtype="Int64")
+    rec["question_id"] = pd.array(question, dtype="Int64")
+    questions = rec[rec["question_id"].notna()][QUESTION_COLUMNS].astype({"question_id": int})
+    return Persons(rec.drop(columns=["question_id"]), questions.reset_index(drop=True))
 
 
 # --- evaluation --------------------------------------------------------------------------
@@ -254,18 +257,36 @@ def evaluate(
     rows = persons.rows[persons.rows["person_id"].notna()]
     candidates, flags, unchecked = [], [], {}
 
-    for pid, prow in rows.groupby("person_id", sort=True):
-        pid = int(pid)
-        unit = prow["unit_id"].iloc[0]
+    persons_of: dict[int, dict] = {}
+    for r in rows[
+        [
+            "person_id",
+            "unit_id",
+            "award_id",
+            "year",
+            "source_file",
+            "sheet",
+            "row_no",
+            "illustrative",
+        ]
+    ].itertuples(index=False):
+        p = persons_of.setdefault(
+            int(r.person_id), {"unit": r.unit_id, "by_award": {}, "latest": None, "ill": False}
+        )
+        p["by_award"].setdefault(r.award_id, set()).add(int(r.year))
+        order = (int(r.year), str(r.source_file), str(r.sheet), r.row_no or 0)
+        if p["latest"] is None or order > p["latest"][0]:
+            p["latest"] = (order, r.source_file, r.sheet, r.row_no)
+        p["ill"] = p["ill"] or _true(r.illustrative)
+    person_rules = [r for r in active.itertuples(index=False) if r.recipient_kind == "ca_nhan"]
+    for pid in sorted(persons_of):
+        p = persons_of[pid]
+        unit, by_award = p["unit"], p["by_award"]
         covered = coverage.get(unit, set())
-        by_award: dict[str, set[int]] = {}
-        for a, y in zip(prow["award_id"], prow["year"], strict=True):
-            by_award.setdefault(a, set()).add(int(y))
-        latest = prow.sort_values(["year", "source_file", "sheet", "row_no"]).iloc[-1]
-        illustrative = bool(prow["illustrative"].fillna(False).any())
-        for rule in active.itertuples(index=False):
-            if rule.recipient_kind != "ca_nhan":
-                continue
+        _, latest_file, latest_sheet, latest_row = p["latest"]
+        latest = {"source_file": latest_file, "sheet": latest_sheet, "row_no": latest_row}
+        illustrative = p["ill"]
+        for rule in person_rules:
             checks = rule.checks.split(";")
             sought = by_award.get(rule.award_id, set())
             basis = by_award.get(rule.basis_award_id, set())
@@ -413,6 +434,10 @@ def _illustrative_of(people: pd.DataFrame, grp: pd.DataFrame) -> bool:
     return bool(people.loc[mask, "illustrative"].fillna(False).any())
 
 
+def _true(value) -> bool:
+    return value is not None and not pd.isna(value) and bool(value)
+
+
 def _candidate_evidence(rule, year, basis, by_award, last_sought) -> list[int] | None:
     n = int(rule.n)
     if rule.pattern == "consecutive_years":
@@ -454,10 +479,14 @@ def _streaks(rows: pd.DataFrame, awards: pd.DataFrame) -> pd.DataFrame:
     """Runs of consecutive years ending in each year: of persons (how many persons of a unit
     have a run of that length) and of units (a collective form the unit had each year)."""
     out: dict[tuple, list] = {}
-    for (_pid, award), grp in rows.groupby(["person_id", "award_id"], sort=True):
-        years = {int(y) for y in grp["year"]}
-        unit = grp["unit_id"].iloc[0]
-        ill = bool(grp["illustrative"].fillna(False).any())
+    held: dict[tuple, list] = {}  # (person, award) -> [unit, years, illustrative]
+    for r in rows[["person_id", "award_id", "unit_id", "year", "illustrative"]].itertuples(
+        index=False
+    ):
+        h = held.setdefault((int(r.person_id), r.award_id), [r.unit_id, set(), False])
+        h[1].add(int(r.year))
+        h[2] = h[2] or _true(r.illustrative)
+    for (_pid, award), (unit, years, ill) in sorted(held.items()):
         for y in sorted(years):
             key = (y, unit, award, "ca_nhan", _run_length(years, y))
             n, was = out.get(key, [0, False])
