@@ -104,7 +104,7 @@ FLAG_TEXT = {
     "thieu_danh_hieu_cung_nam": "được tặng nhiều hơn số {basis} cùng năm của đơn vị",
     "vuot_ty_le": "vượt tỷ lệ tối đa {share} so với số {basis} của đơn vị",
     "trao_lan_hai": "một người được tặng lần thứ hai (chỉ được tặng một lần)",
-    "trung_ten": "trùng họ tên trong cùng đơn vị, cùng năm: cần xác minh, không gộp",
+    "trung_ten": "Trùng họ tên trong cùng đơn vị, cùng năm: cần xác minh, không gộp",
 }
 
 
