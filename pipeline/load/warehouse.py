@@ -329,10 +329,6 @@ def delete_files(con, files: list[str]) -> None:
         con.unregister("gone_files")
 
 
-def delete_file(con, source_file: str) -> None:
-    delete_files(con, [source_file])
-
-
 @dataclass(frozen=True)
 class Counts:
     superseded: int  # files the `loads` view calls superseded
