@@ -311,7 +311,9 @@ def touch_file(con, source_file: str, mtime: float) -> None:
 
 def delete_files(con, files: list[str]) -> None:
     """Remove every row of these files (one statement per table for many files)."""
-    tables = [f"f_{kind}" for kind in fact_kinds(con)] + list(FILE_TABLES) if files else []
+    if not files:
+        return
+    tables = [f"f_{kind}" for kind in fact_kinds(con)] + list(FILE_TABLES)
     if len(files) <= 4:
         for source_file in files:
             for table in tables:
