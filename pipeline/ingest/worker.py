@@ -30,7 +30,6 @@ from pipeline.ingest.recognise import SheetResult, recognise_sheet
 # that needs more than a worker's share is read again alone, with all of it
 TREE_MEMORY_BYTES = 1400 << 20
 MIN_WORKER_BYTES = 512 << 20
-TASKS_PER_WORKER = 250
 
 
 @dataclass
@@ -177,15 +176,14 @@ def _pool(workers: int):
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    # spawn, not fork: the parent holds a DuckDB connection and its threads; a worker is
-    # replaced after TASKS_PER_WORKER files, so what a large file left in its heap (memory
-    # the allocator keeps) is given back
+    # spawn, not fork: the parent holds a DuckDB connection and its threads.  (No
+    # max_tasks_per_child: on Python 3.11 the pool can hang when it replaces a worker; a
+    # worker's heap is bounded by its share instead, and a file over it is read alone.)
     return ProcessPoolExecutor(
         workers,
         mp_context=multiprocessing.get_context("spawn"),
         initializer=_limit_memory,
         initargs=(_worker_budget(workers),),
-        max_tasks_per_child=TASKS_PER_WORKER,
     )
 
 
