@@ -295,7 +295,8 @@ def _print_summary(summary, warehouse: Path, quiet: bool = False) -> None:
         "storyboard.json, storyboard.xlsx (để sửa), scenes/NN.png (1920×1080), narration.srt "
         "và preview.mp4.\n\n"
         "Sau khi sửa storyboard.xlsx: thidua clip --from THƯ_MỤC/storyboard.xlsx dựng lại khung "
-        "hình, phụ đề và video, giữ nguyên lời văn đã sửa.\n\n"
+        "hình, phụ đề và video, giữ nguyên lời văn đã sửa. Lệnh dựng từ kho không bao giờ ghi "
+        "đè kịch bản đã sửa; --moi dựng bản nháp mới và cất bản đã sửa vào ban-da-sua/.\n\n"
         "Ví dụ: thidua clip --cluster 6 --period 2024-FY"
     )
 )
@@ -310,6 +311,13 @@ def clip(
     ),
     from_xlsx: Path = typer.Option(
         None, "--from", help="Dựng lại từ storyboard.xlsx đã sửa (không cần kho dữ liệu)."
+    ),
+    force: bool = typer.Option(
+        False,
+        "--moi",
+        "--force",
+        help="Dựng bản nháp mới từ kho dù kịch bản đã được sửa (bản đã sửa được cất vào "
+        "THƯ_MỤC/ban-da-sua/ trước).",
     ),
     debug: bool = typer.Option(False, "--debug", help="In chi tiết lỗi cho lập trình viên."),
 ) -> None:
@@ -339,7 +347,10 @@ def clip(
                 typer.echo(f"Lưu ý: {warning}", err=True)
         else:
             folder = out or clip_mod.default_out(cluster, period)
-            sb = clip_mod.make_clip(warehouse, cluster, period, folder, progress=say)
+            sb = clip_mod.make_clip(warehouse, cluster, period, folder, progress=say, force=force)
+    except clip_mod.EditsKept as exc:
+        typer.echo(str(exc))
+        raise typer.Exit(0) from None
     except clip_mod.ClipError as exc:
         if debug:
             raise

@@ -21,6 +21,8 @@ Names of individual award recipients are never used (counts only).
 
 from __future__ import annotations
 
+import shutil
+from datetime import datetime
 from pathlib import Path
 
 from pipeline import paths
@@ -29,8 +31,11 @@ from pipeline.clip.files import (
     COLUMNS,
     DROP,
     EDITABLE,
+    JSON_NAME,
     KEEP,
     SHEET,
+    XLSX_NAME,
+    edits_in,
     figures_text,
     read_json,
     read_xlsx_edits,
@@ -38,7 +43,7 @@ from pipeline.clip.files import (
     write_json,
     write_xlsx,
 )
-from pipeline.clip.model import ClipError, Scene, Storyboard, is_placeholder
+from pipeline.clip.model import ClipError, EditsKept, Scene, Storyboard, is_placeholder
 from pipeline.clip.render import render
 from pipeline.clip.scenes import SCENES, build_storyboard, by_rank
 from pipeline.clip.wording import (
@@ -73,6 +78,7 @@ __all__ = [
     "SHEET",
     "TITLE_AWARDS",
     "ClipError",
+    "EditsKept",
     "Scene",
     "Storyboard",
     "build_storyboard",
@@ -113,15 +119,47 @@ def default_out(cluster_no: int, period: str) -> Path:
     return paths.CLIPS / f"cum{cluster_no}_{(period or '').strip().upper()}"
 
 
+def regenerate_hint(cluster_no: int, period: str, out_dir: Path) -> str:
+    return f"thidua clip --cluster {cluster_no} --period {period} --out {out_dir} --moi"
+
+
+def keep_aside(out_dir: Path) -> Path | None:
+    """The analyst's storyboard.xlsx/json copied to ban-da-sua/<time>/ before a new draft."""
+    files = [out_dir / n for n in (XLSX_NAME, JSON_NAME) if (out_dir / n).is_file()]
+    if not files:
+        return None
+    aside = out_dir / "ban-da-sua" / datetime.now().strftime("%Y%m%d-%H%M%S")
+    aside.mkdir(parents=True, exist_ok=True)
+    for f in files:
+        shutil.copy2(f, aside / f.name)
+    return aside
+
+
 def make_clip(
-    warehouse: Path, cluster_no: int, period: str, out_dir: Path | None = None, progress=None
+    warehouse: Path,
+    cluster_no: int,
+    period: str,
+    out_dir: Path | None = None,
+    progress=None,
+    force: bool = False,
 ) -> Storyboard:
-    """From the warehouse: storyboard.json, storyboard.xlsx, frames, subtitles, preview."""
+    """From the warehouse: storyboard.json, storyboard.xlsx, frames, subtitles, preview.
+
+    A folder whose storyboard holds the analyst's edits is left untouched (`EditsKept`), unless
+    `force`: then the edited files are first copied to ban-da-sua/<time>/."""
     from pipeline.load.warehouse import open_reader
 
     say = progress or (lambda _m: None)
     period = (period or "").strip().upper()
     out_dir = Path(out_dir or default_out(cluster_no, period))
+    edited = edits_in(out_dir)
+    if edited and not force:
+        raise EditsKept(
+            f"Giữ nguyên bản đã sửa trong {out_dir}/: {edited}. Không ghi đè.\n"
+            f"  Dựng lại từ chỗ đã sửa: thidua clip --from {out_dir / XLSX_NAME}\n"
+            f"  Dựng bản nháp mới từ kho (bản đã sửa được cất vào {out_dir}/ban-da-sua/): "
+            + regenerate_hint(cluster_no, period, out_dir)
+        )
     if not Path(warehouse).exists():
         raise ClipError(
             f"Chưa có kho dữ liệu «{warehouse}»: hãy chạy «make run» hoặc «thidua build» trước."
@@ -138,22 +176,26 @@ def make_clip(
         + "."
     )
     out_dir.mkdir(parents=True, exist_ok=True)
+    if edited:
+        aside = keep_aside(out_dir)
+        say(f"Bản đã sửa được cất vào {aside}/ trước khi dựng bản nháp mới.")
     render(sb, out_dir, say)
-    write_json(sb, out_dir / "storyboard.json")
     say("Ghi storyboard.json và storyboard.xlsx…")
-    write_xlsx(sb, out_dir / "storyboard.xlsx", out_dir)
+    write_xlsx(sb, out_dir / XLSX_NAME, out_dir)
+    write_json(sb, out_dir / JSON_NAME, out_dir / XLSX_NAME)
     return sb
 
 
 def rerender(xlsx: Path, progress=None) -> tuple[Storyboard, list[str]]:
     """After the analyst's edits in storyboard.xlsx: frames, subtitles and preview again, with
-    their wording. Returns the storyboard and warnings (numbers not among a scene's figures,
-    placeholders still to fill)."""
+    their wording; storyboard.xlsx written again (image column, thumbnails) with the edits.
+    Returns the storyboard and warnings, each by its row in the xlsx (numbers not among a
+    scene's figures, placeholders still to fill)."""
     say = progress or (lambda _m: None)
     xlsx = Path(xlsx)
     if not xlsx.is_file():
         raise ClipError(f"Không tìm thấy tệp kịch bản «{xlsx}».")
-    js = xlsx.parent / "storyboard.json"
+    js = xlsx.parent / JSON_NAME
     if not js.is_file():
         raise ClipError(
             f"Không thấy «{js.name}» bên cạnh «{xlsx}»: tệp kịch bản phải nằm "
@@ -163,15 +205,22 @@ def rerender(xlsx: Path, progress=None) -> tuple[Storyboard, list[str]]:
     sb = read_xlsx_edits(xlsx, read_json(js))
     warnings = []
     for i, s in enumerate(sb.kept(), 1):
-        stray = unmatched_numbers(s)
+        where = f"Dòng {sb.rows[s.id]} (cảnh {i} «{s.title}»)" if s.id in sb.rows else f"Cảnh {i}"
+        in_title = {round(v, 6) for _, v, _ in numbers_in(s.title)}
+        stray = [
+            tok for tok in unmatched_numbers(s) if round(numbers_in(tok)[0][1], 6) not in in_title
+        ]
         if stray:
             warnings.append(
-                f"Cảnh {i} «{s.title}»: số {', '.join(stray)} trong lời dẫn không "
+                f"{where}: số {', '.join(stray)} trong lời dẫn không "
                 "có trong số liệu của cảnh — hãy kiểm tra lại."
             )
         if is_placeholder(s.narration) or is_placeholder(s.body) or is_placeholder(s.title):
-            warnings.append(f"Cảnh {i} «{s.title}»: còn chỗ «(điền …)» chưa viết.")
+            warnings.append(f"{where}: còn chỗ «(điền …)» chưa viết.")
     say(f"Giữ {len(sb.kept())}/{len(sb.scenes)} cảnh, {sb.total_duration():g} giây.")
     render(sb, xlsx.parent, say)
-    write_json(sb, js)
+    sb.edited = True
+    out = xlsx.parent / XLSX_NAME
+    write_xlsx(sb, out, xlsx.parent)
+    write_json(sb, js, out)
     return sb, warnings

@@ -3,19 +3,34 @@ per scene an analyst edits), written and read back."""
 
 from __future__ import annotations
 
+import hashlib
 import json
-from dataclasses import asdict
+import zipfile
+from dataclasses import asdict, fields
 from pathlib import Path
 
-from pipeline.clip.model import SCENE_LABELS, STEPS, ClipError, Scene, Storyboard
+from pipeline.clip.model import (
+    SCENE_LABELS,
+    STEPS,
+    ClipError,
+    Scene,
+    Storyboard,
+    regular_file,
+)
 from pipeline.clip.wording import num, upper_first
 from pipeline.core.labels import ILLUSTRATIVE
 from pipeline.core.period import review_name
 from pipeline.core.text import fold
 from pipeline.publish.export import DANGEROUS_START, safe_cell
 
+JSON_NAME, XLSX_NAME = "storyboard.json", "storyboard.xlsx"
+MAX_JSON = 8 * 1024 * 1024  # bytes: a storyboard of a few hundred scenes is well under 1 MB
+MAX_XLSX = 20 * 1024 * 1024  # bytes on disk (thumbnails included)
+MAX_XLSX_UNZIPPED = 25 * 1024 * 1024  # bytes once unzipped: a small file that expands hugely
+MAX_ROWS = 500  # scene rows read from the sheet
 
-def to_json(sb: Storyboard) -> dict:
+
+def to_json(sb: Storyboard, xlsx_sha256: str = "") -> dict:
     return {
         "cluster_no": sb.cluster_no,
         "period": sb.period,
@@ -25,26 +40,84 @@ def to_json(sb: Storyboard) -> dict:
         "warehouse": sb.warehouse,
         "created": sb.created,
         "total_duration": sb.total_duration(),
+        # the analyst's work: True once storyboard.xlsx has been edited and read back (--from)
+        "edited": sb.edited,
+        # storyboard.xlsx as written: a different file on disk means the analyst edited it
+        "xlsx_sha256": xlsx_sha256,
         "scenes": [asdict(s) for s in sb.scenes],
     }
 
 
-def write_json(sb: Storyboard, path: Path) -> Path:
-    path.write_text(json.dumps(to_json(sb), ensure_ascii=False, indent=2), encoding="utf-8")
+def sha256(path: Path) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def write_json(sb: Storyboard, path: Path, xlsx: Path | None = None) -> Path:
+    """storyboard.json; with `xlsx`, the hash of the storyboard.xlsx just written beside it."""
+    digest = sha256(xlsx) if xlsx is not None and Path(xlsx).is_file() else ""
+    text = json.dumps(to_json(sb, digest), ensure_ascii=False, indent=2)
+    path.write_text(text, encoding="utf-8")
     return path
 
 
+def _bounded_read(path: Path, limit: int, what: str) -> bytes:
+    with open(path, "rb") as fh:
+        data = fh.read(limit + 1)
+    if len(data) > limit:
+        raise ClipError(f"{what} «{path.name}» lớn hơn {limit // (1024 * 1024)} MB: không đọc.")
+    return data
+
+
+_SCENE_FIELDS = {f.name: f.type for f in fields(Scene)}
+
+
 def read_json(path: Path) -> Storyboard:
-    data = json.loads(Path(path).read_text(encoding="utf-8"))
-    scenes = [Scene(**s) for s in data["scenes"]]
-    return Storyboard(
-        data["cluster_no"],
-        data["period"],
-        data["illustrative"],
-        scenes,
-        data.get("warehouse", ""),
-        data.get("created", ""),
-    )
+    """storyboard.json back, checked: sizes bounded, scenes of the known fields only."""
+    path = Path(path)
+    regular_file(Path(path.name), path.parent, "Tệp")
+    try:
+        data = json.loads(_bounded_read(path, MAX_JSON, "Tệp").decode("utf-8"))
+        scenes = []
+        for raw in data["scenes"]:
+            scene = Scene(**{k: v for k, v in raw.items() if k in _SCENE_FIELDS})
+            if not isinstance(scene.visual, dict) or not isinstance(scene.figures, list):
+                raise TypeError("visual/figures")
+            scenes.append(scene)
+        sb = Storyboard(
+            int(data["cluster_no"]),
+            str(data["period"]),
+            bool(data["illustrative"]),
+            scenes,
+            str(data.get("warehouse", "")),
+            str(data.get("created", "")),
+        )
+    except (ValueError, KeyError, TypeError, UnicodeDecodeError) as exc:
+        raise ClipError(
+            f"Tệp «{path}» không đọc được như kịch bản do «thidua clip» ghi ({exc})."
+        ) from None
+    sb.edited = bool(data.get("edited", False))
+    sb.xlsx_sha256 = str(data.get("xlsx_sha256", ""))
+    return sb
+
+
+def edits_in(folder: Path) -> str:
+    """Why the storyboard in `folder` holds an analyst's work ('' when it is a plain draft the
+    generating command may replace)."""
+    folder = Path(folder)
+    js, xlsx = folder / JSON_NAME, folder / XLSX_NAME
+    if not js.exists() and not xlsx.exists():
+        return ""
+    if not js.is_file():
+        return f"có «{XLSX_NAME}» nhưng không có «{JSON_NAME}» do máy ghi"
+    try:
+        sb = read_json(js)
+    except ClipError:
+        return f"«{JSON_NAME}» không phải bản do máy ghi"
+    if sb.edited:
+        return f"kịch bản đã được sửa và dựng lại (--from) lúc {sb.created or 'trước đây'}"
+    if xlsx.exists() and (not sb.xlsx_sha256 or sha256(xlsx) != sb.xlsx_sha256):
+        return f"«{XLSX_NAME}» đã được sửa sau khi máy ghi"
+    return ""
 
 
 # -- storyboard.xlsx -------------------------------------------------------------------------------
@@ -79,6 +152,13 @@ def figures_text(scene: Scene) -> str:
     if scene.source:
         lines.append(f"Nguồn: {scene.source}")
     return "\n".join(lines)
+
+
+def _thumb(path: Path, out_dir: Path) -> Path | None:
+    try:
+        return regular_file(path.relative_to(out_dir), out_dir, "Ảnh thu nhỏ")
+    except (ClipError, ValueError):
+        return None
 
 
 def write_xlsx(sb: Storyboard, path: Path, out_dir: Path | None = None) -> Path:
@@ -193,8 +273,8 @@ def write_xlsx(sb: Storyboard, path: Path, out_dir: Path | None = None) -> Path:
             ws.write_string(r, c, text, fmt)
         lines = max(len(s.narration) // 62 + 1, len(s.figures) + 1, s.body.count("\n") + 2)
         ws.set_row(r, max(112, min(400, 15 * lines)))
-        thumb = thumbs / Path(s.image).name if s.image else None
-        if thumb is not None and thumb.exists():
+        thumb = _thumb(thumbs / Path(s.image).name, out_dir) if s.image else None
+        if thumb is not None:
             ws.insert_image(r, 8, str(thumb), {"x_offset": 4, "y_offset": 4, "object_position": 1})
     first, last = header_row + 1, header_row + len(sb.scenes)
     ws.data_validation(
@@ -284,21 +364,46 @@ def _duration(value, row: int) -> float:
     return round(d * STEPS) / STEPS
 
 
+def _check_zip(path: Path) -> None:
+    """storyboard.xlsx within bounds before openpyxl reads it: size on disk, size unzipped."""
+    if path.stat().st_size > MAX_XLSX:
+        raise ClipError(f"Tệp «{path.name}» lớn hơn {MAX_XLSX // (1024 * 1024)} MB: không đọc.")
+    try:
+        with zipfile.ZipFile(path) as z:
+            unzipped = sum(i.file_size for i in z.infolist())
+    except zipfile.BadZipFile:
+        raise ClipError(f"Tệp «{path}» không phải tệp Excel (.xlsx) đọc được.") from None
+    if unzipped > MAX_XLSX_UNZIPPED:
+        raise ClipError(
+            f"Tệp «{path.name}» giải nén ra hơn {MAX_XLSX_UNZIPPED // (1024 * 1024)} MB: "
+            "không phải kịch bản do «thidua clip» ghi, không đọc."
+        )
+
+
 def read_xlsx_edits(path: Path, sb: Storyboard) -> Storyboard:
     """The analyst's edits applied to the storyboard beside it: wording, durations, keep/drop
     and row order; figures stay those of storyboard.json. Rows deleted from the sheet drop
-    their scene."""
+    their scene. Every bad cell is reported at once, by its row in the sheet."""
     import openpyxl
 
+    path = Path(path)
+    _check_zip(path)
     try:
-        wb = openpyxl.load_workbook(path, data_only=True)
+        wb = openpyxl.load_workbook(path, data_only=True, read_only=True)
     except Exception as exc:
         raise ClipError(f"Không mở được «{path}»: {exc}") from exc
+    try:
+        return _apply_edits(wb, path, sb)
+    finally:
+        wb.close()
+
+
+def _apply_edits(wb, path: Path, sb: Storyboard) -> Storyboard:
     if SHEET not in wb.sheetnames:
         raise ClipError(f"Tệp «{path}» không có trang «{SHEET}».")
     ws = wb[SHEET]
     header, cols = None, {}
-    for row in ws.iter_rows(min_row=1, max_row=20):
+    for row in ws.iter_rows(min_row=1, max_row=20, max_col=len(COLUMNS) + 5):
         names = [_cell_text(c.value) for c in row]
         if "Mã cảnh" in names and "Lời dẫn" in names:
             header = row[0].row
@@ -310,8 +415,9 @@ def read_xlsx_edits(path: Path, sb: Storyboard) -> Storyboard:
             "Mã cảnh…): tệp không phải kịch bản do «thidua clip» ghi."
         )
     by_id = {s.id: s for s in sb.scenes}
-    ordered, seen = [], set()
-    for row in ws.iter_rows(min_row=header + 1):
+    ordered, seen, errors, rows = [], set(), [], {}
+    last = header + MAX_ROWS
+    for row in ws.iter_rows(min_row=header + 1, max_row=last, max_col=len(COLUMNS) + 5):
         cells = [c.value for c in row]
 
         def get(name, cells=cells):
@@ -323,13 +429,16 @@ def read_xlsx_edits(path: Path, sb: Storyboard) -> Storyboard:
             continue
         r = row[0].row
         if sid not in by_id:
-            raise ClipError(
-                f"Dòng {r}: mã cảnh «{sid}» không có trong storyboard.json bên cạnh "
+            errors.append(
+                f"Dòng {r}: mã cảnh «{sid[:40]}» không có trong storyboard.json bên cạnh "
                 "tệp; đừng sửa cột «Mã cảnh»."
             )
+            continue
         if sid in seen:
-            raise ClipError(f"Dòng {r}: cảnh «{sid}» xuất hiện hai lần.")
+            errors.append(f"Dòng {r}: cảnh «{sid}» xuất hiện hai lần.")
+            continue
         seen.add(sid)
+        rows[sid] = r
         s = by_id[sid]
         keep_word = fold(_cell_text(get("Giữ/Bỏ")))
         if keep_word in ("", "giu", "x", "co"):
@@ -337,21 +446,35 @@ def read_xlsx_edits(path: Path, sb: Storyboard) -> Storyboard:
         elif keep_word in ("bo", "khong"):
             s.keep = False
         else:
-            raise ClipError(
-                f"Dòng {r}, cột «Giữ/Bỏ»: «{_cell_text(get('Giữ/Bỏ'))}» — hãy ghi "
+            errors.append(
+                f"Dòng {r}, cột «Giữ/Bỏ»: «{_cell_text(get('Giữ/Bỏ'))[:40]}» — hãy ghi "
                 f"«{KEEP}» hoặc «{DROP}»."
             )
         s.title = _cell_text(get("Tiêu đề")) or s.title
         s.narration = _cell_text(get("Lời dẫn"))
         if "Nội dung trên hình" in cols:
             s.body = _cell_text(get("Nội dung trên hình"))
-        s.duration = _duration(get("Thời lượng (giây)"), r)
+        try:
+            s.duration = _duration(get("Thời lượng (giây)"), r)
+        except ClipError as exc:
+            errors.append(str(exc))
         ordered.append(s)
+    if ws.max_row and ws.max_row > last:
+        errors.append(
+            f"Trang «{SHEET}» có hơn {MAX_ROWS} dòng cảnh: chỉ đọc đến dòng {last}; "
+            "kịch bản do «thidua clip» ghi có ít dòng hơn nhiều."
+        )
+    if errors:
+        raise ClipError(
+            f"«{path.name}» có {len(errors)} chỗ cần sửa (chưa dựng lại gì):\n  - "
+            + "\n  - ".join(errors)
+        )
     for s in sb.scenes:
         if s.id not in seen:
             s.keep = False
             ordered.append(s)
     sb.scenes = ordered
+    sb.rows = rows
     if not sb.kept():
         raise ClipError("Mọi cảnh đều đang ở trạng thái «bỏ»: clip cần ít nhất một cảnh.")
     return sb

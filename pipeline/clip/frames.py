@@ -14,7 +14,14 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
 
-from pipeline.clip.model import STEPS, ClipError, Scene, Storyboard, is_placeholder
+from pipeline.clip.model import (
+    STEPS,
+    ClipError,
+    Scene,
+    Storyboard,
+    is_placeholder,
+    regular_file,
+)
 from pipeline.core.labels import ILLUSTRATIVE
 
 W, H = 1920, 1080
@@ -367,14 +374,17 @@ def _tile(d, box, label: str, value: str, sub: str = "") -> None:
 def _chart_card(sb, scene, index, count, out_dir: Path) -> Image.Image:
     img, d = _frame(sb, scene, index, count)
     v = scene.visual
-    part = out_dir / v["part"]
-    if not part.exists():
-        raise ClipError(
-            f"Thiếu ảnh biểu đồ «{part}» của cảnh «{scene.title}»: hãy dựng lại clip "
-            "từ kho dữ liệu (thidua clip --cluster … --period …).",
-            usage=False,
-        )
-    chart = Image.open(part).convert("RGB")
+    part = regular_file(
+        Path(str(v["part"])),
+        out_dir,
+        "Ảnh biểu đồ",
+        missing=f"Thiếu ảnh biểu đồ «{out_dir / str(v['part'])}» của cảnh «{scene.title}»: hãy "
+        "dựng lại clip từ kho dữ liệu (thidua clip --cluster … --period …).",
+    )
+    with Image.open(part) as raw:
+        if raw.width * raw.height > 4 * W * H:
+            raise ClipError(f"Ảnh biểu đồ «{v['part']}» quá lớn: không đọc.")
+        chart = raw.convert("RGB")
     width = int(v.get("width", W))
     if chart.size != (width, CHART_H):
         chart = chart.resize((width, CHART_H))
