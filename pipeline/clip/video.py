@@ -78,9 +78,18 @@ def srt_cues(scenes: list[Scene]) -> list[tuple[int, int, str]]:
     return cues
 
 
+ZWSP = "\u200b"  # zero-width space: shows nothing, breaks a tag
+
+
+def srt_text(text: str) -> str:
+    """Sender text as plain subtitle text: `<font …>`, `<b>` (SRT markup) and `{\\…}`, `\\N`
+    (ASS overrides that libass reads in an SRT) are shown as written, never obeyed."""
+    return re.sub(r"([<{\\])", lambda m: m.group(1) + ZWSP, text).replace("-->", "->")
+
+
 def write_srt(scenes: list[Scene], path: Path) -> Path:
     blocks = [
-        f"{i}\n{_ts(a)} --> {_ts(b)}\n{text}\n"
+        f"{i}\n{_ts(a)} --> {_ts(b)}\n{srt_text(text)}\n"
         for i, (a, b, text) in enumerate(srt_cues(scenes), 1)
     ]
     path.write_text("\n".join(blocks), encoding="utf-8")
@@ -145,7 +154,10 @@ def write_mp4(
         "OutlineColour=&H00000000,BorderStyle=1,Outline=1,Shadow=0,MarginV=16,"
         "MarginL=16,MarginR=16,Alignment=2,WrapStyle=0"
     )
-    graph = f"format=yuv420p,subtitles={srt.name}:charenc=UTF-8:force_style='{style}',fps={FPS}"
+    # fps first: every picture is on the preview's own time base (quarters of a second) before
+    # the subtitles are burnt in, so a cue starting at 44,25 s is on the picture shown from
+    # 44,25 s (the concat demuxer alone would start that piece at 44,24 s, before the cue)
+    graph = f"fps={FPS},format=yuv420p,subtitles={srt.name}:charenc=UTF-8:force_style='{style}'"
     args = [
         ffmpeg_path(),
         "-y",
