@@ -152,6 +152,10 @@ def make_clip(
     say = progress or (lambda _m: None)
     period = (period or "").strip().upper()
     out_dir = Path(out_dir or default_out(cluster_no, period))
+    if not Path(warehouse).exists():
+        raise ClipError(
+            f"Chưa có kho dữ liệu «{warehouse}»: hãy chạy «make run» hoặc «thidua build» trước."
+        )
     edited = edits_in(out_dir)
     if edited and not force:
         raise EditsKept(
@@ -159,10 +163,6 @@ def make_clip(
             f"  Dựng lại từ chỗ đã sửa: thidua clip --from {out_dir / XLSX_NAME}\n"
             f"  Dựng bản nháp mới từ kho (bản đã sửa được cất vào {out_dir}/ban-da-sua/): "
             + regenerate_hint(cluster_no, period, out_dir)
-        )
-    if not Path(warehouse).exists():
-        raise ClipError(
-            f"Chưa có kho dữ liệu «{warehouse}»: hãy chạy «make run» hoặc «thidua build» trước."
         )
     say(f"Đọc kho dữ liệu {warehouse}…")
     con = open_reader(Path(warehouse))

@@ -115,7 +115,14 @@ def edits_in(folder: Path) -> str:
         return f"«{JSON_NAME}» không phải bản do máy ghi"
     if sb.edited:
         return f"kịch bản đã được sửa và dựng lại (--from) lúc {sb.created or 'trước đây'}"
-    if xlsx.exists() and (not sb.xlsx_sha256 or sha256(xlsx) != sb.xlsx_sha256):
+    if not xlsx.exists():
+        return ""
+    if not sb.xlsx_sha256:
+        # written before the hash was recorded: the machine wrote the xlsx right after the json
+        if xlsx.stat().st_mtime - js.stat().st_mtime > 60:
+            return f"«{XLSX_NAME}» đã được sửa sau khi máy ghi"
+        return ""
+    if sha256(xlsx) != sb.xlsx_sha256:
         return f"«{XLSX_NAME}» đã được sửa sau khi máy ghi"
     return ""
 

@@ -249,7 +249,7 @@ def indicators(d: ClusterData) -> Scene:
     if missing:
         sentences.append(
             f"{upper_first(places([u.pair for u in missing]))} chưa có số "
-            "liệu chỉ tiêu trong kho dữ liệu."
+            f"liệu chỉ tiêu trong kho dữ liệu{_why(d, 'indicator_results', missing)}."
         )
     visual, shown = _indicator_table(d, base)
     return _scene(
@@ -376,8 +376,11 @@ def ranking(d: ClusterData) -> Scene:
     notes = []
     if missing:
         who = places([u.pair for u in missing])
-        sentences.append(f"{upper_first(who)} chưa có kết quả chấm điểm trong kho dữ liệu.")
-        notes = [f"{u.short}: chưa có kết quả chấm điểm trong kho dữ liệu." for u in missing]
+        sentences.append(
+            f"{upper_first(who)} chưa có kết quả chấm điểm trong kho dữ liệu"
+            f"{_why(d, 'score_ranking', missing)}."
+        )
+        notes = _notes(d, "score_ranking", missing, "chưa có kết quả chấm điểm trong kho dữ liệu")
     d.charts["ranking"] = _chart("score_ranking", d.rank)
     top = d.rank[d.rank["rank"] == d.rank["rank"].min()]
     n_members = sum(1 for u in d.units if u.role)
@@ -438,17 +441,18 @@ def awards(d: ClusterData) -> Scene:
         ),
     ]
     start = upper_first(d.spoken)
-    first = (
-        f"{start}, toàn Cụm có {num(total)} lượt khen thưởng, gồm {num(coll)} lượt "
-        f"tập thể và {num(indiv)} lượt cá nhân"
+    said, form_figs = by_grantor(d.aw_form, base, d.forms)
+    figures += form_figs
+    sentences = []
+    if said:
+        sentences.append(f"{start}, {said}.")
+    sentences.append(
+        f"Tính chung mọi hình thức (mỗi lượt là một tập thể hoặc một cá nhân được khen một "
+        f"hình thức), toàn Cụm có {num(total)} lượt khen thưởng, gồm {num(coll)} lượt tập thể "
+        f"và {num(indiv)} lượt cá nhân."
     )
-    top = _top_form(d.aw_form, base)
-    if top:
-        first += f"; trong đó {top[0]}"
-        figures += top[1]
-    sentences = [first + "."]
     side = [
-        {"label": "Tổng số lượt khen thưởng", "value": num(total)},
+        {"label": "Tổng số lượt khen thưởng (mọi hình thức)", "value": num(total)},
         {"label": "Tập thể · Cá nhân", "value": f"{num(coll)} · {num(indiv)}"},
     ]
     # the same period of the previous year, for the same units
@@ -505,9 +509,9 @@ def awards(d: ClusterData) -> Scene:
     if missing:
         sentences.append(
             f"{upper_first(places([u.pair for u in missing]))} chưa có số liệu "
-            "khen thưởng trong kho dữ liệu."
+            f"khen thưởng trong kho dữ liệu{_why(d, 'awards', missing)}."
         )
-        notes = [f"{u.short}: chưa có số liệu khen thưởng." for u in missing]
+        notes = _notes(d, "awards", missing, "chưa có số liệu khen thưởng")
     for r in d.aw_unit.itertuples():
         uq = f"{base} AND unit_id = {lit(r.unit_id)}"
         figures += [
@@ -533,6 +537,76 @@ def awards(d: ClusterData) -> Scene:
         "notes": notes,
     }
     return _scene("awards", "awards", title, " ".join(sentences), figures, visual, source)
+
+
+def _why(d: ClusterData, view: str, units: list[Unit]) -> str:
+    """«, vì dòng bị từ chối khi nạp» when every unit lacks its figure for the same reason."""
+    reasons = {m.unit_id: m.short_why for m in d.missing[view]}
+    why = {reasons.get(u.unit_id) for u in units}
+    if len(why) != 1 or None in why:
+        return ""
+    (only,) = why
+    return ", vì dòng bị từ chối khi nạp" if only.startswith("dòng bị từ chối") else f" ({only})"
+
+
+def _notes(d: ClusterData, view: str, units: list[Unit], default: str) -> list[str]:
+    """One line per unit without a figure, on the frame: «chưa có điểm: Nghệ An — dòng bị từ
+    chối» (no file names or row numbers: they are in the deck's and workbook's notes)."""
+    reasons = {m.unit_id: m for m in d.missing[view]}
+    return [
+        upper_first(reasons[u.unit_id].sentence())
+        if u.unit_id in reasons
+        else f"{u.short}: {default}."
+        for u in units
+    ]
+
+
+def _grantor(granted_by: str) -> str:
+    """«Thủ trưởng đơn vị (ví dụ Viện trưởng VKSND tỉnh)» → «Thủ trưởng đơn vị»."""
+    return granted_by.split(" (")[0].strip() or "Cấp có thẩm quyền"
+
+
+def _form_words(award_id: str, name: str) -> str:
+    """The form as said after its grantor: «tặng Bằng khen», «công nhận danh hiệu …»."""
+    if award_id in TITLE_AWARDS:
+        return f"công nhận danh hiệu {name}"
+    if name.startswith("Bằng khen của "):
+        return "tặng Bằng khen"
+    return f"tặng {name}"
+
+
+def by_grantor(forms: pd.DataFrame, base: str, ref: dict) -> tuple[str, list[dict]]:
+    """Awards as the cluster's reports say them, by grantor then form, collectives and
+    individuals of each form apart: «Viện trưởng VKSND tối cao tặng Bằng khen cho 65 tập thể và
+    286 cá nhân, tặng Kỷ niệm chương … cho 39 cá nhân; Thủ trưởng đơn vị …». Forms are never
+    added to each other. The figures each number stands for come with it."""
+    forms = by_rank(forms[forms["count"] > 0])
+    if forms.empty:
+        return "", []
+    grantors: dict[str, list[str]] = {}
+    figures = []
+    for award_id in dict.fromkeys(forms["award_id"]):
+        part = forms[forms["award_id"] == award_id]
+        name = part.iloc[0]["award_name"]
+        counts = []
+        for kind, word in (("tap_the", "tập thể"), ("ca_nhan", "cá nhân")):
+            row = part[part["recipient_kind"] == kind]
+            if row.empty or row.iloc[0]["count"] == 0:
+                continue
+            value = row.iloc[0]["count"]
+            counts.append(f"{num(value)} {word}")
+            figures.append(
+                fig(
+                    f"{name} — {word}",
+                    value,
+                    f"SELECT sum(count) {base} AND award_id = {lit(award_id)} "
+                    f"AND recipient_kind = {lit(kind)}",
+                    "lượt",
+                )
+            )
+        who = _grantor(ref.get(award_id, {}).get("granted_by", ""))
+        grantors.setdefault(who, []).append(f"{_form_words(award_id, name)} cho {join_vn(counts)}")
+    return "; ".join(f"{who} {', '.join(parts)}" for who, parts in grantors.items()), figures
 
 
 def _top_form(forms: pd.DataFrame, base: str):
@@ -631,9 +705,9 @@ def initiatives(d: ClusterData) -> Scene:
     if missing:
         sentences.append(
             f"{upper_first(places([u.pair for u in missing]))} chưa có số liệu "
-            "sáng kiến trong kho dữ liệu."
+            f"sáng kiến trong kho dữ liệu{_why(d, 'initiatives', missing)}."
         )
-        notes = [f"{u.short}: chưa có số liệu sáng kiến." for u in missing]
+        notes = _notes(d, "initiatives", missing, "chưa có số liệu sáng kiến")
     for r in d.ini.itertuples():
         figures.append(
             fig(
@@ -691,8 +765,12 @@ def highlight(d: ClusterData, u: Unit) -> Scene:
             }
         )
     else:
-        sentences.append(f"{subject} chưa có kết quả chấm điểm trong kho dữ liệu.")
-        tiles.append({"label": "Tổng điểm thi đua", "value": "–", "sub": "chưa có số liệu"})
+        sentences.append(
+            f"{subject} chưa có kết quả chấm điểm trong kho dữ liệu{_why(d, 'score_ranking', [u])}."
+        )
+        reason = {m.unit_id: m for m in d.missing["score_ranking"]}.get(u.unit_id)
+        sub = f"chưa có điểm — {reason.short_why}" if reason else "chưa có số liệu"
+        tiles.append({"label": "Tổng điểm thi đua", "value": "–", "sub": sub})
     # indicators: the best results
     ind = d.ind[d.ind["unit_id"] == u.unit_id]
     judged = ind[ind["met"].notna()]
@@ -786,22 +864,16 @@ def highlight(d: ClusterData, u: Unit) -> Scene:
         ]
         tiles.append(
             {
-                "label": "Lượt khen thưởng",
+                "label": "Lượt khen thưởng (mọi hình thức)",
                 "value": num(a["awards"]),
                 "sub": f"{num(a['collective'])} tập thể · {num(a['individual'])} cá nhân",
             }
         )
         if a["awards"] > 0:
-            text = (
-                f"Được khen thưởng {num(a['awards'])} lượt, gồm "
-                f"{num(a['collective'])} tập thể và {num(a['individual'])} cá nhân"
-            )
             forms = d.aw_form_unit[u.unit_id]
-            top = _top_form(forms, q)
-            if top:
-                text += f"; trong đó {top[0]}"
-                figures += top[1]
-            sentences.append(text + ".")
+            said, form_figs = by_grantor(forms, q, d.forms)
+            figures += form_figs
+            sentences.append(f"Về khen thưởng, {said}." if said else "")
             for f_ in by_rank(forms[forms["count"] > 0]).itertuples():
                 figures.append(
                     fig(
@@ -818,7 +890,9 @@ def highlight(d: ClusterData, u: Unit) -> Scene:
             sentences.append("Chưa có lượt khen thưởng nào trong kỳ.")
             right.append("Chưa có lượt khen thưởng nào trong kỳ.")
     else:
-        tiles.append({"label": "Lượt khen thưởng", "value": "–", "sub": "chưa có số liệu"})
+        tiles.append(
+            {"label": "Lượt khen thưởng (mọi hình thức)", "value": "–", "sub": "chưa có số liệu"}
+        )
         right.append("Chưa có số liệu khen thưởng trong kho dữ liệu.")
     # initiatives
     ini = d.ini[d.ini["unit_id"] == u.unit_id]
