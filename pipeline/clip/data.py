@@ -182,11 +182,20 @@ def missing_units(con, view: str, period: str, cluster_no: int, unit_ids, names)
     ).fetchall()
     rejected = []
     for source, sheet in sheets:
-        rejected += con.execute(
-            """SELECT DISTINCT source_file, sheet, row_no FROM rejections
-               WHERE source_file = ? AND sheet = ? AND row_no IS NOT NULL""",
+        # a total row (totals_mismatch) is no unit's row; a row whose unit was not recognised
+        # (unit_unknown) is that of the unit it names, if any of ours
+        for src, sh, row, rule, value in con.execute(
+            """SELECT DISTINCT source_file, sheet, row_no, rule, value FROM rejections
+               WHERE source_file = ? AND sheet = ? AND row_no IS NOT NULL
+                 AND rule <> 'totals_mismatch'""",
             [source, sheet],
-        ).fetchall()
+        ).fetchall():
+            if rule == "unit_unknown" and not any(
+                fold(names.get(u, u)) in fold(value or "") for u in lacking
+            ):
+                continue
+            rejected.append((src, sh, row))
+    rejected = list(dict.fromkeys(rejected))
     # a rejected row only explains missing units when there are no more missing than rejected
     if rejected and len(rejected) >= len(lacking):
         if len(rejected) == 1 and len(lacking) == 1:
