@@ -91,7 +91,11 @@ def slides(con, cluster_no: int, period: str) -> list[Slide]:
     miss["initiatives"] = _missing(con, "initiatives", period, cluster_no)
 
     def said(view):
-        return [f"{m.sentence()[0].upper()}{m.sentence()[1:]} ({m.why})" for m in miss[view]]
+        # «Chưa có điểm: Nghệ An — dòng bị từ chối (tệp «…», trang «Chấm điểm», dòng 8)»
+        return [
+            f"{m.sentence()[0].upper()}{m.sentence()[1:]}{m.why[len(m.short_why) :]}"
+            for m in miss[view]
+        ]
 
     # the ranking names every member, those without a score with «(chưa có điểm)»
     rank_cats = list(rank["name"]) + [f"{m.name} (chưa có điểm)" for m in miss["score_ranking"]]
@@ -345,7 +349,7 @@ def _text(slide, x, y, w, h, text, size, bold=False, color=None, align=None):
     box = slide.shapes.add_textbox(Emu(x), Emu(y), Emu(w), Emu(h))
     tf = box.text_frame
     tf.word_wrap = True
-    tf.auto_size = MSO_AUTO_SIZE.TEXT_TO_FIT_SHAPE
+    tf.auto_size = MSO_AUTO_SIZE.NONE  # sizes are chosen here: never shrunk below 14 pt
     for i, line in enumerate(text.split("\n")):
         p = tf.paragraphs[0] if i == 0 else tf.add_paragraph()
         if align is not None:
@@ -368,6 +372,8 @@ def _chart(slide, spec: Chart, x, y, w, h):
     from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION, XL_LEGEND_POSITION
     from pptx.util import Emu, Pt
 
+    from pipeline.core.text import format_vn
+
     data = CategoryChartData(number_format=spec.number_format)
     data.categories = spec.categories
     for name, values in spec.series:
@@ -389,22 +395,36 @@ def _chart(slide, spec: Chart, x, y, w, h):
         chart.legend.include_in_layout = False
         chart.legend.font.size = Pt(MIN_PT)
     plot = chart.plots[0]
-    plot.has_data_labels = True
-    labels = plot.data_labels
-    labels.font.size = Pt(MIN_PT)
-    labels.number_format = spec.number_format
-    labels.number_format_is_linked = False
-    if spec.kind in ("bar", "column"):
-        labels.position = XL_LABEL_POSITION.OUTSIDE_END
+    if spec.kind != "line":
         plot.gap_width = 60
-    elif spec.kind == "stacked":
-        labels.position = XL_LABEL_POSITION.CENTER
-        plot.gap_width = 60
-    for axis in (chart.category_axis, chart.value_axis):
-        axis.tick_labels.font.size = Pt(MIN_PT)
-    chart.value_axis.has_major_gridlines = True
-    chart.value_axis.tick_labels.number_format = spec.number_format
-    chart.value_axis.tick_labels.number_format_is_linked = False
+    if spec.kind == "stacked":
+        plot.overlap = 100
+    # value labels written the Vietnamese way (94,5; 1.234) whatever the projector's locale;
+    # the value axis, whose numbers the locale would write, is left out
+    decimals = 1 if spec.number_format.endswith(".0") else 0
+    for series, (_, values) in zip(plot.series, spec.series, strict=True):
+        last = max((i for i, v in enumerate(values) if v is not None), default=-1)
+        for i, value in enumerate(values):
+            if value is None or (spec.kind == "stacked" and value == 0):
+                continue
+            if spec.kind == "line" and i != last:
+                continue
+            label = series.points[i].data_label
+            label.has_text_frame = True
+            label.text_frame.text = format_vn(value, decimals)
+            label.text_frame.paragraphs[0].runs[0].font.size = Pt(MIN_PT)
+            label.position = {
+                "bar": XL_LABEL_POSITION.OUTSIDE_END,
+                "column": XL_LABEL_POSITION.OUTSIDE_END,
+                "stacked": XL_LABEL_POSITION.CENTER,
+                "line": XL_LABEL_POSITION.RIGHT,
+            }[spec.kind]
+    chart.category_axis.tick_labels.font.size = Pt(MIN_PT)
+    value_axis = chart.value_axis
+    value_axis.tick_labels.font.size = Pt(MIN_PT)
+    value_axis.minimum_scale = 0  # bars start at zero: their lengths compare honestly
+    value_axis.has_major_gridlines = False
+    value_axis.visible = False
     if spec.kind in ("bar", "stacked"):
         chart.category_axis.reverse_order = True  # the first row at the top, as in the table
     return frame
@@ -432,7 +452,7 @@ def _table(slide, rows: list[list[str]], x, y, w, widths, size=16, header=True):
 
 def _source(slide, text: str):
     return _text(
-        slide, MARGIN, SLIDE_H - 560000, SLIDE_W - 2 * MARGIN, 420000, text, MIN_PT, color=(85,) * 3
+        slide, MARGIN, SLIDE_H - 640000, SLIDE_W - 2 * MARGIN, 560000, text, MIN_PT, color=(85,) * 3
     )
 
 
@@ -445,6 +465,7 @@ def _head(slide, title: str):
 def write(con, cluster_no: int, period: str, out_dir: Path) -> tuple[Path, Path]:
     """Write the deck and the workbook; return their paths."""
     from pptx import Presentation
+    from pptx.dml.color import RGBColor
     from pptx.util import Emu, Pt
 
     from pipeline.core.text import format_vn
@@ -493,6 +514,8 @@ def write(con, cluster_no: int, period: str, out_dir: Path) -> tuple[Path, Path]
     for p in sub.text_frame.paragraphs:
         for r in p.runs:
             r.font.size, r.font.name = Pt(20), FONT
+            if ILLUSTRATIVE in r.text:  # said visibly, not in the grey of the subtitle
+                r.font.bold, r.font.color.rgb = True, RGBColor(0xB0, 0x00, 0x20)
     first.notes_slide.notes_text_frame.text = story.narration["title"]
 
     # 2. key figures
@@ -533,8 +556,8 @@ def write(con, cluster_no: int, period: str, out_dir: Path) -> tuple[Path, Path]
     for s in items:
         slide = deck.slides.add_slide(deck.slide_layouts[6])
         _head(slide, s.title)
-        note_h = 380000 * len(s.missing)
-        top, bottom = 1200000, SLIDE_H - 620000 - note_h
+        note_h = 520000 * len(s.missing)
+        top, bottom = 1200000, SLIDE_H - 680000 - note_h
         _chart(slide, s.chart, MARGIN, top, width, bottom - top)
         _source(slide, f"Nguồn: kho thidua, {s.source}; {period_label(period)}; "
                        f"nạp lần cuối {loaded}." + (f" {ILLUSTRATIVE}." if s.illustrative else ""))  # fmt: skip

@@ -44,7 +44,15 @@ def test_chart_text_is_at_least_14_pt(pack):
     for shape in _charts(deck):
         chart = shape.chart
         assert chart.font.size >= MIN and not chart.has_title
-        assert chart.plots[0].data_labels.font.size >= MIN
+        labels = 0
+        for series in chart.plots[0].series:
+            for i in range(len(series.values)):
+                label = series.points[i].data_label
+                if label.has_text_frame:
+                    labels += 1
+                    assert all(r.font.size >= MIN for r in label.text_frame.paragraphs[0].runs)
+                    assert "." not in label.text_frame.text or "," not in label.text_frame.text
+        assert labels, "values written on the chart"
         assert chart.category_axis.tick_labels.font.size >= MIN
         assert chart.value_axis.tick_labels.font.size >= MIN
         if chart.has_legend:
