@@ -154,10 +154,14 @@ def write_mp4(
         "OutlineColour=&H00000000,BorderStyle=1,Outline=1,Shadow=0,MarginV=16,"
         "MarginL=16,MarginR=16,Alignment=2,WrapStyle=0"
     )
-    # fps first: every picture is on the preview's own time base (quarters of a second) before
-    # the subtitles are burnt in, so a cue starting at 44,25 s is on the picture shown from
-    # 44,25 s (the concat demuxer alone would start that piece at 44,24 s, before the cue)
-    graph = f"fps={FPS},format=yuv420p,subtitles={srt.name}:charenc=UTF-8:force_style='{style}'"
+    # The concat demuxer gives each picture a start on a 1/25 s grid: a piece meant for 44,25 s
+    # would start at 44,24 s, before its cue, and that cue would never show. On a fine time
+    # base each start is put back on the preview's own quarter-second grid before the
+    # subtitles are burnt in (each picture is still subtitled once, then repeated by fps).
+    graph = (
+        f"settb=1/1000,setpts=round(T*{FPS})/{FPS}/TB,format=yuv420p,"
+        f"subtitles={srt.name}:charenc=UTF-8:force_style='{style}',fps={FPS}"
+    )
     args = [
         ffmpeg_path(),
         "-y",
