@@ -214,7 +214,9 @@ def report(
     first: int = typer.Option(..., "--from", help="Năm đầu."),
     last: int = typer.Option(..., "--to", help="Năm cuối."),
     cluster: int | None = typer.Option(None, "--cluster", help="Chỉ một cụm thi đua."),
-    unit: str | None = typer.Option(None, "--unit", help="Chỉ một đơn vị (mã, ví dụ gia_lai)."),
+    unit: str | None = typer.Option(
+        None, "--unit", help="Chỉ một đơn vị: tên hoặc mã, ví dụ «Quảng Trị» hoặc quang_tri."
+    ),
     territory: int | None = typer.Option(
         None, "--territory", help="Quy về địa giới của năm này (2025: sau sáp nhập)."
     ),
@@ -237,12 +239,15 @@ def report(
     with _reader_errors(debug):
         con = open_reader(warehouse)
         try:
+            unit = report_mod.resolve_unit(con, unit) if unit else None
             an_report = report_mod.make(con, first, last, cluster, unit, territory, half)
             scope = f"cum{cluster}" if cluster is not None else (unit or "toan_bo")
             base = f"bao_cao_{scope}_{first}-{last}_{half}" + (
                 f"_dia_gioi_{territory}" if territory else ""
             )
             html_path, xlsx_path = report_mod.write(con, an_report, out, base)
+        except report_mod.NoData as exc:
+            _fail(str(exc), EXIT_REJECTED)
         except ValueError as exc:
             _fail(str(exc), EXIT_USAGE)
         finally:
