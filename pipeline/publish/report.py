@@ -269,7 +269,7 @@ def write(con, report: Report, out_dir: Path, base: str) -> tuple[Path, Path]:
         ),
     ]
     style = (
-        "body{font-family:'DejaVu Sans','Liberation Sans',Arial,sans-serif;margin:24px;"
+        "body{font-family:'Noto Sans','DejaVu Sans',Arial,sans-serif;margin:24px;"
         "max-width:1200px;color:#222}table{border-collapse:collapse;font-size:14px}"
         "td,th{border:1px solid #ccc;padding:4px 8px}th{background:#eef1f6}"
         "td.num{text-align:right}.note{color:#555}.banner{background:#fff3cd;padding:8px;"
