@@ -24,7 +24,7 @@ $(BIN)/.installed: requirements.lock pyproject.toml
 setup: $(BIN)/.installed system ## Create .venv with the pinned dependencies (and system packages)
 
 system: ## Install the Debian packages the project needs, only if missing
-	@bash scripts/ensure-system.sh chromium ffmpeg fonts-dejavu-core fonts-noto-core fonts-liberation2
+	@bash scripts/ensure-system.sh chromium ffmpeg espeak-ng fonts-dejavu-core fonts-noto-core fonts-liberation2
 
 run: setup ## Set up, load every spreadsheet in raw/ into the warehouse, build dashboards/
 	@mkdir -p $(dir $(WAREHOUSE))

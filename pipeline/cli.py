@@ -324,6 +324,12 @@ def clip(
         help="Dựng bản nháp mới từ kho dù kịch bản đã được sửa (bản đã sửa được cất vào "
         "THƯ_MỤC/ban-da-sua/ trước).",
     ),
+    machine_voice: bool = typer.Option(
+        False,
+        "--giong-may",
+        help="Thêm giọng máy tiếng Việt (espeak-ng) làm bản nháp để nghe nhịp đọc; tệp "
+        "voice/NN.wav|m4a|mp3 đã thu trong thư mục clip luôn được dùng trước.",
+    ),
     debug: bool = typer.Option(False, "--debug", help="In chi tiết lỗi cho lập trình viên."),
 ) -> None:
     import time
@@ -346,13 +352,21 @@ def clip(
         )
     try:
         if from_xlsx is not None:
-            sb, warnings = clip_mod.rerender(from_xlsx, progress=say)
+            sb, warnings = clip_mod.rerender(from_xlsx, progress=say, machine_voice=machine_voice)
             folder = from_xlsx.parent
             for warning in warnings:
                 typer.echo(f"Lưu ý: {warning}", err=True)
         else:
             folder = out or clip_mod.default_out(cluster, period)
-            sb = clip_mod.make_clip(warehouse, cluster, period, folder, progress=say, force=force)
+            sb = clip_mod.make_clip(
+                warehouse,
+                cluster,
+                period,
+                folder,
+                progress=say,
+                force=force,
+                machine_voice=machine_voice,
+            )
     except clip_mod.EditsKept as exc:
         typer.echo(str(exc))
         raise typer.Exit(0) from None
@@ -378,6 +392,7 @@ def clip(
         + f". Thư mục: {folder}/\n"
         f"  Xem: {folder / 'preview.mp4'}\n  Sửa: {folder / 'storyboard.xlsx'} rồi chạy "
         f"thidua clip --from {folder / 'storyboard.xlsx'}"
+        + (f"\n  Tiếng: {sb.voice}" if sb.voice else "")
     )
 
 

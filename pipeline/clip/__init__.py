@@ -142,6 +142,7 @@ def make_clip(
     out_dir: Path | None = None,
     progress=None,
     force: bool = False,
+    machine_voice: bool = False,
 ) -> Storyboard:
     """From the warehouse: storyboard.json, storyboard.xlsx, frames, subtitles, preview.
 
@@ -179,14 +180,16 @@ def make_clip(
     if edited:
         aside = keep_aside(out_dir)
         say(f"Bản đã sửa được cất vào {aside}/ trước khi dựng bản nháp mới.")
-    render(sb, out_dir, say)
+    render(sb, out_dir, say, machine_voice)
     say("Ghi storyboard.json và storyboard.xlsx…")
     write_xlsx(sb, out_dir / XLSX_NAME, out_dir)
     write_json(sb, out_dir / JSON_NAME, out_dir / XLSX_NAME)
     return sb
 
 
-def rerender(xlsx: Path, progress=None) -> tuple[Storyboard, list[str]]:
+def rerender(
+    xlsx: Path, progress=None, machine_voice: bool = False
+) -> tuple[Storyboard, list[str]]:
     """After the analyst's edits in storyboard.xlsx: frames, subtitles and preview again, with
     their wording; storyboard.xlsx written again (image column, thumbnails) with the edits.
     Returns the storyboard and warnings, each by its row in the xlsx (numbers not among a
@@ -218,7 +221,7 @@ def rerender(xlsx: Path, progress=None) -> tuple[Storyboard, list[str]]:
         if is_placeholder(s.narration) or is_placeholder(s.body) or is_placeholder(s.title):
             warnings.append(f"{where}: còn chỗ «(điền …)» chưa viết.")
     say(f"Giữ {len(sb.kept())}/{len(sb.scenes)} cảnh, {sb.total_duration():g} giây.")
-    render(sb, xlsx.parent, say)
+    render(sb, xlsx.parent, say, machine_voice)
     sb.edited = True
     out = xlsx.parent / XLSX_NAME
     write_xlsx(sb, out, xlsx.parent)

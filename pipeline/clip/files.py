@@ -44,6 +44,7 @@ def to_json(sb: Storyboard, xlsx_sha256: str = "") -> dict:
         "edited": sb.edited,
         # storyboard.xlsx as written: a different file on disk means the analyst edited it
         "xlsx_sha256": xlsx_sha256,
+        "voice": sb.voice,
         "scenes": [asdict(s) for s in sb.scenes],
     }
 

@@ -86,6 +86,7 @@ class Storyboard:
     edited: bool = False  # the analyst's edits were read back into it (thidua clip --from)
     xlsx_sha256: str = ""  # storyboard.xlsx as the machine last wrote it
     rows: dict = field(default_factory=dict, repr=False)  # scene id → its row in the xlsx
+    voice: str = ""  # the preview's voice track, said plainly (machine voice is a draft guide)
 
     @property
     def year(self) -> int:

@@ -31,10 +31,28 @@ def render_charts(sb: Storyboard, out_dir: Path) -> list[Path]:
     return write_pngs(jobs)
 
 
-def render(sb: Storyboard, out_dir: Path, progress: Callable[[str], None] | None = None) -> dict:
-    """Frames (scenes/NN.png), thumbnails, narration.srt and preview.mp4 for the kept scenes."""
+def render(
+    sb: Storyboard,
+    out_dir: Path,
+    progress: Callable[[str], None] | None = None,
+    machine_voice: bool = False,
+) -> dict:
+    """Frames (scenes/NN.png), thumbnails, narration.srt and preview.mp4 for the kept scenes;
+    with recorded voice/NN.* (or `machine_voice`: espeak-ng), a voice track, each scene as
+    long as its voice at least."""
+    from pipeline.clip import voice as V
+
     say = progress or (lambda _m: None)
     out_dir = Path(out_dir)
+    kept = sb.kept()
+    has_recorded = any(V.recorded(out_dir, i) for i in range(1, len(kept) + 1))
+    spoken = []
+    if has_recorded or machine_voice:
+        say("Giọng đọc: " + ("tệp voice/NN.* đã thu" if has_recorded else "")
+            + (" + " if has_recorded and machine_voice else "")
+            + (V.MACHINE_LABEL if machine_voice else "") + "…")  # fmt: skip
+        spoken = V.voices(kept, out_dir, machine_voice)
+        sb.voice = V.MACHINE_LABEL if machine_voice else "giọng đọc đã thu (voice/)"
     scenes_dir, thumbs = out_dir / "scenes", out_dir / "parts" / "thumbs"
     if sb.charts:
         say(f"Vẽ {len(sb.charts)} biểu đồ (Plotly, Chromium)…")
@@ -43,7 +61,6 @@ def render(sb: Storyboard, out_dir: Path, progress: Callable[[str], None] | None
         d.mkdir(parents=True, exist_ok=True)
         for old in d.glob("*.png"):
             old.unlink()
-    kept = sb.kept()
     say(f"Vẽ {len(kept)} khung hình 1920×1080…")
     frames = []
     for s in sb.scenes:
@@ -61,4 +78,8 @@ def render(sb: Storyboard, out_dir: Path, progress: Callable[[str], None] | None
     mp4 = write_mp4(
         frames, [s.duration for s in kept], srt, out_dir / "preview.mp4", srt_cues(kept)
     )
+    if any(spoken):
+        say("Ghép tiếng vào preview.mp4…")
+        audio = V.write_audio(spoken, [s.duration for s in kept], out_dir / "parts" / "voice.m4a")
+        V.mux(mp4, audio)
     return {"frames": frames, "srt": srt, "mp4": mp4}
