@@ -558,7 +558,14 @@ def write(con, cluster_no: int, period: str, out_dir: Path) -> tuple[Path, Path]
         _head(slide, s.title)
         note_h = 520000 * len(s.missing)
         top, bottom = 1200000, SLIDE_H - 680000 - note_h
-        _chart(slide, s.chart, MARGIN, top, width, bottom - top)
+        empty = not s.chart.categories or all(
+            v is None for _, values in s.chart.series for v in values
+        )
+        if empty:  # nothing to draw: said in words, never an empty or broken chart
+            _text(slide, MARGIN, top + 400000, width, 900000,
+                  f"Kho dữ liệu chưa có số liệu cho nội dung này ({period_label(period)}).", 24)  # fmt: skip
+        else:
+            _chart(slide, s.chart, MARGIN, top, width, bottom - top)
         _source(slide, f"Nguồn: kho thidua, {s.source}; {period_label(period)}; "
                        f"nạp lần cuối {loaded}." + (f" {ILLUSTRATIVE}." if s.illustrative else ""))  # fmt: skip
         if s.missing:
