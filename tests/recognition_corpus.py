@@ -732,7 +732,7 @@ def _after(names):
         hint = read_hint(case.text, "tiêu đề")
         if hint is None:
             return None, ()
-        if hint.unreadable:
+        if getattr(hint, "unreadable", None):
             return "unreadable", ()
         return (hint.half, hint.year), ()
 
