@@ -741,9 +741,10 @@ def _after(names):
 
 def _before():
     try:
-        from pipeline import refdata
         from pipeline.period import read_hint
         from pipeline.recognise import match_field
+
+        from pipeline import refdata
     except ImportError:
         from pipeline.core import refdata
         from pipeline.core.period import read_hint

@@ -1,0 +1,648 @@
+"""Names of units and award forms, read by grammar rather than looked up in a list.
+
+A unit is written as [agency] [level] name [(note)]:
+- agency: built from its pieces, with or without dots or spaces — V/Viện + KS/kiểm sát +
+  ND/nhân dân ("VKSND", "Viện KSND", "V.K.S.N.D", "Viện KS.ND"), or "VKS";
+- level: tỉnh; thành phố / TP / thủ đô; cấp cao (tại …); tối cao / TC; district-level words
+  (huyện, quận, thị xã, khu vực …) mean "not a provincial unit" and are said so;
+- name: compared with the gazetteer (official names and the reference spellings) with and
+  without spaces, dotted initials joined ("T.T. Huế"), initials standing for words ("BR-VT",
+  "TP.HCM") when exactly one unit fits; the look-alike "Ð" is folded to "Đ";
+- a trailing note in brackets ("(Cụm trưởng)") is dropped and kept as a note.
+A name resolves to the unit that existed in the file's period: "Huế" in 2023 is Thừa Thiên
+Huế; "Quảng Bình" in 2026 no longer exists (merged into Quảng Trị) and is rejected, naming
+its successor.
+
+An award form is composed of a form (bằng khen, giấy khen, cờ thi đua, huân chương …), a
+grantor (Thủ tướng, Chủ tịch UBND tỉnh X, Viện trưởng VKSND tối cao …) and a class (hạng
+Ba / III / 3).  Abbreviations are expanded through `award_lexicon.csv`; the (form, grantor)
+pair is mapped to an award through `award_composition.csv`; anything left over is the part
+named in the rejection.
+
+Exact resolution is the only way a name lands; for anything unknown the message names the
+closest known names (rapidfuzz on folded text) and says how to teach a new spelling
+(a «bí danh» sheet).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from functools import lru_cache
+
+from pipeline.core import refdata
+from pipeline.core.text import clean, fold
+
+MAPPING_HINT = (
+    "Nếu đây là cách viết khác của một đơn vị hoặc hình thức đã biết, hãy thêm một dòng vào "
+    "trang bí danh (cột «Cách viết» và «Đơn vị hoặc hình thức»; mẫu: lệnh «thidua template», "
+    "tệp mau_bi_danh.xlsx) và đặt tệp đó trong thư mục raw/."
+)
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """What a written name means: `id` when it resolves exactly, else why not."""
+
+    id: str | None
+    written: str
+    note: str | None = None  # a trailing bracket note ("Cụm trưởng")
+    rule: str | None = None  # when id is None: the rejection rule
+    message: str | None = None  # when id is None: what is wrong, in Vietnamese
+    suggestions: tuple[str, ...] = ()  # ids of the closest known names
+    place: str | None = None  # awards: the unit named as the grantor's place
+    place_written: str | None = None
+    klass: str | None = None  # awards: "hạng Ba" → "3"
+    via: str = ""  # how it was resolved: "mapping", "grammar", …
+
+
+# --- text preparation -------------------------------------------------------------------
+
+_NOTE = re.compile(r"\s*[(\[]([^()\[\]]*)[)\]]\s*$")
+
+
+def _split_note(text: str) -> tuple[str, str | None]:
+    m = _NOTE.search(text)
+    if m and m.start() > 0:
+        return text[: m.start()], clean(m.group(1)) or None
+    return text, None
+
+
+def _join_initials(key: str) -> str:
+    """Runs of one-letter words are joined: "t t hue" → "tt hue", "v k s n d" → "vksnd"."""
+    words, out, run = key.split(), [], []
+    for w in words:
+        if len(w) == 1 and w.isalpha():
+            run.append(w)
+            continue
+        if run:
+            out.append("".join(run))
+            run = []
+        out.append(w)
+    if run:
+        out.append("".join(run))
+    return " ".join(out)
+
+
+@lru_cache(maxsize=1 << 16)
+def name_key(text: str) -> str:
+    """The folded key of a name, initials joined."""
+    return _join_initials(fold(text))
+
+
+# --- units: the grammar -----------------------------------------------------------------
+
+_AGENCY = re.compile(r"^(?:vien|v)\s?(?:kiem\s?sat|ks)(?:\s?(?:nhan\s?dan|nd))?")
+_AGENCY_END = re.compile(r"^(?:\s|$|tc\b|cc\d?\b)")
+_OTHER_AGENCY = re.compile(
+    r"^(?:tand|toa an|cong an|ubnd|uy ban|hdnd|cuc|thads|chi cuc|tinh uy|cong doan)\b"
+)
+_DISTRICT = re.compile(r"^(?:huyen|quan|thi xa|thi tran|khu vuc|kv|xa|phuong)\b")
+_LEVELS = (
+    ("toi_cao", re.compile(r"^(?:toi cao|tc)$")),
+    ("cap_cao", re.compile(r"^(?:cap cao|cc)\s*(?:tai\s+)?(.*)$")),
+    ("thanh_pho", re.compile(r"^(?:thanh pho|tp|thu do)(?:\s+|$)(.*)$")),
+    ("tinh", re.compile(r"^tinh\s+(.*)$")),
+)
+
+
+@dataclass(frozen=True)
+class _Parsed:
+    agency: bool
+    level: str | None  # "tinh", "thanh_pho", "cap_cao", "toi_cao", "district", "other"
+    name: str  # the folded name left
+
+
+def parse_unit(key: str) -> _Parsed:
+    agency = False
+    m = _AGENCY.match(key)
+    if m and _AGENCY_END.match(key[m.end() :]):
+        agency, key = True, key[m.end() :].strip()
+    elif _OTHER_AGENCY.match(key):
+        return _Parsed(False, "other", key)
+    if _DISTRICT.match(key):
+        return _Parsed(agency, "district", key)
+    for level, pattern in _LEVELS:
+        lm = pattern.match(key)
+        if lm:
+            rest = lm.group(1).strip() if lm.groups() else ""
+            if level == "thanh_pho" and _DISTRICT.match(rest):
+                return _Parsed(agency, "district", rest)
+            return _Parsed(agency, level, rest)
+    m = re.match(r"^cc(\d)$", key)
+    if m:
+        return _Parsed(agency, "cap_cao", m.group(1))
+    return _Parsed(agency, None, key)
+
+
+@dataclass
+class _Gazetteer:
+    units: dict[str, dict]  # unit_id -> row
+    exact: dict[str, set[str]] = field(default_factory=dict)  # name key -> unit ids
+    glued: dict[str, set[str]] = field(default_factory=dict)  # key without spaces -> ids
+    words: dict[str, tuple[str, ...]] = field(default_factory=dict)  # official key -> words
+    all_words: set[str] = field(default_factory=set)
+    successor_by_rename: dict[str, str] = field(default_factory=dict)
+    predecessor_by_rename: dict[str, str] = field(default_factory=dict)
+
+
+_GAZ: tuple[object, _Gazetteer] | None = None
+
+
+def _gazetteer() -> _Gazetteer:
+    global _GAZ
+    ref = refdata.load()
+    if _GAZ is not None and _GAZ[0] is ref:
+        return _GAZ[1]
+    g = _Gazetteer({u["unit_id"]: u for u in ref.units})
+    for u in ref.units:
+        if u["kind"] in ("toi_cao", "cap_cao"):
+            continue
+        key = name_key(u["name"])
+        g.exact.setdefault(key, set()).add(u["unit_id"])
+        g.words[key] = tuple(key.split())
+        g.all_words.update(key.split())
+        g.glued.setdefault(key.replace(" ", ""), set()).add(u["unit_id"])
+    for a in refdata.read_csv("unit_aliases.csv"):
+        parsed = parse_unit(name_key(a["alias"]))
+        keys = {name_key(a["alias"])}
+        if parsed.level in (None, "tinh", "thanh_pho"):
+            keys.add(parsed.name)
+        for key in keys - {""}:
+            g.exact.setdefault(key, set()).add(a["unit_id"])
+            g.glued.setdefault(key.replace(" ", ""), set()).add(a["unit_id"])
+    for u in ref.units:
+        succ = u["successor_id"]
+        if succ and u["valid_to"] and g.units[succ]["valid_from"] > u["valid_to"]:
+            g.successor_by_rename[u["unit_id"]] = succ
+            g.predecessor_by_rename[succ] = u["unit_id"]
+    _GAZ = (ref, g)
+    return g
+
+
+def _initials_match(tokens: list[str], words: tuple[str, ...]) -> bool:
+    """Every token stands for one word in full or for the initials of several words."""
+
+    def cover(t: int, w: int) -> bool:
+        if t == len(tokens):
+            return w == len(words)
+        tok = tokens[t]
+        if w < len(words) and tok == words[w] and cover(t + 1, w + 1):
+            return True
+        n = len(tok)
+        if w + n <= len(words) and all(tok[i] == words[w + i][0] for i in range(n)):
+            return cover(t + 1, w + n)
+        return False
+
+    return cover(0, 0)
+
+
+def _name_candidates(name: str) -> set[str]:
+    g = _gazetteer()
+    if not name:
+        return set()
+    if name in g.exact:
+        return set(g.exact[name])
+    glued = name.replace(" ", "")
+    if glued in g.glued:
+        return set(g.glued[glued])
+    tokens = name.split()
+    known = g.all_words
+    full = sum(1 for t in tokens if len(t) > 1 and t in known)
+    initials = sum(len(t) for t in tokens if t not in known)
+    if not full and initials < 3:
+        return set()
+    found = {
+        uid for key, ws in g.words.items() if _initials_match(tokens, ws) for uid in g.exact[key]
+    }
+    return found if len(found) == 1 else set()
+
+
+_CAP_CAO = {
+    "ha noi": "cap_cao_ha_noi",
+    "1": "cap_cao_ha_noi",
+    "da nang": "cap_cao_da_nang",
+    "2": "cap_cao_da_nang",
+    "ho chi minh": "cap_cao_ho_chi_minh",
+    "3": "cap_cao_ho_chi_minh",
+}
+_CAP_CAO_CITY = {
+    "ha_noi": "cap_cao_ha_noi",
+    "da_nang": "cap_cao_da_nang",
+    "ho_chi_minh": "cap_cao_ho_chi_minh",
+}
+
+
+def period_span(period: str | None) -> tuple[date, date] | None:
+    """The days a period covers: the work year runs 1 December – 30 November, H1 to 31 May."""
+    if not period:
+        return None
+    year, half = int(period[:4]), period[5:]
+    return date(year - 1, 12, 1), (date(year, 5, 31) if half == "H1" else date(year, 11, 30))
+
+
+def _valid(unit: dict, span: tuple[date, date] | None) -> bool:
+    if span is None:
+        return True
+    start, end = span
+    return unit["valid_from"] <= end.isoformat() and (
+        not unit["valid_to"] or unit["valid_to"] >= start.isoformat()
+    )
+
+
+def _display(uid: str) -> str:
+    return _gazetteer().units[uid]["name"]
+
+
+def _vn_date(iso: str) -> str:
+    y, m, d = iso.split("-")
+    return f"{d}/{m}/{y}"
+
+
+# --- mappings taught by analysts («bí danh» sheets) -------------------------------------
+
+_MAPPINGS: dict[str, dict[str, str]] = {"unit": {}, "award": {}}
+
+
+def set_mappings(units: dict[str, str], awards: dict[str, str]) -> None:
+    """Spellings taught by the analysts' mapping sheets (folded spelling → id)."""
+    _MAPPINGS["unit"] = {name_key(k): v for k, v in units.items()}
+    _MAPPINGS["award"] = {name_key(k): v for k, v in awards.items()}
+    resolve_unit.cache_clear()
+    resolve_award.cache_clear()
+
+
+def mappings() -> dict[str, dict[str, str]]:
+    return {k: dict(v) for k, v in _MAPPINGS.items()}
+
+
+# --- units: resolution ------------------------------------------------------------------
+
+
+@lru_cache(maxsize=1 << 16)
+def resolve_unit(text: object, period: str | None = None) -> Resolution:
+    written = clean(text)
+    body, note = _split_note(written)
+    key = name_key(body)
+    if not key:
+        return Resolution(None, written, note, "unit_unknown", "ô đơn vị để trống")
+    mapped = _MAPPINGS["unit"].get(key) or _MAPPINGS["unit"].get(name_key(written))
+    if mapped:
+        return Resolution(mapped, written, note, via="mapping")
+    parsed = parse_unit(key)
+    if parsed.level in (None, "tinh", "thanh_pho") and parsed.name != key:
+        again = parse_unit(parsed.name)  # "VKSND tỉnh VKSND cấp cao tại Đà Nẵng": said twice
+        if again.agency:
+            parsed = again
+    span = period_span(period)
+    if parsed.level == "district":
+        return Resolution(
+            None,
+            written,
+            note,
+            "unit_not_provincial",
+            f"«{written}» là đơn vị cấp huyện hoặc khu vực, không phải VKSND tỉnh, thành phố "
+            "hay đơn vị trong danh mục; bảng này chỉ nhận số liệu của đơn vị cấp tỉnh trở lên",
+        )
+    if parsed.level == "other":
+        return _unknown(written, note, parsed.name, span, "không phải tên một viện kiểm sát")
+    if parsed.level == "toi_cao":
+        return Resolution("toi_cao", written, note, via="grammar")
+    if parsed.level == "cap_cao":
+        uid = _CAP_CAO.get(parsed.name)
+        if uid is None:
+            city = _name_candidates(parse_unit(parsed.name).name)
+            uid = _CAP_CAO_CITY.get(next(iter(city))) if len(city) == 1 else None
+        if uid is None:
+            return _unknown(written, note, key, span)
+        return _in_period(uid, written, note, span, period)
+    candidates = _name_candidates(parsed.name)
+    if not candidates and not parsed.agency and parsed.level is None:
+        candidates = _name_candidates(key)
+    if len(candidates) != 1:
+        return _unknown(written, note, parsed.name or key, span)
+    uid = next(iter(candidates))
+    unit = _gazetteer().units[uid]
+    if parsed.level == "thanh_pho" and unit["kind"] == "tinh":
+        return Resolution(
+            None,
+            written,
+            note,
+            "unit_not_provincial",
+            f"«{written}» là thành phố thuộc tỉnh (cấp huyện), không phải VKSND tỉnh "
+            f"{unit['name']}; bảng này chỉ nhận số liệu của đơn vị cấp tỉnh trở lên",
+            suggestions=(uid,),
+        )
+    return _in_period(uid, written, note, span, period)
+
+
+def _in_period(uid, written, note, span, period) -> Resolution:
+    g = _gazetteer()
+    unit = g.units[uid]
+    if _valid(unit, span):
+        return Resolution(uid, written, note, via="grammar")
+    for other in (g.successor_by_rename.get(uid), g.predecessor_by_rename.get(uid)):
+        if other and _valid(g.units[other], span):
+            return Resolution(other, written, note, via="renamed")
+    succ = unit["successor_id"]
+    if unit["valid_to"] and span and unit["valid_to"] < span[0].isoformat():
+        after = f", đã hợp nhất vào «{_display(succ)}»" if succ else ""
+        message = (
+            f"đơn vị «{unit['name']}» không còn tồn tại trong kỳ {period} (đến "
+            f"{_vn_date(unit['valid_to'])}{after}); số liệu của kỳ này phải ghi theo đơn vị mới"
+        )
+    else:
+        message = (
+            f"đơn vị «{unit['name']}» chưa tồn tại trong kỳ {period} (từ "
+            f"{_vn_date(unit['valid_from'])})"
+        )
+    return Resolution(
+        None, written, note, "unit_not_in_period", message, suggestions=(succ,) if succ else ()
+    )
+
+
+def suggest_units(query: str, span=None, limit: int = 3) -> tuple[str, ...]:
+    from rapidfuzz import fuzz, process
+
+    g = _gazetteer()
+    choices = {}
+    for uid, u in g.units.items():
+        if u["kind"] in ("toi_cao", "cap_cao") or not _valid(u, span):
+            continue
+        choices[uid] = name_key(u["name"])
+    found = process.extract(query, choices, scorer=fuzz.WRatio, limit=limit, score_cutoff=72)
+    return tuple(uid for _, _, uid in found)
+
+
+def _did_you_mean(names: list[str]) -> str:
+    return "có phải " + " hay ".join(f"«{n}»" for n in names) + "?"
+
+
+def _unknown(written, note, query, span, why: str | None = None) -> Resolution:
+    suggestions = suggest_units(query, span) if query else ()
+    text = f"không nhận ra đơn vị «{written}»" + (f", {why}" if why else "")
+    if suggestions:
+        text += f" ({_did_you_mean([_display(s) for s in suggestions])})"
+    return Resolution(
+        None,
+        written,
+        note,
+        "unit_unknown",
+        text + "; cần tên một VKSND tỉnh/thành phố hoặc đơn vị trong danh mục (ví dụ «VKSND "
+        "tỉnh Gia Lai», «Thừa Thiên Huế», «TP.HCM»). " + MAPPING_HINT,
+        suggestions,
+    )
+
+
+# --- award forms: composition -----------------------------------------------------------
+
+
+@dataclass
+class _Lexicon:
+    phrases: dict[tuple[str, ...], tuple[str, ...]]  # written words -> expansion
+    longest: int
+    pieces: set[str]  # one-word abbreviations a glued token may be cut into
+    compose: dict[tuple[str, str], str]  # (form, grantor) -> award_id
+
+
+_LEX: tuple[object, _Lexicon] | None = None
+
+
+def _lexicon() -> _Lexicon:
+    global _LEX
+    ref = refdata.load()
+    if _LEX is not None and _LEX[0] is ref:
+        return _LEX[1]
+    phrases = {}
+    for row in refdata.read_csv("award_lexicon.csv"):
+        phrases[tuple(fold(row["written"]).split())] = tuple(fold(row["means"]).split())
+    pieces = {w[0] for w in phrases if len(w) == 1}
+    compose = {
+        (row["form"], row["grantor"]): row["award_id"]
+        for row in refdata.read_csv("award_composition.csv")
+    }
+    lex = _Lexicon(phrases, max(map(len, phrases)), pieces, compose)
+    _LEX = (ref, lex)
+    return lex
+
+
+def _segment(token: str, pieces: set[str]) -> list[str] | None:
+    """A glued abbreviation cut into known ones ("bkttcp" → "bk", "ttcp"), fewest pieces."""
+    best: dict[int, list[str]] = {0: []}
+    for end in range(1, len(token) + 1):
+        for start in range(max(0, end - 8), end):
+            if start in best and token[start:end] in pieces:
+                cand = best[start] + [token[start:end]]
+                if end not in best or len(cand) < len(best[end]):
+                    best[end] = cand
+    found = best.get(len(token))
+    return found if found and len(found) > 1 else None
+
+
+def expand_award(text: object) -> str:
+    """Abbreviations written out through the lexicon: "BK của CT UBND tỉnh X" →
+    "bang khen cua chu tich ubnd tinh x"."""
+    lex = _lexicon()
+    words = fold(text).split()
+    out: list[str] = []
+    i = 0
+    while i < len(words):
+        for n in range(min(lex.longest, len(words) - i), 0, -1):
+            key = tuple(words[i : i + n])
+            if key in lex.phrases:
+                out.extend(lex.phrases[key])
+                i += n
+                break
+        else:
+            cut = _segment(words[i], lex.pieces) if not words[i].isdigit() else None
+            if cut:
+                for piece in cut:
+                    out.extend(lex.phrases[(piece,)])
+            else:
+                out.append(words[i])
+            i += 1
+    return " ".join(out)
+
+
+_FILLER = re.compile(r"^(?:danh hieu|hinh thuc|duoc tang|tang)\s+")
+_CLASS = re.compile(r"\s*\bhang\s+(nhat|nhi|ba|i{1,3}|[123])\b\s*")
+_CLASS_NUMBER = {"nhat": "1", "nhi": "2", "ba": "3", "i": "1", "ii": "2", "iii": "3"}
+FORMS = (  # (words, form), longest first
+    ("tap the lao dong xuat sac", "tap_the_lao_dong_xuat_sac"),
+    ("tap the lao dong tien tien", "tap_the_lao_dong_tien_tien"),
+    ("lao dong tien tien", "lao_dong_tien_tien"),
+    ("chien si thi dua", "chien_si_thi_dua"),
+    ("ky niem chuong", "ky_niem_chuong"),
+    ("huan chuong", "huan_chuong"),
+    ("huy chuong", "huy_chuong"),
+    ("huy hieu", "huy_hieu"),
+    ("bang khen", "bang_khen"),
+    ("giay khen", "giay_khen"),
+    ("co thi dua", "co_thi_dua"),
+    ("co", "co_thi_dua"),
+)
+FORM_LABELS = {
+    "tap_the_lao_dong_xuat_sac": "Tập thể lao động xuất sắc",
+    "tap_the_lao_dong_tien_tien": "Tập thể lao động tiên tiến",
+    "lao_dong_tien_tien": "Lao động tiên tiến",
+    "chien_si_thi_dua": "Chiến sĩ thi đua",
+    "ky_niem_chuong": "Kỷ niệm chương",
+    "huan_chuong": "Huân chương",
+    "huy_chuong": "Huy chương",
+    "huy_hieu": "Huy hiệu",
+    "bang_khen": "Bằng khen",
+    "giay_khen": "Giấy khen",
+    "co_thi_dua": "Cờ thi đua",
+}
+_PLACE = r"(?:\s+(?:tinh|thanh pho|thu do))?(?:\s+(?P<place>.+))?"
+GRANTORS = (  # (pattern over what follows the form, grantor)
+    (r"", ""),
+    (r"thu tuong(?: chinh phu)?|chinh phu|thu tuong chinh phu", "thu_tuong"),
+    (r"(?:vien truong )?vksnd toi cao|vien truong toi cao", "vksnd_toi_cao"),
+    (r"nganh(?: kiem sat(?: nhan dan)?)?|cap nganh|cua nganh", "nganh"),
+    (r"(?:thi dua )?dan dau (?:cum|khoi)(?: thi dua)?(?: so \d{1,3})?", "dan_dau"),
+    (r"(?:chu tich )?ubnd" + _PLACE, "ubnd_tinh"),
+    (r"(?:vien truong|thu truong(?: don vi)?)(?: vksnd" + _PLACE + ")?", "thu_truong"),
+    (r"vksnd" + _PLACE, "thu_truong"),
+    (r"toan quoc|cap toan quoc", "toan_quoc"),
+    (r"co so|cap co so", "co_so"),
+    (r"lao dong", "lao_dong"),
+    (r"vi su nghiep kiem sat(?: nhan dan)?", "vi_su_nghiep_kiem_sat"),
+)
+_GRANTORS = tuple((re.compile(rf"^(?:{p})$"), g) for p, g in GRANTORS)
+
+
+def _award_names() -> dict[str, str]:
+    return {a["award_id"]: a["name"] for a in refdata.load().awards}
+
+
+def suggest_awards(query: str, limit: int = 3) -> tuple[str, ...]:
+    from rapidfuzz import fuzz, process
+
+    choices = {}
+    for a in refdata.load().awards:
+        choices[a["award_id"]] = fold(a["name"])
+    found = process.extract(query, choices, scorer=fuzz.WRatio, limit=limit, score_cutoff=60)
+    return tuple(aid for _, _, aid in found)
+
+
+@lru_cache(maxsize=1 << 16)
+def resolve_award(text: object) -> Resolution:
+    written = clean(text)
+    ref = refdata.load()
+    if not written:
+        return Resolution(None, written, rule="award_unknown", message="ô hình thức để trống")
+    mapped = _MAPPINGS["award"].get(name_key(written))
+    if mapped:
+        return Resolution(mapped, written, via="mapping")
+    phrase = expand_award(written)
+    phrase = " ".join(w for w in phrase.split() if w != "cua")
+    klass = None
+    m = _CLASS.search(phrase)
+    if m:
+        klass = _CLASS_NUMBER.get(m.group(1), m.group(1))
+        phrase = (phrase[: m.start()] + " " + phrase[m.end() :]).strip()
+    while _FILLER.match(phrase):
+        phrase = _FILLER.sub("", phrase, count=1)
+    form = rest = None
+    for words, fid in FORMS:
+        if phrase == words or phrase.startswith(words + " "):
+            form, rest = fid, phrase[len(words) :].strip()
+            break
+    exact = ref.award_id(written)
+    if form is None:
+        if exact:
+            return Resolution(exact, written, klass=klass, via="reference")
+        return _award_unknown(
+            written,
+            phrase,
+            "không nhận ra loại hình thức (bằng khen, giấy "
+            "khen, cờ thi đua, danh hiệu, huân chương, kỷ niệm chương …)",
+        )
+    grantor = place_text = None
+    for pattern, gid in _GRANTORS:
+        gm = pattern.match(rest)
+        if gm:
+            grantor = gid
+            place_text = gm.groupdict().get("place")
+            break
+    if grantor is None:
+        if exact:
+            return Resolution(exact, written, klass=klass, via="reference")
+        return _award_unknown(
+            written,
+            phrase,
+            f"«{FORM_LABELS[form]}» của/về «{rest}»: phần «{rest}» không có "
+            "trong bảng người tặng, loại đã biết",
+        )
+    aid = _lexicon().compose.get((form, grantor))
+    if aid is None:
+        if exact:
+            return Resolution(exact, written, klass=klass, via="reference")
+        what = f"«{FORM_LABELS[form]}»" + (
+            f" của «{rest}»" if rest else " không ghi người tặng hay cấp"
+        )
+        return _award_unknown(written, phrase, f"{what} không có trong danh mục hình thức")
+    place = None
+    if place_text:
+        place = resolve_unit(place_text).id
+        if place is None:
+            return _award_unknown(written, phrase, f"không nhận ra địa danh «{place_text}»")
+    return Resolution(
+        aid, written, place=place, place_written=place_text, klass=klass, via="composition"
+    )
+
+
+def _award_unknown(written: str, phrase: str, why: str) -> Resolution:
+    suggestions = suggest_awards(phrase)
+    names = _award_names()
+    text = f"không nhận ra hình thức khen thưởng «{written}»: {why}"
+    if suggestions:
+        text += f" ({_did_you_mean([names[s] for s in suggestions])})"
+    return Resolution(
+        None,
+        written,
+        rule="award_unknown",
+        message=text
+        + "; các hình thức được biết: "
+        + refdata.load().known_award_names()
+        + ". "
+        + MAPPING_HINT,
+        suggestions=suggestions,
+    )
+
+
+# --- the target of an analyst's mapping ------------------------------------------------------
+
+
+def mapping_target(text: object) -> tuple[str, str] | None:
+    """("unit" | "award", id) that a mapping row names: an id, or a name in any written form
+    (units of every period)."""
+    ref = refdata.load()
+    slug_ = fold(text).replace(" ", "_")
+    if slug_ in _gazetteer().units:
+        return "unit", slug_
+    if slug_ in ref.award_names:
+        return "award", slug_
+    unit = resolve_unit(text)
+    if unit.id:
+        return "unit", unit.id
+    award = resolve_award(text)
+    if award.id:
+        return "award", award.id
+    return None
+
+
+def mapping_target_message(text: object) -> str:
+    written = clean(text)
+    units = suggest_units(name_key(written))
+    awards = suggest_awards(expand_award(written))
+    known = [_display(u) for u in units] + [_award_names()[a] for a in awards]
+    said = f" ({_did_you_mean(known)})" if known else ""
+    return (
+        f"bí danh chỉ tới «{written}», không phải tên hay mã của đơn vị hoặc hình thức khen "
+        f"thưởng nào đã biết{said}; ghi ở cột «Đơn vị hoặc hình thức» tên hoặc mã trong danh mục "
+        "(ví dụ «VKSND tỉnh Gia Lai», «gia_lai», «Bằng khen của Thủ tướng Chính phủ», "
+        "«bang_khen_thu_tuong»)"
+    )
