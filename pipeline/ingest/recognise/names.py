@@ -573,25 +573,41 @@ def resolve_award(text: object) -> Resolution:
         return _award_unknown(
             written,
             phrase,
-            f"«{FORM_LABELS[form]}» của/về «{rest}»: phần «{rest}» không có "
-            "trong bảng người tặng, loại đã biết",
+            f"phần «{_as_written(written, rest)}» sau «{FORM_LABELS[form]}» không phải người "
+            "tặng, loại huân chương hay cấp danh hiệu đã biết",
         )
     aid = _lexicon().compose.get((form, grantor))
     if aid is None:
         if exact:
             return Resolution(exact, written, klass=klass, via="reference")
         what = f"«{FORM_LABELS[form]}»" + (
-            f" của «{rest}»" if rest else " không ghi người tặng hay cấp"
+            f" của «{_as_written(written, rest)}»" if rest else " không ghi người tặng hay cấp"
         )
         return _award_unknown(written, phrase, f"{what} không có trong danh mục hình thức")
     place = None
     if place_text:
+        place_text = _as_written(written, place_text)
         place = resolve_unit(place_text).id
         if place is None:
             return _award_unknown(written, phrase, f"không nhận ra địa danh «{place_text}»")
     return Resolution(
         aid, written, place=place, place_written=place_text, klass=klass, via="composition"
     )
+
+
+def _as_written(written: str, part: str) -> str:
+    """The words of `written` that `part` (folded, abbreviations expanded) was read from:
+    "Huân chương Chiến công hạng Ba", "chien cong" → "Chiến công"."""
+    words = written.split()
+    for i in range(len(words)):
+        if fold(words[i]) == "cua":
+            continue
+        for j in range(len(words), i, -1):
+            piece = " ".join(words[i:j])
+            key = " ".join(w for w in expand_award(piece).split() if w != "cua")
+            if key == part:
+                return piece
+    return part
 
 
 def _award_unknown(written: str, phrase: str, why: str) -> Resolution:
