@@ -87,6 +87,7 @@ class Context:
         written = cell_text(raw)
         res = names.resolve_unit(written, self.result.period)
         fact.update(unit_raw=written, unit_id=res.id, col_unit=unit_col.name, unit_note=res.note)
+        self._note_spelling(written, res)
         if res.id is None:
             self.reject(r, unit_col.name, written, res.rule, res.message)
             return None
@@ -94,6 +95,16 @@ class Context:
             self._row_unit[r] = written
             fact["row_unit"] = written
         return fact
+
+    def _note_spelling(self, written: str, res) -> None:
+        """Which spellings a mapping taught, which a mapping could teach (for the build to
+        re-read only the files a changed «bí danh» sheet affects)."""
+        if self._discarding:
+            return
+        if res.via == "mapping":
+            self.result.used_spellings.add(names.name_key(written))
+        elif res.id is None and res.rule in ("unit_unknown", "award_unknown"):
+            self.result.unknown_spellings.add(names.name_key(written))
 
     def about_unit(self, r: int) -> str:
         """ ", đơn vị «VKSND tỉnh Gia Lai»" for a row of a one-row-per-unit sheet."""
@@ -159,6 +170,7 @@ class Context:
 
     def award(self, r: int, written: str, col: Column, fact: dict) -> str | None:
         res = names.resolve_award(written)
+        self._note_spelling(written, res)
         if res.id is None:
             self.reject(r, col.name, written, "award_unknown", res.message)
             return None

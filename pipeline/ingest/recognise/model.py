@@ -35,6 +35,8 @@ class SheetResult:
     rejected_rows: set[int] = field(default_factory=set)  # rejected during recognition
     problems: list[Problem] = field(default_factory=list)
     mappings: list[dict] = field(default_factory=list)  # «bí danh» sheets: spelling → id
+    used_spellings: set[str] = field(default_factory=set)  # resolved through a mapping
+    unknown_spellings: set[str] = field(default_factory=set)  # rejected: a mapping may teach
 
 
 @dataclass

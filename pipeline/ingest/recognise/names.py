@@ -26,6 +26,8 @@ closest known names (rapidfuzz on folded text) and says how to teach a new spell
 
 from __future__ import annotations
 
+import json
+import os
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -262,26 +264,52 @@ def _vn_date(iso: str) -> str:
 
 # --- mappings taught by analysts («bí danh» sheets) -------------------------------------
 
+MAPPINGS_ENV = "THIDUA_BI_DANH"  # a JSON file of the mappings in force, for worker processes
 _MAPPINGS: dict[str, dict[str, str]] = {"unit": {}, "award": {}}
+_from_env = False
 
 
 def set_mappings(units: dict[str, str], awards: dict[str, str]) -> None:
-    """Spellings taught by the analysts' mapping sheets (folded spelling → id)."""
+    """The spellings taught by the analysts' mapping sheets: spelling → id (any written
+    form of the spelling; it is compared by its folded key)."""
+    global _from_env
+    _from_env = True  # set here: a file named in the environment no longer applies
     _MAPPINGS["unit"] = {name_key(k): v for k, v in units.items()}
     _MAPPINGS["award"] = {name_key(k): v for k, v in awards.items()}
-    resolve_unit.cache_clear()
-    resolve_award.cache_clear()
+    _resolve_unit.cache_clear()
+    _resolve_award.cache_clear()
 
 
 def mappings() -> dict[str, dict[str, str]]:
+    _mappings_from_env()
     return {k: dict(v) for k, v in _MAPPINGS.items()}
+
+
+def _mappings_from_env() -> None:
+    """A process started by the build (a reading worker) takes the mappings in force from
+    the file the build names in the environment, once."""
+    global _from_env
+    if _from_env:
+        return
+    _from_env = True
+    path = os.environ.get(MAPPINGS_ENV)
+    if path and os.path.isfile(path):
+        with open(path, encoding="utf-8") as fh:
+            data = json.load(fh)
+        set_mappings(data.get("unit", {}), data.get("award", {}))
 
 
 # --- units: resolution ------------------------------------------------------------------
 
 
-@lru_cache(maxsize=1 << 16)
 def resolve_unit(text: object, period: str | None = None) -> Resolution:
+    """What a written unit name means in a file of `period` (None: any period)."""
+    _mappings_from_env()
+    return _resolve_unit(text, period)
+
+
+@lru_cache(maxsize=1 << 16)
+def _resolve_unit(text: object, period: str | None = None) -> Resolution:
     written = clean(text)
     body, note = _split_note(written)
     key = name_key(body)
@@ -527,8 +555,14 @@ def suggest_awards(query: str, limit: int = 3) -> tuple[str, ...]:
     return tuple(aid for _, _, aid in found)
 
 
-@lru_cache(maxsize=1 << 16)
 def resolve_award(text: object) -> Resolution:
+    """What a written award form means."""
+    _mappings_from_env()
+    return _resolve_award(text)
+
+
+@lru_cache(maxsize=1 << 16)
+def _resolve_award(text: object) -> Resolution:
     written = clean(text)
     ref = refdata.load()
     if not written:
