@@ -73,7 +73,9 @@ def test_near_miss_names_never_cross(a, b):
     assert ra.id and rb.id and ra.id != rb.id
 
 
-@pytest.mark.parametrize("written", ["Hà Tây", "Gia Lai - Kon Tum", "Hà Nam Ninh", "HN", "BD"])
+@pytest.mark.parametrize(
+    "written", ["Hà Tây", "Gia Lai - Kon Tum", "Hà Nam Ninh", "HN", "BD", "Hà T", "La", "Quảng N"]
+)
 def test_places_that_no_longer_exist_or_are_ambiguous_are_rejected(written):
     assert resolve_unit(written, "2023-FY").id is None
 

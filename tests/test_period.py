@@ -97,3 +97,7 @@ def test_every_written_form_of_a_period(text, half, year):
 def test_a_marker_of_another_span_is_unreadable_and_quoted(text):
     hint = read_hint(text, "tiêu đề")
     assert hint.unreadable == text and hint.half is None
+
+
+def test_a_day_and_month_without_a_year_is_not_a_span():
+    assert read_hint("Hội nghị sơ kết ngày 5 tháng 6", "tiêu đề").unreadable is None

@@ -132,3 +132,26 @@ def test_the_grantors_place_is_checked_against_the_unit(tmp_path):
     [w] = out.rejections
     assert (w["rule"], w["row_no"]) == ("award_place_mismatch", 7) and "Thái Bình" in w["message"]
     assert len(out.facts["awards"]) == 4  # a warning: the figures still load
+
+
+def test_a_recipient_kind_merged_over_several_forms_carries_to_each(tmp_path):
+    rows = (
+        TITLE
+        + [
+            ["KHEN THƯỞNG NĂM 2022"],
+            [],
+            ["STT", "Đơn vị", "Tập thể", None, "Cá nhân", None],
+            [None, None, "BK TTg", "Giấy khen", "BK TTg", "Giấy khen"],
+            [1, "Gia Lai", 1, 2, 3, 4],
+        ]
+        + SIGNATURE
+    )
+    path = write_xlsx(tmp_path / "kt.xlsx", {"KT": rows}, merges={"KT": ["C6:D6", "E6:F6"]})
+    res = facts_of(path)
+    got = {(f["award_id"], f["recipient_kind"]): f["count"] for f in res.facts}
+    assert got == {
+        ("bang_khen_thu_tuong", "tap_the"): 1,
+        ("giay_khen", "tap_the"): 2,
+        ("bang_khen_thu_tuong", "ca_nhan"): 3,
+        ("giay_khen", "ca_nhan"): 4,
+    }

@@ -17,6 +17,7 @@ from pipeline.core.text import clean, fold
 
 _DATES = [
     re.compile(r"ngay\s+\S{0,4}\s*thang\s+\S{0,4}\s*nam\s+\d{4}"),
+    re.compile(r"\bngay\s+\d{1,2}\s+thang\s+\d{1,2}\b"),  # "ngày 5 tháng 6": a day
     re.compile(r"\b\d{1,2}\s+\d{1,2}\s+\d{4}\b"),  # 15/12/2022 once folded
     re.compile(r"\bkem theo\b.*$"),
     re.compile(r"\b(?:so voi|cung ky)\b.*$"),

@@ -113,6 +113,9 @@ def find_header(grid: SheetGrid) -> tuple[int, int] | None:
             best, best_score = r, score
     if best is None:
         return None
+    above = [t for t in row_texts(grid, best - 1) if t] if best > 0 else []
+    if len(above) >= 2 and any(recipient_kind_word(t) for t in above):
+        return best - 1, 2  # "Tập thể | Cá nhân" merged over the forms of the row below
     nxt = row_texts(grid, best + 1)
     is_sub = any(
         {match_field(k, t) for k in refdata.HEADER_KINDS} & SUB_FIELDS for t in nxt if t
@@ -262,6 +265,8 @@ def award_column(col: Column) -> dict | None:
             "award_raw": col.parent,
             "recipient_kind": child_kind,
         }
+    # "Tập thể" merged over several forms: the parent says the kind of recipient
+    parent_kind = recipient_kind_word(col.parent) if col.parent and col.child else None
     text = col.child or col.parent
     key = header_key(text)
     m = _KIND_SUFFIX.search(key)
@@ -276,6 +281,7 @@ def award_column(col: Column) -> dict | None:
     award = _award_id(text) or _award_id(base)
     if award is None:
         return None
+    kind = kind or parent_kind
     if kind is None:
         allowed = lookups.award_kinds.get(award, ())
         kind = allowed[0] if len(allowed) == 1 else None

@@ -183,8 +183,9 @@ def _gazetteer() -> _Gazetteer:
     return g
 
 
-def _initials_match(tokens: list[str], words: tuple[str, ...]) -> bool:
-    """Every token stands for one word in full or for the initials of several words."""
+def _initials_match(tokens: list[str], words: tuple[str, ...], known: set[str]) -> bool:
+    """Every token stands for one word in full or for the initials of several words (a
+    token that is itself a word of the gazetteer, "La", only for that word)."""
 
     def cover(t: int, w: int) -> bool:
         if t == len(tokens):
@@ -193,6 +194,8 @@ def _initials_match(tokens: list[str], words: tuple[str, ...]) -> bool:
         if w < len(words) and tok == words[w] and cover(t + 1, w + 1):
             return True
         n = len(tok)
+        if tok in known:
+            return False
         if w + n <= len(words) and all(tok[i] == words[w + i][0] for i in range(n)):
             return cover(t + 1, w + n)
         return False
@@ -213,10 +216,14 @@ def _name_candidates(name: str) -> set[str]:
     known = g.all_words
     full = sum(1 for t in tokens if len(t) > 1 and t in known)
     initials = sum(len(t) for t in tokens if t not in known)
-    if not full and initials < 3:
+    lone = sum(1 for t in tokens if len(t) == 1)  # "Hà T": too little to tell Hà Tây from Hà Tĩnh
+    if (not full and initials < 3) or (lone and full < 2):
         return set()
     found = {
-        uid for key, ws in g.words.items() if _initials_match(tokens, ws) for uid in g.exact[key]
+        uid
+        for key, ws in g.words.items()
+        if _initials_match(tokens, ws, known)
+        for uid in g.exact[key]
     }
     return found if len(found) == 1 else set()
 
