@@ -640,6 +640,8 @@ def _as_written(written: str, part: str) -> str:
     """The words of `written` that `part` (folded, abbreviations expanded) was read from:
     "Huân chương Chiến công hạng Ba", "chien cong" → "Chiến công"."""
     words = written.split()
+    if len(words) > 24:  # not a form's name: no search (it is quadratic)
+        return part
     for i in range(len(words)):
         if fold(words[i]) == "cua":
             continue
