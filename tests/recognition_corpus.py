@@ -327,6 +327,10 @@ def unit_cases() -> list[Case]:
                     ("lookalike_D", lookalike),
                     ("lookalike_D_prefixed", f"VKSND {level} {lookalike}"),
                 ]
+            written += [
+                ("list_number", f"1. VKSND {level} {name}"),
+                ("role_after_dash", f"VKSND {level} {name} - Cụm trưởng"),
+            ]
             for spelling in SPELLINGS.get(uid, []):
                 written += [("spelling", spelling), ("spelling_prefixed", f"VKSND {spelling}")]
             # a deterministic handful of messy combinations
@@ -429,6 +433,7 @@ AWARDS = {
         "Bằng khen Thủ tướng",
         "BK của Thủ tướng CP",
         "Bằng khen của Thủ tướng",
+        "Bằng khen của Thủ tướng Chính phủ (tập thể)",
         "BK Thủ tướng",
         "BK TTg CP",
     ],
@@ -493,6 +498,7 @@ AWARDS = {
         "Cờ thi đua ngành Kiểm sát",
         "Cờ thi đua dẫn đầu Cụm",
         "Cờ TĐ dẫn đầu Cụm số 11",
+        "Cờ thi đua dẫn đầu phong trào thi đua Cụm 7",
     ],
     "ky_niem_chuong": [
         "Kỷ niệm chương",

@@ -36,6 +36,8 @@ def test_units_by_grammar(written, unit_id):
 def test_a_trailing_bracket_note_is_dropped_and_kept():
     res = resolve_unit("VKSND tỉnh Gia Lai (Cụm trưởng)", "2023-FY")
     assert (res.id, res.note) == ("gia_lai", "Cụm trưởng")
+    res = resolve_unit("1. VKSND tỉnh Kon Tum - Cụm phó", "2023-FY")  # list number, role
+    assert (res.id, res.note) == ("kon_tum", "Cụm phó")
 
 
 @pytest.mark.parametrize(

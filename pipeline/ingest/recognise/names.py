@@ -26,6 +26,7 @@ closest known names (rapidfuzz on folded text) and says how to teach a new spell
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import re
@@ -64,10 +65,23 @@ class Resolution:
 _NOTE = re.compile(r"\s*[(\[]([^()\[\]]*)[)\]]\s*$")
 
 
+_LIST_NUMBER = re.compile(r"^\s*(?:\d{1,3}\s*[.)]|[a-zđ]\))\s+")
+_ROLE_TAIL = re.compile(
+    r"\s*[-–—,:;]\s*((?:đơn vị )?(?:cụm trưởng|cụm phó|trưởng cụm|phó cụm|thành viên))\s*$",
+    re.IGNORECASE,
+)
+
+
 def _split_note(text: str) -> tuple[str, str | None]:
+    """ "1. VKSND tỉnh Gia Lai (Cụm trưởng)" → ("VKSND tỉnh Gia Lai", "Cụm trưởng"): a list
+    number dropped, a trailing note in brackets or a role after a dash kept as the note."""
+    text = _LIST_NUMBER.sub("", text)
     m = _NOTE.search(text)
     if m and m.start() > 0:
         return text[: m.start()], clean(m.group(1)) or None
+    m = _ROLE_TAIL.search(text)
+    if m and m.start() > 0:
+        return text[: m.start()], clean(m.group(1))
     return text, None
 
 
@@ -536,7 +550,11 @@ GRANTORS = (  # (pattern over what follows the form, grantor)
     (r"thu tuong(?: chinh phu)?|chinh phu|thu tuong chinh phu", "thu_tuong"),
     (r"(?:vien truong )?vksnd toi cao|vien truong toi cao", "vksnd_toi_cao"),
     (r"nganh(?: kiem sat(?: nhan dan)?)?|cap nganh|cua nganh", "nganh"),
-    (r"(?:thi dua )?dan dau (?:cum|khoi)(?: thi dua)?(?: so \d{1,3})?", "dan_dau"),
+    (
+        r"(?:thi dua )?dan dau(?: (?:phong trao|thi dua|cum|khoi|so|nganh|kiem sat|nhan dan|"
+        r"\d{1,3}))*",
+        "dan_dau",
+    ),
     (r"(?:chu tich )?ubnd" + _PLACE, "ubnd_tinh"),
     (r"(?:vien truong|thu truong(?: don vi)?)(?: vksnd" + _PLACE + ")?", "thu_truong"),
     (r"vksnd" + _PLACE, "thu_truong"),
@@ -570,6 +588,17 @@ def resolve_award(text: object) -> Resolution:
 
 @lru_cache(maxsize=1 << 16)
 def _resolve_award(text: object) -> Resolution:
+    res = _compose_award(text)
+    if res.id is None:
+        body, note = _split_note(res.written)
+        if note:  # "Bằng khen của Thủ tướng Chính phủ (tập thể)": the note is not the name
+            bare = _compose_award(body)
+            if bare.id:
+                return dataclasses.replace(bare, written=res.written, note=note)
+    return res
+
+
+def _compose_award(text: object) -> Resolution:
     written = clean(text)
     ref = refdata.load()
     if not written:
