@@ -725,15 +725,13 @@ def all_cases() -> list[Case]:
 def _matcher():
     """The current matcher's answer to a case: (answer, suggestions or ())."""
     try:
-        from pipeline.ingest.recognise import names
+        from pipeline.ingest.recognise import forms, names
     except ImportError:
-        names = None
-    if names is not None and hasattr(names, "resolve_unit"):
-        return _after(names)
-    return _before()
+        return _before()
+    return _after(names, forms)
 
 
-def _after(names):
+def _after(names, forms):
     from pipeline.core.period import read_hint
     from pipeline.ingest.recognise import match_field
 
@@ -742,7 +740,7 @@ def _after(names):
             res = names.resolve_unit(case.text, case.period)
             return res.id, res.suggestions
         if case.kind == "award":
-            res = names.resolve_award(case.text)
+            res = forms.resolve_award(case.text)
             return res.id, res.suggestions
         if case.kind == "header":
             return match_field(case.context, case.text), ()

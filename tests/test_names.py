@@ -2,7 +2,8 @@
 
 import pytest
 
-from pipeline.ingest.recognise.names import resolve_award, resolve_unit
+from pipeline.ingest.recognise.forms import resolve_award
+from pipeline.ingest.recognise.names import resolve_unit
 
 
 @pytest.mark.parametrize(

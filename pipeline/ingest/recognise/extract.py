@@ -13,8 +13,9 @@ from collections.abc import Callable
 from datetime import date, datetime, timedelta
 
 from pipeline.core.text import Number, clean, fold, parse_number
-from pipeline.ingest.recognise import names
+from pipeline.ingest.recognise import forms, names
 from pipeline.ingest.recognise.lookups import ref
+from pipeline.ingest.recognise.mappings import mapping_target, mapping_target_message
 from pipeline.ingest.recognise.model import Column, Problem
 from pipeline.ingest.recognise.rows import cell_text
 from pipeline.ingest.recognise.totals import check_total_columns
@@ -169,7 +170,7 @@ class Context:
     # awards: the form, and its grantor's place ------------------------------------------
 
     def award(self, r: int, written: str, col: Column, fact: dict) -> str | None:
-        res = names.resolve_award(written)
+        res = forms.resolve_award(written)
         self._note_spelling(written, res)
         if res.id is None:
             self.reject(r, col.name, written, "award_unknown", res.message)
@@ -381,14 +382,14 @@ def long_mappings(ctx: Context, r: int) -> None:
             "dòng bí danh cần cả «Cách viết» và «Đơn vị hoặc hình thức»",
         )
         return
-    found = names.mapping_target(target)
+    found = mapping_target(target)
     if found is None:
         ctx.reject(
             r,
             f["target"].name,
             target,
             "mapping_unknown_target",
-            names.mapping_target_message(target),
+            mapping_target_message(target),
         )
         return
     what, target_id = found

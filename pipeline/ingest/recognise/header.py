@@ -14,7 +14,7 @@ from functools import lru_cache
 from pipeline.core import refdata
 from pipeline.core.text import fold, parse_number
 from pipeline.ingest.read import SheetGrid
-from pipeline.ingest.recognise import names
+from pipeline.ingest.recognise import forms, names
 from pipeline.ingest.recognise.lookups import MEMO, clears_with_reference, ref
 from pipeline.ingest.recognise.model import Column, Layout
 from pipeline.ingest.recognise.rows import TOTALS, cell_text, row_texts
@@ -166,7 +166,7 @@ def _fields(kind: str, cols: list[Column]) -> dict[str, Column]:
 
 
 def _award_id(text: str) -> str | None:
-    return names.resolve_award(text).id if text else None
+    return forms.resolve_award(text).id if text else None
 
 
 def _preferred_points(col: Column) -> bool:

@@ -19,7 +19,9 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipeline.ingest.recognise import names
+from pipeline.core import refdata
+from pipeline.core.text import clean, fold
+from pipeline.ingest.recognise import forms, names
 
 STATE_FILE = "bi_danh.json"
 
@@ -116,3 +118,38 @@ class Teaching:
         tmp = self.path.with_suffix(".tmp")
         tmp.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
         os.replace(tmp, self.path)
+
+
+# --- the target of an analyst's mapping ------------------------------------------------------
+
+
+def mapping_target(text: object) -> tuple[str, str] | None:
+    """("unit" | "award", id) that a mapping row names: an id, or a name in any written form
+    (units of every period)."""
+    ref = refdata.load()
+    slug_ = fold(text).replace(" ", "_")
+    if slug_ in names._gazetteer().units:
+        return "unit", slug_
+    if slug_ in ref.award_names:
+        return "award", slug_
+    unit = names.resolve_unit(text)
+    if unit.id:
+        return "unit", unit.id
+    award = forms.resolve_award(text)
+    if award.id:
+        return "award", award.id
+    return None
+
+
+def mapping_target_message(text: object) -> str:
+    written = clean(text)
+    units = names.suggest_units(names.name_key(written))
+    awards = forms.suggest_awards(forms.expand_award(written))
+    known = [names._display(u) for u in units] + [forms._award_names()[a] for a in awards]
+    said = f" ({names._did_you_mean(known)})" if known else ""
+    return (
+        f"bí danh chỉ tới «{written}», không phải tên hay mã của đơn vị hoặc hình thức khen "
+        f"thưởng nào đã biết{said}; ghi ở cột «Đơn vị hoặc hình thức» tên hoặc mã trong danh mục "
+        "(ví dụ «VKSND tỉnh Gia Lai», «gia_lai», «Bằng khen của Thủ tướng Chính phủ», "
+        "«bang_khen_thu_tuong»)"
+    )

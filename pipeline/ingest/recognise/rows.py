@@ -8,7 +8,7 @@ from datetime import date, datetime
 
 from pipeline.core.text import clean, fold
 from pipeline.ingest.read import SheetGrid
-from pipeline.ingest.recognise import names
+from pipeline.ingest.recognise import forms, names
 from pipeline.ingest.recognise.lookups import ref
 from pipeline.ingest.recognise.model import Layout
 
@@ -105,7 +105,7 @@ def is_section(grid: SheetGrid, r: int, layout: Layout) -> bool:
 
     known = {
         "indicators": lambda t: lookups.indicator(t),
-        "awards": lambda t: names.resolve_award(t).id if layout.layout == "long" else unit(t),
+        "awards": lambda t: forms.resolve_award(t).id if layout.layout == "long" else unit(t),
         "initiatives": lambda t: lookups.level_id(t) if layout.layout == "long" else unit(t),
         "scores": lambda t: unit(t) if layout.layout == "wide" else None,
     }.get(layout.kind, lambda t: None)
