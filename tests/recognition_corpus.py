@@ -139,6 +139,7 @@ HIGH_LEVEL = {
         "Vien kiem sat nhan dan toi cao",
         "VKSND Tối cao",
         "V.KSND tối cao",
+        "Viện kiểm sát tối cao",
     ],
     "cap_cao_ha_noi": [
         "VKSND cấp cao tại Hà Nội",
@@ -156,6 +157,7 @@ HIGH_LEVEL = {
         "VKS cấp cao tại Đà Nẵng",
         "VKSND cấp cao tại TP Đà Nẵng",
         "VKSND Cấp cao 2",
+        "Viện cấp cao 2 tại Đà Nẵng",
         "VIỆN KSND CẤP CAO TẠI ĐÀ NẴNG",
         "VKSND cấp cao tại Ðà Nẵng",
     ],
@@ -191,6 +193,7 @@ DISTRICT = [
     "Viện kiểm sát nhân dân huyện Gia Lâm, Hà Nội",
     "VKS huyện Đông Anh",
     "VKSND KV 1",
+    "VKSND TX Buôn Hồ",
 ]
 GONE = [
     "Hà Tây",
@@ -216,6 +219,7 @@ GONE = [
     "Bắc Thái",
     "Cao Lạng",
     "Hà Tuyên",
+    "VKSND cấp cao 1 tại Đà Nẵng",  # number and city disagree: not guessed
 ]
 OTHER_AGENCY = [
     "TAND tỉnh Gia Lai",
@@ -523,6 +527,7 @@ AWARDS = {
         "CSTĐ ngành",
         "Danh hiệu CSTĐ ngành Kiểm sát nhân dân",
         "Chiến sĩ thi đua cấp ngành",
+        "Chiến sĩ thi đua cấp Bộ",
         "Chiến sĩ thi đua ngành Kiểm sát nhân dân",
         "Danh hiệu Chiến sỹ thi đua ngành",
     ],
@@ -567,6 +572,7 @@ AWARDS = {
         "Huân chương LĐ hạng nhất",
         "Huân chương Lao động",
         "HCLĐ hạng Ba",
+        "HCLĐ III",
         "Huân chương Lao động hạng II",
         "HC LĐ hạng 2",
     ],
@@ -678,6 +684,8 @@ PERIODS = [
     ("bao_cao_6T_2023", ("H1", 2023)),
     ("Sơ kết", ("H1", None)),
     ("06 THÁNG ĐẦU NĂM 2019", ("H1", 2019)),
+    ("6TĐN 2023", ("H1", 2023)),
+    ("6 tháng đầu 2023", ("H1", 2023)),
     ("tổng kết năm 2022", ("FY", 2022)),
     ("năm 2022", ("FY", 2022)),
     ("TỔNG KẾT CÔNG TÁC NĂM 2022", ("FY", 2022)),

@@ -17,6 +17,7 @@ from pipeline.ingest.recognise.names import resolve_unit
         ("Viện KSND cấp cao tại Đà Nẵng", "cap_cao_da_nang"),  # level: cấp cao tại …
         ("VKSND cấp cao tại TP.HCM", "cap_cao_ho_chi_minh"),
         ("Viện KSNDTC", "toi_cao"),  # level: tối cao / TC, glued or not
+        ("Viện cấp cao 2 tại Đà Nẵng", "cap_cao_da_nang"),  # number and city agree
         ("VKSND TC", "toi_cao"),
         ("T.T. Huế", "thua_thien_hue"),  # dotted initials joined
         ("TT.Huế", "thua_thien_hue"),
@@ -77,7 +78,18 @@ def test_near_miss_names_never_cross(a, b):
 
 
 @pytest.mark.parametrize(
-    "written", ["Hà Tây", "Gia Lai - Kon Tum", "Hà Nam Ninh", "HN", "BD", "Hà T", "La", "Quảng N"]
+    "written",
+    [
+        "Hà Tây",
+        "Gia Lai - Kon Tum",
+        "Hà Nam Ninh",
+        "HN",
+        "BD",
+        "Hà T",
+        "La",
+        "Quảng N",
+        "VKSND cấp cao 1 tại Đà Nẵng",
+    ],
 )
 def test_places_that_no_longer_exist_or_are_ambiguous_are_rejected(written):
     assert resolve_unit(written, "2023-FY").id is None
@@ -115,6 +127,8 @@ def test_a_name_resolves_to_the_unit_of_the_period():
         ("Huân chương Lao động hạng Ba", "huan_chuong_lao_dong", "3"),
         ("HCLĐ hạng III", "huan_chuong_lao_dong", "3"),
         ("HC Lao động hạng 2", "huan_chuong_lao_dong", "2"),
+        ("HCLĐ III", "huan_chuong_lao_dong", "3"),  # a medal's class without "hạng"
+        ("Chiến sĩ thi đua cấp Bộ", "chien_si_thi_dua_nganh", None),
     ],
 )
 def test_award_forms_by_composition(written, award_id, klass):

@@ -65,6 +65,7 @@ def test_periods_in_words():
         ("Sáu tháng đầu năm", "H1", None),
         ("sơ kết công tác thi đua năm 2023", "H1", 2023),  # sơ kết wins over a bare "năm"
         ("06T2023", "H1", 2023),
+        ("6TĐN 2023", "H1", 2023),
         ("6 tháng/2023", "H1", 2023),
         ("6 THANG DAU NAM 2022", "H1", 2022),
         ("H1-2023", "H1", 2023),

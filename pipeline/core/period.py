@@ -33,7 +33,7 @@ _UNREADABLE = re.compile(
     rf"\b{_HALF_WORDS}\s+cuoi\b|\b0?9t\b"
 )
 _H1 = [
-    re.compile(rf"\b{_HALF_WORDS}(?:\s+dau)?(?:\s+nam)?\s*(\d{{4}})\b"),
+    re.compile(rf"\b{_HALF_WORDS}(?:\s*(?:dau|d))?(?:\s*(?:nam|n))?\s*(\d{{4}})\b"),
     re.compile(rf"\b{_HALF_WORDS}(\d{{4}})\b"),
     re.compile(r"\bso ket\b(?:\D*?)\b(\d{4})\b"),
     re.compile(rf"\b{_HALF_WORDS}\b()"),

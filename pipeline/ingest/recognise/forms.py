@@ -100,6 +100,7 @@ def expand_award(text: object) -> str:
 
 _FILLER = re.compile(r"^(?:danh hieu|hinh thuc|duoc tang|tang)\s+")
 _CLASS = re.compile(r"\s*\bhang\s+(nhat|nhi|ba|i{1,3}|[123])\b\s*")
+_BARE_CLASS = re.compile(r"\s+(i{1,3}|[123])$")
 _CLASS_NUMBER = {"nhat": "1", "nhi": "2", "ba": "3", "i": "1", "ii": "2", "iii": "3"}
 FORMS = (  # (words, form), longest first
     ("tap the lao dong xuat sac", "tap_the_lao_dong_xuat_sac"),
@@ -133,7 +134,7 @@ GRANTORS = (  # (pattern over what follows the form, grantor)
     (r"", ""),
     (r"thu tuong(?: chinh phu)?|chinh phu|thu tuong chinh phu", "thu_tuong"),
     (r"(?:vien truong )?vksnd toi cao|vien truong toi cao", "vksnd_toi_cao"),
-    (r"nganh(?: kiem sat(?: nhan dan)?)?|cap nganh|cua nganh", "nganh"),
+    (r"nganh(?: kiem sat(?: nhan dan)?)?|cap nganh|cua nganh|cap bo(?: nganh)?", "nganh"),
     (
         r"(?:thi dua )?dan dau(?: (?:phong trao|thi dua|cum|khoi|so|nganh|kiem sat|nhan dan|"
         r"\d{1,3}))*",
@@ -214,6 +215,10 @@ def _compose_award(text: object) -> Resolution:
             "không nhận ra loại hình thức (bằng khen, giấy "
             "khen, cờ thi đua, danh hiệu, huân chương, kỷ niệm chương …)",
         )
+    if form == "huan_chuong" and klass is None:  # "HCLĐ III": a medal's class without "hạng"
+        m = _BARE_CLASS.search(rest)
+        if m:
+            klass, rest = _CLASS_NUMBER.get(m.group(1), m.group(1)), rest[: m.start()].strip()
     grantor = place_text = None
     for pattern, gid in _GRANTORS:
         gm = pattern.match(rest)

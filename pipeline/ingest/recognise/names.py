@@ -103,12 +103,14 @@ def name_key(text: str) -> str:
 
 # --- units: the grammar -----------------------------------------------------------------
 
-_AGENCY = re.compile(r"^(?:vien|v)\s?(?:kiem\s?sat|ks)(?:\s?(?:nhan\s?dan|nd))?")
+_AGENCY = re.compile(
+    r"^(?:vien|v)\s?(?:kiem\s?sat|ks)(?:\s?(?:nhan\s?dan|nd))?|^vien(?=\s+(?:cap|toi) cao)"
+)
 _AGENCY_END = re.compile(r"^(?:\s|$|tc\b|cc\d?\b)")
 _OTHER_AGENCY = re.compile(
     r"^(?:tand|toa an|cong an|ubnd|uy ban|hdnd|cuc|thads|chi cuc|tinh uy|cong doan)\b"
 )
-_DISTRICT = re.compile(r"^(?:huyen|quan|thi xa|thi tran|khu vuc|kv|xa|phuong)\b")
+_DISTRICT = re.compile(r"^(?:huyen|quan|thi xa|tx|thi tran|khu vuc|kv|xa|phuong)\b")
 _LEVELS = (
     ("toi_cao", re.compile(r"^(?:toi cao|tc)$")),
     ("cap_cao", re.compile(r"^(?:cap cao|cc)\s*(?:tai\s+)?(.*)$")),
@@ -251,6 +253,20 @@ _CAP_CAO_CITY = {
 }
 
 
+def _cap_cao(name: str) -> str | None:
+    """ "1", "tai ha noi", "2 tai da nang" (number and city must agree) → the unit."""
+    m = re.fullmatch(r"([123])(?:\s+(?:tai\s+)?(.+))?", name)
+    by_number = _CAP_CAO[m.group(1)] if m else None
+    place = m.group(2) if m else name
+    if not place:
+        return by_number
+    city = _name_candidates(parse_unit(re.sub(r"^tai\s+", "", place)).name)
+    by_city = _CAP_CAO_CITY.get(next(iter(city))) if len(city) == 1 else None
+    if by_number and by_city != by_number:
+        return None
+    return by_city
+
+
 def period_span(period: str | None) -> tuple[date, date] | None:
     """The days a period covers: the work year runs 1 December – 30 November, H1 to 31 May."""
     if not period:
@@ -354,10 +370,7 @@ def _resolve_unit(text: object, period: str | None = None) -> Resolution:
     if parsed.level == "toi_cao":
         return Resolution("toi_cao", written, note, via="grammar")
     if parsed.level == "cap_cao":
-        uid = _CAP_CAO.get(parsed.name)
-        if uid is None:
-            city = _name_candidates(parse_unit(parsed.name).name)
-            uid = _CAP_CAO_CITY.get(next(iter(city))) if len(city) == 1 else None
+        uid = _cap_cao(parsed.name)
         if uid is None:
             return _unknown(written, note, key, span)
         return _in_period(uid, written, note, span, period)
