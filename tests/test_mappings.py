@@ -46,6 +46,12 @@ def test_a_mapping_sheet_is_recognised_and_a_mapping_to_nothing_known_is_rejecte
     assert [r["rule"] for r in out.rejections] == ["mapping_unknown_target"]
 
 
+def test_a_mapping_row_without_its_target_is_rejected(tmp_path):
+    path = write_xlsx(tmp_path / "bd.xlsx", {"Bí danh": mapping_rows(("Pleiku-GL", None))})
+    [p] = recognise_sheet(read_workbook(path)[0], "bd.xlsx").problems
+    assert (p.rule, p.row_no) == ("mapping_incomplete", 4)
+
+
 def test_the_template_writes_a_blank_mapping_sheet(tmp_path):
     paths = {p.name: p for p in write_templates(tmp_path / "mau")}
     grids = read_workbook(paths[MAPPING_FILENAME])

@@ -155,3 +155,15 @@ def test_a_recipient_kind_merged_over_several_forms_carries_to_each(tmp_path):
         ("bang_khen_thu_tuong", "ca_nhan"): 3,
         ("giay_khen", "ca_nhan"): 4,
     }
+
+
+def test_a_unit_that_no_longer_exists_in_the_period_is_rejected_naming_its_successor(tmp_path):
+    rows = awards_wide_rows(
+        title="KHEN THƯỞNG 6 THÁNG ĐẦU NĂM 2026",
+        units=[[1, "Quảng Trị", 1, 1, 1, 1, 1], [2, "VKSND tỉnh Quảng Bình", 1, 1, 1, 1, 1]],
+    )
+    out = check([write_xlsx(tmp_path / "kt.xlsx", {"KT": rows})])
+    [r] = out.rejections
+    assert (r["rule"], r["row_no"]) == ("unit_not_in_period", 9)
+    assert "Quảng Trị" in r["message"] and "2026-H1" in r["message"]
+    assert {f["unit_id"] for f in out.facts["awards"]} == {"quang_tri"}

@@ -1,16 +1,22 @@
 """Recognition: from a `SheetGrid` to the facts it holds.
 
-One sheet is one table of one kind.  `header` finds the header (one or two rows, merged
-cells) and tells the kind and the layout (long: one unit, one row per item; wide: one row per
-unit); this module reads the title block (period, unit, the "illustrative data" label);
-`rows` stops at the signature block and leaves section rows aside; `extract` emits one fact
-per figure with the spreadsheet row and column it came from, through one extractor per
-(kind, layout); `totals` checks totals rows and columns; `names` reads units and award forms.
+One sheet is one table of one kind.  The package, in the order a sheet goes through it:
+- `header`: where the header is (one or two rows, merged cells), what each column means
+  (key words wherever they stand), the kind and the layout (long: one unit, one row per
+  item; wide: one row per unit; or a «bí danh» sheet);
+- this module: the title block (period, unit, the "illustrative data" label);
+- `rows`: the body between header and signature block, section and totals rows;
+- `extract`: one fact per figure with its row and column, through one extractor per
+  (kind, layout) (`EXTRACTORS`); the shapes of the facts are in `model`;
+- `totals`: totals rows and columns checked, never loaded;
+- `names` (units, by grammar and by period) and `forms` (award forms, by composition):
+  exact resolution or a rejection naming the closest known names;
+- `mappings`: what analysts teach through «bí danh» sheets, kept by the build.
 
 It never decides whether a value is acceptable: facts carry what was read (and a problem
 code where a number could not be read); `validate` applies the rules.  What recognition
-rejects itself is what only it can know: a unit or award form that is not known exactly
-(with the closest known names), a period that cannot be read.
+rejects itself is what only it can know: a unit or award form that is not known exactly,
+a unit that did not exist in the period, a period that cannot be read.
 """
 
 from __future__ import annotations

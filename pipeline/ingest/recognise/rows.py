@@ -93,7 +93,10 @@ def value_columns(layout: Layout) -> list:
 
 
 def is_section(grid: SheetGrid, r: int, layout: Layout) -> bool:
-    """A section or group row: no figures, and a label that names nothing we know."""
+    """A section or group row: no figures, and a label that names nothing we know (a
+    «bí danh» sheet has none: a spelling without its target is a faulty mapping)."""
+    if layout.kind == "mappings":
+        return False
     if any(grid.value(r, c.index) not in (None, "") for c in value_columns(layout)):
         return False
     label_col = layout.label_column
