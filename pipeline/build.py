@@ -24,6 +24,7 @@ from pipeline.ingest.batch import Prepared, fact_frames, prepare_batch
 from pipeline.ingest.normalise import normalise
 from pipeline.ingest.read import SPREADSHEET_SUFFIXES, ReadError, read_workbook
 from pipeline.ingest.recognise import SheetResult, recognise_sheet
+from pipeline.ingest.recognise.mappings import Teaching
 
 
 @dataclass
@@ -140,6 +141,7 @@ def build(
     wait_seconds: float = 5.0,
     jobs: int | None = None,
 ) -> Summary:
+    from pipeline.load import history
     from pipeline.load import warehouse as wh
 
     started = time.perf_counter()
@@ -151,6 +153,8 @@ def build(
     try:
         wh.ensure_schema(con)
         known = wh.ledger(con)
+        teaching = Teaching.load(warehouse_path.parent)  # what «bí danh» sheets teach
+        teaching.activate()
         files = discover(raw_dir)
         changed, touched, removed = _diff_ledger(files, known)
         summary.files_seen, summary.files_unchanged = len(files), len(files) - len(changed)
@@ -160,13 +164,22 @@ def build(
             # a time (memory stays bounded), and the warehouse changes whole or not at all
             with wh.transaction(con):
                 wh.delete_files(con, removed)
+                teaching.forget(removed)
                 for rel, path in touched:  # same content, new time: keep, re-date claims
                     wh.touch_file(con, rel, path.stat().st_mtime)
                 docs = warehouse_path.parent / "validation"
-                _load_changed(con, changed, known, docs, summary, progress, jobs)
+                _load_changed(con, changed, known, docs, summary, progress, jobs, teaching)
+                for _ in range(2):  # a «bí danh» change: the files it concerns, read again
+                    again = teaching.affected(dict(files))
+                    if not again:
+                        break
+                    replacing = {rel for rel, _ in again}
+                    _load_changed(con, again, replacing, docs, summary, progress, jobs, teaching)
                 wh.mark_changed(con)
+            teaching.save()
         counts = wh.counts(con)
         summary.superseded, summary.warehouse_rejections = counts.superseded, counts.rejections
+        history.refresh(con)  # streaks, candidates, flags from the facts (load/history.py)
         wh.publish_snapshot(con, warehouse_path)  # readers see this build, whole (warehouse.py)
     finally:
         con.close()
@@ -194,7 +207,9 @@ def _diff_ledger(files: list[tuple[str, Path]], known: dict[str, tuple]):
     return changed, touched, removed
 
 
-def _load_changed(con, changed, known, docs_dir: Path, summary: Summary, progress, jobs) -> None:
+def _load_changed(
+    con, changed, known, docs_dir: Path, summary: Summary, progress, jobs, teaching=None
+) -> None:
     """Read → normalise → validate → load the changed files, a chunk at a time."""
     from pipeline.load import warehouse as wh
 
@@ -214,6 +229,8 @@ def _load_changed(con, changed, known, docs_dir: Path, summary: Summary, progres
             # row are written in one transaction)
             replacing = [o.source_file for o in outcomes if o.source_file in known]
             wh.load_batch(con, prepared, replacing)
+            if teaching is not None:
+                teaching.observe(outcomes)
             summary.add(prepared)
             del outcomes, prepared
     finally:
