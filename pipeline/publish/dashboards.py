@@ -511,7 +511,7 @@ def build_site(
         pages = []
         for (_, title), make in zip(PAGES, builders, strict=True):
             if progress:
-                progress(f"Trang «{title}»")
+                progress(title)
             pages.append(make(con))
     finally:
         con.close()
