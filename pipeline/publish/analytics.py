@@ -36,6 +36,7 @@ SNAPSHOT_VIEWS = (
     "loads",
     "rejections",
     "ref_award_forms",
+    "submissions",
 )
 
 
