@@ -25,6 +25,22 @@ def _df(con, sql: str, params: list | None = None) -> pd.DataFrame:
     return con.execute(sql, params or []).df()
 
 
+def vn_order(frame: pd.DataFrame, by: list[str], ascending: bool | list[bool] = True):
+    """`frame` sorted by `by`, names («name», «award_name») in Vietnamese alphabetical
+    order (core.collate), not by character code."""
+    from pipeline.core.collate import key
+
+    if frame.empty:
+        return frame.reset_index(drop=True)
+
+    def sort_key(col: pd.Series) -> pd.Series:
+        return col.map(key) if col.name in ("name", "award_name", "unit_name") else col
+
+    return frame.sort_values(by, ascending=ascending, key=sort_key, kind="stable").reset_index(
+        drop=True
+    )
+
+
 SNAPSHOT_VIEWS = (
     "units",
     "clusters",
@@ -83,8 +99,8 @@ def units_with_data(con) -> pd.DataFrame:
     sql = """SELECT DISTINCT f.unit_id, u.name FROM (
                  SELECT unit_id FROM indicator_results UNION ALL SELECT unit_id FROM scores
                  UNION ALL SELECT unit_id FROM awards UNION ALL SELECT unit_id FROM initiatives) f
-             JOIN units u USING (unit_id) ORDER BY u.name"""
-    return _df(con, sql)
+             JOIN units u USING (unit_id)"""
+    return vn_order(_df(con, sql), ["name"])
 
 
 @dataclass(frozen=True)
@@ -117,6 +133,8 @@ def members(con, year: int, cluster_no: int) -> pd.DataFrame:
              WHERE c.year = ? AND c.cluster_no = ?
              ORDER BY CASE c.role WHEN 'truong' THEN 0 WHEN 'pho' THEN 1 ELSE 2 END, u.name"""
     out = _df(con, sql, [year, cluster_no])
+    out["_role"] = out["role"].map({"truong": 0, "pho": 1}).fillna(2)
+    out = vn_order(out, ["_role", "name"]).drop(columns="_role")
     out["role_label"] = out["role"].map(ROLE_LABELS).fillna("Thành viên")
     return out
 
@@ -148,8 +166,8 @@ def indicator_results(
                           ELSE f.actual - f.target END AS margin,
                      f.source_file, f.illustrative
               FROM indicator_results f JOIN units u USING (unit_id)
-              WHERE {where} ORDER BY f.period, u.name, f.indicator_id"""
-    out = _df(con, sql, params)
+              WHERE {where}"""
+    out = vn_order(_df(con, sql, params), ["period", "name", "indicator_id"])
     out["met_label"] = out["met"].map({True: "Đạt", False: "Chưa đạt"}).fillna("Không đủ số liệu")
     return out
 
@@ -166,8 +184,8 @@ def indicator_summary(
                          AS share_met,
                      bool_or(f.illustrative) AS illustrative
               FROM indicator_results f JOIN units u USING (unit_id)
-              WHERE {where} GROUP BY ALL ORDER BY share_met DESC, u.name"""
-    return _df(con, sql, params)
+              WHERE {where} GROUP BY ALL"""
+    return vn_order(_df(con, sql, params), ["share_met", "name"], [False, True])
 
 
 def score_ranking(con, period: str, cluster_no: int | None = None) -> pd.DataFrame:
@@ -175,8 +193,8 @@ def score_ranking(con, period: str, cluster_no: int | None = None) -> pd.DataFra
     sql = f"""SELECT r.period, r.cluster_no, r.unit_id, u.name, r.total_points, r.rank,
                      r.illustrative
               FROM score_ranking r JOIN units u USING (unit_id)
-              WHERE {where} ORDER BY r.cluster_no, r.rank, u.name"""
-    return _df(con, sql, params)
+              WHERE {where}"""
+    return vn_order(_df(con, sql, params), ["cluster_no", "rank", "name"])
 
 
 def awards_by_unit(
@@ -191,8 +209,8 @@ def awards_by_unit(
                          AS individual,
                      coalesce(sum(f.count), 0) AS awards, bool_or(f.illustrative) AS illustrative
               FROM awards f JOIN units u USING (unit_id)
-              WHERE {where} GROUP BY ALL ORDER BY awards DESC, u.name"""
-    return _df(con, sql, params)
+              WHERE {where} GROUP BY ALL"""
+    return vn_order(_df(con, sql, params), ["awards", "name"], [False, True])
 
 
 def awards_by_form(
@@ -216,8 +234,8 @@ def initiatives_by_unit(
     sql = f"""SELECT f.unit_id, u.name, f.level, sum(f.count) AS count,
                      bool_or(f.illustrative) AS illustrative
               FROM initiatives f JOIN units u USING (unit_id)
-              WHERE {where} GROUP BY ALL ORDER BY u.name, f.level"""
-    out = _df(con, sql, params)
+              WHERE {where} GROUP BY ALL"""
+    out = vn_order(_df(con, sql, params), ["name", "level"])
     out["level_label"] = out["level"].map(LEVEL_LABELS)
     return out
 
@@ -350,9 +368,8 @@ def yearly_unit_metrics(
                       count(*) FILTER (WHERE met) AS n_met FROM r GROUP BY ALL) r
            ON r.year = k.year AND r.unit_id = k.unit_id
     LEFT JOIN (SELECT year, unit_id, sum(total_points) AS total_points FROM s GROUP BY ALL) s
-           ON s.year = k.year AND s.unit_id = k.unit_id
-    ORDER BY k.year, u.name"""
-    return _df(con, sql, params)
+           ON s.year = k.year AND s.unit_id = k.unit_id"""
+    return vn_order(_df(con, sql, params), ["year", "name"])
 
 
 def yearly_totals(per_unit: pd.DataFrame) -> pd.DataFrame:
@@ -454,4 +471,4 @@ def movers(per_unit: pd.DataFrame, metric: str, first: int, last: int) -> pd.Dat
         for d, f in zip(m["delta"], m["from_value"], strict=True)
     ]
     m["metric"] = metric
-    return m.sort_values(["delta", "name"], ascending=[False, True]).reset_index(drop=True)
+    return vn_order(m, ["delta", "name"], [False, True])
