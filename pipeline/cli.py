@@ -435,10 +435,10 @@ def _ledger(warehouse: Path) -> dict[str, str]:
 def _after_build(warehouse: Path, before: dict[str, str]) -> dict:
     """What this build changed (files new, replaced, removed), the rejections and the
     superseded files now in the warehouse; written beside the warehouse for the site."""
-    import json
     from datetime import datetime
 
     from pipeline.load.warehouse import open_reader
+    from pipeline.publish import changes
 
     con = open_reader(warehouse)
     try:
@@ -466,18 +466,10 @@ def _after_build(warehouse: Path, before: dict[str, str]) -> dict:
         "rejections": [list(r) for r in rejections],
     }
     try:
-        changes_path(warehouse).write_text(
-            json.dumps({k: v for k, v in report.items() if k != "rejections"}, ensure_ascii=False),
-            encoding="utf-8",
-        )
+        changes.write(warehouse, report)
     except OSError:
         pass  # the list is a convenience of the site; the build itself has succeeded
     return report
-
-
-def changes_path(warehouse: Path) -> Path:
-    """Where the last build's list of changes is kept: thidua.duckdb → thidua.changes.json."""
-    return Path(warehouse).with_name(f"{Path(warehouse).stem}.changes.json")
 
 
 def _files(names: list[str], limit: int = 3) -> str:

@@ -798,7 +798,7 @@ def _render(page: Page, stamp: an.DataStamp, env) -> str:
     base = page.file.removesuffix(".html")
     data = {key: _view_json(v, f"{base}_{key}") for key, v in page.views.items()}
     payload = json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-    payload = payload.replace("</", "<\\/").replace("<!--", "\\u003c!--")
+    payload = payload.replace("<", "\\u003c")  # no markup at all inside the <script> element
     return env.get_template("page.html.j2").render(
         page=page,
         pages=PAGES,
