@@ -258,7 +258,16 @@
       layout.title = { text: "" };  // the card's heading is the title: one title per card
       layout.margin = Object.assign({}, layout.margin, { t: 24 });
       if (layout.height) { layout.height = Math.max(300, layout.height - 70); }
-      Plotly.newPlot(chart, p.figure.data, layout, config);
+      var narrow = window.innerWidth < 600;
+      if (narrow) {  // a phone: smaller type, room on the right for the bar labels
+        layout.font = Object.assign({}, layout.font, { size: 11 });
+        layout.margin = Object.assign({}, layout.margin, { l: 40, r: 56, b: 90 });
+      }
+      var traces = p.figure.data.map(function (t) {
+        // labels outside the bars are never cut at the plot's edge
+        return t.type === "bar" ? Object.assign({}, t, { cliponaxis: false }) : t;
+      });
+      Plotly.newPlot(chart, traces, layout, config);
       tools.appendChild(button("Tải ảnh (PNG)", "Ảnh biểu đồ 1600×900, có tiêu đề", function () {
         var fig = { data: chart.data, layout: Object.assign({}, chart.layout,
           { title: fullTitle, width: 1600, height: 900, margin: p.figure.layout.margin }) };
