@@ -34,6 +34,8 @@ def vn_order(frame: pd.DataFrame, by: list[str], ascending: bool | list[bool] = 
         return frame.reset_index(drop=True)
 
     def sort_key(col: pd.Series) -> pd.Series:
+        if col.name == "period":  # a year's mid-year report before its year-end report
+            return col.map(lambda p: f"{p[:4]}{1 if str(p).endswith('FY') else 0}{p}")
         return col.map(key) if col.name in ("name", "award_name", "unit_name") else col
 
     return frame.sort_values(by, ascending=ascending, key=sort_key, kind="stable").reset_index(

@@ -404,7 +404,7 @@ def axis_title(metrics: list[str]) -> str:
     units = list(dict.fromkeys(METRIC_UNITS.get(m, METRIC_LABELS.get(m, m)) for m in metrics))
     if len(units) == 1:
         return units[0]
-    return "Số lượng (" + "; ".join(u[0].lower() + u[1:] for u in units) + ")"
+    return "Số lượng"  # the legend names each line's measure
 
 
 STATUS_ORDER = ["Đã nhận", "Bị thay thế", "Bị từ chối", "Thiếu"]

@@ -405,23 +405,22 @@ def _units(con) -> Page:
     for unit_id, name in zip(units["unit_id"], units["name"], strict=True):
         links = []
         if successor.get(unit_id):
-            links.append(f"Từ năm 2025 thuộc: {names.get(successor[unit_id], successor[unit_id])}.")
+            links.append(f"từ năm 2025 thuộc {names.get(successor[unit_id], successor[unit_id])}")
         former = sorted(
             (names.get(u, u) for u, s in successor.items() if s == unit_id and u != unit_id),
             key=collate_key,
         )
         if former:
-            links.append("Hình thành từ: " + ", ".join([name, *former]) + ".")
+            links.append("hình thành từ " + ", ".join([name, *former]))
         series = an.awards_series(con, span, "FY", None, unit_id)
         per_year = all_years[all_years["unit_id"] == unit_id]
         res = an.indicator_results(con, None, None, unit_id)
-        ranks = all_ranks[all_ranks["unit_id"] == unit_id]
+        ranks = an.vn_order(all_ranks[all_ranks["unit_id"] == unit_id], ["period"])
         panels = [
             Panel(
                 "Khen thưởng qua các năm (tổng kết năm)",
                 charts.awards_timeline(series, f"Khen thưởng qua các năm — {name}"),
                 series[["year", "award_name", "recipient_label", "count"]],
-                " ".join(links),
             ),
             Panel(
                 "Các chỉ số theo năm (tổng kết năm)",
@@ -465,7 +464,8 @@ def _units(con) -> Page:
                 "Nguồn: view indicator_results.",
             ),
         ]
-        page.views[unit_id] = View(name, panels, an.any_illustrative(series, per_year, res))
+        label = name + (f" ({'; '.join(links)})" if links else "")
+        page.views[unit_id] = View(label, panels, an.any_illustrative(series, per_year, res))
     return page
 
 
@@ -515,9 +515,7 @@ def _changes_html(changes: dict | None) -> str:
             items.append("<li>Không có tệp nào mới, sửa hay xóa.</li>")
     replaced = len(changes.get("superseded", [])) + len(changes.get("partly_superseded", []))
     if replaced:
-        items.append(
-            f"<li>Tệp bị tệp mới hơn thay thế (toàn bộ hoặc một phần): {replaced}.</li>"
-        )
+        items.append(f"<li>Tệp bị tệp mới hơn thay thế (toàn bộ hoặc một phần): {replaced}.</li>")
     return (
         f'<section class="panel" id="thay-doi"><h2>Thay đổi ở lần nạp gần nhất ({when})</h2>'
         f"<ul>{''.join(items)}</ul></section>"
@@ -710,9 +708,7 @@ def _checks(con) -> Page:
         f'<section class="panel"><h2 id="tu-choi">Các dòng bị từ chối ({len(rej)})</h2>'
         "<p>Mỗi dòng có lý do bằng tiếng Việt: tệp, trang tính, dòng, cột, giá trị và điều cần "
         "sửa. Truy vấn: <code>SELECT * FROM rejections</code>.</p>"
-        + table_html(
-            rej[["source_file", "sheet", "row_no", "rule_text", "message"]]
-        )
+        + table_html(rej[["source_file", "sheet", "row_no", "rule_text", "message"]])
         + "</section>"
         '<section class="panel"><h2 id="tep">Các tệp đã nạp</h2>'
         f"{loads_tbl}</section>"
