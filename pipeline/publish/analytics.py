@@ -474,3 +474,31 @@ def movers(per_unit: pd.DataFrame, metric: str, first: int, last: int) -> pd.Dat
     ]
     m["metric"] = metric
     return vn_order(m, ["delta", "name"], [False, True])
+
+
+def table(frame: pd.DataFrame):
+    """A frame as an analyst reads it in a notebook: Vietnamese headings, numbers as 1.234,5,
+    «Có/Không» for true/false, periods in words, no index column."""
+    from pipeline.core.labels import labelled
+    from pipeline.core.period import period_label
+    from pipeline.core.text import format_vn
+
+    def cell(value):
+        if value is None or value is pd.NA or (isinstance(value, float) and pd.isna(value)):
+            return "–"
+        if isinstance(value, bool) or type(value).__name__ == "bool_":
+            return "Có" if value else "Không"
+        if isinstance(value, (int, float)) or hasattr(value, "dtype"):
+            number = float(value)
+            return format_vn(number, 0 if number.is_integer() else 1)
+        return str(value)
+
+    shown = frame.copy()
+    for col in ("year", "cluster_no", "rank"):
+        if col in shown.columns:
+            shown[col] = shown[col].map(lambda v: "–" if pd.isna(v) else str(int(v)))
+    if "period" in shown.columns:
+        shown["period"] = shown["period"].map(
+            lambda v: period_label(v) if isinstance(v, str) and v[4:5] == "-" else v
+        )
+    return labelled(shown).style.format(cell).hide(axis="index")

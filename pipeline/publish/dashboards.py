@@ -556,7 +556,7 @@ def _submissions(con, changes: dict | None = None) -> Page:
             set(part["kind"]) - set(KIND_ORDER)
         )
         grid_rows = []
-        for (unit_id, name), unit_part in part.groupby(["unit_id", "name"]):
+        for (_unit_id, name), unit_part in part.groupby(["unit_id", "name"]):
             row = {"name": name}
             for kind in kinds:
                 st = set(unit_part.loc[unit_part["kind"] == kind, "status"])
@@ -825,7 +825,6 @@ def build_site(
     import jinja2
 
     from pipeline.load.warehouse import open_reader
-
     from pipeline.publish import changes
 
     con = open_reader(warehouse)
