@@ -53,10 +53,15 @@ meeting: $(BIN)/.installed ## Meeting deck + workbook, e.g. make meeting CLUSTER
 	$(BIN)/thidua meeting --cluster $(or $(CLUSTER),6) --period $(or $(PERIOD),2024-FY) --warehouse $(WAREHOUSE)
 
 notebooks: $(BIN)/.installed ## Write the .ipynb twins of notebooks/*.py (jupytext pairing)
-	$(BIN)/jupytext --sync notebooks/*.py
+	@$(BIN)/jupytext --sync --quiet notebooks/*.py
 
+LAB_PORT ?= 8888
 lab: notebooks ## Open the notebooks in JupyterLab (this machine only, nothing fetched online)
-	$(BIN)/jupyter lab --config=scripts/jupyter_lab_config.py $$([ $$(id -u) -eq 0 ] && echo --allow-root)
+	@token=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(16))'); \
+	  echo "JupyterLab: mở http://127.0.0.1:$(LAB_PORT)/lab?token=$$token (Ctrl+C để dừng)"; \
+	  $(BIN)/jupyter lab --config=scripts/jupyter_lab_config.py --no-browser --port=$(LAB_PORT) \
+	    --ServerApp.port_retries=0 --IdentityProvider.token=$$token \
+	    $$([ $$(id -u) -eq 0 ] && echo --allow-root)
 
 template: $(BIN)/.installed ## Write blank input workbooks to templates/
 	$(BIN)/thidua template --out templates
