@@ -52,7 +52,9 @@ def main(raw: Path, warehouse: Path) -> int:
     from great_expectations.data_context.types.base import ProgressBarsConfig
 
     from pipeline import build as pipeline_build
+    from pipeline.core import refdata
     from pipeline.ingest import validate
+    from pipeline.ingest.normalise import normalise
     from pipeline.load import warehouse as wh
 
     warehouse.parent.mkdir(parents=True, exist_ok=True)
@@ -83,7 +85,7 @@ def main(raw: Path, warehouse: Path) -> int:
     files = pipeline_build.discover(raw)
     loaded = rejected = 0
     for rel, path in files:
-        outcome = pipeline_build.process_file(rel, path)
+        outcome = normalise(pipeline_build.process_file(rel, path), refdata.load())
         con.execute("BEGIN TRANSACTION")
         bad_rows: set[tuple[str, int]] = set()
         problems: list[tuple] = []
@@ -103,7 +105,7 @@ def main(raw: Path, warehouse: Path) -> int:
                     problems.append((sheet.sheet, int(fact["row_no"]), rule.rule))
             problems += [(p.sheet, p.row_no, p.rule) for p in sheet.problems]
             bad_rows.update((sheet.sheet, r) for r in sheet.rejected_rows)
-            columns = wh.FACT_COLUMNS[sheet.kind]
+            columns = wh.table_columns(con, f"f_{sheet.kind}")
             sql = (
                 f"INSERT INTO f_{sheet.kind} ({', '.join(columns)}) "
                 f"VALUES ({', '.join('?' for _ in columns)})"
@@ -111,8 +113,6 @@ def main(raw: Path, warehouse: Path) -> int:
             for fact in sheet.facts:
                 if (sheet.sheet, fact["row_no"]) in bad_rows:
                     continue
-                if sheet.kind == "indicators" and not fact.get("indicator_id"):
-                    fact["indicator_id"] = "moi_" + pipeline_build.slug(fact["indicator_name"])[:60]
                 con.execute(sql, [fact.get(c) for c in columns])
                 key = str(fact["year"]) if sheet.kind == "clusters" else fact["period"]
                 con.execute(

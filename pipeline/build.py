@@ -1,8 +1,9 @@
-"""The build: find changed files, read and recognise them, validate the batch, load it.
+"""The build, an orchestrator: discover → diff the ledger → read and recognise →
+normalise → validate → load → publish.
 
-Paths and I/O are decided here and in `warehouse`; `read`, `recognise` and `validate`
-work on values.  A build is one DuckDB transaction: the warehouse is changed whole or not
-at all.
+Paths and I/O are decided here and in `warehouse` (all the SQL); `read`, `recognise`,
+`normalise`, `validate` and `batch` work on values.  A build is one DuckDB transaction:
+the warehouse is changed whole or not at all.
 """
 
 from __future__ import annotations
@@ -18,13 +19,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline.core import refdata
-from pipeline.core.messages import locate
-from pipeline.core.text import slug
 from pipeline.ingest import guard
+from pipeline.ingest.batch import Prepared, fact_frames, prepare_batch
+from pipeline.ingest.normalise import normalise
 from pipeline.ingest.read import SPREADSHEET_SUFFIXES, ReadError, read_workbook
 from pipeline.ingest.recognise import SheetResult, recognise_sheet
-
-UNIT_KINDS = ("indicators", "scores", "awards", "recipients", "initiatives")
 
 
 @dataclass
@@ -92,21 +91,6 @@ def process_file(source_file: str, path: Path) -> FileOutcome:
         for fact in sheet.facts:
             fact["source_file"] = source_file
             fact["illustrative"] = illustrative
-            if "year" not in fact or fact.get("year") is None:
-                fact["year"] = int(fact["period"][:4]) if fact.get("period") else None
-    conflict = next(
-        (p for s in outcome.sheets for p in s.problems if p.rule == "period_conflict"), None
-    )
-    if conflict:  # the file is rejected whole, naming both statements
-        for sheet in outcome.sheets:
-            for fact in sheet.facts:
-                sheet.rejected_rows.add(fact["row_no"])
-                sheet.problems.append(
-                    type(conflict)(
-                        sheet.sheet, fact["row_no"], None, None, conflict.rule, conflict.message
-                    )
-                )
-            sheet.facts = []
     if not any(s.kind for s in outcome.sheets):
         outcome.error_rule = "file_no_data"
         outcome.error = (
@@ -114,147 +98,7 @@ def process_file(source_file: str, path: Path) -> FileOutcome:
             "một loại bảng đã biết (kết quả chỉ tiêu, chấm điểm, khen thưởng, danh sách khen "
             "thưởng, sáng kiến, cụm thi đua). Xem mẫu bằng lệnh «thidua template»."
         )
-    _year_aware_units(outcome)
     return outcome
-
-
-def _year_aware_units(outcome: FileOutcome) -> None:
-    """A name such as "Huế" means Thừa Thiên Huế before 2025."""
-    renamed = _renamed_units(refdata.load())
-    for sheet in outcome.sheets:
-        for fact in sheet.facts:
-            uid, year = fact.get("unit_id"), fact.get("year")
-            if uid in renamed and year is not None:
-                before, since = renamed[uid]
-                if year < since:
-                    fact["unit_id"] = before
-
-
-_RENAMED: dict[int, dict[str, tuple[str, int]]] = {}
-
-
-def _renamed_units(ref) -> dict[str, tuple[str, int]]:
-    """successor id -> (the unit it renamed, the successor's first year); per reference."""
-    if id(ref) not in _RENAMED:
-        by_id = {v["unit_id"]: v for v in ref.units}
-        _RENAMED.clear()
-        _RENAMED[id(ref)] = {
-            u["successor_id"]: (u["unit_id"], int(by_id[u["successor_id"]]["valid_from"][:4]))
-            for u in ref.units
-            if u["successor_id"]
-            and u["valid_to"]
-            and by_id[u["successor_id"]]["valid_from"] > u["valid_to"]
-        }
-    return _RENAMED[id(ref)]
-
-
-@dataclass
-class Prepared:
-    """A batch of outcomes with validation applied: what to insert, what to reject."""
-
-    facts: dict[str, list[dict]]
-    rejections: list[dict]
-    sheet_rows: list[dict]
-    file_rows: list[dict]
-
-
-def prepare_batch(outcomes: list[FileOutcome], docs_dir: Path | None, validator=None) -> Prepared:
-    """Validate a batch of outcomes; `validator` (a `validate.BatchValidator`) when the
-    build validates its files in several batches, else the batch is validated alone."""
-    import pandas as pd
-
-    from pipeline.ingest.validate import validate_batch
-
-    by_kind: dict[str, list[dict]] = {}
-    for outcome in outcomes:
-        for sheet in outcome.sheets:
-            if sheet.kind:
-                by_kind.setdefault(sheet.kind, []).extend(sheet.facts)
-    frames = {k: pd.DataFrame(v) for k, v in by_kind.items()}
-    validation = (
-        validator.run(frames) if validator is not None else validate_batch(frames, docs_dir)
-    )
-    del frames
-
-    rejections = list(validation.rejections)
-    facts: dict[str, list[dict]] = {k: [] for k in by_kind}
-    sheet_rows, file_rows = [], []
-    new_ids: dict[str, str] = {}
-    for outcome in outcomes:
-        if outcome.error:
-            rejections.append(
-                {
-                    "source_file": outcome.source_file,
-                    "sheet": None,
-                    "row_no": None,
-                    "column_name": None,
-                    "value": None,
-                    "rule": outcome.error_rule,
-                    "message": locate(outcome.source_file, None, None, None) + outcome.error,
-                }
-            )
-        read = loaded = rejected = 0
-        for sheet in outcome.sheets:
-            for p in sheet.problems:
-                rejections.append(
-                    {
-                        "source_file": outcome.source_file,
-                        "sheet": p.sheet,
-                        "row_no": p.row_no,
-                        "column_name": p.column_name,
-                        "value": p.value,
-                        "rule": p.rule,
-                        "message": locate(outcome.source_file, p.sheet, p.row_no, p.column_name)
-                        + p.message,
-                    }
-                )
-            bad = set(sheet.rejected_rows) | {
-                row
-                for (f, s, row) in validation.rejected_keys
-                if f == outcome.source_file and s == sheet.sheet
-            }
-            bad &= sheet.data_rows
-            for fact in sheet.facts:
-                if fact["row_no"] not in bad:
-                    if sheet.kind == "indicators" and not fact.get("indicator_id"):
-                        name = fact["indicator_name"]
-                        if name not in new_ids:
-                            new_ids[name] = "moi_" + slug(name)[:60]
-                        fact["indicator_id"] = new_ids[name]
-                    facts[sheet.kind].append(fact)
-            n_read, n_bad = len(sheet.data_rows), len(bad)
-            read, rejected, loaded = read + n_read, rejected + n_bad, loaded + n_read - n_bad
-            sheet_rows.append(
-                {
-                    "source_file": outcome.source_file,
-                    "sheet": sheet.sheet,
-                    "kind": sheet.kind,
-                    "layout": sheet.layout,
-                    "period": sheet.period,
-                    "status": "skipped" if sheet.skipped_reason else "loaded",
-                    "reason": sheet.skipped_reason,
-                    "rows_read": n_read,
-                    "rows_loaded": n_read - n_bad,
-                    "rows_rejected": n_bad,
-                    "illustrative": sheet.illustrative,
-                }
-            )
-        status = "rejected" if outcome.error or (read and not loaded) else "loaded"
-        file_rows.append(
-            {
-                "source_file": outcome.source_file,
-                "sha256": outcome.sha256,
-                "size": outcome.size,
-                "mtime": outcome.mtime,
-                "status": status,
-                "rows_read": read,
-                "rows_loaded": loaded,
-                "rows_rejected": rejected,
-                "illustrative": outcome.illustrative,
-                "message": outcome.error,
-            }
-        )
-    return Prepared(facts, rejections, sheet_rows, file_rows)
 
 
 @dataclass
@@ -273,6 +117,21 @@ class Summary:
     seconds: float = 0.0
     warehouse_rejections: int = 0
 
+    def add(self, prepared: Prepared) -> None:
+        """Count one loaded batch."""
+        self.rows_read += sum(f["rows_read"] for f in prepared.file_rows)
+        self.rows_loaded += sum(f["rows_loaded"] for f in prepared.file_rows)
+        self.rows_rejected += sum(f["rows_rejected"] for f in prepared.file_rows)
+        self.problems += len(prepared.rejections)
+        self.rejected_files += [
+            f["source_file"] for f in prepared.file_rows if f["status"] == "rejected"
+        ]
+        self.skipped_sheets += [
+            (s["source_file"], s["sheet"], s["reason"])
+            for s in prepared.sheet_rows
+            if s["status"] == "skipped"
+        ]
+
 
 def build(
     raw_dir: Path,
@@ -287,67 +146,28 @@ def build(
     if not raw_dir.is_dir():
         raise FileNotFoundError(f"Không có thư mục dữ liệu gốc «{raw_dir}».")
     warehouse_path.parent.mkdir(parents=True, exist_ok=True)
-    con = _connect_waiting(warehouse_path, wait_seconds)
+    con = wh.connect_waiting(warehouse_path, wait_seconds)
     summary = Summary()
     try:
         wh.ensure_schema(con)
         known = wh.ledger(con)
         files = discover(raw_dir)
-        summary.files_seen = len(files)
-        present = {rel for rel, _ in files}
-        removed = [rel for rel in known if rel not in present]
-        changed: list[tuple[str, Path]] = []
-        touched: list[tuple[str, Path, str]] = []
-        for rel, path in files:
-            stat = path.lstat()
-            have = known.get(rel)
-            if have and have[1] == stat.st_size and have[2] == stat.st_mtime:
-                continue
-            digest = sha256_of(path)
-            if have and have[0] == digest:
-                touched.append((rel, path, digest))
-            else:
-                changed.append((rel, path))
+        changed, touched, removed = _diff_ledger(files, known)
+        summary.files_seen, summary.files_unchanged = len(files), len(files) - len(changed)
         summary.files_changed, summary.files_removed = len(changed), len(removed)
-        summary.files_unchanged = len(files) - len(changed)
-
         if changed or removed or touched:
             # one transaction: the changed files are read, validated and loaded a chunk at
             # a time (memory stays bounded), and the warehouse changes whole or not at all
-            con.execute("BEGIN TRANSACTION")
-            try:
-                _delete_files(con, removed)
-                for rel, path, _ in touched:  # same content, new time: keep, re-date claims
-                    mtime = path.stat().st_mtime
-                    con.execute("UPDATE ledger SET mtime = ? WHERE source_file = ?", [mtime, rel])
-                    con.execute("UPDATE claims SET mtime = ? WHERE source_file = ?", [mtime, rel])
-                validator = None
-                chunks = _process_chunks(changed, progress, jobs)
-                try:
-                    for outcomes in chunks:
-                        if validator is None:
-                            from pipeline.ingest.validate import BatchValidator
-
-                            # no Data Docs (CDN scripts, file names unescaped): the site's
-                            # «Kiểm tra dữ liệu» page shows the same checks
-                            validator = BatchValidator()
-                        prepared = prepare_batch(outcomes, None, validator)
-                        _load(con, outcomes, prepared, known)
-                        _add_to_summary(summary, prepared)
-                        del outcomes, prepared
-                finally:
-                    chunks.close()  # stops the pool at once if loading failed
-                if validator is not None:
-                    validator.finish()
+            with wh.transaction(con):
+                wh.delete_files(con, removed)
+                for rel, path in touched:  # same content, new time: keep, re-date claims
+                    wh.touch_file(con, rel, path.stat().st_mtime)
+                # no Data Docs (CDN scripts, file names unescaped): the site's «Kiểm tra dữ
+                # liệu» page shows the same checks
+                _load_changed(con, changed, known, None, summary, progress, jobs)
                 wh.mark_changed(con)
-                con.execute("COMMIT")
-            except BaseException:
-                con.execute("ROLLBACK")
-                raise
-        summary.superseded = con.execute(
-            "SELECT count(*) FROM loads WHERE status = 'superseded'"
-        ).fetchone()[0]
-        summary.warehouse_rejections = con.execute("SELECT count(*) FROM rejections").fetchone()[0]
+        counts = wh.counts(con)
+        summary.superseded, summary.warehouse_rejections = counts.superseded, counts.rejections
         wh.publish_snapshot(con, warehouse_path)  # readers see this build, whole (warehouse.py)
     finally:
         con.close()
@@ -355,32 +175,54 @@ def build(
     return summary
 
 
-def _add_to_summary(summary: Summary, prepared: Prepared) -> None:
-    summary.rows_read += sum(f["rows_read"] for f in prepared.file_rows)
-    summary.rows_loaded += sum(f["rows_loaded"] for f in prepared.file_rows)
-    summary.rows_rejected += sum(f["rows_rejected"] for f in prepared.file_rows)
-    summary.problems += len(prepared.rejections)
-    summary.rejected_files += [
-        f["source_file"] for f in prepared.file_rows if f["status"] == "rejected"
-    ]
-    summary.skipped_sheets += [
-        (s["source_file"], s["sheet"], s["reason"])
-        for s in prepared.sheet_rows
-        if s["status"] == "skipped"
-    ]
+def _diff_ledger(files: list[tuple[str, Path]], known: dict[str, tuple]):
+    """(changed, touched, removed): files to read, files with a new time only (same
+    hash), and files the ledger knows that are gone.  A file of the ledger's size and
+    time is not hashed again."""
+    present = {rel for rel, _ in files}
+    removed = [rel for rel in known if rel not in present]
+    changed: list[tuple[str, Path]] = []
+    touched: list[tuple[str, Path]] = []
+    for rel, path in files:
+        stat = path.lstat()
+        have = known.get(rel)
+        if have and have[1] == stat.st_size and have[2] == stat.st_mtime:
+            continue
+        if have and have[0] == sha256_of(path):
+            touched.append((rel, path))
+        else:
+            changed.append((rel, path))
+    return changed, touched, removed
 
 
-def _connect_waiting(path: Path, wait_seconds: float):
+def _load_changed(
+    con, changed, known, docs_dir: Path | None, summary: Summary, progress, jobs
+) -> None:
+    """Read → normalise → validate → load the changed files, a chunk at a time."""
     from pipeline.load import warehouse as wh
 
-    deadline = time.monotonic() + wait_seconds
-    while True:
-        try:
-            return wh.connect(path)
-        except wh.WarehouseBusy:
-            if time.monotonic() >= deadline:
-                raise
-            time.sleep(0.25)
+    ref = refdata.load()
+    validator = None
+    chunks = _process_chunks(changed, progress, jobs)
+    try:
+        for outcomes in chunks:
+            for i, outcome in enumerate(outcomes):  # one at a time: the read one is let go
+                outcomes[i] = normalise(outcome, ref)
+            if validator is None:
+                from pipeline.ingest.validate import BatchValidator
+
+                validator = BatchValidator(docs_dir)
+            prepared = prepare_batch(outcomes, validator.run(fact_frames(outcomes)))
+            # a file the ledger does not know has no rows yet (a file's rows and its ledger
+            # row are written in one transaction)
+            replacing = [o.source_file for o in outcomes if o.source_file in known]
+            wh.load_batch(con, prepared, replacing)
+            summary.add(prepared)
+            del outcomes, prepared
+    finally:
+        chunks.close()  # stops the pool at once if loading failed
+    if validator is not None:
+        validator.finish()
 
 
 POOL_MIN_FILES = 24  # below this a process pool costs more (start-up) than it saves
@@ -497,109 +339,10 @@ def _process_chunks(changed: list[tuple[str, Path]], progress: bool, jobs: int |
                 warm.join()
 
 
-def _delete_files(con, files: list[str]) -> None:
-    """Remove every row of these files (one statement per table for many files)."""
-    from pipeline.load import warehouse as wh
-
-    if len(files) <= 4:
-        for rel in files:
-            wh.delete_file(con, rel)
-        return
-    import pandas as pd
-
-    con.register("gone_files", pd.DataFrame({"source_file": files}))
-    try:
-        for table in [f"f_{k}" for k in wh.FACT_COLUMNS] + [
-            "claims",
-            "rejections_t",
-            "sheet_log",
-            "ledger",
-        ]:
-            con.execute(
-                f"DELETE FROM {table} WHERE source_file IN (SELECT source_file FROM gone_files)"
-            )
-    finally:
-        con.unregister("gone_files")
-
-
-def _load(con, outcomes: list[FileOutcome], prepared: Prepared, known=None) -> None:
-    import pandas as pd
-
-    from pipeline.load import warehouse as wh
-
-    loaded_at = wh.now()
-    # a file the ledger does not know has no rows yet (a file's rows and its ledger row are
-    # written in one transaction)
-    _delete_files(con, [o.source_file for o in outcomes if known is None or o.source_file in known])
-    for kind, rows in prepared.facts.items():
-        if rows:
-            wh.insert_frame(con, f"f_{kind}", pd.DataFrame(rows), wh.FACT_COLUMNS[kind])
-    mtimes = {o.source_file: o.mtime for o in outcomes}
-    claims = {
-        (
-            f["source_file"],
-            kind,
-            f["unit_id"],
-            str(f["year"]) if kind == "clusters" else f["period"],
-        )
-        for kind, rows in prepared.facts.items()
-        for f in rows
-    }
-    wh.insert_frame(
-        con,
-        "claims",
-        pd.DataFrame(
-            [
-                {"source_file": s, "kind": k, "unit_id": u, "period": p, "mtime": mtimes[s]}
-                for s, k, u, p in sorted(claims)
-            ],
-            columns=["source_file", "kind", "unit_id", "period", "mtime"],
-        ),
-        ["source_file", "kind", "unit_id", "period", "mtime"],
-    )
-    rej_cols = ["source_file", "sheet", "row_no", "column_name", "value", "rule", "message"]
-    wh.insert_frame(
-        con, "rejections_t", pd.DataFrame(prepared.rejections, columns=rej_cols), rej_cols
-    )
-    sheet_cols = [
-        "source_file",
-        "sheet",
-        "kind",
-        "layout",
-        "period",
-        "status",
-        "reason",
-        "rows_read",
-        "rows_loaded",
-        "rows_rejected",
-        "illustrative",
-    ]
-    wh.insert_frame(
-        con, "sheet_log", pd.DataFrame(prepared.sheet_rows, columns=sheet_cols), sheet_cols
-    )
-    files = pd.DataFrame(prepared.file_rows)
-    files["loaded_at"] = loaded_at
-    wh.insert_frame(
-        con,
-        "ledger",
-        files,
-        [
-            "source_file",
-            "sha256",
-            "size",
-            "mtime",
-            "loaded_at",
-            "status",
-            "rows_read",
-            "rows_loaded",
-            "rows_rejected",
-            "illustrative",
-            "message",
-        ],
-    )
-
-
 def check(paths: Iterable[Path]) -> Prepared:
-    """Validate files without writing anything."""
-    outcomes = [process_file(p.name, p) for p in paths]
-    return prepare_batch(outcomes, None)
+    """Read, normalise and validate files without writing anything."""
+    from pipeline.ingest.validate import validate_batch
+
+    ref = refdata.load()
+    outcomes = [normalise(process_file(p.name, p), ref) for p in paths]
+    return prepare_batch(outcomes, validate_batch(fact_frames(outcomes)))

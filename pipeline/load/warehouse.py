@@ -22,9 +22,13 @@ snapshot costs disk space equal to the warehouse.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import shutil
+import time
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
@@ -34,83 +38,6 @@ from pipeline.core import refdata
 
 SQL_DIR = Path(__file__).parent / "sql"
 
-FACT_COLUMNS = {
-    "indicators": [
-        "source_file",
-        "sheet",
-        "row_no",
-        "period",
-        "year",
-        "unit_id",
-        "indicator_id",
-        "indicator_name",
-        "measure_unit",
-        "target",
-        "actual",
-        "direction_hint",
-        "illustrative",
-    ],
-    "scores": [
-        "source_file",
-        "sheet",
-        "row_no",
-        "period",
-        "year",
-        "unit_id",
-        "criterion",
-        "max_points",
-        "points",
-        "illustrative",
-    ],
-    "awards": [
-        "source_file",
-        "sheet",
-        "row_no",
-        "period",
-        "year",
-        "unit_id",
-        "award_id",
-        "recipient_kind",
-        "count",
-        "illustrative",
-    ],
-    "recipients": [
-        "source_file",
-        "sheet",
-        "row_no",
-        "period",
-        "year",
-        "unit_id",
-        "award_id",
-        "recipient_kind",
-        "name",
-        "position",
-        "decision_no",
-        "decision_date",
-        "illustrative",
-    ],
-    "initiatives": [
-        "source_file",
-        "sheet",
-        "row_no",
-        "period",
-        "year",
-        "unit_id",
-        "level",
-        "count",
-        "illustrative",
-    ],
-    "clusters": [
-        "source_file",
-        "sheet",
-        "row_no",
-        "year",
-        "cluster_no",
-        "unit_id",
-        "role",
-        "illustrative",
-    ],
-}
 REFERENCE_TABLES = {
     "ref_units": "units.csv",
     "ref_clusters": "clusters.csv",
@@ -118,6 +45,7 @@ REFERENCE_TABLES = {
     "ref_indicators": "indicators.csv",
     "ref_initiative_levels": "initiative_levels.csv",
 }
+FILE_TABLES = ("claims", "rejections_t", "sheet_log", "ledger")  # besides the facts, per file
 
 
 class WarehouseBusy(Exception):
@@ -133,6 +61,31 @@ def connect(path: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
         raise
     _offline(con)
     return con
+
+
+def connect_waiting(path: Path, wait_seconds: float) -> duckdb.DuckDBPyConnection:
+    """The writer's connection: while another process writes, wait up to `wait_seconds`,
+    then raise `WarehouseBusy` (the command line says "Kho dữ liệu đang bận")."""
+    deadline = time.monotonic() + wait_seconds
+    while True:
+        try:
+            return connect(path)
+        except WarehouseBusy:
+            if time.monotonic() >= deadline:
+                raise
+            time.sleep(0.25)
+
+
+@contextlib.contextmanager
+def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Everything inside is committed whole, or rolled back if anything raises."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        yield con
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    con.execute("COMMIT")
 
 
 def _offline(con: duckdb.DuckDBPyConnection) -> None:
@@ -235,13 +188,8 @@ def open_reader(path: Path) -> duckdb.DuckDBPyConnection:
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     """Tables, reference data and views, in one transaction (a build killed while it runs
     leaves no half-made schema)."""
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with transaction(con):
         _ensure_schema(con)
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
 
 
 def _ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
@@ -285,16 +233,117 @@ def _reference_digest() -> str:
     return h.hexdigest()
 
 
+def table_columns(con, table: str) -> list[str]:
+    """The columns of `table` in schema.sql's order: the one place they are written."""
+    return [
+        r[0]
+        for r in con.execute(
+            "SELECT column_name FROM duckdb_columns() WHERE database_name = current_database() "
+            "AND schema_name = 'main' AND table_name = ? ORDER BY column_index",
+            [table],
+        ).fetchall()
+    ]
+
+
+def fact_kinds(con) -> list[str]:
+    """The kinds of facts the schema stages, one `f_<kind>` table each."""
+    return [
+        r[0][2:]
+        for r in con.execute(
+            "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database() "
+            "AND schema_name = 'main' AND starts_with(table_name, 'f_') ORDER BY table_name"
+        ).fetchall()
+    ]
+
+
 def ledger(con) -> dict[str, tuple]:
+    """source_file -> (sha256, size, mtime) of every file the warehouse has loaded."""
     rows = con.execute("SELECT source_file, sha256, size, mtime FROM ledger").fetchall()
     return {r[0]: r[1:] for r in rows}
 
 
-def delete_file(con, source_file: str) -> None:
-    for kind in FACT_COLUMNS:
-        con.execute(f"DELETE FROM f_{kind} WHERE source_file = ?", [source_file])
-    for table in ("claims", "rejections_t", "sheet_log", "ledger"):
-        con.execute(f"DELETE FROM {table} WHERE source_file = ?", [source_file])
+def load_batch(con, batch, replacing: Iterable[str] = ()) -> None:
+    """Write one prepared batch (a `pipeline.ingest.batch.Prepared`): its facts, what each
+    file claims (kind, unit, period: the newest file wins each), its rejections, its sheet
+    and ledger rows, one bulk insert per table.  First the rows the files of `replacing`
+    (those the ledger knows) had before go.  Call it inside `transaction`."""
+    loaded_at = now()
+    delete_files(con, list(replacing))
+    for kind, facts in batch.facts.items():
+        if facts:
+            _insert_rows(con, f"f_{kind}", facts)
+    mtimes = {f["source_file"]: f["mtime"] for f in batch.file_rows}
+    claims = {
+        (
+            f["source_file"],
+            kind,
+            f["unit_id"],
+            str(f["year"]) if kind == "clusters" else f["period"],
+        )
+        for kind, facts in batch.facts.items()
+        for f in facts
+    }
+    _insert_rows(
+        con,
+        "claims",
+        [
+            {"source_file": s, "kind": k, "unit_id": u, "period": p, "mtime": mtimes[s]}
+            for s, k, u, p in sorted(claims)
+        ],
+    )
+    _insert_rows(con, "rejections_t", batch.rejections)
+    _insert_rows(con, "sheet_log", batch.sheet_rows)
+    _insert_rows(con, "ledger", [{**f, "loaded_at": loaded_at} for f in batch.file_rows])
+
+
+def _insert_rows(con, table: str, rows: list[dict]) -> None:
+    import pandas as pd
+
+    columns = table_columns(con, table)
+    insert_frame(con, table, pd.DataFrame(rows, columns=columns), columns)
+
+
+def touch_file(con, source_file: str, mtime: float) -> None:
+    """The same content with a new modification time: keep its rows, re-date its claims."""
+    con.execute("UPDATE ledger SET mtime = ? WHERE source_file = ?", [mtime, source_file])
+    con.execute("UPDATE claims SET mtime = ? WHERE source_file = ?", [mtime, source_file])
+
+
+def delete_files(con, files: list[str]) -> None:
+    """Remove every row of these files (one statement per table for many files)."""
+    if not files:
+        return
+    tables = [f"f_{kind}" for kind in fact_kinds(con)] + list(FILE_TABLES)
+    if len(files) <= 4:
+        for source_file in files:
+            for table in tables:
+                con.execute(f"DELETE FROM {table} WHERE source_file = ?", [source_file])
+        return
+    import pandas as pd
+
+    con.register("gone_files", pd.DataFrame({"source_file": files}))
+    try:
+        for table in tables:
+            con.execute(
+                f"DELETE FROM {table} WHERE source_file IN (SELECT source_file FROM gone_files)"
+            )
+    finally:
+        con.unregister("gone_files")
+
+
+@dataclass(frozen=True)
+class Counts:
+    superseded: int  # files the `loads` view calls superseded
+    rejections: int  # rows of the public `rejections` view
+
+
+def counts(con) -> Counts:
+    """What the build's summary reports of the whole warehouse."""
+    superseded, rejections = con.execute(
+        "SELECT (SELECT count(*) FROM loads WHERE status = 'superseded'), "
+        "(SELECT count(*) FROM rejections)"
+    ).fetchall()[0]
+    return Counts(superseded, rejections)
 
 
 def insert_frame(con, table: str, frame, columns: list[str]) -> None:

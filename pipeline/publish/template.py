@@ -21,6 +21,8 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from openpyxl.utils import get_column_letter
+
 from pipeline.core import refdata
 from pipeline.core.labels import RECIPIENT_KIND_LABELS, RECIPIENT_KINDS, SHEET_KIND_LABELS
 
@@ -274,14 +276,6 @@ def _lists() -> dict[str, tuple[str, list[str]]]:
     }
 
 
-def _col_letter(index: int) -> str:
-    n, out = index + 1, ""
-    while n:
-        n, rem = divmod(n - 1, 26)
-        out = chr(65 + rem) + out
-    return out
-
-
 # --- writing ----------------------------------------------------------------------------
 
 
@@ -528,12 +522,12 @@ def _disabled_cells(spec: Spec) -> set[tuple[int, int]]:
 
 def _ranges(rows: list[int], c: int) -> str:
     """Rows (0-based) of one column as an A1 multi-range: "C6:C9 C11"."""
-    runs, start, prev = [], rows[0], rows[0]
+    runs, start, prev, col = [], rows[0], rows[0], get_column_letter(c + 1)
     for r in rows[1:] + [None]:
         if r is not None and r == prev + 1:
             prev = r
             continue
-        a, b = f"{_col_letter(c)}{start + 1}", f"{_col_letter(c)}{prev + 1}"
+        a, b = f"{col}{start + 1}", f"{col}{prev + 1}"
         runs.append(a if a == b else f"{a}:{b}")
         if r is not None:
             start = prev = r
