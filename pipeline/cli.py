@@ -193,7 +193,7 @@ def build(
 
     if not raw.is_dir():
         _fail(f"Không có thư mục dữ liệu gốc «{raw}»: kiểm tra lại --raw.", EXIT_USAGE)
-    before = _ledger(warehouse)
+    before = _state(warehouse)
     try:
         summary = build_mod.build(
             raw, warehouse, progress=not quiet and sys.stderr.isatty(), wait_seconds=wait
@@ -415,24 +415,35 @@ def report(
 SHOWN_REJECTIONS = 10
 
 
-def _ledger(warehouse: Path) -> dict[str, str]:
-    """source_file → sha256 of the files in the warehouse now (empty if there is none yet or
-    it cannot be read: the build then says what is wrong)."""
+FIGURES = [  # (label, unit, SQL): the totals a build can move, said after it
+    ("kết quả chỉ tiêu", "dòng", "SELECT count(*) FROM indicator_results"),
+    ("điểm thi đua", "dòng", "SELECT count(*) FROM scores"),
+    ("khen thưởng", "lượt", "SELECT coalesce(sum(count), 0) FROM awards"),
+    ("sáng kiến, đề tài", "", "SELECT coalesce(sum(count), 0) FROM initiatives"),
+    ("người, tập thể trong danh sách khen thưởng", "", "SELECT count(*) FROM recipients"),
+]
+
+
+def _state(warehouse: Path) -> tuple[dict[str, str], dict[str, float]]:
+    """source_file → sha256 of the files in the warehouse now, and its totals (both empty if
+    there is none yet or it cannot be read: the build then says what is wrong)."""
     from pipeline.load.warehouse import open_reader
 
     try:
         con = open_reader(warehouse)
     except Exception:
-        return {}
+        return {}, {}
     try:
-        return dict(con.execute("SELECT source_file, sha256 FROM loads").fetchall())
+        files = dict(con.execute("SELECT source_file, sha256 FROM loads").fetchall())
+        figures = {label: float(con.execute(sql).fetchone()[0]) for label, _, sql in FIGURES}
+        return files, figures
     except Exception:
-        return {}
+        return {}, {}
     finally:
         con.close()
 
 
-def _after_build(warehouse: Path, before: dict[str, str]) -> dict:
+def _after_build(warehouse: Path, state: tuple[dict[str, str], dict[str, float]]) -> dict:
     """What this build changed (files new, replaced, removed), the rejections and the
     superseded files now in the warehouse; written beside the warehouse for the site."""
     from datetime import datetime
@@ -440,8 +451,10 @@ def _after_build(warehouse: Path, before: dict[str, str]) -> dict:
     from pipeline.load.warehouse import open_reader
     from pipeline.publish import changes
 
+    before, figures_before = state
     con = open_reader(warehouse)
     try:
+        figures = {label: float(con.execute(sql).fetchone()[0]) for label, _, sql in FIGURES}
         after = dict(con.execute("SELECT source_file, sha256 FROM loads").fetchall())
         status = dict(con.execute("SELECT source_file, status FROM loads").fetchall())
         rejections = con.execute(
@@ -462,6 +475,11 @@ def _after_build(warehouse: Path, before: dict[str, str]) -> dict:
         "superseded": sorted(f for f, s in status.items() if s == "superseded"),
         "partly_superseded": sorted(f for f, s in status.items() if s == "partly_superseded"),
         "rejected_files": sorted(f for f, s in status.items() if s == "rejected"),
+        "moved": [
+            [label, unit, figures_before[label], figures[label]]
+            for label, unit, _ in FIGURES
+            if figures_before and figures_before.get(label) != figures[label]
+        ],
         "rows_rejected": int(rows_rejected),
         "rejections": [list(r) for r in rejections],
     }
@@ -516,6 +534,16 @@ def _print_summary(summary, warehouse: Path, report: dict, raw: Path, quiet: boo
         )
     else:
         echo("  Thay đổi: không có tệp nào mới, sửa hay xóa; kho giữ nguyên.")
+    if report["moved"]:
+        echo(
+            "  Số liệu đã đổi: "
+            + "; ".join(
+                f"{label} {n(a)} → {n(b)}{' ' + unit if unit else ''} ({'+' if b > a else ''}"
+                f"{n(b - a)})"
+                for label, unit, a, b in report["moved"]
+            )
+            + "."
+        )
     replaced = len(report["superseded"]) + len(report["partly_superseded"])
     if replaced:
         echo(

@@ -101,6 +101,7 @@ def test_second_build_says_what_changed_and_counts_partly_superseded(raw, wh):
     done = run_cli("build", "--raw", raw, "--warehouse", wh)
     assert done.returncode == 0, done.stderr
     assert "1 tệp mới («b_moi.xlsx»)" in done.stdout
+    assert "Số liệu đã đổi: khen thưởng 29 → 59 lượt (+30)" in done.stdout
     assert "bị thay thế bởi tệp mới hơn" in done.stdout and "1 một phần" in done.stdout
     again = run_cli("build", "--raw", raw, "--warehouse", wh)
     assert "không có tệp nào mới, sửa hay xóa" in again.stdout

@@ -513,6 +513,13 @@ def _changes_html(changes: dict | None) -> str:
                 items.append(f"<li>{what} ({len(names)}): {shown}{more}</li>")
         if not items:
             items.append("<li>Không có tệp nào mới, sửa hay xóa.</li>")
+        for label, unit, a, b in changes.get("moved") or []:
+            sign = "+" if b > a else ""
+            items.append(
+                f"<li>Số liệu {html.escape(label)}: {charts.vn_number(a)} → "
+                f"{charts.vn_number(b)}{' ' + html.escape(unit) if unit else ''} "
+                f"({sign}{charts.vn_number(b - a)}).</li>"
+            )
     replaced = len(changes.get("superseded", [])) + len(changes.get("partly_superseded", []))
     if replaced:
         items.append(f"<li>Tệp bị tệp mới hơn thay thế (toàn bộ hoặc một phần): {replaced}.</li>")
