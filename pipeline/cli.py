@@ -732,6 +732,9 @@ def main(argv: list[str] | None = None) -> None:
     args = sys.argv[1:] if argv is None else argv
     try:
         code = app(args=args, prog_name="thidua", standalone_mode=False)
+    except ce.NoArgsIsHelpError as exc:  # `thidua` alone: the help, nothing else
+        typer.echo(exc.ctx.get_help())
+        code = EXIT_USAGE
     except ce.UsageError as exc:
         _show_usage_error(exc)
         code = EXIT_USAGE

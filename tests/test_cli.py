@@ -49,6 +49,11 @@ def test_help_and_usage_errors_are_vietnamese(args, code):
         assert "Cách dùng: thidua" in done.stdout and "Hiện trợ giúp này rồi thoát." in done.stdout
 
 
+def test_no_arguments_shows_the_help():
+    done = run_cli()
+    assert done.stdout.startswith("Cách dùng: thidua") and "Lỗi" not in done.stdout + done.stderr
+
+
 def test_unknown_command_and_option_are_named():
     assert "Không có lệnh «bogus»" in run_cli("bogus").stderr
     assert "không có tùy chọn «--bogus»" in run_cli("build", "--bogus").stderr
