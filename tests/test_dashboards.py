@@ -421,3 +421,22 @@ def test_every_page_builds_from_a_sparse_warehouse(kind, browser, tmp_path):
         assert seen["errors"] == []
     finally:
         page.close()
+
+
+def test_cluster_page_compares_with_the_same_report_a_year_before(site, browser, sample_wh):
+    out, _ = site
+    page, _ = open_page(browser, out / "cum.html", "2024-FY|6")
+    try:
+        assert "So với cùng kỳ năm trước (năm 2023)" in page.inner_text("#panels")
+        rows = {r[0]: r for r in table_rows(page, "table-p5")}
+        (before,) = query(
+            sample_wh,
+            "SELECT sum(count) FROM awards WHERE period = '2023-FY' AND unit_id = 'ha_tinh'",
+        )[0]
+        (now,) = query(
+            sample_wh,
+            "SELECT sum(count) FROM awards WHERE period = '2024-FY' AND unit_id = 'ha_tinh'",
+        )[0]
+        assert rows["Hà Tĩnh"][1:4] == [f"{before:.0f}", f"{now:.0f}", f"{now - before:+.0f}"]
+    finally:
+        page.close()

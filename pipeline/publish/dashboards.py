@@ -44,6 +44,12 @@ LABELS = {
     "rule_text": "Quy tắc",
     "rules": "Số lỗi",
     "sheet_kind": "Loại bảng",
+    "awards_prev": "Khen thưởng cùng kỳ năm trước",
+    "awards_now": "Khen thưởng kỳ này",
+    "awards_delta": "Tăng/giảm khen thưởng",
+    "share_prev": "Tỷ lệ chỉ tiêu đạt cùng kỳ năm trước (%)",
+    "share_now": "Tỷ lệ chỉ tiêu đạt kỳ này (%)",
+    "share_delta": "Tăng/giảm tỷ lệ đạt (điểm %)",
 }
 PERIOD_CODE = re.compile(r"^\d{4}-(H1|FY)$")
 
@@ -94,7 +100,8 @@ def _cell(value, column: str) -> str:
     if column in ("year", "cluster_no", "rank", "row_no"):
         return str(int(value)) if isinstance(value, (int, float)) else str(value)
     if isinstance(value, (int, float)):
-        return charts.vn_number(value)
+        sign = "+" if (column == "delta" or column.endswith("_delta")) and value > 0 else ""
+        return sign + charts.vn_number(value)
     if hasattr(value, "strftime"):
         return charts.vn_date(value, with_time=True)
     return str(value)
@@ -308,11 +315,50 @@ def _cluster(con) -> Page:
                 ],
                 "Nguồn: view indicator_results. Chênh lệch dương là tốt hơn chỉ tiêu.",
             ),
+            _previous_year(con, period, summ, aw),
         ]
         page.views[f"{period}|{cluster}"] = View(
             where, panels, an.any_illustrative(summ, rank, aw, ini)
         )
     return page
+
+
+def _previous_year(con, period: str, summ: pd.DataFrame, aw: pd.DataFrame) -> Panel:
+    """The cluster's units beside the same report of the previous year (same units, wherever
+    they were then)."""
+    previous = f"{int(period[:4]) - 1}{period[4:]}"
+    units = pd.concat([summ[["unit_id", "name"]], aw[["unit_id", "name"]]]).drop_duplicates(
+        "unit_id"
+    )
+    now_aw = aw.set_index("unit_id")["awards"]
+    now_share = summ.set_index("unit_id")["share_met"]
+    prev_aw = an.awards_by_unit(con, previous).set_index("unit_id")["awards"]
+    prev_share = an.indicator_summary(con, previous).set_index("unit_id")["share_met"]
+    frame = units.assign(
+        awards_prev=units["unit_id"].map(prev_aw),
+        awards_now=units["unit_id"].map(now_aw),
+        share_prev=units["unit_id"].map(prev_share),
+        share_now=units["unit_id"].map(now_share),
+    )
+    frame["awards_delta"] = frame["awards_now"] - frame["awards_prev"]
+    frame["share_delta"] = frame["share_now"] - frame["share_prev"]
+    frame = an.vn_order(frame, ["name"])
+    return Panel(
+        f"So với cùng kỳ năm trước ({period_label(previous)})",
+        None,
+        frame[
+            [
+                "name",
+                "awards_prev",
+                "awards_now",
+                "awards_delta",
+                "share_prev",
+                "share_now",
+                "share_delta",
+            ]
+        ],
+        "«–»: kỳ đó đơn vị không có số liệu trong kho. Nguồn: các view awards, indicator_results.",
+    )
 
 
 def _awards(con) -> Page:
