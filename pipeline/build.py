@@ -140,6 +140,7 @@ def build(
     wait_seconds: float = 5.0,
     jobs: int | None = None,
 ) -> Summary:
+    from pipeline.load import history
     from pipeline.load import warehouse as wh
 
     started = time.perf_counter()
@@ -168,6 +169,7 @@ def build(
                 wh.mark_changed(con)
         counts = wh.counts(con)
         summary.superseded, summary.warehouse_rejections = counts.superseded, counts.rejections
+        history.refresh(con)  # streaks, candidates, flags from the facts (load/history.py)
         wh.publish_snapshot(con, warehouse_path)  # readers see this build, whole (warehouse.py)
     finally:
         con.close()

@@ -412,6 +412,43 @@ def report(
     typer.echo(f"Đã ghi {html_path}\nĐã ghi {xlsx_path}")
 
 
+@app.command(
+    "ung-vien",
+    help=(
+        "Xuất danh sách ứng viên khen thưởng theo lịch sử (chuỗi năm liên tục, số lần trong "
+        "một khoảng năm) của một năm ra tệp Excel CÓ HỌ TÊN: dữ liệu cá nhân theo Nghị định "
+        "13/2023/NĐ-CP, mỗi trang tính đều ghi rõ. Ứng viên để xem xét, không phải kết luận: "
+        "dữ liệu không cho biết xếp loại, sáng kiến, phiếu bầu, số năm công tác. Kèm danh sách "
+        "người trùng tên cần xác minh, cờ báo và các điều kiện đã/chưa mã hóa. "
+        "Ví dụ: thidua ung-vien --year 2025 --unit quang_ninh"
+    ),
+)
+def ung_vien(
+    year: int = typer.Option(..., "--year", help="Năm công tác, ví dụ 2025."),
+    unit: str | None = typer.Option(None, "--unit", help="Chỉ một đơn vị (mã hoặc tên)."),
+    out: Path = typer.Option(Path("ung_vien"), "--out", help="Thư mục ghi tệp."),
+    warehouse: Path = WAREHOUSE_OPTION,
+    debug: bool = typer.Option(False, "--debug", help="In chi tiết lỗi cho lập trình viên."),
+) -> None:
+    from pipeline.load.warehouse import open_reader
+    from pipeline.publish import candidates
+
+    try:
+        unit_id = candidates.resolve_unit(unit)
+    except candidates.UnknownUnit as exc:
+        _fail(str(exc), EXIT_USAGE)
+    with _reader_errors(debug):
+        con = open_reader(warehouse)
+        try:
+            path, n, questions = candidates.write(con, year, unit_id, out)
+        finally:
+            con.close()
+    typer.echo(
+        f"Đã ghi {path}: {n} ứng viên, {questions} trường hợp trùng tên cần xác minh. "
+        "Tệp chứa dữ liệu cá nhân (Nghị định 13/2023/NĐ-CP): không chia sẻ, không đăng tải."
+    )
+
+
 SHOWN_REJECTIONS = 10
 
 

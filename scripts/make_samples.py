@@ -455,6 +455,258 @@ def csv_files() -> list[Path]:
     return out
 
 
+# --- named recipients over 2020–2025 (issue 16: streaks, quotas, candidates) ----------------
+CS, NGANH = "Chiến sĩ thi đua cơ sở", "Chiến sĩ thi đua ngành Kiểm sát nhân dân"
+BK, BK_TTG = "Bằng khen của Viện trưởng VKSND tối cao", "Bằng khen của Thủ tướng Chính phủ"
+KNC, LDTT = "Kỷ niệm chương “Vì sự nghiệp Kiểm sát”", "Lao động tiên tiến"
+# (name, birth year or None, unit, {year: (position, [award forms])}); every active rule of
+# pipeline/core/reference/award_rules.csv is met by someone, and:
+# - Đặng Thị Hoa misses 2022 (a broken streak), Cao Bằng sent no list for 2022 (a data gap);
+# - Vũ Văn Hải's streak runs across 1/1/2024 (the two-year route to a Bằng khen starts then);
+# - two «Nguyễn Văn Nam» in Lạng Sơn in 2024 with nothing to tell them apart (a question),
+#   two «Trần Văn Bình» in Quảng Ninh told apart by their birth years;
+# - Lạng Sơn's 2024 Tập thể lao động xuất sắc exceed 20 % (a quota breach).
+HISTORY_PEOPLE = [
+    (
+        "Hoàng Văn Minh",
+        1978,
+        "Quảng Ninh",
+        {
+            2021: ("Kiểm sát viên sơ cấp", [CS]),
+            2022: ("Kiểm sát viên sơ cấp", [CS]),
+            2023: ("Kiểm sát viên trung cấp", [CS]),
+            2024: ("Phó Trưởng phòng", [CS, NGANH]),
+        },
+    ),
+    (
+        "Đặng Thị Hoa",
+        1985,
+        "Quảng Ninh",
+        {
+            2020: ("Kiểm tra viên", [CS]),
+            2021: ("Kiểm tra viên", [CS]),
+            2022: ("Kiểm tra viên", [LDTT]),
+            2023: ("Kiểm sát viên sơ cấp", [CS]),
+            2024: ("Kiểm sát viên sơ cấp", [CS]),
+            2025: ("Kiểm sát viên sơ cấp", [CS]),
+        },
+    ),
+    (
+        "Mai Thị Thu",
+        1968,
+        "Quảng Ninh",
+        {
+            2021: ("Chánh Văn phòng", [KNC]),
+            2024: ("Chánh Văn phòng", [KNC]),
+        },
+    ),
+    (
+        "Trần Văn Bình",
+        1975,
+        "Quảng Ninh",
+        {
+            2024: ("Trưởng phòng", [CS]),
+            2025: ("Trưởng phòng", [CS]),
+        },
+    ),
+    ("Trần Văn Bình", 1990, "Quảng Ninh", {2025: ("Chuyên viên", [CS])}),
+    (
+        "Vũ Văn Hải",
+        1980,
+        "Lạng Sơn",
+        {
+            2022: ("Kiểm sát viên trung cấp", [CS]),
+            2023: ("Kiểm sát viên trung cấp", [CS]),
+            2024: ("Kiểm sát viên trung cấp", [CS]),
+        },
+    ),
+    (
+        "Trịnh Văn Quang",
+        1976,
+        "Lạng Sơn",
+        {
+            2022: ("Phó Viện trưởng", [CS]),
+            2023: ("Phó Viện trưởng", [CS]),
+            2024: ("Phó Viện trưởng", [CS, NGANH]),
+            2025: ("Phó Viện trưởng", [CS, NGANH]),
+        },
+    ),
+    (
+        "Nguyễn Văn Nam",
+        None,
+        "Lạng Sơn",
+        {
+            2023: ("Kiểm tra viên", [CS]),
+            2024: ("Kiểm tra viên", [CS]),
+        },
+    ),
+    ("Nguyễn Văn Nam", None, "Lạng Sơn", {2024: ("Chuyên viên", [CS])}),
+    (
+        "Lý Thị Lan",
+        1972,
+        "Cao Bằng",
+        {
+            2020: ("Trưởng phòng", [BK]),
+            2021: ("Trưởng phòng", [CS]),
+            2023: ("Trưởng phòng", [CS]),
+            2025: ("Trưởng phòng", [CS]),
+        },
+    ),
+    (
+        "Nông Văn Tùng",
+        1970,
+        "Cao Bằng",
+        {
+            2020: ("Viện trưởng VKSND huyện", [BK_TTG]),
+            2021: ("Viện trưởng VKSND huyện", [CS]),
+            2023: ("Viện trưởng VKSND huyện", [CS]),
+            2025: ("Viện trưởng VKSND huyện", [CS]),
+        },
+    ),
+    (
+        "Bế Văn Đức",
+        1983,
+        "Cao Bằng",
+        {
+            2023: ("Kiểm sát viên sơ cấp", [CS]),
+            2024: ("Kiểm sát viên sơ cấp", [LDTT]),
+            2025: ("Kiểm sát viên sơ cấp", [CS, NGANH]),
+        },
+    ),
+]
+# the units' counts, tổng kết năm: (unit, year) -> {form: count}; CSTĐ cơ sở as in the lists
+HISTORY_COUNTS = {
+    ("Quảng Ninh", 2023): {
+        "Tập thể lao động tiên tiến": 12,
+        "Tập thể lao động xuất sắc": 3,
+        "Cờ thi đua của ngành Kiểm sát nhân dân": 0,
+        LDTT: 20,
+    },
+    ("Quảng Ninh", 2024): {
+        "Tập thể lao động tiên tiến": 10,
+        "Tập thể lao động xuất sắc": 2,
+        "Cờ thi đua của ngành Kiểm sát nhân dân": 1,
+        LDTT: 22,
+    },
+    ("Quảng Ninh", 2025): {
+        "Tập thể lao động tiên tiến": 10,
+        "Tập thể lao động xuất sắc": 2,
+        "Cờ thi đua của ngành Kiểm sát nhân dân": 1,
+        LDTT: 21,
+    },
+    ("Lạng Sơn", 2023): {
+        "Tập thể lao động tiên tiến": 10,
+        "Tập thể lao động xuất sắc": 3,
+        "Cờ thi đua của ngành Kiểm sát nhân dân": 0,
+        LDTT: 10,
+    },
+    ("Lạng Sơn", 2024): {
+        "Tập thể lao động tiên tiến": 10,
+        "Tập thể lao động xuất sắc": 3,
+        "Cờ thi đua của ngành Kiểm sát nhân dân": 1,
+        LDTT: 18,
+    },
+    ("Lạng Sơn", 2025): {
+        "Tập thể lao động tiên tiến": 8,
+        "Tập thể lao động xuất sắc": 1,
+        "Cờ thi đua của ngành Kiểm sát nhân dân": 0,
+        LDTT: 15,
+    },
+    ("Cao Bằng", 2023): {
+        "Tập thể lao động tiên tiến": 4,
+        "Tập thể lao động xuất sắc": 0,
+        "Cờ thi đua của ngành Kiểm sát nhân dân": 0,
+        LDTT: 25,
+    },
+    ("Cao Bằng", 2024): {
+        "Tập thể lao động tiên tiến": 3,
+        "Tập thể lao động xuất sắc": 1,
+        "Cờ thi đua của ngành Kiểm sát nhân dân": 0,
+        LDTT: 12,
+    },
+    ("Cao Bằng", 2025): {
+        "Tập thể lao động tiên tiến": 5,
+        "Tập thể lao động xuất sắc": 0,
+        "Cờ thi đua của ngành Kiểm sát nhân dân": 1,
+        LDTT: 14,
+    },
+}
+
+
+def history_recipients() -> Path:
+    """Named recipients of three provincial procuracies over 2020–2025, one sheet a year, and
+    their units' counts for 2023–2025 (illustrative; no randomness, so other files keep
+    their bytes)."""
+    sheets = {}
+    for year in range(2020, 2026):
+        head = title_block(
+            "VIỆN KIỂM SÁT NHÂN DÂN TỐI CAO",
+            f"DANH SÁCH CÁ NHÂN ĐƯỢC KHEN THƯỞNG NĂM {year}",
+            True,
+        )
+        rows = head + [
+            [
+                "STT",
+                "Họ và tên",
+                "Năm sinh",
+                "Chức vụ",
+                "Đơn vị",
+                "Hình thức khen thưởng",
+                "Số quyết định",
+                "Ngày quyết định",
+            ]
+        ]
+        for name, born, unit, years in HISTORY_PEOPLE:
+            position, forms = years.get(year, (None, []))
+            for form in forms:
+                no = len(rows) - len(head)
+                rows.append(
+                    [
+                        no,
+                        name,
+                        born,
+                        position,
+                        f"VKSND tỉnh {unit}",
+                        form,
+                        f"{30 + no}/QĐ-VKS",
+                        f"20/11/{year}",
+                    ]
+                )
+        if len(rows) > len(head) + 1:
+            sheets[f"Năm {year}"] = rows + [
+                [],
+                [None, None, None, None, f"ngày 25 tháng 11 năm {year}"],
+                [None, "Người lập biểu", None, None, "VIỆN TRƯỞNG"],
+            ]
+    forms = [
+        "Tập thể lao động tiên tiến",
+        "Tập thể lao động xuất sắc",
+        "Cờ thi đua của ngành Kiểm sát nhân dân",
+        LDTT,
+        CS,
+    ]
+    for year in (2023, 2024, 2025):
+        head = title_block(
+            "VIỆN KIỂM SÁT NHÂN DÂN TỐI CAO", f"TỔNG HỢP KHEN THƯỞNG NĂM {year}", True
+        )
+        rows = head + [["STT", "Đơn vị"] + forms]
+        for i, unit in enumerate(["Quảng Ninh", "Lạng Sơn", "Cao Bằng"], 1):
+            counts = HISTORY_COUNTS[(unit, year)]
+            cs = sum(
+                form == CS
+                for _, _, u, years in HISTORY_PEOPLE
+                if u == unit
+                for form in years.get(year, (None, []))[1]
+            )
+            rows.append([i, f"VKSND tỉnh {unit}"] + [counts.get(f, cs) for f in forms[:-1]] + [cs])
+        sheets[f"Khen thưởng {year}"] = rows + [
+            [],
+            [None, None, None, None, f"ngày 25 tháng 11 năm {year}"],
+            [None, "Người lập biểu", None, None, "VIỆN TRƯỞNG"],
+        ]
+    return save(sheets, RAW / "danh_sach_khen_thuong_nhieu_nam_minh_hoa.xlsx")
+
+
 def libreoffice(path: Path, fmt: str, outdir: Path) -> Path:
     with tempfile.TemporaryDirectory() as profile:
         subprocess.run(
@@ -586,6 +838,7 @@ def main() -> None:
         elif i % 6 == 5:
             resave_with_libreoffice(path, "xlsx")
     fixtures()
+    made.append(history_recipients())  # after the re-saves: no other file changes
     files = sorted(p for p in RAW.rglob("*") if p.is_file() and p.name != "README.md")
     print(
         f"{len(files)} files in raw/:",
@@ -594,4 +847,7 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    if sys.argv[1:] == ["lich-su"]:  # only the named-recipients workbook (no LibreOffice)
+        print(history_recipients())
+    else:
+        main()

@@ -818,6 +818,17 @@ class _Context:
         decision_date, date_problem = _parse_date(decision_date_raw)
         name = text("name")
         position = text("position")
+        birth = (
+            parse_number(self.grid.value(r, f["birth_year"].index)) if "birth_year" in f else None
+        )
+        birth_year = (
+            int(birth.value)
+            if birth
+            and birth.value
+            and float(birth.value).is_integer()
+            and 1900 <= birth.value <= 2100
+            else None
+        )  # optional: a person's key across years (never rejected; an odd value is left out)
         kind_raw = text("recipient_kind")
         kind = _recipient_kind_word(kind_raw) if kind_raw else None
         if kind is None:
@@ -835,6 +846,8 @@ class _Context:
             name=name,
             col_name=f["name"].name,
             position=position,
+            birth_year=birth_year,
+            staff_no=text("staff_no") or None,
             award_id=award_id,
             award_raw=award_raw,
             col_award=f["award"].name,

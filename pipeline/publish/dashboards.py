@@ -430,7 +430,22 @@ def _awards(con) -> Page:
                 page.views[f"{scope}|{half}|{terr}"] = View(
                     t, panels, an.any_illustrative(series, per_unit)
                 )
+    _award_history(con, page)
     return page
+
+
+def _award_history(con, page: Page) -> None:
+    """Issue 16: streaks, quota use, flags and candidate counts (never names) under every
+    view of the awards page, for its scope (all units or one cluster)."""
+    from pipeline.publish import award_history
+
+    made: dict[str, list[Panel]] = {}
+    for key, view in page.views.items():
+        scope = key.split("|")[0]
+        if scope not in made:
+            cluster = None if scope == "all" else int(scope)
+            made[scope] = [Panel(*p) for p in award_history.panels(con, cluster)]
+        view.panels = view.panels + made[scope]
 
 
 def _units(con) -> Page:

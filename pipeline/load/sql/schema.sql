@@ -32,7 +32,11 @@ CREATE TABLE IF NOT EXISTS f_awards (
 CREATE TABLE IF NOT EXISTS f_recipients (
     source_file VARCHAR, sheet VARCHAR, row_no INTEGER, period VARCHAR, year INTEGER,
     unit_id VARCHAR, award_id VARCHAR, recipient_kind VARCHAR, name VARCHAR, position VARCHAR,
-    decision_no VARCHAR, decision_date DATE, illustrative BOOLEAN);
+    decision_no VARCHAR, decision_date DATE, illustrative BOOLEAN, birth_year INTEGER,
+    staff_no VARCHAR);
+-- optional person keys (issue 16), added to a warehouse made before them
+ALTER TABLE f_recipients ADD COLUMN IF NOT EXISTS birth_year INTEGER;
+ALTER TABLE f_recipients ADD COLUMN IF NOT EXISTS staff_no VARCHAR;
 
 CREATE TABLE IF NOT EXISTS f_initiatives (
     source_file VARCHAR, sheet VARCHAR, row_no INTEGER, period VARCHAR, year INTEGER,
@@ -46,3 +50,37 @@ CREATE TABLE IF NOT EXISTS f_clusters (
 CREATE TABLE IF NOT EXISTS claims (
     source_file VARCHAR, kind VARCHAR, unit_id VARCHAR, period VARCHAR, mtime DOUBLE);
 
+
+-- awards over the years (issue 16, load/history.py): recomputed from the facts after each
+-- change; no name in any of them (a candidate points at the recipient row it names)
+CREATE TABLE IF NOT EXISTS h_rules (
+    rule_id VARCHAR, award_id VARCHAR, recipient_kind VARCHAR, pattern VARCHAR,
+    basis_award_id VARCHAR, n INTEGER, within_years INTEGER, after_award_id VARCHAR,
+    share DOUBLE, min_allowed INTEGER, valid_from DATE, valid_to DATE, checks VARCHAR,
+    legal_basis VARCHAR, confidence VARCHAR, unchecked VARCHAR, source VARCHAR,
+    active BOOLEAN, status VARCHAR);
+
+CREATE TABLE IF NOT EXISTS h_candidates (
+    year INTEGER, unit_id VARCHAR, recipient_kind VARCHAR, person_id INTEGER,
+    award_id VARCHAR, rule_id VARCHAR, evidence_years VARCHAR, unchecked VARCHAR,
+    legal_basis VARCHAR, confidence VARCHAR, source_file VARCHAR, sheet VARCHAR,
+    row_no INTEGER, illustrative BOOLEAN);
+
+CREATE TABLE IF NOT EXISTS h_flags (
+    year INTEGER, unit_id VARCHAR, rule_id VARCHAR, award_id VARCHAR, flag VARCHAR,
+    cases INTEGER, message VARCHAR, legal_basis VARCHAR, illustrative BOOLEAN);
+
+CREATE TABLE IF NOT EXISTS h_quota (
+    year INTEGER, unit_id VARCHAR, rule_id VARCHAR, award_id VARCHAR, base_award_id VARCHAR,
+    count INTEGER, base_count INTEGER, share_used DOUBLE, share_limit DOUBLE, allowed DOUBLE,
+    applies BOOLEAN, breach BOOLEAN, illustrative BOOLEAN);
+
+CREATE TABLE IF NOT EXISTS h_streaks (
+    year INTEGER, unit_id VARCHAR, award_id VARCHAR, subject VARCHAR, streak_len INTEGER,
+    n INTEGER, illustrative BOOLEAN);
+
+CREATE TABLE IF NOT EXISTS h_questions (
+    question_id INTEGER, year INTEGER, unit_id VARCHAR, award_id VARCHAR,
+    source_file VARCHAR, sheet VARCHAR, row_no INTEGER);
+
+CREATE TABLE IF NOT EXISTS h_gaps (unit_id VARCHAR, year INTEGER);

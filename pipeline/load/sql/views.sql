@@ -71,7 +71,8 @@ LEFT JOIN clusters c ON c.year = f.year AND c.unit_id = f.unit_id;
 
 CREATE OR REPLACE VIEW recipients AS
 SELECT f.year, f.unit_id, f.award_id, f.recipient_kind, f.name, f.position, f.decision_no,
-       f.decision_date, f.period, f.source_file, f.sheet, f.row_no, f.illustrative
+       f.decision_date, f.period, f.source_file, f.sheet, f.row_no, f.illustrative,
+       f.birth_year, f.staff_no
 FROM f_recipients f
 JOIN winners w ON w.kind = 'recipients' AND w.unit_id = f.unit_id AND w.period = f.period
               AND w.source_file = f.source_file;
@@ -147,3 +148,31 @@ LEFT JOIN (SELECT c.source_file, count(*) AS claims,
 CREATE OR REPLACE VIEW sheets AS
 SELECT source_file, sheet, kind, layout, period, status, reason, rows_read, rows_loaded,
        rows_rejected, illustrative FROM sheet_log;
+
+-- awards over the years (issue 16): tables written by load/history.py after each change
+CREATE OR REPLACE VIEW award_rules AS
+SELECT rule_id, award_id, recipient_kind, pattern, basis_award_id, n, within_years,
+       after_award_id, share, min_allowed, valid_from, valid_to, checks, legal_basis,
+       confidence, active, status, unchecked, source
+FROM h_rules;
+
+-- names are personal data here, as in recipients (Nghị định 13/2023/NĐ-CP)
+CREATE OR REPLACE VIEW award_candidates AS
+SELECT c.year, c.unit_id, c.recipient_kind, r.name, c.award_id, c.rule_id, c.evidence_years,
+       c.unchecked, c.legal_basis, c.confidence, r.position, r.birth_year, r.staff_no,
+       c.person_id, c.source_file, c.sheet, c.row_no, c.illustrative
+FROM h_candidates c
+LEFT JOIN f_recipients r
+  ON r.source_file = c.source_file AND r.sheet = c.sheet AND r.row_no = c.row_no;
+
+CREATE OR REPLACE VIEW award_flags AS
+SELECT year, unit_id, rule_id, award_id, flag, cases, message, legal_basis, illustrative
+FROM h_flags;
+
+CREATE OR REPLACE VIEW award_quota AS
+SELECT year, unit_id, rule_id, award_id, base_award_id, count, base_count, share_used,
+       share_limit, allowed, applies, breach, illustrative
+FROM h_quota;
+
+CREATE OR REPLACE VIEW award_streaks AS
+SELECT year, unit_id, award_id, subject, streak_len, n, illustrative FROM h_streaks;
