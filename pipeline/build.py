@@ -167,14 +167,15 @@ def build(
                 teaching.forget(removed)
                 for rel, path in touched:  # same content, new time: keep, re-date claims
                     wh.touch_file(con, rel, path.stat().st_mtime)
-                docs = warehouse_path.parent / "validation"
-                _load_changed(con, changed, known, docs, summary, progress, jobs, teaching)
+                # no Data Docs (CDN scripts, file names unescaped): the site's «Kiểm tra dữ
+                # liệu» page shows the same checks
+                _load_changed(con, changed, known, None, summary, progress, jobs, teaching)
                 for _ in range(2):  # a «bí danh» change: the files it concerns, read again
                     again = teaching.affected(dict(files))
                     if not again:
                         break
                     replacing = {rel for rel, _ in again}
-                    _load_changed(con, again, replacing, docs, summary, progress, jobs, teaching)
+                    _load_changed(con, again, replacing, None, summary, progress, jobs, teaching)
                 wh.mark_changed(con)
             teaching.save()
         counts = wh.counts(con)
@@ -208,7 +209,7 @@ def _diff_ledger(files: list[tuple[str, Path]], known: dict[str, tuple]):
 
 
 def _load_changed(
-    con, changed, known, docs_dir: Path, summary: Summary, progress, jobs, teaching=None
+    con, changed, known, docs_dir: Path | None, summary: Summary, progress, jobs, teaching=None
 ) -> None:
     """Read → normalise → validate → load the changed files, a chunk at a time."""
     from pipeline.load import warehouse as wh
