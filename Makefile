@@ -13,46 +13,55 @@ help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
 $(BIN)/.installed: requirements.lock pyproject.toml
+	@echo "Cài môi trường Python vào $(VENV)/ (một lần, khoảng một phút)…"
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install -q --disable-pip-version-check uv==0.13.8
-	$(BIN)/uv pip install -q --compile-bytecode --python $(BIN)/python -r requirements.lock
-	$(BIN)/uv pip install -q --python $(BIN)/python --no-deps -e .
+	@$(BIN)/python -m pip install -q --disable-pip-version-check uv==0.13.8
+	@$(BIN)/uv pip install -q --compile-bytecode --python $(BIN)/python -r requirements.lock
+	@$(BIN)/uv pip install -q --python $(BIN)/python --no-deps -e .
 	@# bytecode written now: every command starts quicker, even where PYTHONDONTWRITEBYTECODE is set
-	$(BIN)/python -m compileall -q pipeline bench > /dev/null
+	@$(BIN)/python -m compileall -q pipeline bench > /dev/null
 	@touch $@
 
 setup: $(BIN)/.installed system ## Create .venv with the pinned dependencies (and system packages)
 
 system: ## Install the Debian packages the project needs, only if missing
-	@bash scripts/ensure-system.sh chromium ffmpeg fonts-dejavu-core fonts-liberation
+	@bash scripts/ensure-system.sh chromium ffmpeg espeak-ng fonts-dejavu-core fonts-noto-core fonts-liberation2
+
+# exit 3 of build means "loaded, some rows or files rejected": say so instead of a make error
+EXPLAIN_BUILD = rc=$$?; if [ $$rc -eq 3 ]; then echo "→ Mã thoát 3: kho đã nạp xong, chỉ các dòng/tệp nêu trên bị từ chối (trong dữ liệu mẫu đó là lỗi cố ý để minh họa)."; elif [ $$rc -ne 0 ]; then exit $$rc; fi
 
 run: setup ## Set up, load every spreadsheet in raw/ into the warehouse, build dashboards/
 	@mkdir -p $(dir $(WAREHOUSE))
-	$(BIN)/thidua build --raw $(RAW) --warehouse $(WAREHOUSE); rc=$$?; \
-	  if [ $$rc -eq 3 ]; then echo "(Có dòng bị từ chối: xem view rejections — đây là ví dụ lỗi có chủ ý trong dữ liệu mẫu.)"; elif [ $$rc -ne 0 ]; then exit $$rc; fi
-	$(BIN)/thidua dashboards --warehouse $(WAREHOUSE) --out dashboards
-	$(BIN)/thidua clip --cluster $(CLIP_CLUSTER) --period $(CLIP_PERIOD) --warehouse $(WAREHOUSE)
+	@$(BIN)/thidua build --raw $(RAW) --warehouse $(WAREHOUSE); $(EXPLAIN_BUILD)
+	@$(BIN)/thidua dashboards --warehouse $(WAREHOUSE) --out dashboards
+	@$(BIN)/thidua clip --cluster $(CLIP_CLUSTER) --period $(CLIP_PERIOD) --warehouse $(WAREHOUSE)
 
 CLIP_CLUSTER ?= 6
 CLIP_PERIOD ?= 2024-FY
 .PHONY: clip
 clip: $(BIN)/.installed ## Dựng bản nháp clip báo cáo cụm 6, năm 2024 vào clips/ (khác: make clip CLIP_CLUSTER=7 CLIP_PERIOD=2023-H1)
-	$(BIN)/thidua clip --cluster $(CLIP_CLUSTER) --period $(CLIP_PERIOD) --warehouse $(WAREHOUSE)
+	@$(BIN)/thidua clip --cluster $(CLIP_CLUSTER) --period $(CLIP_PERIOD) --warehouse $(WAREHOUSE)
 
 build: $(BIN)/.installed ## Load raw/ incrementally (no set-up of system packages)
-	$(BIN)/thidua build --raw $(RAW) --warehouse $(WAREHOUSE)
+	@mkdir -p $(dir $(WAREHOUSE))
+	@$(BIN)/thidua build --raw $(RAW) --warehouse $(WAREHOUSE); $(EXPLAIN_BUILD)
 
 dashboards: $(BIN)/.installed ## Rebuild the offline dashboard site from the warehouse
-	$(BIN)/thidua dashboards --warehouse $(WAREHOUSE) --out dashboards
+	@$(BIN)/thidua dashboards --warehouse $(WAREHOUSE) --out dashboards
 
 meeting: $(BIN)/.installed ## Meeting deck + workbook, e.g. make meeting CLUSTER=6 PERIOD=2024-FY
 	$(BIN)/thidua meeting --cluster $(or $(CLUSTER),6) --period $(or $(PERIOD),2024-FY) --warehouse $(WAREHOUSE)
 
 notebooks: $(BIN)/.installed ## Write the .ipynb twins of notebooks/*.py (jupytext pairing)
-	$(BIN)/jupytext --sync notebooks/*.py
+	@$(BIN)/jupytext --sync --quiet notebooks/*.py
 
+LAB_PORT ?= 8888
 lab: notebooks ## Open the notebooks in JupyterLab (this machine only, nothing fetched online)
-	$(BIN)/jupyter lab --config=scripts/jupyter_lab_config.py $$([ $$(id -u) -eq 0 ] && echo --allow-root)
+	@token=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(16))'); \
+	  echo "JupyterLab: mở http://127.0.0.1:$(LAB_PORT)/lab?token=$$token (Ctrl+C để dừng)"; \
+	  $(BIN)/jupyter lab --config=scripts/jupyter_lab_config.py --no-browser --port=$(LAB_PORT) \
+	    --ServerApp.port_retries=0 --IdentityProvider.token=$$token \
+	    $$([ $$(id -u) -eq 0 ] && echo --allow-root)
 
 template: $(BIN)/.installed ## Write blank input workbooks to templates/
 	$(BIN)/thidua template --out templates
@@ -75,4 +84,4 @@ lint: $(BIN)/.installed ## ruff check and format check
 	$(BIN)/ruff format -q --check $(LINTED)
 
 clean: ## Remove the built warehouse and caches (never raw/)
-	rm -rf warehouse/*.duckdb warehouse/*.wal warehouse/validation .pytest_cache dashboards/*.html dashboards/assets
+	rm -rf warehouse/*.duckdb warehouse/*.wal warehouse/*.changes.json warehouse/validation .pytest_cache dashboards/*.html dashboards/assets

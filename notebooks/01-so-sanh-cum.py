@@ -31,7 +31,6 @@ import json
 import plotly.io as pio
 
 from pipeline import paths
-from pipeline.core.labels import labelled
 from pipeline.core.period import period_label
 from pipeline.load.warehouse import open_reader
 from pipeline.publish import analytics as an
@@ -54,7 +53,7 @@ print(
 overview = an.cluster_overview(con, period)
 if an.any_illustrative(overview):
     print(f"{charts.ILLUSTRATIVE}: bảng dưới có số liệu minh họa.")
-labelled(overview)
+an.table(overview)
 
 # %%
 charts.cluster_comparison(overview, f"Tỷ lệ chỉ tiêu đạt theo cụm, {period_label(period)}")
@@ -64,7 +63,7 @@ charts.cluster_comparison(overview, f"Tỷ lệ chỉ tiêu đạt theo cụm, {
 
 # %%
 members = an.members(con, int(period[:4]), cluster)
-labelled(members[["name", "role_label"]])
+an.table(members[["name", "role_label"]])
 
 # %% [markdown]
 # ## Chỉ tiêu so với mục tiêu
@@ -75,7 +74,7 @@ charts.indicators_met(summary, f"Tỷ lệ chỉ tiêu đạt — {where}")
 
 # %%
 results = an.indicator_results(con, period, cluster)
-labelled(results[["name", "indicator_name", "target", "actual", "margin", "met_label"]])
+an.table(results[["name", "indicator_name", "target", "actual", "margin", "met_label"]])
 
 # %% [markdown]
 # ## Tổng điểm và xếp hạng
@@ -97,7 +96,7 @@ side = awards[["unit_id", "name", "collective", "individual", "awards"]].merge(
     on="unit_id",
     how="outer",
 )
-labelled(side.drop(columns="unit_id"))
+an.table(side.drop(columns="unit_id"))
 
 # %%
 charts.awards_by_unit(awards, f"Khen thưởng — {where}")

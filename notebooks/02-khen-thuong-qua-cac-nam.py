@@ -35,7 +35,6 @@ import json
 import plotly.io as pio
 
 from pipeline import paths
-from pipeline.core.labels import labelled
 from pipeline.load.warehouse import open_reader
 from pipeline.publish import analytics as an
 from pipeline.publish import charts
@@ -53,7 +52,7 @@ series = an.awards_series(con, (first, last), half, cluster, None, territory)
 charts.awards_timeline(series, f"Khen thưởng theo hình thức — {scope}")
 
 # %%
-labelled(
+an.table(
     series.pivot_table(
         index="award_name", columns="year", values="count", aggfunc="sum"
     ).reset_index()
@@ -70,14 +69,14 @@ charts.yearly_lines(
 )
 
 # %%
-labelled(per_unit.pivot_table(index="name", columns="year", values="awards").reset_index())
+an.table(per_unit.pivot_table(index="name", columns="year", values="awards").reset_index())
 
 # %% [markdown]
 # ## Cùng số liệu, không quy đổi địa giới (để đối chiếu)
 
 # %%
 as_reported = an.yearly_unit_metrics(con, (first, last), half, cluster, None, None)
-labelled(as_reported.pivot_table(index="name", columns="year", values="awards").reset_index())
+an.table(as_reported.pivot_table(index="name", columns="year", values="awards").reset_index())
 
 # %% [markdown]
 # ## Theo cụm (thành viên cụm theo từng năm)
@@ -101,7 +100,7 @@ by_cluster = pd.concat(
     ],
     ignore_index=True,
 )
-labelled(by_cluster[["cluster_no", "year", "units", "collective", "individual", "awards"]])
+an.table(by_cluster[["cluster_no", "year", "units", "collective", "individual", "awards"]])
 
 # %%
 stored = {

@@ -34,7 +34,6 @@ import json
 import plotly.io as pio
 
 from pipeline import paths
-from pipeline.core.labels import labelled
 from pipeline.load.warehouse import open_reader
 from pipeline.publish import analytics as an
 from pipeline.publish import report
@@ -47,10 +46,10 @@ print(rep.title)
 print(rep.scope_note)
 
 # %%
-labelled(rep.totals)
+an.table(rep.totals)
 
 # %%
-labelled(rep.changes[["metric_label", "from_value", "to_value", "delta", "growth"]])
+an.table(rep.changes[["metric_label", "from_value", "to_value", "delta", "growth"]])
 
 # %%
 rep.figures[0]
@@ -59,10 +58,10 @@ rep.figures[0]
 # ## Đơn vị tăng nhiều nhất và giảm nhiều nhất (tổng số khen thưởng)
 
 # %%
-labelled(rep.movers.head(3)[["name", "from_value", "to_value", "delta", "growth"]])
+an.table(rep.movers.head(3)[["name", "from_value", "to_value", "delta", "growth"]])
 
 # %%
-labelled(rep.movers.tail(3)[["name", "from_value", "to_value", "delta", "growth"]])
+an.table(rep.movers.tail(3)[["name", "from_value", "to_value", "delta", "growth"]])
 
 # %%
 for fig in rep.figures[1:]:

@@ -23,6 +23,7 @@ from pipeline.ingest import guard, worker
 from pipeline.ingest.batch import Prepared, fact_frames, prepare_batch
 from pipeline.ingest.discover import discover
 from pipeline.ingest.normalise import normalise
+from pipeline.ingest.recognise.mappings import Teaching
 from pipeline.ingest.worker import FileOutcome
 
 
@@ -150,6 +151,8 @@ def build(
     try:
         wh.ensure_schema(con)
         known = wh.ledger(con)
+        teaching = Teaching.load(warehouse_path.parent)  # what «bí danh» sheets teach
+        teaching.activate()
         files = discover(raw_dir)
         changed, touched, removed = _diff_ledger(files, known)
         summary.files_seen, summary.files_unchanged = len(files), len(files) - len(changed)
@@ -159,12 +162,21 @@ def build(
             # a time (memory stays bounded), and the warehouse changes whole or not at all
             with wh.transaction(con):
                 wh.delete_files(con, removed)
+                teaching.forget(removed)
                 for rel, path in touched:  # same content, new time: keep, re-date claims
                     with contextlib.suppress(OSError):  # (gone since: next build says so)
                         wh.touch_file(con, rel, path.lstat().st_mtime)
-                docs = warehouse_path.parent / "validation"
-                _load_changed(con, changed, known, docs, summary, progress, jobs)
+                # no Data Docs (CDN scripts, file names unescaped): the site's «Kiểm tra dữ
+                # liệu» page shows the same checks
+                _load_changed(con, changed, known, None, summary, progress, jobs, teaching)
+                for _ in range(2):  # a «bí danh» change: the files it concerns, read again
+                    again = teaching.affected(dict(files))
+                    if not again:
+                        break
+                    replacing = {rel for rel, _ in again}
+                    _load_changed(con, again, replacing, None, summary, progress, jobs, teaching)
                 wh.mark_changed(con)
+            teaching.save()
         try:  # committed: a failure from here on must not be reported as "nothing changed"
             counts = wh.counts(con)
             summary.superseded = counts.superseded
@@ -203,7 +215,9 @@ def _diff_ledger(files: list[tuple[str, Path]], known: dict[str, tuple]):
     return changed, touched, removed
 
 
-def _load_changed(con, changed, known, docs_dir: Path, summary: Summary, progress, jobs) -> None:
+def _load_changed(
+    con, changed, known, docs_dir: Path | None, summary: Summary, progress, jobs, teaching=None
+) -> None:
     """Read → normalise → validate → load the changed files, a chunk at a time."""
     from pipeline.load import warehouse as wh
 
@@ -223,6 +237,8 @@ def _load_changed(con, changed, known, docs_dir: Path, summary: Summary, progres
             # row are written in one transaction)
             replacing = [o.source_file for o in outcomes if o.source_file in known]
             wh.load_batch(con, prepared, replacing)
+            if teaching is not None:
+                teaching.observe(outcomes)
             summary.add(prepared)
             del outcomes, prepared
     finally:

@@ -14,19 +14,97 @@ import typer
 from pipeline import paths
 
 EXIT_OK, EXIT_FATAL, EXIT_USAGE, EXIT_REJECTED = 0, 1, 2, 3
+HELP_TEXT = "Hiện trợ giúp này rồi thoát."
+
+
+# -- the parser's own words in Vietnamese ------------------------------------------------------
+# typer's click reads only a few strings through gettext (core/locale holds them); the usage
+# prefix, the help option and the error messages it writes itself are set here. Every
+# command, including ones added later, is reached through `VietGroup.get_command`.
+
+
+class VietFormatter(typer._click.formatting.HelpFormatter):
+    def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
+        super().write_usage(prog, args, "Cách dùng: " if prefix is None else prefix)
+
+
+class VietContext(typer._click.Context):
+    formatter_class = VietFormatter
+
+
+def _vietnamese(command, ctx=None):
+    command.context_class = VietContext
+    command.options_metavar = "[TÙY CHỌN]"
+    if ctx is not None:
+        option = command.get_help_option(ctx)
+        if option is not None:
+            option.help = HELP_TEXT
+    return command
+
+
+class VietGroup(typer.core.TyperGroup):
+    context_class = VietContext
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.options_metavar = "[TÙY CHỌN]"
+        self.subcommand_metavar = "LỆNH [THAM SỐ]..."
+
+    def get_help_option(self, ctx):
+        option = super().get_help_option(ctx)
+        if option is not None:
+            option.help = HELP_TEXT
+        return option
+
+    def get_command(self, ctx, cmd_name):
+        command = super().get_command(ctx, cmd_name)
+        return _vietnamese(command, ctx) if command is not None else None
+
 
 app = typer.Typer(
+    cls=VietGroup,
     add_completion=False,
     no_args_is_help=True,
     rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
     help=(
         "thidua — dữ liệu thi đua, khen thưởng ngành Kiểm sát nhân dân.\n\n"
         "Nạp các bảng tính trong thư mục raw/ (xlsx, xlsm, xls, ods, csv) vào kho DuckDB, "
         "kiểm tra từng dòng và ghi lý do mọi dòng bị từ chối (view «rejections»).\n\n"
         "Mã thoát: 0 = tất cả đã nạp/hợp lệ; 3 = có dòng hoặc tệp bị từ chối (phần còn lại "
-        "đã nạp); 1 = lỗi nghiêm trọng (kho không thay đổi); 2 = sai cú pháp lệnh."
+        "đã nạp); 1 = lỗi nghiêm trọng (kho không thay đổi); 2 = sai cú pháp lệnh.\n\n"
+        "Xem trợ giúp của từng lệnh: thidua LỆNH -h"
     ),
 )
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("thidua")
+    except PackageNotFoundError:  # pragma: no cover - run from a plain checkout
+        return "chưa cài đặt"
+
+
+def _show_version(value: bool) -> None:
+    if value:
+        typer.echo(f"thidua phiên bản {_version()}")
+        raise typer.Exit(EXIT_OK)
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(
+        False,
+        "--version",
+        "-V",
+        callback=_show_version,
+        is_eager=True,
+        help="In số phiên bản rồi thoát.",
+    ),
+) -> None:
+    """Options of the whole program (only --version today)."""
 
 
 def _fail(message: str, code: int = EXIT_FATAL) -> None:
@@ -49,6 +127,69 @@ def _not_in_raw(target: Path | None, what: str, raw: Path = paths.RAW) -> None:
         )
 
 
+# -- ordinary errors in one sentence -----------------------------------------------------------
+
+
+def plain_error(exc: BaseException, warehouse: Path | None = None) -> str | None:
+    """One Vietnamese sentence, with what to do, for an error an analyst can fix; None for
+    anything else (a bug: the caller shows the short form and suggests --debug)."""
+    import errno
+
+    import duckdb
+
+    name = getattr(exc, "filename", None)
+    where = f"«{name}»" if name else "đích ghi"
+    if isinstance(exc, FileExistsError):
+        return (
+            f"Đường dẫn {where} là một tệp, không phải thư mục: chọn một thư mục khác "
+            "(tùy chọn --out) hoặc đổi tên tệp đó."
+        )
+    if isinstance(exc, NotADirectoryError):
+        return (
+            f"Đường dẫn {where} là một tệp, không phải thư mục: chọn một thư mục khác "
+            "(tùy chọn --out) hoặc đổi tên tệp đó."
+        )
+    if isinstance(exc, IsADirectoryError):
+        return (
+            f"{where[0].upper() + where[1:]} là một thư mục, không phải tệp: hãy chỉ đến một tệp."
+        )
+    if isinstance(exc, PermissionError) or getattr(exc, "errno", None) == errno.EROFS:
+        return (
+            f"Không có quyền ghi vào {where} (ổ chỉ đọc hoặc thiếu quyền): chọn thư mục khác "
+            "(tùy chọn --out) hoặc nhờ quản trị máy cấp quyền ghi."
+        )
+    if getattr(exc, "errno", None) == errno.ENOSPC:
+        return "Ổ đĩa đã đầy: giải phóng chỗ trống rồi chạy lại lệnh."
+    if isinstance(exc, FileNotFoundError) and str(exc) and not name:
+        return str(exc)  # our own messages (e.g. «Chưa có kho dữ liệu …»)
+    if isinstance(exc, FileNotFoundError):
+        return f"Không tìm thấy {where}: kiểm tra lại đường dẫn."
+    wh = f"«{warehouse}»" if warehouse else "kho dữ liệu"
+    rebuild = (
+        f"Kho có thể dựng lại từ raw/: xóa tệp {wh} (và tệp .read.duckdb cạnh nó) rồi chạy "
+        "«make run» hoặc «thidua build»."
+    )
+    if isinstance(exc, (duckdb.CatalogException, duckdb.BinderException)):
+        return f"Kho dữ liệu {wh} được tạo bởi một phiên bản cũ (thiếu bảng hoặc cột): {rebuild}"
+    if isinstance(exc, duckdb.Error) and not isinstance(exc, duckdb.InterruptException):
+        return f"Kho dữ liệu {wh} bị hỏng hoặc không phải tệp DuckDB (có thể bị cắt dở): {rebuild}"
+    if isinstance(exc, OSError):
+        return f"Lỗi đọc/ghi tệp {where}: {exc.strerror or exc}. Kiểm tra đường dẫn và quyền ghi."
+    return None
+
+
+def _fatal(exc: BaseException, warehouse: Path | None, debug: bool, prefix: str = "") -> None:
+    if debug:
+        raise exc
+    message = plain_error(exc, warehouse)
+    if message is None:
+        message = (
+            f"{prefix}Lỗi không lường trước ({type(exc).__name__}: {exc}). Chạy lại với --debug "
+            "để xem chi tiết và gửi cho người phát triển."
+        )
+    _fail(message)
+
+
 @app.command(
     help=(
         "Nạp (tăng dần) mọi bảng tính trong DIR vào kho: tệp chưa đổi được bỏ qua, tệp mới "
@@ -66,8 +207,9 @@ def build(
     from pipeline.load.warehouse import WarehouseBusy
 
     if not raw.is_dir():
-        _fail(f"Không có thư mục dữ liệu gốc «{raw}».", EXIT_USAGE)
+        _fail(f"Không có thư mục dữ liệu gốc «{raw}»: kiểm tra lại --raw.", EXIT_USAGE)
     _not_in_raw(warehouse, "kho dữ liệu", raw)
+    before = _state(warehouse)
     try:
         summary = build_mod.build(
             raw, warehouse, progress=not quiet and sys.stderr.isatty(), wait_seconds=wait
@@ -77,42 +219,47 @@ def build(
             f"Kho dữ liệu đang bận: một tiến trình khác đang ghi vào «{warehouse}». Hãy đợi "
             "tiến trình đó chạy xong rồi chạy lại lệnh. Kho không thay đổi."
         )
-    except build_mod.CommittedNotPublished as exc:
+    except build_mod.CommittedNotPublished as exc:  # after the commit: not "unchanged"
         if debug:
             raise
         _fail(exc.vietnamese())
     except Exception as exc:
-        if debug:
-            raise
-        _fail(
-            f"Lỗi nghiêm trọng, kho dữ liệu không thay đổi: {type(exc).__name__}: {exc}\n"
-            "(Chạy lại với --debug để xem chi tiết.)"
-        )
-    _print_summary(summary, warehouse, quiet)
+        _fatal(exc, warehouse, debug, "Kho dữ liệu không thay đổi. ")
+    report = _after_build(warehouse, before)
+    _print_summary(summary, warehouse, report, raw, quiet)
     raise typer.Exit(EXIT_REJECTED if summary.warehouse_rejections else EXIT_OK)
 
 
 @app.command(
     help=(
         "Chỉ kiểm tra các tệp (không ghi gì vào kho) và in mọi lỗi: tệp, trang tính, dòng, "
-        "cột, giá trị và điều cần sửa."
+        "cột, giá trị và điều cần sửa. Một thư mục: kiểm tra mọi bảng tính trong đó."
     )
 )
 def check(
-    files: list[Path] = typer.Argument(..., help="Các tệp bảng tính cần kiểm tra."),
+    files: list[Path] = typer.Argument(
+        ..., metavar="TỆP_HOẶC_THƯ_MỤC...", help="Các tệp bảng tính (hoặc thư mục) cần kiểm tra."
+    ),
     debug: bool = typer.Option(False, "--debug", help="In chi tiết lỗi cho lập trình viên."),
 ) -> None:
     from pipeline import build as build_mod
 
-    missing = [str(f) for f in files if not f.is_file()]
+    missing = [str(f) for f in files if not f.exists() and not f.is_symlink()]
     if missing:
-        _fail("Không tìm thấy tệp: " + ", ".join(missing), EXIT_USAGE)
+        _fail("Không tìm thấy tệp hoặc thư mục: " + ", ".join(missing), EXIT_USAGE)
+    expanded: list[Path] = []
+    for f in files:
+        expanded += [p for _, p in build_mod.discover(f)] if f.is_dir() else [f]
+    if not expanded:
+        _fail(
+            "Không có bảng tính nào (xlsx, xlsm, xls, ods, csv) trong: "
+            + ", ".join(str(f) for f in files),
+            EXIT_USAGE,
+        )
     try:
-        prepared = build_mod.check(files)
+        prepared = build_mod.check(expanded)
     except Exception as exc:
-        if debug:
-            raise
-        _fail(f"Lỗi nghiêm trọng: {type(exc).__name__}: {exc}")
+        _fatal(exc, None, debug)
     for row in prepared.sheet_rows:
         if row["status"] == "skipped":
             typer.echo(
@@ -139,19 +286,27 @@ def _rejection_order(r: dict):
         "danh sách chọn đơn vị và hình thức khen thưởng, và trang hướng dẫn."
     )
 )
-def template(out: Path = typer.Option(paths.TEMPLATES, "--out", help="Thư mục ghi biểu mẫu.")):
+def template(
+    out: Path = typer.Option(paths.TEMPLATES, "--out", help="Thư mục ghi biểu mẫu."),
+    debug: bool = typer.Option(False, "--debug", help="In chi tiết lỗi cho lập trình viên."),
+):
     _not_in_raw(out, "biểu mẫu")
     from pipeline.publish.template import write_templates
 
-    for path in write_templates(out):
+    try:
+        written = write_templates(out)
+    except Exception as exc:
+        _fatal(exc, None, debug)
+    for path in written:
         typer.echo(f"Đã ghi {path}")
 
 
 WAREHOUSE_OPTION = typer.Option(paths.WAREHOUSE, "--warehouse", help="Tệp kho DuckDB (chỉ đọc).")
 
 
-def _reader_errors(debug: bool):
-    """Turn the errors an analyst can fix into one plain sentence and exit 1."""
+def _reader_errors(debug: bool, warehouse: Path | None = None):
+    """Turn the errors an analyst can fix (missing, damaged or old warehouse, a target that
+    is a file or read-only, no browser) into one plain sentence and exit 1."""
     import contextlib
 
     @contextlib.contextmanager
@@ -161,10 +316,14 @@ def _reader_errors(debug: bool):
 
         try:
             yield
-        except (FileNotFoundError, NoBrowser, WarehouseBusy) as exc:
+        except (typer.Exit, typer._click.exceptions.ClickException):
+            raise
+        except (NoBrowser, WarehouseBusy) as exc:
             if debug:
                 raise
             _fail(str(exc))
+        except Exception as exc:
+            _fatal(exc, warehouse, debug)
 
     return guard()
 
@@ -184,9 +343,12 @@ def dashboards(
     _not_in_raw(out, "trang tổng hợp")
     from pipeline.publish.dashboards import build_site
 
-    with _reader_errors(debug):
-        pages = build_site(warehouse, out, progress=lambda m: typer.echo(f"Đang dựng {m}…"))
-    typer.echo(f"Đã ghi {len(pages)} trang vào {out}/ — mở {out / 'index.html'}")
+    names: list[str] = []
+    with _reader_errors(debug, warehouse):
+        pages = build_site(warehouse, out, progress=names.append)
+    typer.echo(
+        f"Đã dựng {len(pages)} trang ({', '.join(names)}) vào {out}/ — mở {out / 'index.html'}"
+    )
 
 
 @app.command(
@@ -237,7 +399,9 @@ def report(
     first: int = typer.Option(..., "--from", help="Năm đầu."),
     last: int = typer.Option(..., "--to", help="Năm cuối."),
     cluster: int | None = typer.Option(None, "--cluster", help="Chỉ một cụm thi đua."),
-    unit: str | None = typer.Option(None, "--unit", help="Chỉ một đơn vị (mã, ví dụ gia_lai)."),
+    unit: str | None = typer.Option(
+        None, "--unit", help="Chỉ một đơn vị: tên hoặc mã, ví dụ «Quảng Trị» hoặc quang_tri."
+    ),
     territory: int | None = typer.Option(
         None, "--territory", help="Quy về địa giới của năm này (2025: sau sáp nhập)."
     ),
@@ -261,12 +425,15 @@ def report(
     with _reader_errors(debug):
         con = open_reader(warehouse)
         try:
+            unit = report_mod.resolve_unit(con, unit) if unit else None
             an_report = report_mod.make(con, first, last, cluster, unit, territory, half)
             scope = f"cum{cluster}" if cluster is not None else (unit or "toan_bo")
             base = f"bao_cao_{scope}_{first}-{last}_{half}" + (
                 f"_dia_gioi_{territory}" if territory else ""
             )
             html_path, xlsx_path = report_mod.write(con, an_report, out, base)
+        except report_mod.NoData as exc:
+            _fail(str(exc), EXIT_REJECTED)
         except ValueError as exc:
             _fail(str(exc), EXIT_USAGE)
         finally:
@@ -292,6 +459,7 @@ def ung_vien(
     warehouse: Path = WAREHOUSE_OPTION,
     debug: bool = typer.Option(False, "--debug", help="In chi tiết lỗi cho lập trình viên."),
 ) -> None:
+    _not_in_raw(out, "danh sách ứng viên")
     from pipeline.load.warehouse import open_reader
     from pipeline.publish import candidates
 
@@ -311,48 +479,179 @@ def ung_vien(
     )
 
 
-def _print_summary(summary, warehouse: Path, quiet: bool = False) -> None:
-    from rich.console import Console
-    from rich.markup import escape
-    from rich.table import Table
+SHOWN_REJECTIONS = 10
+
+
+FIGURES = [  # (label, unit, SQL): the totals a build can move, said after it
+    ("kết quả chỉ tiêu", "dòng", "SELECT count(*) FROM indicator_results"),
+    ("điểm thi đua", "dòng", "SELECT count(*) FROM scores"),
+    ("khen thưởng", "lượt", "SELECT coalesce(sum(count), 0) FROM awards"),
+    ("sáng kiến, đề tài", "", "SELECT coalesce(sum(count), 0) FROM initiatives"),
+    ("người, tập thể trong danh sách khen thưởng", "", "SELECT count(*) FROM recipients"),
+]
+
+
+def _state(warehouse: Path) -> tuple[dict[str, str], dict[str, float]]:
+    """source_file → sha256 of the files in the warehouse now, and its totals (both empty if
+    there is none yet or it cannot be read: the build then says what is wrong)."""
+    from pipeline.load.warehouse import open_reader
+
+    try:
+        con = open_reader(warehouse)
+    except Exception:
+        return {}, {}
+    try:
+        files = dict(con.execute("SELECT source_file, sha256 FROM loads").fetchall())
+        figures = {label: float(con.execute(sql).fetchone()[0]) for label, _, sql in FIGURES}
+        return files, figures
+    except Exception:
+        return {}, {}
+    finally:
+        con.close()
+
+
+def _after_build(warehouse: Path, state: tuple[dict[str, str], dict[str, float]]) -> dict:
+    """What this build changed (files new, replaced, removed), the rejections and the
+    superseded files now in the warehouse; written beside the warehouse for the site."""
+    from datetime import datetime
+
+    from pipeline.load.warehouse import open_reader
+    from pipeline.publish import changes
+
+    before, figures_before = state
+    con = open_reader(warehouse)
+    try:
+        figures = {label: float(con.execute(sql).fetchone()[0]) for label, _, sql in FIGURES}
+        after = dict(con.execute("SELECT source_file, sha256 FROM loads").fetchall())
+        status = dict(con.execute("SELECT source_file, status FROM loads").fetchall())
+        rejections = con.execute(
+            """SELECT source_file, sheet, row_no, message FROM rejections
+               ORDER BY source_file, sheet NULLS FIRST, row_no NULLS FIRST"""
+        ).fetchall()
+        rows_rejected = con.execute("SELECT coalesce(sum(rows_rejected), 0) FROM loads").fetchone()[
+            0
+        ]
+    finally:
+        con.close()
+    report = {
+        "built_at": datetime.now().isoformat(timespec="seconds"),
+        "first_build": not before,
+        "new": sorted(f for f in after if f not in before),
+        "replaced": sorted(f for f in after if f in before and before[f] != after[f]),
+        "removed": sorted(f for f in before if f not in after),
+        "superseded": sorted(f for f, s in status.items() if s == "superseded"),
+        "partly_superseded": sorted(f for f, s in status.items() if s == "partly_superseded"),
+        "rejected_files": sorted(f for f, s in status.items() if s == "rejected"),
+        "moved": [
+            [label, unit, figures_before[label], figures[label]]
+            for label, unit, _ in FIGURES
+            if figures_before and figures_before.get(label) != figures[label]
+        ],
+        "rows_rejected": int(rows_rejected),
+        "rejections": [list(r) for r in rejections],
+    }
+    try:
+        changes.write(warehouse, report)
+    except OSError:
+        pass  # the list is a convenience of the site; the build itself has succeeded
+    return report
+
+
+def _files(names: list[str], limit: int = 3) -> str:
+    shown = ", ".join(f"«{n}»" for n in names[:limit])
+    return shown + (f" và {len(names) - limit} tệp khác" if len(names) > limit else "")
+
+
+def _print_summary(summary, warehouse: Path, report: dict, raw: Path, quiet: bool = False) -> None:
+    """A short account: files, rows, what changed, skipped sheets in one line, and each
+    rejection (the first ten) with where to read the rest."""
+    from collections import Counter
 
     from pipeline.core.text import format_vn
 
-    console = Console(stderr=False, highlight=False)
-    table = Table(title="Tóm tắt lần nạp", show_header=True)
-    table.add_column("Mục")
-    table.add_column("Số lượng", justify="right")
-    for label, value in (
-        ("Tệp trong thư mục gốc", summary.files_seen),
-        ("Tệp mới hoặc đã sửa (đã xử lý)", summary.files_changed),
-        ("Tệp không đổi (bỏ qua)", summary.files_unchanged),
-        ("Tệp đã xóa (gỡ khỏi kho)", summary.files_removed),
-        ("Dòng số liệu đã đọc", summary.rows_read),
-        ("Dòng đã nạp", summary.rows_loaded),
-        ("Dòng bị từ chối", summary.rows_rejected),
-        ("Tệp bị từ chối", len(summary.rejected_files)),
-        ("Trang tính bỏ qua", len(summary.skipped_sheets)),
-        ("Tệp bị thay thế (superseded)", summary.superseded),
-        ("Lỗi trong kho (view rejections)", summary.warehouse_rejections),
-    ):
-        table.add_row(label, format_vn(float(value)))
-    console.print(table)
-    for source_file, sheet, reason in [] if quiet else summary.skipped_sheets:
-        # names as they are: "[…]" in a file or sheet name is not Rich markup
-        console.print(
-            f"  Bỏ qua trang «{escape(str(sheet))}» của «{escape(source_file)}»: "
-            f"{escape(str(reason))}."
-        )
-    if quiet and summary.skipped_sheets:
-        console.print("  (Danh sách trang tính bỏ qua: view «sheets», cột status = 'skipped'.)")
-    console.print(
-        f"Kho: {escape(str(warehouse))} — thời gian {format_vn(summary.seconds, 2)} giây."
+    def n(value) -> str:
+        return format_vn(float(value))
+
+    echo = typer.echo
+    echo(f"Đã nạp vào kho {warehouse} ({format_vn(summary.seconds, 1)} giây).")
+    echo(
+        f"  Tệp trong {raw}/: {n(summary.files_seen)} — {n(summary.files_changed)} mới hoặc đã sửa "
+        f"(đã đọc), {n(summary.files_unchanged)} không đổi (bỏ qua), "
+        f"{n(summary.files_removed)} đã xóa khỏi {raw}/ (gỡ khỏi kho)."
     )
-    if summary.warehouse_rejections:
-        console.print(
-            "Xem lý do từng dòng bị từ chối: SELECT * FROM rejections, hoặc trang «Kiểm tra "
-            "dữ liệu» (dashboards/kiem-tra.html, dựng bằng «thidua dashboards»)."
+    if summary.files_changed:
+        echo(
+            f"  Dòng số liệu của các tệp vừa đọc: {n(summary.rows_read)} = {n(summary.rows_loaded)} "
+            f"đã nạp + {n(summary.rows_rejected)} bị từ chối."
         )
+    changed = [
+        (report["new"], "mới"),
+        (report["replaced"], "thay bằng bản mới"),
+        (report["removed"], "đã gỡ"),
+    ]
+    if report["first_build"]:
+        echo("  Thay đổi: lần nạp đầu tiên, mọi tệp đều mới.")
+    elif any(names for names, _ in changed):
+        echo(
+            "  Thay đổi: "
+            + "; ".join(
+                f"{len(names)} tệp {what} ({_files(names)})" for names, what in changed if names
+            )
+            + "."
+        )
+    else:
+        echo("  Thay đổi: không có tệp nào mới, sửa hay xóa; kho giữ nguyên.")
+    if report["moved"]:
+        echo(
+            "  Số liệu đã đổi: "
+            + "; ".join(
+                f"{label} {n(a)} → {n(b)}{' ' + unit if unit else ''} ({'+' if b > a else ''}"
+                f"{n(b - a)})"
+                for label, unit, a, b in report["moved"]
+            )
+            + "."
+        )
+    replaced = len(report["superseded"]) + len(report["partly_superseded"])
+    if replaced:
+        echo(
+            f"  Tệp bị thay thế bởi tệp mới hơn cùng đơn vị, kỳ và loại bảng: {n(replaced)} "
+            f"({n(len(report['superseded']))} toàn bộ, {n(len(report['partly_superseded']))} "
+            "một phần) — số liệu không bao giờ bị tính hai lần."
+        )
+    if summary.skipped_sheets:
+        names = Counter(sheet for _, sheet, _ in summary.skipped_sheets)
+        top = ", ".join(f"«{name}» ×{count}" for name, count in names.most_common(4))
+        echo(
+            f"  Bỏ qua {n(len(summary.skipped_sheets))} trang tính không phải bảng số liệu ({top}"
+            f"{', …' if len(names) > 4 else ''}): xem view «sheets» (status = 'skipped')."
+        )
+    if report["rejected_files"]:
+        echo(f"  Tệp bị từ chối cả tệp: {_files(report['rejected_files'])}.")
+    rejections = report["rejections"]
+    if not rejections:
+        echo("  Không có lỗi nào trong kho.")
+        return
+    other = len(rejections) - report["rows_rejected"]
+    echo(
+        f"Lỗi trong kho (view «rejections», của mọi tệp đang nạp): {n(len(rejections))} — "
+        f"{n(report['rows_rejected'])} dòng số liệu bị từ chối (không nạp)"
+        + (
+            f" và {n(other)} lỗi khác (dòng tổng cộng lệch, lỗi của cả tệp, một dòng nhiều lỗi)"
+            if other > 0
+            else ""
+        )
+        + ":"
+    )
+    if quiet:
+        echo("  (Danh sách: SELECT * FROM rejections, hoặc trang «Kiểm tra dữ liệu».)")
+        return
+    for _, _, _, message in rejections[:SHOWN_REJECTIONS]:
+        echo(f"  • {message}")
+    more = len(rejections) - SHOWN_REJECTIONS
+    echo(
+        (f"  … và {n(more)} lỗi khác: xem" if more > 0 else "  Xem lại:")
+        + " SELECT * FROM rejections, hoặc trang «Kiểm tra dữ liệu» (dashboards/kiem-tra.html)."
+    )
 
 
 @app.command(
@@ -363,7 +662,8 @@ def _print_summary(summary, warehouse: Path, quiet: bool = False) -> None:
         "storyboard.json, storyboard.xlsx (để sửa), scenes/NN.png (1920×1080), narration.srt "
         "và preview.mp4.\n\n"
         "Sau khi sửa storyboard.xlsx: thidua clip --from THƯ_MỤC/storyboard.xlsx dựng lại khung "
-        "hình, phụ đề và video, giữ nguyên lời văn đã sửa.\n\n"
+        "hình, phụ đề và video, giữ nguyên lời văn đã sửa. Lệnh dựng từ kho không bao giờ ghi "
+        "đè kịch bản đã sửa; --moi dựng bản nháp mới và cất bản đã sửa vào ban-da-sua/.\n\n"
         "Ví dụ: thidua clip --cluster 6 --period 2024-FY"
     )
 )
@@ -379,8 +679,22 @@ def clip(
     from_xlsx: Path = typer.Option(
         None, "--from", help="Dựng lại từ storyboard.xlsx đã sửa (không cần kho dữ liệu)."
     ),
+    force: bool = typer.Option(
+        False,
+        "--moi",
+        "--force",
+        help="Dựng bản nháp mới từ kho dù kịch bản đã được sửa (bản đã sửa được cất vào "
+        "THƯ_MỤC/ban-da-sua/ trước).",
+    ),
+    machine_voice: bool = typer.Option(
+        False,
+        "--giong-may",
+        help="Thêm giọng máy tiếng Việt (espeak-ng) làm bản nháp để nghe nhịp đọc; tệp "
+        "voice/NN.wav|m4a|mp3 đã thu trong thư mục clip luôn được dùng trước.",
+    ),
     debug: bool = typer.Option(False, "--debug", help="In chi tiết lỗi cho lập trình viên."),
 ) -> None:
+    _not_in_raw(out, "clip")
     import time
 
     from pipeline import clip as clip_mod
@@ -388,7 +702,6 @@ def clip(
     from pipeline.load.warehouse import WarehouseBusy
     from pipeline.publish.images import NoBrowser
 
-    _not_in_raw(out, "clip")
     started = time.monotonic()
 
     def say(message: str) -> None:
@@ -402,13 +715,24 @@ def clip(
         )
     try:
         if from_xlsx is not None:
-            sb, warnings = clip_mod.rerender(from_xlsx, progress=say)
+            sb, warnings = clip_mod.rerender(from_xlsx, progress=say, machine_voice=machine_voice)
             folder = from_xlsx.parent
             for warning in warnings:
                 typer.echo(f"Lưu ý: {warning}", err=True)
         else:
             folder = out or clip_mod.default_out(cluster, period)
-            sb = clip_mod.make_clip(warehouse, cluster, period, folder, progress=say)
+            sb = clip_mod.make_clip(
+                warehouse,
+                cluster,
+                period,
+                folder,
+                progress=say,
+                force=force,
+                machine_voice=machine_voice,
+            )
+    except clip_mod.EditsKept as exc:
+        typer.echo(str(exc))
+        raise typer.Exit(0) from None
     except clip_mod.ClipError as exc:
         if debug:
             raise
@@ -431,12 +755,99 @@ def clip(
         + f". Thư mục: {folder}/\n"
         f"  Xem: {folder / 'preview.mp4'}\n  Sửa: {folder / 'storyboard.xlsx'} rồi chạy "
         f"thidua clip --from {folder / 'storyboard.xlsx'}"
+        + (f"\n  Tiếng: {sb.voice}" if sb.voice else "")
     )
 
 
-def main() -> None:
+USAGE_WORDS = [
+    (r"Got unexpected extra arguments? \((.*)\)", "thừa tham số «{0}»"),
+    (r"'(.*)' is not a valid int(?:eger)?( range)?\.", "«{0}» không phải số nguyên"),
+    (r"'(.*)' is not a valid float( range)?\.", "«{0}» không phải số"),
+    (r"'(.*)' is not a valid boolean\.", "«{0}» không phải có/không"),
+    (r"'(.*)' is not one of (.*)\.", "«{0}» không thuộc các giá trị {1}"),
+    (r"Option '(.*)' requires an argument\.", "tùy chọn «{0}» cần một giá trị"),
+    (r"Option '(.*)' does not take a value\.", "tùy chọn «{0}» không nhận giá trị"),
+    (r"(.*) requires an argument\.", "{0} cần một giá trị"),
+]
+
+
+def usage_message(exc) -> str:
+    """A click usage error in Vietnamese (click writes these without gettext)."""
+    import re
+
+    from typer._click import exceptions as ce
+
+    if isinstance(exc, ce.NoSuchOption):
+        text = f"không có tùy chọn «{exc.option_name}»"
+        if exc.possibilities:
+            text += ". Có phải ý bạn là: " + ", ".join(sorted(exc.possibilities)) + "?"
+        return text
+    if isinstance(exc, ce.MissingParameter):
+        param = exc.param
+        hint = (
+            exc.param_hint
+            if isinstance(exc.param_hint, str)
+            else " / ".join(exc.param_hint or [])
+            if exc.param_hint
+            else (param.get_error_hint(exc.ctx) if param is not None and exc.ctx else "")
+        )
+        kind = "tham số" if getattr(param, "param_type_name", "") == "argument" else "tùy chọn"
+        return f"thiếu {kind} {hint.replace(chr(39), '')}".strip()
+    message = exc.message
+    for pattern, words in USAGE_WORDS:
+        m = re.fullmatch(pattern, message)
+        if m:
+            message = words.format(*m.groups())
+            break
+    if isinstance(exc, ce.BadParameter):
+        hint = exc.param_hint or (
+            exc.param.get_error_hint(exc.ctx) if exc.param is not None and exc.ctx else ""
+        )
+        if not isinstance(hint, str):
+            hint = " / ".join(hint)
+        return f"giá trị không hợp lệ cho {hint.replace(chr(39), '')}: {message}"
+    return message.replace("Did you mean", "Có phải ý bạn là")
+
+
+def _show_usage_error(exc) -> None:
+    ctx = exc.ctx
+    if ctx is not None:
+        typer.echo(ctx.get_usage(), err=True)
+        typer.echo(f"Xem trợ giúp: {ctx.command_path} -h", err=True)
+    typer.echo(f"Lỗi: {usage_message(exc)}", err=True)
+
+
+def main(argv: list[str] | None = None) -> None:
+    from typer._click import exceptions as ce
+
+    from pipeline.core import i18n
+
+    i18n.install()
+    args = sys.argv[1:] if argv is None else argv
     try:
-        app(standalone_mode=True)
-    except SystemExit as exc:
-        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
-        sys.exit(code)
+        code = app(args=args, prog_name="thidua", standalone_mode=False)
+    except ce.NoArgsIsHelpError as exc:  # `thidua` alone: the help, nothing else
+        typer.echo(exc.ctx.get_help())
+        code = EXIT_USAGE
+    except ce.UsageError as exc:
+        _show_usage_error(exc)
+        code = EXIT_USAGE
+    except ce.Abort:
+        typer.echo("Đã dừng.", err=True)
+        code = EXIT_FATAL
+    except ce.ClickException as exc:
+        typer.echo(f"Lỗi: {exc.format_message()}", err=True)
+        code = exc.exit_code
+    except KeyboardInterrupt:
+        typer.echo("Đã dừng (Ctrl+C).", err=True)
+        code = 130
+    except Exception as exc:  # a command let an error through: one sentence, or --debug
+        if "--debug" in args:
+            raise
+        message = plain_error(exc) or (
+            f"Lỗi không lường trước ({type(exc).__name__}: {exc}). Chạy lại với --debug để "
+            "xem chi tiết và gửi cho người phát triển."
+        )
+        typer.echo(message, err=True)
+        code = EXIT_FATAL
+    sys.exit(code if isinstance(code, int) else EXIT_OK)

@@ -10,5 +10,10 @@ if [ "$(id -u)" -ne 0 ] && ! command -v sudo >/dev/null; then
   exit 1
 fi
 SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO=sudo
-$SUDO apt-get update -qq
-DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}"
+echo "Cài gói hệ thống: ${need[*]} (nhật ký: /tmp/thidua-apt.log)…"
+log=/tmp/thidua-apt.log
+if ! { $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq \
+  --no-install-recommends "${need[@]}"; } >"$log" 2>&1; then
+  echo "Không cài được gói hệ thống ${need[*]}: xem $log" >&2
+  exit 1
+fi

@@ -9,3 +9,9 @@ c.LabApp.news_url = None
 c.LabApp.check_for_updates_class = "jupyterlab.NeverCheckForUpdate"
 c.LabApp.extension_manager = "readonly"
 c.LabApp.default_url = "/lab/tree/01-so-sanh-cum.ipynb"
+# The news question («Would you like to receive official Jupyter news?») is never asked:
+# its answer («no») and the update check («off») are set for every user in overrides.json.
+c.LabApp.app_settings_dir = __import__("os").path.join(
+    __import__("os").path.dirname(__file__), "jupyterlab-settings"
+)
+c.ServerApp.log_level = "WARN"  # `make lab` prints one line: the address to open

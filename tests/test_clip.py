@@ -524,3 +524,51 @@ def test_long_narration_is_cut_into_cues_within_its_scene():
 
 def test_numbers_in_words():
     assert clip.num(1234.5) == "1.234,5" and clip.qty(93.5, "%") == "93,5%"
+
+
+# -- the preview shows every subtitle, and sender text stays text (issue 14) ---------------------
+
+
+def _bands(mp4, fps=4):
+    """The subtitle band of every frame of the preview, small and grey (one decode)."""
+    w, h = 480, 45
+    raw = subprocess.run(
+        ["ffmpeg", "-v", "error", "-i", str(mp4), "-vf",
+         f"fps={fps},crop=1920:180:0:900,scale={w}:{h},format=gray", "-f", "rawvideo", "-"],
+        capture_output=True, check=True,
+    ).stdout  # fmt: skip
+    size = w * h
+    return [raw[i : i + size] for i in range(0, len(raw) - size + 1, size)]
+
+
+def test_every_subtitle_cue_is_visible_at_its_midpoint(built):
+    """Each cue shows in the preview at its midpoint, and it is not the cue before it."""
+    out, _ = built
+    cues = _srt(out / "narration.srt")
+    bands = _bands(out / "preview.mp4")
+    shown = []
+    for a, b, text in cues:
+        band = bands[int((a + b) / 2 / 1000 * 4)]
+        shown.append(band)
+        assert sum(1 for px in band if px > 200) > 40, f"cue {a} ms «{text[:40]}» not shown"
+    for i in range(1, len(cues)):
+        diff = sum(abs(x - y) for x, y in zip(shown[i], shown[i - 1], strict=True)) / len(shown[i])
+        assert diff > 1, f"cue {cues[i][0]} ms shows the text of the cue before it"
+
+
+def test_sender_markup_in_narration_stays_text_in_the_subtitles(tmp_path):
+    """`<font size="90" color="red">` or an ASS override in an indicator name is shown as
+    written: ffmpeg's own SRT reader finds no markup in the cue."""
+    from pipeline.clip.video import write_srt
+
+    evil = 'Tỷ lệ <font size="90" color="red">giải quyết</font> {\\fs200\\c&H0000FF&}tin báo\\N đạt'
+    srt = write_srt([clip.Scene("a", "title", "A", evil, 6)], tmp_path / "x.srt")
+    ass = tmp_path / "x.ass"
+    subprocess.run(["ffmpeg", "-v", "error", "-y", "-i", str(srt), str(ass)], check=True)
+    dialogue = [
+        line for line in ass.read_text(encoding="utf-8").splitlines() if line.startswith("Dialogue")
+    ]
+    text = dialogue[0].split(",", 9)[-1]
+    # no override block, colour or line break is left for libass to obey; the words still show
+    assert "{\\" not in text and "\\c" not in text and "\\fs" not in text and "\\N" not in text
+    assert 'color="red"' in text and "<\u200bfont" in text and "giải quyết" in text

@@ -141,3 +141,302 @@ def test_data_check_page_lists_every_rejection(site, sample_wh):
     text = (out / "kiem-tra.html").read_text(encoding="utf-8")
     for (message,) in query(sample_wh, "SELECT message FROM rejections"):
         assert html.escape(message) in text
+
+
+# -- reading the pages (issue 15) -----------------------------------------------------------
+
+PERIOD_CODE = re.compile(r"\b\d{4}-(H1|FY)\b")
+
+
+def test_completeness_page_grid_equals_the_submissions_view(site, browser, sample_wh):
+    out, _ = site
+    page, seen = open_page(browser, out / "nop-bao-cao.html", "2024-FY|6")
+    try:
+        assert "Tình hình nộp báo cáo" in page.inner_text("h1")
+        assert "Thay đổi ở lần nạp gần nhất" in page.inner_text("main") or True
+        headers = page.evaluate(
+            "() => Array.from(document.querySelectorAll('#table-p0 thead th'))"
+            ".map(th => th.textContent)"
+        )
+        rows = {r[0]: dict(zip(headers, r, strict=True)) for r in table_rows(page, "table-p0")}
+        assert rows["Nghệ An"]["Chấm điểm thi đua"] == "Bị từ chối"
+        want = query(
+            sample_wh,
+            """SELECT u.name, s.status FROM submissions s JOIN units u USING (unit_id)
+               WHERE period = '2024-FY' AND cluster_no = 6 AND s.kind = 'awards'""",
+        )
+        label = {"received": "Đã nhận", "missing": "Thiếu", "rejected": "Bị từ chối"}
+        assert {n: rows[n]["Khen thưởng (số lượng)"] for n, _ in want} == {
+            n: label[s] for n, s in want
+        }
+        # a cluster with no file at all in 2022 is all missing, not absent
+        page.select_option("select[name=period]", "2022-FY")
+        page.select_option("select[name=cluster]", "9")
+        cells = [c for r in table_rows(page, "table-p0") for c in r[1:]]
+        assert cells and set(cells) == {"Thiếu"}
+        assert seen["errors"] == []
+    finally:
+        page.close()
+
+
+def _download(page, button):
+    with page.expect_download() as info:
+        page.locator(button).click()
+    return info.value
+
+
+def test_csv_and_excel_downloads_equal_the_view_rows(site, browser, sample_wh, tmp_path):
+    import csv
+
+    import openpyxl
+
+    out, _ = site
+    page, _ = open_page(browser, out / "cum.html", "2024-FY|6")
+    try:
+        ranking = sorted(
+            query(
+                sample_wh,
+                """SELECT rank, u.name, total_points FROM score_ranking JOIN units u
+                   USING (unit_id) WHERE period = '2024-FY' AND cluster_no = 6""",
+            )
+        )
+        panel = "#panels section.panel:nth-of-type(2) "
+        got = _download(page, panel + "button:has-text('Tải CSV')")
+        assert got.suggested_filename.endswith(".csv")
+        path = tmp_path / "rank.csv"
+        got.save_as(path)
+        text = path.read_text(encoding="utf-8-sig")
+        header, *rows = list(csv.reader(text.splitlines()))
+        assert header == ["Xếp hạng", "Đơn vị", "Tổng điểm"]
+        assert sorted((int(r), n, float(p)) for r, n, p in rows) == [
+            (int(r), n, float(p)) for r, n, p in ranking
+        ]
+        got = _download(page, panel + "button:has-text('Tải Excel')")
+        path = tmp_path / "rank.xlsx"
+        got.save_as(path)
+        ws = openpyxl.load_workbook(path).active
+        values = [list(r) for r in ws.iter_rows(values_only=True)]
+        start = next(
+            i for i, r in enumerate(values) if r[:3] == ["Xếp hạng", "Đơn vị", "Tổng điểm"]
+        )
+        assert sorted(tuple(r[:3]) for r in values[start + 1 :]) == [tuple(r) for r in ranking]
+        assert any("MINH HỌA" in str(r[0]) for r in values[:start])  # labelled illustrative
+    finally:
+        page.close()
+
+
+def test_tables_sort_and_search(site, browser):
+    out, _ = site
+    page, _ = open_page(browser, out / "kiem-tra.html")
+    try:
+        table = page.locator("#tep").locator("xpath=..").locator("table.data")
+
+        def names():
+            return page.evaluate(
+                "t => Array.from(t.tBodies[0].rows).filter(r => !r.hidden)"
+                ".map(r => r.cells[0].textContent)",
+                table.element_handle(),
+            )
+
+        first = names()
+        table.locator("th").nth(2).click()  # «Số dòng đọc»: numbers, ascending
+        counts = page.evaluate(
+            "t => Array.from(t.tBodies[0].rows).map(r => parseFloat(r.cells[2].dataset.v))",
+            table.element_handle(),
+        )
+        assert counts == sorted(counts) and len(counts) == len(first)
+        table.locator("th").first.click()
+        ascending = names()
+        table.locator("th").first.click()
+        assert names() == ascending[::-1] and sorted(ascending) == sorted(first)
+        box = page.locator("#tep").locator("xpath=..").locator("input.search")
+        box.fill("2025")
+        shown = names()
+        assert shown and all("2025" in n for n in shown)
+    finally:
+        page.close()
+
+
+def test_names_in_vietnamese_order(site, browser):
+    from pipeline.core.collate import sort_names
+
+    out, _ = site
+    page, _ = open_page(browser, out / "don-vi.html")
+    try:
+        options = page.evaluate(
+            "() => Array.from(document.querySelectorAll('select[name=unit] option'))"
+            ".map(o => o.textContent)"
+        )
+        assert options == sort_names(options)
+        assert options.index("Hà Tĩnh") < options.index("Kon Tum")
+        assert options.index("Thái Bình") < options.index("Thanh Hóa")
+        assert options.index("Đắk Lắk") < options.index("Đắk Nông") < options.index("Gia Lai")
+    finally:
+        page.close()
+
+
+@pytest.mark.parametrize("name", [f for f, _ in dashboards.PAGES])
+def test_no_period_code_in_visible_text(site, browser, name):
+    out, _ = site
+    page, _ = open_page(browser, out / name)
+    try:
+        page.evaluate("() => document.querySelectorAll('details').forEach(d => d.open = true)")
+        text = page.inner_text("body")
+        assert not PERIOD_CODE.search(text), PERIOD_CODE.search(text).group(0)
+    finally:
+        page.close()
+
+
+@pytest.mark.parametrize("name", [f for f, _ in dashboards.PAGES])
+def test_phone_width_has_no_overflow(site, browser, name, tmp_path):
+    out, _ = site
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    try:
+        page.goto((out / name).as_uri())
+        page.wait_for_load_state("load")
+        page.evaluate("() => document.querySelectorAll('details').forEach(d => d.open = true)")
+        width = page.evaluate("() => document.documentElement.scrollWidth")
+        assert width <= 390, width
+        for box in page.locator(".js-plotly-plot").all():
+            b = box.bounding_box()
+            assert b["x"] >= 0 and b["x"] + b["width"] <= 390
+        page.screenshot(path=str(tmp_path / "phone.png"), full_page=True)
+    finally:
+        page.close()
+
+
+def test_print_to_pdf_fits_charts_on_a4(site, browser, tmp_path):
+    import shutil
+    import subprocess
+
+    out, _ = site
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    try:
+        page.goto((out / "cum.html").as_uri() + "#2024-FY|6")
+        page.wait_for_load_state("load")
+        page.emulate_media(media="print")
+        page.wait_for_timeout(300)
+        # A4 less 2 × 12 mm margins = 186 mm ≈ 703 CSS px
+        for box in page.locator(".js-plotly-plot").all():
+            assert box.evaluate("d => d.getBoundingClientRect().width") <= 703
+            assert (
+                box.evaluate("d => d.querySelector('.main-svg').getBoundingClientRect().width")
+                <= 703
+            )
+        pdf = tmp_path / "cum.pdf"
+        page.pdf(path=str(pdf), format="A4", prefer_css_page_size=True)
+        assert pdf.stat().st_size > 10_000
+        if shutil.which("pdftoppm"):  # poppler-utils: the first page as an image
+            subprocess.run(
+                ["pdftoppm", "-r", "40", "-png", "-f", "1", "-l", "1", pdf, tmp_path / "p"],
+                check=True,
+            )
+            assert list(tmp_path.glob("p*.png"))
+    finally:
+        page.close()
+
+
+HOSTILE = "<img src=x onerror=alert(1)> chi tieu 2023.xlsx"
+
+
+def test_hostile_file_name_is_escaped_on_every_page(browser, tmp_path):
+    from conftest import awards_wide_rows, build, write_xlsx
+
+    raw = tmp_path / "raw"
+    write_xlsx(
+        raw / HOSTILE,
+        {
+            "KT": awards_wide_rows(
+                title="TỔNG HỢP KHEN THƯỞNG NĂM 2023",
+                units=[[1, "Gia Lai", 1, 1, 1, 1, 1], [2, "Hà Tây", 1, 1, 1, 1, 1]],
+            )
+        },
+    )
+    wh = tmp_path / "wh" / "thidua.duckdb"
+    build(raw, wh)
+    out = tmp_path / "site"
+    dashboards.build_site(wh, out)
+    for name, _ in dashboards.PAGES:
+        text = (out / name).read_text(encoding="utf-8")
+        assert "<img" not in text.lower(), name
+        page, seen = open_page(
+            browser, out / name, "2023-FY|7" if name == "nop-bao-cao.html" else None
+        )
+        dialogs: list[str] = []
+
+        def on_dialog(d, dialogs=dialogs):
+            dialogs.append(d.message)
+            d.dismiss()
+
+        page.on("dialog", on_dialog)
+        try:
+            page.evaluate("() => document.querySelectorAll('details').forEach(d => d.open = true)")
+            assert page.locator("img").count() == 0, name
+            assert dialogs == [] and seen["errors"] == [], name
+            if name in ("kiem-tra.html", "nop-bao-cao.html"):
+                assert HOSTILE in page.inner_text("body"), name  # shown as text
+        finally:
+            page.close()
+    assert not (wh.parent / "validation").exists()  # no Data Docs (CDN scripts, unescaped)
+
+
+def _scores_only(raw):
+    from conftest import TITLE, write_xlsx
+
+    rows = TITLE + [
+        ["KẾT QUẢ CHẤM ĐIỂM THI ĐUA NĂM 2023"],
+        ["STT", "Đơn vị", "Tiêu chí 1 (20 điểm)", "Tiêu chí 2 (80 điểm)", "Tổng điểm"],
+        [1, "Gia Lai", 19, 70, 89],
+        [2, "Kon Tum", 18, 72, 90],
+    ]
+    write_xlsx(raw / "cham_diem_2023.xlsx", {"CD": rows})
+
+
+@pytest.mark.parametrize(
+    "kind",
+    ["recipients", "scores", "one_unit", "empty"],
+)
+def test_every_page_builds_from_a_sparse_warehouse(kind, browser, tmp_path):
+    import shutil
+
+    from conftest import ROOT, build
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    if kind == "recipients":
+        shutil.copy(ROOT / "raw/2023/cum6_de_nghi_khen_thuong_6T_2023.xlsx", raw)
+    elif kind == "scores":
+        _scores_only(raw)
+    elif kind == "one_unit":
+        shutil.copy(ROOT / "raw/2025/chi_tieu_gia_lai_6T_2025_minh_hoa.xlsx", raw)
+    wh = tmp_path / "wh" / "thidua.duckdb"
+    build(raw, wh)
+    out = tmp_path / "site"
+    pages = dashboards.build_site(wh, out)
+    assert [p.name for p in pages] == [f for f, _ in dashboards.PAGES]
+    page, seen = open_page(browser, out / "index.html")
+    try:
+        body = page.inner_text("body")
+        assert "Kho chưa có số liệu" in body or kind == "scores"
+        assert seen["errors"] == []
+    finally:
+        page.close()
+
+
+def test_cluster_page_compares_with_the_same_report_a_year_before(site, browser, sample_wh):
+    out, _ = site
+    page, _ = open_page(browser, out / "cum.html", "2024-FY|6")
+    try:
+        assert "So với cùng kỳ năm trước (năm 2023)" in page.inner_text("#panels")
+        rows = {r[0]: r for r in table_rows(page, "table-p5")}
+        (before,) = query(
+            sample_wh,
+            "SELECT sum(count) FROM awards WHERE period = '2023-FY' AND unit_id = 'ha_tinh'",
+        )[0]
+        (now,) = query(
+            sample_wh,
+            "SELECT sum(count) FROM awards WHERE period = '2024-FY' AND unit_id = 'ha_tinh'",
+        )[0]
+        assert rows["Hà Tĩnh"][1:4] == [f"{before:.0f}", f"{now:.0f}", f"{now - before:+.0f}"]
+    finally:
+        page.close()

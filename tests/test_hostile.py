@@ -976,7 +976,7 @@ def test_absurd_values_are_rejected_rows_not_a_failed_build(tmp_path):
     assert query(wh, "SELECT message FROM rejections WHERE rule = 'too_large'") == [
         (
             "Tệp «kt.xlsx», trang «KT», dòng 8, cột C (Bằng khen Thủ tướng - Tập thể): số lượng "
-            "«3000000000» quá lớn (trên 1.000.000); hãy kiểm tra lại số liệu.",
+            "«3000000000» quá lớn (trên 1.000.000); hãy kiểm tra lại số liệu (đơn vị «Gia Lai»).",
         )
     ]
 

@@ -197,6 +197,12 @@ def test_jupyterlab_serves_the_notebooks_from_this_machine_only(tmp_path):
         assert sources and not [s for s in sources if s.startswith(("http:", "https:", "//"))]
         assert json.loads(get("/lab/api/news")[1])["news"] == []
         assert json.loads(get("/lab/api/update")[1])["notification"] is None
+        # the news question is never asked: its answer is set for every user
+        notification = json.loads(
+            get("/lab/api/settings/@jupyterlab/apputils-extension:notification")[1]
+        )
+        defaults = {k: v.get("default") for k, v in notification["schema"]["properties"].items()}
+        assert defaults["fetchNews"] == "false" and defaults["checkForUpdates"] is False
         get("/lab/api/extensions")
         with socket.socket() as s:  # not reachable from another machine's view of this one
             s.settimeout(2)

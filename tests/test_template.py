@@ -12,7 +12,13 @@ from pipeline.build import check
 from pipeline.core import refdata
 from pipeline.ingest.read import read_workbook
 from pipeline.ingest.recognise import match_field, recognise_sheet
-from pipeline.publish.template import GUIDE_SHEET, HEADER_ROW, LIST_SHEET, write_templates
+from pipeline.publish.template import (
+    GUIDE_SHEET,
+    HEADER_ROW,
+    LIST_SHEET,
+    MAPPING_FILENAME,
+    write_templates,
+)
 
 EXPECTED = {
     "mau_ket_qua_chi_tieu.xlsx": "indicators",
@@ -93,7 +99,7 @@ def templates(tmp_path_factory):
 
 
 def test_one_workbook_per_kind_is_written(templates):
-    assert set(templates) == set(EXPECTED)
+    assert set(templates) == set(EXPECTED) | {MAPPING_FILENAME}  # and the «bí danh» sheet
     assert all(p.is_file() and p.stat().st_size > 0 for p in templates.values())
 
 

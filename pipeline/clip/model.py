@@ -6,7 +6,9 @@ Everything else in `pipeline.clip` builds or reads these; rendering imports only
 from __future__ import annotations
 
 import re
+import stat
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from pipeline.core.period import period_label
 
@@ -39,6 +41,10 @@ SCENE_LABELS = {
     "shortcomings": "Hạn chế (chỉ tiêu chưa đạt)",
     "closing": "Phương hướng kỳ tới",
 }
+
+
+class EditsKept(Exception):
+    """The clip folder holds the analyst's edits: the generating command leaves it alone."""
 
 
 class ClipError(Exception):
@@ -77,6 +83,10 @@ class Storyboard:
     warehouse: str = ""
     created: str = ""
     charts: dict = field(default_factory=dict, repr=False)  # scene id → Plotly figure
+    edited: bool = False  # the analyst's edits were read back into it (thidua clip --from)
+    xlsx_sha256: str = ""  # storyboard.xlsx as the machine last wrote it
+    rows: dict = field(default_factory=dict, repr=False)  # scene id → its row in the xlsx
+    voice: str = ""  # the preview's voice track, said plainly (machine voice is a draft guide)
 
     @property
     def year(self) -> int:
@@ -98,3 +108,21 @@ def is_placeholder(text: str) -> bool:
 
 
 STEPS = 4  # durations are kept in quarters of a second (the preview's frame rate)
+
+
+def regular_file(path: Path, folder: Path, what: str, missing: str = "") -> Path:
+    """`path` (relative to `folder`) when it is a regular file inside the folder; a FIFO, a
+    device, a link out of the folder or an absolute path is refused (never opened)."""
+    folder = Path(folder).resolve()
+    target = (folder / path).resolve()
+    if not target.is_relative_to(folder):
+        raise ClipError(f"{what} «{path}» nằm ngoài thư mục clip «{folder}»: không đọc.")
+    try:
+        mode = target.stat().st_mode
+    except OSError:
+        raise ClipError(
+            missing or f"Không tìm thấy {what} «{path}» trong thư mục clip.", usage=not missing
+        ) from None
+    if not stat.S_ISREG(mode):
+        raise ClipError(f"{what} «{path}» không phải tệp thường: không đọc.")
+    return target

@@ -15,6 +15,11 @@ from pathlib import Path
 from pipeline.core.labels import SHEET_KINDS
 from pipeline.core.text import clean, fold
 
+# The kinds whose headers are recognised: the fact kinds, and the analysts' spelling-mapping
+# sheet («bí danh», contract §1), which teaches spellings and holds no facts.
+MAPPINGS = "mappings"
+HEADER_KINDS = (*SHEET_KINDS, MAPPINGS)
+
 REFERENCE_DIR = Path(__file__).parent / "reference"
 
 
@@ -132,9 +137,9 @@ def load() -> Reference:
         for alias in [r["name"], r["role_id"].replace("_", " ")] + r["aliases"].split(";"):
             role_keys.setdefault(fold(alias), r["role_id"])
 
-    header_variants: dict[str, list[tuple[str, str]]] = {k: [] for k in SHEET_KINDS}
+    header_variants: dict[str, list[tuple[str, str]]] = {k: [] for k in HEADER_KINDS}
     for h in read_csv("header_labels.csv"):
-        kinds = SHEET_KINDS if h["kinds"] == "*" else tuple(h["kinds"].split(";"))
+        kinds = HEADER_KINDS if h["kinds"] == "*" else tuple(h["kinds"].split(";"))
         for kind in kinds:
             header_variants[kind].append((fold(h["variant"]), h["field"]))
     for kind in header_variants:  # longest variant first: "don vi tinh" before "don vi"

@@ -11,6 +11,7 @@ import math
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 _SPACES = re.compile(r"\s+")
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
@@ -25,15 +26,44 @@ _OLD_TONE = re.compile(
 
 # Word-level spelling variants that survive diacritic folding.
 _FOLD_WORDS = {"sy": "si", "dac": "dak", "lac": "lak"}
+# Letters that look like Vietnamese ones but are not: old converters leave the Icelandic
+# "Ð" (U+00D0) for "Đ" (U+0110), and its small "ð" for "đ".
+_LOOKALIKES = str.maketrans({"\u00d0": "\u0110", "\u00f0": "\u0111"})
+_MEMO = 1 << 16  # strings kept per memo: the same labels and names recur in every file
+
+
+# `clean` and `fold` are the one comparison function of the project.  Reading asks the same
+# questions of the same strings in every file (header labels, unit and award names), and
+# folding Vietnamese text is the costly part, so the answers for strings are kept.
 
 
 def clean(value: object) -> str:
-    """Display form: NFC, canonical tone placement, single spaces, stripped."""
+    """Display form: NFC, canonical tone placement, look-alike letters replaced, single
+    spaces, stripped."""
+    return _clean_str(value) if type(value) is str else _clean(value)
+
+
+def fold(value: object) -> str:
+    """Matching key: no case, no diacritics, đ→d, punctuation as spaces, sỹ→sĩ."""
+    return _fold_str(value) if type(value) is str else _fold(value)
+
+
+@lru_cache(maxsize=_MEMO)
+def _clean_str(text: str) -> str:
+    return _clean(text)
+
+
+@lru_cache(maxsize=_MEMO)
+def _fold_str(text: str) -> str:
+    return _fold(text)
+
+
+def _clean(value: object) -> str:
     if value is None:
         return ""
     if isinstance(value, float) and math.isnan(value):
         return ""
-    text = str(value).replace("\u00a0", " ").replace("\ufeff", "")
+    text = str(value).replace("\u00a0", " ").replace("\ufeff", "").translate(_LOOKALIKES)
     decomposed = unicodedata.normalize("NFD", text)
     decomposed = _OLD_TONE.sub(_move_tone, decomposed)
     return _SPACES.sub(" ", unicodedata.normalize("NFC", decomposed)).strip()
@@ -45,8 +75,7 @@ def _move_tone(m: re.Match) -> str:
     return m.group(4) + m.group(6) + m.group(5)
 
 
-def fold(value: object) -> str:
-    """Matching key: no case, no diacritics, đ→d, punctuation as spaces, sỹ→sĩ."""
+def _fold(value: object) -> str:
     text = unicodedata.normalize("NFD", clean(value).lower())
     text = "".join(ch for ch in text if not unicodedata.combining(ch)).replace("đ", "d")
     words = _NON_ALNUM.sub(" ", text).split()

@@ -162,6 +162,7 @@ def _rejection(fact: dict, rule: Rule) -> dict:
         "rule": rule.rule,
         "message": locate(fact["source_file"], fact["sheet"], int(fact["row_no"]), column)
         + rule.message(fact)
+        + (f" (đơn vị «{fact['row_unit']}»)" if fact.get("row_unit") else "")
         + ".",
     }
 

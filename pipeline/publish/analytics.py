@@ -25,6 +25,24 @@ def _df(con, sql: str, params: list | None = None) -> pd.DataFrame:
     return con.execute(sql, params or []).df()
 
 
+def vn_order(frame: pd.DataFrame, by: list[str], ascending: bool | list[bool] = True):
+    """`frame` sorted by `by`, names («name», «award_name») in Vietnamese alphabetical
+    order (core.collate), not by character code."""
+    from pipeline.core.collate import key
+
+    if frame.empty:
+        return frame.reset_index(drop=True)
+
+    def sort_key(col: pd.Series) -> pd.Series:
+        if col.name == "period":  # a year's mid-year report before its year-end report
+            return col.map(lambda p: f"{p[:4]}{1 if str(p).endswith('FY') else 0}{p}")
+        return col.map(key) if col.name in ("name", "award_name", "unit_name") else col
+
+    return frame.sort_values(by, ascending=ascending, key=sort_key, kind="stable").reset_index(
+        drop=True
+    )
+
+
 SNAPSHOT_VIEWS = (
     "units",
     "clusters",
@@ -36,6 +54,7 @@ SNAPSHOT_VIEWS = (
     "loads",
     "rejections",
     "ref_award_forms",
+    "submissions",
 )
 
 
@@ -82,8 +101,8 @@ def units_with_data(con) -> pd.DataFrame:
     sql = """SELECT DISTINCT f.unit_id, u.name FROM (
                  SELECT unit_id FROM indicator_results UNION ALL SELECT unit_id FROM scores
                  UNION ALL SELECT unit_id FROM awards UNION ALL SELECT unit_id FROM initiatives) f
-             JOIN units u USING (unit_id) ORDER BY u.name"""
-    return _df(con, sql)
+             JOIN units u USING (unit_id)"""
+    return vn_order(_df(con, sql), ["name"])
 
 
 @dataclass(frozen=True)
@@ -116,6 +135,8 @@ def members(con, year: int, cluster_no: int) -> pd.DataFrame:
              WHERE c.year = ? AND c.cluster_no = ?
              ORDER BY CASE c.role WHEN 'truong' THEN 0 WHEN 'pho' THEN 1 ELSE 2 END, u.name"""
     out = _df(con, sql, [year, cluster_no])
+    out["_role"] = out["role"].map({"truong": 0, "pho": 1}).fillna(2)
+    out = vn_order(out, ["_role", "name"]).drop(columns="_role")
     out["role_label"] = out["role"].map(ROLE_LABELS).fillna("Thành viên")
     return out
 
@@ -147,8 +168,8 @@ def indicator_results(
                           ELSE f.actual - f.target END AS margin,
                      f.source_file, f.illustrative
               FROM indicator_results f JOIN units u USING (unit_id)
-              WHERE {where} ORDER BY f.period, u.name, f.indicator_id"""
-    out = _df(con, sql, params)
+              WHERE {where}"""
+    out = vn_order(_df(con, sql, params), ["period", "name", "indicator_id"])
     out["met_label"] = out["met"].map({True: "Đạt", False: "Chưa đạt"}).fillna("Không đủ số liệu")
     return out
 
@@ -165,8 +186,8 @@ def indicator_summary(
                          AS share_met,
                      bool_or(f.illustrative) AS illustrative
               FROM indicator_results f JOIN units u USING (unit_id)
-              WHERE {where} GROUP BY ALL ORDER BY share_met DESC, u.name"""
-    return _df(con, sql, params)
+              WHERE {where} GROUP BY ALL"""
+    return vn_order(_df(con, sql, params), ["share_met", "name"], [False, True])
 
 
 def score_ranking(con, period: str, cluster_no: int | None = None) -> pd.DataFrame:
@@ -174,8 +195,8 @@ def score_ranking(con, period: str, cluster_no: int | None = None) -> pd.DataFra
     sql = f"""SELECT r.period, r.cluster_no, r.unit_id, u.name, r.total_points, r.rank,
                      r.illustrative
               FROM score_ranking r JOIN units u USING (unit_id)
-              WHERE {where} ORDER BY r.cluster_no, r.rank, u.name"""
-    return _df(con, sql, params)
+              WHERE {where}"""
+    return vn_order(_df(con, sql, params), ["cluster_no", "rank", "name"])
 
 
 def awards_by_unit(
@@ -190,8 +211,8 @@ def awards_by_unit(
                          AS individual,
                      coalesce(sum(f.count), 0) AS awards, bool_or(f.illustrative) AS illustrative
               FROM awards f JOIN units u USING (unit_id)
-              WHERE {where} GROUP BY ALL ORDER BY awards DESC, u.name"""
-    return _df(con, sql, params)
+              WHERE {where} GROUP BY ALL"""
+    return vn_order(_df(con, sql, params), ["awards", "name"], [False, True])
 
 
 def awards_by_form(
@@ -215,8 +236,8 @@ def initiatives_by_unit(
     sql = f"""SELECT f.unit_id, u.name, f.level, sum(f.count) AS count,
                      bool_or(f.illustrative) AS illustrative
               FROM initiatives f JOIN units u USING (unit_id)
-              WHERE {where} GROUP BY ALL ORDER BY u.name, f.level"""
-    out = _df(con, sql, params)
+              WHERE {where} GROUP BY ALL"""
+    out = vn_order(_df(con, sql, params), ["name", "level"])
     out["level_label"] = out["level"].map(LEVEL_LABELS)
     return out
 
@@ -349,9 +370,8 @@ def yearly_unit_metrics(
                       count(*) FILTER (WHERE met) AS n_met FROM r GROUP BY ALL) r
            ON r.year = k.year AND r.unit_id = k.unit_id
     LEFT JOIN (SELECT year, unit_id, sum(total_points) AS total_points FROM s GROUP BY ALL) s
-           ON s.year = k.year AND s.unit_id = k.unit_id
-    ORDER BY k.year, u.name"""
-    return _df(con, sql, params)
+           ON s.year = k.year AND s.unit_id = k.unit_id"""
+    return vn_order(_df(con, sql, params), ["year", "name"])
 
 
 def yearly_totals(per_unit: pd.DataFrame) -> pd.DataFrame:
@@ -453,4 +473,32 @@ def movers(per_unit: pd.DataFrame, metric: str, first: int, last: int) -> pd.Dat
         for d, f in zip(m["delta"], m["from_value"], strict=True)
     ]
     m["metric"] = metric
-    return m.sort_values(["delta", "name"], ascending=[False, True]).reset_index(drop=True)
+    return vn_order(m, ["delta", "name"], [False, True])
+
+
+def table(frame: pd.DataFrame):
+    """A frame as an analyst reads it in a notebook: Vietnamese headings, numbers as 1.234,5,
+    «Có/Không» for true/false, periods in words, no index column."""
+    from pipeline.core.labels import labelled
+    from pipeline.core.period import period_label
+    from pipeline.core.text import format_vn
+
+    def cell(value):
+        if value is None or value is pd.NA or (isinstance(value, float) and pd.isna(value)):
+            return "–"
+        if isinstance(value, bool) or type(value).__name__ == "bool_":
+            return "Có" if value else "Không"
+        if isinstance(value, (int, float)) or hasattr(value, "dtype"):
+            number = float(value)
+            return format_vn(number, 0 if number.is_integer() else 1)
+        return str(value)
+
+    shown = frame.copy()
+    for col in ("year", "cluster_no", "rank"):
+        if col in shown.columns:
+            shown[col] = shown[col].map(lambda v: "–" if pd.isna(v) else str(int(v)))
+    if "period" in shown.columns:
+        shown["period"] = shown["period"].map(
+            lambda v: period_label(v) if isinstance(v, str) and v[4:5] == "-" else v
+        )
+    return labelled(shown).style.format(cell).hide(axis="index")

@@ -320,7 +320,10 @@ def cluster_comparison(
         hovertemplate="%{x}: %{y:,~f}<extra></extra>",
     )
     fig.update_layout(
-        showlegend=False, yaxis_title=COLUMN_LABELS.get(metric, metric), xaxis_type="category"
+        showlegend=False,
+        yaxis_title=COLUMN_LABELS.get(metric, metric),
+        xaxis_title="Cụm thi đua",
+        xaxis_type="category",
     )
     return fig
 
@@ -365,7 +368,7 @@ def yearly_lines(
     if df.empty:
         return _no_data(fig, "theo năm")
     x = [str(y) for y in df["year"]]
-    for metric in metrics:
+    for i, metric in enumerate(metrics):
         label = METRIC_LABELS.get(metric, metric)
         fig.add_scatter(
             x=x,
@@ -373,11 +376,66 @@ def yearly_lines(
             name=label,
             mode="lines+markers+text",
             text=[vn_number(v) for v in df[metric]],
-            textposition="top center",
+            textposition="top center" if i % 2 == 0 else "bottom center",
+            cliponaxis=False,
             hovertemplate="Năm %{x}: %{y:,~f}<extra>" + label + "</extra>",
         )
     fig.update_layout(
-        xaxis_type="category", xaxis_title="Năm", yaxis_title="Giá trị", yaxis_rangemode="tozero"
+        xaxis_type="category",
+        xaxis_title="Năm",
+        yaxis_title=axis_title(metrics),
+        yaxis_rangemode="tozero",
+    )
+    return fig
+
+
+METRIC_UNITS = {
+    "collective": "Số lượt khen thưởng",
+    "individual": "Số lượt khen thưởng",
+    "awards": "Số lượt khen thưởng",
+    "initiatives": "Số sáng kiến, đề tài",
+    "share_met": "Tỷ lệ chỉ tiêu đạt (%)",
+    "total_points": "Tổng điểm thi đua",
+}
+
+
+def axis_title(metrics: list[str]) -> str:
+    """What the axis measures: one unit («Số lượt khen thưởng»), or the units together."""
+    units = list(dict.fromkeys(METRIC_UNITS.get(m, METRIC_LABELS.get(m, m)) for m in metrics))
+    if len(units) == 1:
+        return units[0]
+    return "Số lượng"  # the legend names each line's measure
+
+
+STATUS_ORDER = ["Đã nhận", "Bị thay thế", "Bị từ chối", "Thiếu"]
+STATUS_COLOURS = {"Đã nhận": "#2f6f4f", "Bị thay thế": "#c9c9c9", "Bị từ chối": "#e08a1e",
+                  "Thiếu": "#7a1f2b"}  # fmt: skip
+
+
+def submission_status(df: pd.DataFrame, title: str, source: str = "view submissions") -> go.Figure:
+    """Per sheet kind: how many tables were received, replaced, rejected or are missing."""
+    kinds = list(dict.fromkeys(df["kind_label"])) if not df.empty else []
+    fig = _figure(title, source, False, height=max(320, 130 + 50 * len(kinds)))
+    if df.empty:
+        return _no_data(fig, "nộp báo cáo")
+    for status in STATUS_ORDER + sorted(set(df["status_label"]) - set(STATUS_ORDER)):
+        part = df[df["status_label"] == status].set_index("kind_label").reindex(kinds)
+        if part["count"].isna().all():
+            continue
+        fig.add_bar(
+            y=kinds,
+            x=part["count"],
+            name=status,
+            orientation="h",
+            marker_color=STATUS_COLOURS.get(status),
+            text=[vn_number(v, 0) if pd.notna(v) else "" for v in part["count"]],
+            textposition="inside",
+            hovertemplate="%{y}: %{x:,~f} bảng (" + status.lower() + ")<extra></extra>",
+        )
+    fig.update_layout(
+        barmode="stack",
+        xaxis_title="Số bảng (đơn vị × loại bảng)",
+        yaxis=dict(categoryorder="array", categoryarray=kinds[::-1]),
     )
     return fig
 

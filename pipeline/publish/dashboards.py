@@ -1,14 +1,20 @@
 """The offline dashboard site: static pages that open from a shared folder with no internet.
 
 Every chart is a figure of `pipeline.publish.charts`, drawn for every choice of the page's filters ahead
-of time; a few lines of JavaScript only switch between them. plotly.js is copied once into
+of time; a few lines of JavaScript (`web/site.js`) only switch between them, sort and search
+the tables and offer each panel's rows as CSV and Excel. plotly.js is copied once into
 `assets/`. Recipient names (the `recipients` view) are never read here.
+
+A page is a function `(con) -> Page` listed in `BUILDERS`; a new page or section is one
+more function (each page says what the warehouse lacks instead of failing).
 """
 
 from __future__ import annotations
 
 import html
 import json
+import math
+import re
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -16,7 +22,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from pipeline.core.labels import COLUMN_LABELS, ILLUSTRATIVE
+from pipeline.core.collate import key as collate_key
+from pipeline.core.labels import COLUMN_LABELS, ILLUSTRATIVE, SHEET_KIND_LABELS
 from pipeline.core.period import period_label
 from pipeline.publish import analytics as an
 from pipeline.publish import charts
@@ -27,8 +34,24 @@ PAGES = [
     ("cum.html", "So sánh trong cụm"),
     ("khen-thuong.html", "Khen thưởng qua các năm"),
     ("don-vi.html", "Hồ sơ đơn vị"),
+    ("nop-bao-cao.html", "Tình hình nộp báo cáo"),
     ("kiem-tra.html", "Kiểm tra dữ liệu"),
 ]
+LABELS = {
+    **COLUMN_LABELS,
+    "kind_label": "Loại bảng",
+    "status_label": "Trạng thái",
+    "rule_text": "Quy tắc",
+    "rules": "Số lỗi",
+    "sheet_kind": "Loại bảng",
+    "awards_prev": "Khen thưởng cùng kỳ năm trước",
+    "awards_now": "Khen thưởng kỳ này",
+    "awards_delta": "Tăng/giảm khen thưởng",
+    "share_prev": "Tỷ lệ chỉ tiêu đạt cùng kỳ năm trước (%)",
+    "share_now": "Tỷ lệ chỉ tiêu đạt kỳ này (%)",
+    "share_delta": "Tăng/giảm tỷ lệ đạt (điểm %)",
+}
+PERIOD_CODE = re.compile(r"^\d{4}-(H1|FY)$")
 
 
 @dataclass
@@ -61,6 +84,7 @@ class Page:
     filters: list[Filter]
     views: dict[str, View] = field(default_factory=dict)
     body_html: str = ""  # pages without filters (the data check page)
+    lead_html: str = ""  # above the filters: what the warehouse lacks, what changed
 
 
 # -- formatting --------------------------------------------------------------------------------
@@ -71,31 +95,88 @@ def _cell(value, column: str) -> str:
         return "–"
     if isinstance(value, bool):
         return "Có" if value else "Không"
+    if column == "period" and isinstance(value, str) and PERIOD_CODE.match(value):
+        return period_label(value)
     if column in ("year", "cluster_no", "rank", "row_no"):
         return str(int(value)) if isinstance(value, (int, float)) else str(value)
     if isinstance(value, (int, float)):
-        return charts.vn_number(value)
+        sign = "+" if (column == "delta" or column.endswith("_delta")) and value > 0 else ""
+        return sign + charts.vn_number(value)
     if hasattr(value, "strftime"):
         return charts.vn_date(value, with_time=True)
     return str(value)
 
 
+STATUS_CLASS = {
+    "Đã nhận": "ok",
+    "Thiếu": "missing",
+    "Bị từ chối": "bad",
+    "Bị thay thế": "old",
+    "Đã nhận (có bản cũ bị thay thế)": "ok",
+}
+
+
+def _plain_value(value):
+    """A JSON value for the downloads (raw, as in the view: 95.5, 2024-FY, ISO dates)."""
+    if value is None or value is pd.NA:
+        return None
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if hasattr(value, "item") and not isinstance(value, str):
+        value = value.item()
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if hasattr(value, "isoformat"):
+        return value.isoformat(sep=" ") if hasattr(value, "hour") else value.isoformat()
+    return value
+
+
 def table_html(frame: pd.DataFrame, columns: list[str] | None = None) -> str:
-    """An HTML table with Vietnamese headings and numbers (1.234,5); text is escaped."""
+    """An HTML table with Vietnamese headings and numbers (1.234,5); text is escaped.
+    Numeric cells carry their raw value (`data-v`) so the page sorts them as numbers."""
     if frame.empty:
         return '<p class="empty">Không có dòng số liệu nào.</p>'
     cols = [c for c in (columns or list(frame.columns)) if c in frame.columns]
-    head = "".join(f"<th>{html.escape(COLUMN_LABELS.get(c, c))}</th>" for c in cols)
+    head = "".join(f"<th>{html.escape(LABELS.get(c, c))}</th>" for c in cols)
     rows = []
     for rec in frame[cols].itertuples(index=False):
         cells = []
         for c, v in zip(cols, rec, strict=True):
-            num = isinstance(v, (int, float)) and not isinstance(v, bool)
-            cells.append(f"<td{' class=num' if num else ''}>{html.escape(_cell(v, c))}</td>")
+            num = isinstance(v, (int, float)) and not isinstance(v, bool) and not pd.isna(v)
+            text = _cell(v, c)
+            cls = "num" if num else STATUS_CLASS.get(text)
+            attrs = (f' class="{cls}"' if cls else "") + (f' data-v="{float(v)!r}"' if num else "")
+            cells.append(f"<td{attrs}>{html.escape(text)}</td>")
         rows.append("<tr>" + "".join(cells) + "</tr>")
     return (
         f'<table class="data"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
     )
+
+
+def _missing_note(con, needs: dict[str, str]) -> str:
+    """A sentence naming what the page would show but the warehouse does not hold."""
+    absent = [
+        label
+        for view, label in needs.items()
+        if con.execute(f"SELECT count(*) FROM {view}").fetchone()[0] == 0
+    ]
+    if not absent:
+        return ""
+    return (
+        '<p class="absent">Kho chưa có số liệu '
+        + html.escape(", ".join(absent))
+        + ": các biểu đồ và bảng dựa trên đó để trống. Nạp các bảng tính đó vào raw/ rồi chạy "
+        "lại «make run».</p>"
+    )
+
+
+FACT_VIEWS = {
+    "indicator_results": "kết quả chỉ tiêu",
+    "scores": "chấm điểm thi đua",
+    "awards": "khen thưởng (số lượng)",
+    "initiatives": "sáng kiến",
+    "clusters": "thành viên cụm thi đua",
+}
 
 
 # -- pages -------------------------------------------------------------------------------------
@@ -109,6 +190,7 @@ def _overview(con) -> Page:
         "Các cụm thi đua đặt cạnh nhau trong từng kỳ báo cáo (các kỳ đã biết thành viên "
         "cụm; số liệu của đơn vị chưa xếp cụm xem ở trang «Hồ sơ đơn vị»).",
         [Filter("period", "Kỳ báo cáo", [(p, period_label(p)) for p in reversed(with_clusters)])],
+        lead_html=_missing_note(con, FACT_VIEWS),
     )
     cols = [
         "cluster_no",
@@ -125,7 +207,7 @@ def _overview(con) -> Page:
         label = period_label(period)
         panels = [
             Panel(
-                f"Tỷ lệ chỉ tiêu đạt theo cụm, {label}",
+                "Tỷ lệ chỉ tiêu đạt theo cụm",
                 charts.cluster_comparison(
                     ov,
                     f"Tỷ lệ chỉ tiêu đạt theo cụm, {label}",
@@ -135,7 +217,7 @@ def _overview(con) -> Page:
                 ov[["cluster_no", "units", "share_met"]],
             ),
             Panel(
-                f"Điểm thi đua bình quân theo cụm, {label}",
+                "Điểm thi đua bình quân theo cụm",
                 charts.cluster_comparison(
                     ov,
                     f"Điểm thi đua bình quân theo cụm, {label}",
@@ -145,7 +227,7 @@ def _overview(con) -> Page:
                 ov[["cluster_no", "units", "mean_points"]],
             ),
             Panel(
-                f"Khen thưởng bình quân một đơn vị theo cụm, {label}",
+                "Khen thưởng bình quân một đơn vị theo cụm",
                 charts.cluster_comparison(
                     ov,
                     f"Khen thưởng bình quân một đơn vị, {label}",
@@ -155,7 +237,7 @@ def _overview(con) -> Page:
                 ov[["cluster_no", "units", "collective", "individual", "awards_per_unit"]],
             ),
             Panel(
-                f"Bảng so sánh các cụm, {label}",
+                "Bảng so sánh các cụm",
                 None,
                 ov[cols],
                 "Nguồn: các view indicator_results, score_ranking, awards, initiatives.",
@@ -187,6 +269,7 @@ def _cluster(con) -> Page:
                 [(str(c), f"Cụm thi đua số {c}") for c in sorted({c for _, c in pairs})],
             ),
         ],
+        lead_html=_missing_note(con, FACT_VIEWS),
     )
     for period, cluster in pairs:
         where = f"Cụm thi đua số {cluster}, {period_label(period)}"
@@ -232,11 +315,50 @@ def _cluster(con) -> Page:
                 ],
                 "Nguồn: view indicator_results. Chênh lệch dương là tốt hơn chỉ tiêu.",
             ),
+            _previous_year(con, period, summ, aw),
         ]
         page.views[f"{period}|{cluster}"] = View(
             where, panels, an.any_illustrative(summ, rank, aw, ini)
         )
     return page
+
+
+def _previous_year(con, period: str, summ: pd.DataFrame, aw: pd.DataFrame) -> Panel:
+    """The cluster's units beside the same report of the previous year (same units, wherever
+    they were then)."""
+    previous = f"{int(period[:4]) - 1}{period[4:]}"
+    units = pd.concat([summ[["unit_id", "name"]], aw[["unit_id", "name"]]]).drop_duplicates(
+        "unit_id"
+    )
+    now_aw = aw.set_index("unit_id")["awards"]
+    now_share = summ.set_index("unit_id")["share_met"]
+    prev_aw = an.awards_by_unit(con, previous).set_index("unit_id")["awards"]
+    prev_share = an.indicator_summary(con, previous).set_index("unit_id")["share_met"]
+    frame = units.assign(
+        awards_prev=units["unit_id"].map(prev_aw),
+        awards_now=units["unit_id"].map(now_aw),
+        share_prev=units["unit_id"].map(prev_share),
+        share_now=units["unit_id"].map(now_share),
+    )
+    frame["awards_delta"] = frame["awards_now"] - frame["awards_prev"]
+    frame["share_delta"] = frame["share_now"] - frame["share_prev"]
+    frame = an.vn_order(frame, ["name"])
+    return Panel(
+        f"So với cùng kỳ năm trước ({period_label(previous)})",
+        None,
+        frame[
+            [
+                "name",
+                "awards_prev",
+                "awards_now",
+                "awards_delta",
+                "share_prev",
+                "share_now",
+                "share_delta",
+            ]
+        ],
+        "«–»: kỳ đó đơn vị không có số liệu trong kho. Nguồn: các view awards, indicator_results.",
+    )
 
 
 def _awards(con) -> Page:
@@ -263,6 +385,7 @@ def _awards(con) -> Page:
                 [("asis", "Theo đơn vị lúc báo cáo"), ("2025", "Theo địa giới 2025")],
             ),
         ],
+        lead_html=_missing_note(con, {"awards": FACT_VIEWS["awards"]}),
     )
     for scope, _ in page.filters[0].options:
         cluster = None if scope == "all" else int(scope)
@@ -334,14 +457,26 @@ def _units(con) -> Page:
         "Hồ sơ đơn vị",
         "Một đơn vị qua các kỳ: chỉ tiêu, điểm, khen thưởng và sáng kiến.",
         [Filter("unit", "Đơn vị", list(zip(units["unit_id"], units["name"], strict=True)))],
+        lead_html=_missing_note(con, FACT_VIEWS),
     )
-    all_ranks = pd.concat([an.score_ranking(con, p) for p in an.periods(con)], ignore_index=True)
+    all_ranks = an.score_ranking(con, None)
     all_years = an.yearly_unit_metrics(con, span, "FY")
+    names = an.unit_names(con)
+    successor = dict(con.execute("SELECT unit_id, successor_id FROM units").fetchall())
     for unit_id, name in zip(units["unit_id"], units["name"], strict=True):
+        links = []
+        if successor.get(unit_id):
+            links.append(f"từ năm 2025 thuộc {names.get(successor[unit_id], successor[unit_id])}")
+        former = sorted(
+            (names.get(u, u) for u, s in successor.items() if s == unit_id and u != unit_id),
+            key=collate_key,
+        )
+        if former:
+            links.append("hình thành từ " + ", ".join([name, *former]))
         series = an.awards_series(con, span, "FY", None, unit_id)
         per_year = all_years[all_years["unit_id"] == unit_id]
         res = an.indicator_results(con, None, None, unit_id)
-        ranks = all_ranks[all_ranks["unit_id"] == unit_id]
+        ranks = an.vn_order(all_ranks[all_ranks["unit_id"] == unit_id], ["period"])
         panels = [
             Panel(
                 "Khen thưởng qua các năm (tổng kết năm)",
@@ -390,56 +525,270 @@ def _units(con) -> Page:
                 "Nguồn: view indicator_results.",
             ),
         ]
-        page.views[unit_id] = View(name, panels, an.any_illustrative(series, per_year, res))
+        label = name + (f" ({'; '.join(links)})" if links else "")
+        page.views[unit_id] = View(label, panels, an.any_illustrative(series, per_year, res))
     return page
 
 
+STATUS_LABELS = {
+    "received": "Đã nhận",
+    "missing": "Thiếu",
+    "rejected": "Bị từ chối",
+    "superseded": "Bị thay thế",
+}
+KIND_ORDER = ["indicators", "scores", "awards", "initiatives", "recipients"]
+
+
+def _kind_label(kind: str) -> str:
+    label = SHEET_KIND_LABELS.get(kind, kind)
+    return label[:1].upper() + label[1:]
+
+
+def _changes_html(changes: dict | None) -> str:
+    """The last build's changes (written by `thidua build` beside the warehouse)."""
+    if not changes:
+        return (
+            '<section class="panel"><h2>Thay đổi ở lần nạp gần nhất</h2><p class="empty">'
+            "Chưa có ghi nhận (chạy «thidua build» để có danh sách tệp mới, thay thế, gỡ bỏ)."
+            "</p></section>"
+        )
+    from datetime import datetime
+
+    try:
+        when = charts.vn_date(datetime.fromisoformat(changes.get("built_at", "")), with_time=True)
+    except ValueError:
+        when = "–"
+    items = []
+    if changes.get("first_build"):
+        items.append(f"<li>Lần nạp đầu tiên: {len(changes.get('new', []))} tệp.</li>")
+    else:
+        for key, what in (
+            ("new", "Tệp mới"),
+            ("replaced", "Tệp thay bằng bản mới"),
+            ("removed", "Tệp đã gỡ khỏi kho"),
+        ):
+            names = changes.get(key) or []
+            if names:
+                shown = ", ".join(f"«{html.escape(n)}»" for n in names[:20])
+                more = f" và {len(names) - 20} tệp khác" if len(names) > 20 else ""
+                items.append(f"<li>{what} ({len(names)}): {shown}{more}</li>")
+        if not items:
+            items.append("<li>Không có tệp nào mới, sửa hay xóa.</li>")
+        for label, unit, a, b in changes.get("moved") or []:
+            sign = "+" if b > a else ""
+            items.append(
+                f"<li>Số liệu {html.escape(label)}: {charts.vn_number(a)} → "
+                f"{charts.vn_number(b)}{' ' + html.escape(unit) if unit else ''} "
+                f"({sign}{charts.vn_number(b - a)}).</li>"
+            )
+    replaced = len(changes.get("superseded", [])) + len(changes.get("partly_superseded", []))
+    if replaced:
+        items.append(f"<li>Tệp bị tệp mới hơn thay thế (toàn bộ hoặc một phần): {replaced}.</li>")
+    return (
+        f'<section class="panel" id="thay-doi"><h2>Thay đổi ở lần nạp gần nhất ({when})</h2>'
+        f"<ul>{''.join(items)}</ul></section>"
+    )
+
+
+def _submissions(con, changes: dict | None = None) -> Page:
+    """Who has sent what: unit × kind for a period and cluster (view submissions)."""
+    sub = con.execute(
+        """SELECT s.period, s.cluster_no, s.unit_id, u.name, s.kind, s.status, s.source_file,
+                  s.loaded_at
+           FROM submissions s LEFT JOIN units u USING (unit_id)"""
+    ).df()
+    sub["name"] = sub["name"].fillna(sub["unit_id"])
+    sub["kind_label"] = sub["kind"].map(_kind_label)
+    sub["status_label"] = sub["status"].map(STATUS_LABELS).fillna(sub["status"])
+    sub["cluster"] = sub["cluster_no"].map(lambda c: "none" if pd.isna(c) else str(int(c)))
+    periods = sorted(set(sub["period"]), key=an.period_key, reverse=True)
+    clusters = sorted({c for c in sub["cluster"] if c != "none"}, key=int)
+    options = [(c, f"Cụm thi đua số {c}") for c in clusters]
+    if (sub["cluster"] == "none").any():
+        options.append(("none", "Đơn vị chưa xếp cụm"))
+    page = Page(
+        "nop-bao-cao.html",
+        "Tình hình nộp báo cáo",
+        "Đơn vị nào đã gửi bảng nào trong từng kỳ: Đã nhận (tệp đang được tính), Thiếu (thành "
+        "viên cụm chưa gửi loại bảng mà các đơn vị khác đã gửi trong kỳ), Bị từ chối (có tệp "
+        "của cụm nhưng dòng của đơn vị bị từ chối: xem trang «Kiểm tra dữ liệu»), Bị thay thế "
+        "(bản cũ, đã có tệp mới hơn). Nguồn: view submissions.",
+        [
+            Filter("period", "Kỳ báo cáo", [(p, period_label(p)) for p in periods]),
+            Filter("cluster", "Cụm thi đua", options),
+        ],
+        lead_html=_changes_html(changes),
+    )
+    for (period, cluster), part in sub.groupby(["period", "cluster"]):
+        kinds = [k for k in KIND_ORDER if k in set(part["kind"])] + sorted(
+            set(part["kind"]) - set(KIND_ORDER)
+        )
+        grid_rows = []
+        for (_unit_id, name), unit_part in part.groupby(["unit_id", "name"]):
+            row = {"name": name}
+            for kind in kinds:
+                st = set(unit_part.loc[unit_part["kind"] == kind, "status"])
+                if "received" in st:
+                    cell = "received"
+                else:
+                    cell = next((x for x in ("rejected", "superseded", "missing") if x in st), None)
+                row[_kind_label(kind)] = STATUS_LABELS.get(cell, "–") if cell else "–"
+                if "received" in st and "superseded" in st:
+                    row[_kind_label(kind)] = "Đã nhận (có bản cũ bị thay thế)"
+            grid_rows.append(row)
+        grid = an.vn_order(pd.DataFrame(grid_rows), ["name"])
+        counts = (
+            part.groupby(["kind_label", "status_label"], as_index=False)
+            .size()
+            .rename(columns={"size": "count"})
+        )
+        detail = an.vn_order(
+            part[["name", "kind_label", "status_label", "source_file", "loaded_at"]],
+            ["name", "kind_label"],
+        )
+        where = (
+            f"Cụm thi đua số {cluster}" if cluster != "none" else "Đơn vị chưa xếp cụm"
+        ) + f", {period_label(period)}"
+        received = int((part["status"] == "received").sum())
+        expected = int((part["status"] != "superseded").sum())
+        panels = [
+            Panel(
+                "Bảng nộp báo cáo: đơn vị × loại bảng",
+                None,
+                grid,
+                f"Đã nhận {received}/{expected} bảng cần có. «–»: loại bảng không ai gửi trong "
+                "kỳ cho đơn vị này.",
+            ),
+            Panel(
+                "Số bảng theo loại và trạng thái",
+                charts.submission_status(counts, f"Tình hình nộp báo cáo — {where}"),
+                counts[["kind_label", "status_label", "count"]],
+            ),
+            Panel(
+                "Các tệp đã nhận, bị thay thế hoặc có dòng bị từ chối",
+                None,
+                detail,
+                "Tệp nguồn: đường dẫn trong thư mục raw/; thời điểm nạp theo giờ máy chạy lệnh.",
+            ),
+        ]
+        page.views[f"{period}|{cluster}"] = View(where, panels)
+    return page
+
+
+RULE_TEXT = {
+    "unit_unknown": "Tên đơn vị phải nhận ra được (VKSND tỉnh/thành phố hoặc đơn vị trong danh mục)",
+    "number_invalid": "Ô số liệu phải là số (12; 1.234; 95,5%), để trống hoặc «-»",
+    "negative": "Số liệu không được âm",
+    "not_whole": "Số lượt khen thưởng, số sáng kiến phải là số nguyên",
+    "too_large": "Số lượng không vượt quá 1.000.000 (lớn hơn là lỗi gõ)",
+    "indicator_missing": "Mỗi dòng kết quả phải có tên chỉ tiêu",
+    "duplicate": "Không lặp lại cùng một đơn vị và mục trong một tệp",
+    "points_missing": "Mỗi tiêu chí phải có điểm",
+    "points_over_max": "Điểm không lớn hơn điểm tối đa của tiêu chí",
+    "award_unknown": "Hình thức khen thưởng phải nhận ra được (Bằng khen, Cờ thi đua, …)",
+    "recipient_kind_unknown": "Phải rõ khen tập thể hay cá nhân",
+    "recipient_kind_not_allowed": "Hình thức chỉ dành cho tập thể hoặc chỉ cho cá nhân",
+    "name_missing": "Mỗi người, tập thể được khen phải có tên",
+    "date_invalid": "Ngày quyết định phải là ngày/tháng/năm",
+    "level_unknown": "Cấp sáng kiến phải là cơ sở, ngành hoặc đề tài khoa học",
+    "cluster_invalid": "Số cụm thi đua từ 1 đến 99",
+    "role_unknown": "Vai trò trong cụm: Cụm trưởng, Cụm phó hoặc Thành viên",
+    "year_missing": "Phải xác định được năm của cụm thi đua",
+    "totals_mismatch": "Dòng tổng cộng phải bằng tổng các dòng đơn vị",
+    "formula_no_value": "Ô công thức phải có giá trị đã tính (mở tệp, tính lại, lưu lại)",
+    "period_conflict": "Kỳ báo cáo ghi ở tiêu đề, tên trang và tên tệp phải khớp nhau",
+    "period_missing": "Phải xác định được kỳ báo cáo (6 tháng đầu năm hoặc năm)",
+    "unit_missing": "Phải xác định được đơn vị của trang (tiêu đề hoặc cột Đơn vị)",
+    "file_unreadable": "Tệp phải mở đọc được (không hỏng, không đặt mật khẩu)",
+    "file_no_data": "Tệp phải có ít nhất một bảng số liệu nhận ra được",
+}
+
+
+def rule_text(rule: str | None) -> str:
+    if not rule:
+        return "Lỗi của cả tệp"
+    return RULE_TEXT.get(rule, f"Quy tắc «{rule}»")
+
+
 def _checks(con) -> Page:
-    """The validation report: the Great Expectations suites and what failed, offline."""
-    from pipeline.core.labels import SHEET_KIND_LABELS, SHEET_KINDS
+    """The data check report: files, errors per sheet kind and rule, the totals that do not
+    add up, every rejected row, and every rule in Vietnamese (the Great Expectations class
+    for engineers in small print). Everything is escaped: file names are data."""
+    from pipeline.core.labels import SHEET_KINDS
     from pipeline.core.rules import rules_for
 
     loads = con.execute("""SELECT source_file, status, rows_read, rows_loaded, rows_rejected,
                                   loaded_at, illustrative FROM loads ORDER BY source_file""").df()
-    rej = con.execute("""SELECT source_file, sheet, row_no, column_name, value, rule, message
-                         FROM rejections ORDER BY source_file, sheet, row_no""").df()
-    counts = rej.groupby("rule").size().to_dict() if not rej.empty else {}
+    rej = con.execute("""SELECT r.source_file, r.sheet, r.row_no, r.column_name, r.value, r.rule,
+                                r.message, s.kind AS sheet_kind
+                         FROM rejections r LEFT JOIN (SELECT DISTINCT source_file, sheet, kind
+                                                      FROM sheets) s USING (source_file, sheet)
+                         ORDER BY r.source_file, r.sheet, r.row_no""").df()
+    rej["kind_label"] = rej["sheet_kind"].map(
+        lambda k: _kind_label(k) if isinstance(k, str) else "Cả tệp / trang không rõ loại"
+    )
+    rej["rule_text"] = rej["rule"].map(rule_text)
+    by_rule = (
+        rej.groupby(["kind_label", "rule_text"], as_index=False)
+        .size()
+        .rename(columns={"size": "count"})
+        .sort_values(["kind_label", "count"], ascending=[True, False])
+        if not rej.empty
+        else pd.DataFrame(columns=["kind_label", "rule_text", "count"])
+    )
+    totals = rej[rej["rule"] == "totals_mismatch"]
+    counts = rej.groupby(["sheet_kind", "rule"]).size().to_dict() if not rej.empty else {}
     suites = []
     for kind in SHEET_KINDS:
-        rules = rules_for(kind)
-        if not rules:
+        try:
+            rules = rules_for(kind)
+        except ValueError:
             continue
+        seen: dict[str, list] = {}
+        for r in rules:
+            seen.setdefault(r.rule, []).append(r)
         rows = "".join(
-            f"<tr><td>{html.escape(r.rule)}</td>"
-            f"<td>{html.escape(r.expectation)}</td>"
-            f"<td>{html.escape(r.value)}</td><td class=num>{counts.get(r.rule, 0)}</td></tr>"
-            for r in rules
+            f"<tr><td>{html.escape(rule_text(code))}"
+            f'<br><small class="eng">{html.escape(code)} · '
+            + html.escape(", ".join(sorted({r.expectation for r in group})))
+            + f"</small></td><td class=num>{counts.get((kind, code), 0)}</td></tr>"
+            for code, group in seen.items()
         )
         suites.append(
-            f"<h3>Bộ kiểm tra «{html.escape(SHEET_KIND_LABELS.get(kind, kind))}» "
-            f"(thidua_{html.escape(kind)})</h3><table class=data><thead><tr><th>Quy tắc</th>"
-            "<th>Kiểm tra (Great Expectations)</th><th>Trường</th>"
-            f"<th>Số dòng vi phạm trong kho</th></tr></thead><tbody>{rows}</tbody></table>"
+            f"<h3>{html.escape(_kind_label(kind))}</h3><table class=data><thead><tr>"
+            "<th>Quy tắc (mã và lớp Great Expectations cho kỹ thuật viên)</th>"
+            f"<th>Số lỗi trong kho</th></tr></thead><tbody>{rows}</tbody></table>"
         )
     loads["status"] = loads["status"].map(LOAD_STATUS).fillna(loads["status"])
     loads_tbl = table_html(
         loads[["source_file", "status", "rows_read", "rows_loaded", "rows_rejected", "loaded_at"]]
     )
-    rej_tbl = table_html(rej)
+    n_rows = int(loads["rows_rejected"].fillna(0).sum()) if not loads.empty else 0
     body = (
+        '<section class="panel"><h2 id="tom-tat">Lỗi theo loại bảng và quy tắc</h2>'
+        f"<p>{len(rej)} lỗi trong kho; {n_rows} dòng số liệu bị từ chối (không được nạp). Một "
+        "dòng có thể vi phạm nhiều quy tắc; lỗi dòng tổng cộng và lỗi của cả tệp không phải "
+        f"dòng số liệu.</p>{table_html(by_rule)}</section>"
+        f'<section class="panel"><h2 id="tong-cong">Dòng tổng cộng không khớp ({len(totals)})</h2>'
+        "<p>Dòng tổng cộng không được nạp; nó được so với tổng các dòng đơn vị.</p>"
+        f"{table_html(totals[['source_file', 'sheet', 'row_no', 'message']])}"
+        "</section>"
+        f'<section class="panel"><h2 id="tu-choi">Các dòng bị từ chối ({len(rej)})</h2>'
+        "<p>Mỗi dòng có lý do bằng tiếng Việt: tệp, trang tính, dòng, cột, giá trị và điều cần "
+        "sửa. Truy vấn: <code>SELECT * FROM rejections</code>.</p>"
+        + table_html(rej[["source_file", "sheet", "row_no", "rule_text", "message"]])
+        + "</section>"
         '<section class="panel"><h2 id="tep">Các tệp đã nạp</h2>'
         f"{loads_tbl}</section>"
-        f'<section class="panel"><h2 id="tu-choi">Các dòng bị từ chối ({len(rej)})</h2>'
-        f"<p>Mỗi dòng có lý do bằng tiếng Việt: tệp, trang tính, dòng, cột, giá trị và điều cần "
-        f"sửa. Truy vấn: <code>SELECT * FROM rejections</code>.</p>{rej_tbl}</section>"
-        '<section class="panel"><h2 id="bo-kiem-tra">Các bộ kiểm tra dữ liệu</h2>'
-        "<p>Mỗi loại bảng có một bộ kiểm tra Great Expectations, chạy một lần cho cả lô tệp "
-        "trước khi nạp.</p>" + "".join(suites) + "</section>"
+        '<section class="panel"><h2 id="bo-kiem-tra">Các quy tắc kiểm tra</h2>'
+        "<p>Mỗi loại bảng có một bộ quy tắc, chạy một lần cho cả lô tệp trước khi nạp; dòng vi "
+        "phạm bị từ chối, phần còn lại được nạp.</p>" + "".join(suites) + "</section>"
     )
     return Page(
         "kiem-tra.html",
         "Kiểm tra dữ liệu",
-        "Báo cáo kiểm tra: các tệp đã nạp, các dòng bị từ chối và lý do, các bộ kiểm tra.",
+        "Báo cáo kiểm tra: lỗi theo loại bảng và quy tắc, dòng tổng cộng không khớp, các dòng "
+        "bị từ chối và lý do, các tệp đã nạp, các quy tắc.",
         [],
         body_html=body,
     )
@@ -477,26 +826,43 @@ def _plain(node):
     return node
 
 
-def _view_json(view: View) -> dict:
+def _split_title(fig: dict) -> tuple[str, str]:
+    """The chart's own title and its source line (charts put both in the title)."""
+    text = ((fig.get("layout") or {}).get("title") or {}).get("text") or ""
+    head, _, rest = text.partition("<br>")
+    return re.sub(r"<[^>]+>", "", head), html.unescape(re.sub(r"<[^>]+>", "", rest))
+
+
+def _view_json(view: View, base: str) -> dict:
     panels = []
     for i, p in enumerate(view.panels):
         fig = _plain(json.loads(p.figure.to_json())) if p.figure is not None else None
+        source = ""
+        if fig is not None:
+            chart_title, source = _split_title(fig)
+            fig["layout"]["title"]["text"] = chart_title  # kept for the PNG; hidden on screen
+        cols = list(p.table.columns)
         panels.append(
             {
                 "id": f"p{i}",
                 "title": p.title,
                 "figure": fig,
-                "note": p.note,
+                "note": " ".join(x for x in (source, p.note) if x),
                 "table": table_html(p.table),
+                "columns": cols,
+                "headers": [LABELS.get(c, c) for c in cols],
+                "rows": [[_plain_value(v) for v in rec] for rec in p.table.itertuples(index=False)],
+                "file": re.sub(r"[^0-9A-Za-z_-]+", "_", f"{base}_{i + 1}").strip("_"),
             }
         )
     return {"label": view.label, "illustrative": view.illustrative, "panels": panels}
 
 
 def _render(page: Page, stamp: an.DataStamp, env) -> str:
-    data = {key: _view_json(v) for key, v in page.views.items()}
+    base = page.file.removesuffix(".html")
+    data = {key: _view_json(v, f"{base}_{key}") for key, v in page.views.items()}
     payload = json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-    payload = payload.replace("</", "<\\/")
+    payload = payload.replace("<", "\\u003c")  # no markup at all inside the <script> element
     return env.get_template("page.html.j2").render(
         page=page,
         pages=PAGES,
@@ -510,6 +876,16 @@ def _render(page: Page, stamp: an.DataStamp, env) -> str:
     )
 
 
+BUILDERS = {
+    "index.html": _overview,
+    "cum.html": _cluster,
+    "khen-thuong.html": _awards,
+    "don-vi.html": _units,
+    "nop-bao-cao.html": _submissions,
+    "kiem-tra.html": _checks,
+}
+
+
 def build_site(
     warehouse: Path, out: Path, progress: Callable[[str], None] | None = None
 ) -> list[Path]:
@@ -517,17 +893,19 @@ def build_site(
     import jinja2
 
     from pipeline.load.warehouse import open_reader
+    from pipeline.publish import changes
 
     con = open_reader(warehouse)
     try:
         an.snapshot(con)
         stamp = an.data_stamp(con)
-        builders = [_overview, _cluster, _awards, _units, _checks]
+        last = changes.read(warehouse)
         pages = []
-        for (_, title), make in zip(PAGES, builders, strict=True):
+        for file, title in PAGES:
             if progress:
-                progress(f"Trang «{title}»")
-            pages.append(make(con))
+                progress(title)
+            make = BUILDERS[file]
+            pages.append(make(con, last) if make is _submissions else make(con))
     finally:
         con.close()
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(WEB), autoescape=True)

@@ -19,11 +19,58 @@ def safe_cell(value):
     return value
 
 
+YEAR_COLUMNS = {"Năm", "year", "Năm so sánh"}
+NOT_SUMMED = ("tỷ lệ", "%", "xếp hạng", "năm", "điểm", "chỉ tiêu đề ra", "kết quả", "chênh")
+
+
+def _is_missing(value) -> bool:
+    return value is None or value is pd.NA or (isinstance(value, float) and pd.isna(value))
+
+
+def _numbers(values: pd.Series) -> list[float] | None:
+    """The column's values as numbers when every filled cell is a number, else None."""
+    out = []
+    for v in values:
+        if _is_missing(v):
+            continue
+        if isinstance(v, bool) or not isinstance(v, (int, float)):
+            return None
+        out.append(float(v))
+    return out
+
+
+def column_format(name: str, values: pd.Series) -> str | None:
+    """One number format per column: a year as a plain integer (2022, never 2.022), whole
+    counts as 1.234, anything else with the one decimal it is shown with (1.234,5)."""
+    nums = _numbers(values)
+    if nums is None or not nums:
+        return None
+    if str(name) in YEAR_COLUMNS:
+        return "0"
+    if all(round(v, 6).is_integer() for v in nums):
+        return "#,##0"
+    return "#,##0.0"
+
+
+def summable(name: str, values: pd.Series) -> bool:
+    """A «Cộng» makes sense for whole counts (not rates, ranks, years, points or targets)."""
+    label = str(name).lower()
+    return column_format(name, values) == "#,##0" and not any(w in label for w in NOT_SUMMED)
+
+
 def write_xlsx_tables(
-    path: Path, sheets: dict[str, pd.DataFrame], notes: dict[str, str] | None = None
+    path: Path,
+    sheets: dict[str, pd.DataFrame],
+    notes: dict[str, str] | None = None,
+    below: dict[str, str] | None = None,
+    totals: set[str] | None = None,
 ) -> Path:
-    """One sheet per table: an optional note line, a bold header row, numbers shown as 1.234,5
-    by Excel's own locale (format #,##0.## / #,##0), text written as text (never formulas)."""
+    """One sheet per table, ready to print: a note line (what the table is), a bold header
+    row, one number format per column (years as plain integers, rates rounded as shown,
+    Vietnamese display 1.234,5 by Excel's own locale), a «Cộng» row for the sheets in
+    `totals` (whole-count columns only), the source in plain words (`below`) under the
+    title and in the print footer, so it prints under the table on every page, landscape A4 fitted to the page width with the header repeated. Text is
+    written as text (never formulas)."""
     import xlsxwriter
 
     path = Path(path)
@@ -37,41 +84,84 @@ def write_xlsx_tables(
         {"bold": True, "bg_color": "#DCE3EE", "border": 1, "text_wrap": True, "valign": "top"}
     )
     note_fmt = book.add_format({"italic": True, "font_color": "#555555"})
-    integer = book.add_format({"num_format": "#,##0", "border": 1})
-    decimal = book.add_format({"num_format": "#,##0.0", "border": 1})
+    src_fmt = book.add_format({"italic": True, "font_color": "#444444", "text_wrap": False})
+    formats = {
+        f: book.add_format({"num_format": f, "border": 1}) for f in ("0", "#,##0", "#,##0.0")
+    }
+    bold_formats = {
+        f: book.add_format({"num_format": f, "border": 1, "bold": True, "top": 2})
+        for f in ("0", "#,##0", "#,##0.0")
+    }
     text = book.add_format({"border": 1, "text_wrap": False})
+    bold_text = book.add_format({"border": 1, "bold": True, "top": 2})
     for name, frame in sheets.items():
         ws = book.add_worksheet(_sheet_name(name))
         top = 0
         note = (notes or {}).get(name)
-        if note:
-            ws.write_string(0, 0, str(safe_cell(note)), note_fmt)
+        source = (below or {}).get(name, "")
+        if note or source:
+            ws.write_string(0, 0, str(safe_cell(note or "")), note_fmt)
             top = 2
+        if source:
+            # the source in plain words: on the sheet, under the title, and printed under the
+            # table on every page (the footer)
+            ws.write_string(1, 0, str(safe_cell(source.replace("\n", " · "))), src_fmt)
+        col_formats = []
         for c, col in enumerate(frame.columns):
             ws.write_string(top, c, str(safe_cell(str(col))), head)
             values = frame[col]
+            fmt = column_format(col, values)
+            col_formats.append(fmt)
             width = max([len(str(col))] + [len(str(v)) for v in values.head(200)]) + 2
             ws.set_column(c, c, min(max(width, 8), 60))
+        last = top
         for r, row in enumerate(frame.itertuples(index=False), start=top + 1):
+            last = r
             for c, value in enumerate(row):
-                if value is None or value is pd.NA or (isinstance(value, float) and pd.isna(value)):
+                fmt = col_formats[c]
+                if _is_missing(value):
                     ws.write_blank(r, c, None, text)
                 elif isinstance(value, bool):
                     ws.write_string(r, c, "Có" if value else "Không", text)
+                elif isinstance(value, (int, float)) and fmt is not None:
+                    number = float(value)
+                    # rates rounded as shown: the cell holds the figure the reader sees
+                    number = round(number, 1) if fmt == "#,##0.0" else round(number)
+                    ws.write_number(r, c, number, formats[fmt])
                 elif isinstance(value, (int, float)):
-                    ws.write_number(
-                        r, c, float(value), integer if float(value).is_integer() else decimal
-                    )
+                    ws.write_number(r, c, float(value), formats["#,##0.0"])
                 elif hasattr(value, "strftime"):
                     ws.write_string(r, c, value.strftime("%d/%m/%Y"), text)
                 else:
                     ws.write_string(r, c, str(safe_cell(str(value))), text)
+        if name in (totals or set()) and len(frame):
+            last += 1
+            ws.write_string(last, 0, "Cộng", bold_text)
+            for c, col in enumerate(frame.columns[1:], start=1):
+                if summable(col, frame[col]):
+                    total = sum(_numbers(frame[col]) or [])
+                    ws.write_number(last, c, round(total), bold_formats["#,##0"])
+                else:
+                    ws.write_blank(last, c, None, bold_text)
         ws.freeze_panes(top + 1, 0)
         if len(frame.columns):
             ws.autofilter(top, 0, top + max(len(frame), 1), len(frame.columns) - 1)
+        # print: A4 landscape, the table's width on one page, the header on every page
+        ws.set_landscape()
+        ws.set_paper(9)
+        ws.fit_to_pages(1, 0)
+        ws.repeat_rows(top)
+        ws.set_margins(left=0.5, right=0.5, top=0.6, bottom=0.6)
+        ws.set_footer("&L&8" + _footer(source or name) + "&R&8Trang &P/&N")
     book.close()
     tmp.replace(path)
     return path
+
+
+def _footer(text: str) -> str:
+    """Text for a print footer (Excel keeps 255 characters, & is its escape)."""
+    text = " · ".join(text.split("\n")).replace("&", "&&")
+    return text if len(text) <= 200 else text[:199] + "…"
 
 
 def _sheet_name(name: str) -> str:

@@ -1,9 +1,15 @@
-"""Charts for a cluster's review meeting: a PowerPoint deck (one chart per slide, a source line
-under each) and an Excel workbook of the same tables."""
+"""A cluster's review meeting: a PowerPoint deck to project and an Excel workbook to print.
+
+The deck is 16:9; every chart is a native, editable PowerPoint chart (python-pptx), its text
+at least 14 pt; each slide has one title (wrapped, smaller when long, always on the slide) and
+one source line; units of the cluster without a figure are named on the slide with the
+reason; the speaker notes are the clip's narration of the same subject. A key-figures slide
+and a change-from-the-previous-period slide come after the title. The workbook has the same
+tables (pipeline.publish.export)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -11,21 +17,56 @@ import pandas as pd
 from pipeline.core.labels import ILLUSTRATIVE, labelled
 from pipeline.core.period import period_label
 from pipeline.publish import analytics as an
-from pipeline.publish import charts
+
+MIN_PT = 14  # the smallest text on a projected slide
+SLIDE_W, SLIDE_H = 12192000, 6858000  # EMU: 13,33 × 7,5 inch, 16:9
+MARGIN = 457200  # 0,5 inch
+NAVY = (0x1B, 0x3A, 0x6B)
+
+
+@dataclass
+class Chart:
+    """A native chart: its kind, categories and series (name, values; None = no figure)."""
+
+    kind: str  # "bar" (horizontal), "column", "stacked", "line"
+    categories: list[str]
+    series: list[tuple[str, list]]
+    number_format: str = "#,##0"
 
 
 @dataclass
 class Slide:
     title: str
-    figure: object
+    chart: Chart | None
     table: pd.DataFrame
     source: str
     sheet: str
     illustrative: bool = False
+    notes: str = ""  # speaker notes (the clip's narration)
+    missing: list[str] = field(default_factory=list)  # «Chưa có điểm: Nghệ An — …»
+    scene: str = ""  # the clip scene whose narration is the speaker notes
+    rows: list[tuple[str, str]] = field(default_factory=list)  # a table slide's (label, value)
+    total: bool = False  # the workbook's table gets a «Cộng» row (sums that mean something)
 
 
 class UnknownSelection(ValueError):
     """The cluster has no figures for the period."""
+
+
+def _vals(series: pd.Series) -> list:
+    return [None if pd.isna(v) else float(v) for v in series]
+
+
+def _missing(con, view: str, period: str, cluster_no: int) -> list:
+    from pipeline.clip.data import missing_units
+
+    year = int(period[:4])
+    members = con.execute(
+        "SELECT c.unit_id, u.name FROM clusters c JOIN units u USING (unit_id) "
+        "WHERE c.year = ? AND c.cluster_no = ?",
+        [year, cluster_no],
+    ).fetchall()
+    return missing_units(con, view, period, cluster_no, [m[0] for m in members], dict(members))
 
 
 def slides(con, cluster_no: int, period: str) -> list[Slide]:
@@ -45,96 +86,421 @@ def slides(con, cluster_no: int, period: str) -> list[Slide]:
     half = period[5:]
     series = an.awards_series(con, (year - 4, year), half, cluster_no)
     res = an.indicator_results(con, period, cluster_no)
+    miss = {v: _missing(con, v, period, cluster_no) for v in ("score_ranking", "awards")}
+    miss["indicator_results"] = _missing(con, "indicator_results", period, cluster_no)
+    miss["initiatives"] = _missing(con, "initiatives", period, cluster_no)
+
+    def said(view):
+        # «Chưa có điểm: Nghệ An — dòng bị từ chối (tệp «…», trang «Chấm điểm», dòng 8)»
+        return [
+            f"{m.sentence()[0].upper()}{m.sentence()[1:]}{m.why[len(m.short_why) :]}"
+            for m in miss[view]
+        ]
+
+    # the ranking names every member, those without a score with «(chưa có điểm)»
+    rank_cats = list(rank["name"]) + [f"{m.name} (chưa có điểm)" for m in miss["score_ranking"]]
+    rank_vals = _vals(rank["total_points"]) + [None] * len(miss["score_ranking"])
+    rank_table = rank[["rank", "name", "total_points"]]
+    levels = list(dict.fromkeys(ini["level_label"]))
+    ini_units = list(dict.fromkeys(ini["name"]))
+    ini_series = [
+        (
+            lvl,
+            [
+                float(ini[(ini["name"] == u) & (ini["level_label"] == lvl)]["count"].sum())
+                for u in ini_units
+            ],
+        )
+        for lvl in levels
+    ]
+    form_names = list(dict.fromkeys(forms["award_name"]))
+    form_series = [
+        (
+            kind,
+            [
+                _first(forms[(forms["award_name"] == f) & (forms["recipient_label"] == kind)])
+                for f in form_names
+            ],
+        )
+        for kind in ("Tập thể", "Cá nhân")
+    ]
+    years = sorted(series["year"].unique()) if not series.empty else []
+    by_form_year = series.groupby(["award_name", "year"])["count"].sum()
+    timeline = [
+        (name, [_get(by_form_year, (name, y)) for y in years])
+        for name in dict.fromkeys(series["award_name"])
+    ]
     out = [
         Slide(
             f"Tỷ lệ chỉ tiêu đạt — {where}",
-            charts.indicators_met(summ, f"Tỷ lệ chỉ tiêu đạt — {where}"),
+            Chart(
+                "stacked",
+                list(summ["name"]),
+                [("Đạt", _vals(summ["n_met"])), ("Chưa đạt", _vals(summ["n_missed"]))],
+            ),
             summ[["name", "n_indicators", "n_met", "n_missed", "share_met"]],
             "view indicator_results",
             "Chỉ tiêu đạt",
+            missing=said("indicator_results"),
+            scene="indicators",
+            total=True,
         ),
         Slide(
             f"Điểm thi đua và xếp hạng — {where}",
-            charts.score_ranking(rank, f"Điểm thi đua và xếp hạng — {where}"),
-            rank[["rank", "name", "total_points"]],
+            Chart("bar", rank_cats, [("Tổng điểm", rank_vals)], "#,##0.0"),
+            rank_table,
             "view score_ranking",
             "Xếp hạng",
+            missing=said("score_ranking"),
+            scene="ranking",
         ),
         Slide(
             f"Khen thưởng theo đơn vị — {where}",
-            charts.awards_by_unit(aw, f"Khen thưởng theo đơn vị — {where}"),
+            Chart(
+                "stacked",
+                list(aw["name"]),
+                [("Tập thể", _vals(aw["collective"])), ("Cá nhân", _vals(aw["individual"]))],
+            ),
             aw[["name", "collective", "individual", "awards"]],
-            "view awards",
+            "view awards (số lượt: mỗi lượt là một tập thể hoặc một cá nhân được khen một hình thức)",
             "Khen thưởng theo đơn vị",
+            missing=said("awards"),
+            scene="awards",
+            total=True,
         ),
         Slide(
             f"Khen thưởng theo hình thức — {where}",
-            charts.awards_by_form(forms, f"Khen thưởng theo hình thức — {where}"),
+            Chart("bar", form_names, form_series),
             forms[["award_name", "recipient_label", "count"]],
             "view awards",
             "Khen thưởng theo hình thức",
+            scene="awards",
         ),
         Slide(
             f"Sáng kiến, đề tài — {where}",
-            charts.initiatives_by_unit(ini, f"Sáng kiến, đề tài — {where}"),
+            Chart("stacked", ini_units, ini_series),
             ini[["name", "level_label", "count"]],
             "view initiatives",
             "Sáng kiến",
+            missing=said("initiatives"),
+            scene="initiatives",
+            total=True,
         ),
         Slide(
-            f"Khen thưởng qua các năm — Cụm thi đua số {cluster_no}",
-            charts.awards_timeline(
-                series,
-                "Khen thưởng qua các năm — Cụm thi đua số "
-                f"{cluster_no} ({'tổng kết năm' if half == 'FY' else 'sơ kết 6 tháng'})",
-            ),
+            f"Khen thưởng qua các năm — Cụm thi đua số {cluster_no} "
+            f"({'tổng kết năm' if half == 'FY' else 'sơ kết 6 tháng'})",
+            Chart("line", [str(int(y)) for y in years], timeline),
             series[["year", "award_name", "recipient_label", "count"]],
-            "view awards",
+            "view awards (mỗi đường một hình thức khen thưởng, tập thể và cá nhân)",
             "Khen thưởng qua các năm",
+            scene="awards",
         ),
     ]
     for _, one in res.groupby("indicator_id", sort=True):
         name = one["indicator_name"].iloc[0]
+        unit = one["measure_unit"].iloc[0] or ""
         out.append(
             Slide(
                 f"{name} — {where}",
-                charts.indicator_by_unit(one, f"{name} — {where}"),
+                Chart(
+                    "column",
+                    list(one["name"]),
+                    [
+                        (f"Kết quả ({unit})" if unit else "Kết quả", _vals(one["actual"])),
+                        ("Chỉ tiêu", _vals(one["target"])),
+                    ],
+                    "#,##0.0",
+                ),
                 one[["name", "target", "actual", "margin", "met_label"]],
                 "view indicator_results",
-                f"CT {one['indicator_id'].iloc[0]}"[:31],
+                _sheet_title(name),
+                scene="indicators",
             )
         )
+    frames = {"Chỉ tiêu đạt": summ, "Xếp hạng": rank, "Sáng kiến": ini}
     for s in out:
-        s.illustrative = ILLUSTRATIVE in s.figure.layout.title.text
+        frame = frames.get(s.sheet, aw if "Khen" in s.sheet else res)
+        s.illustrative = an.any_illustrative(frame)
     return out
+
+
+def _first(frame: pd.DataFrame):
+    return float(frame["count"].iloc[0]) if len(frame) else None
+
+
+def _get(series: pd.Series, key):
+    return float(series[key]) if key in series.index else None
+
+
+def _sheet_title(name: str) -> str:
+    """An indicator's name as a sheet name (31 characters at most, cut between words)."""
+    name = name.replace("Tỷ lệ ", "").strip()
+    name = name[:1].upper() + name[1:]
+    if len(name) <= 31:
+        return name
+    return name[:31].rsplit(" ", 1)[0].rstrip(",;")
+
+
+def key_figures(con, cluster_no: int, period: str, story) -> list[tuple[str, str]]:
+    """The figures a meeting opens with, as the clip's scenes give them."""
+    from pipeline.clip.wording import num
+
+    out = []
+    d = story.data
+    members = [u for u in d.units if u.role]
+    out.append(("Số đơn vị trong Cụm", num(len(members) or len(d.units))))
+    if not d.rank.empty:
+        top = d.rank[d.rank["rank"] == d.rank["rank"].min()]
+        out.append(
+            ("Dẫn đầu Cụm", f"{', '.join(top['name'])} ({num(top['total_points'].iloc[0])} điểm)")
+        )
+        scored = f"{len(d.rank)}/{len(members)}" if members else str(len(d.rank))
+        out.append(("Số đơn vị được chấm điểm", scored))
+    judged = d.ind[d.ind["met"].notna()]
+    if not judged.empty:
+        met = int((judged["met"] == True).sum())  # noqa: E712
+        out.append(("Lượt chỉ tiêu đạt / có số liệu", f"{met}/{len(judged)}"))
+    forms = d.aw_form[d.aw_form["count"] > 0]
+    for award_id in list(dict.fromkeys(forms["award_id"]))[:4]:
+        part = forms[forms["award_id"] == award_id]
+        counts = [f"{num(r['count'])} {r['recipient_label'].lower()}" for _, r in part.iterrows()]
+        out.append((part["award_name"].iloc[0], " · ".join(counts)))
+    if not d.ini.empty:
+        out.append(("Sáng kiến, đề tài", num(d.ini["count"].sum())))
+    for view in ("score_ranking", "awards"):
+        for m in d.missing[view]:
+            out.append((f"Chưa có {m.what}", f"{m.name} — {m.short_why}"))
+    return out
+
+
+def changes(story) -> pd.DataFrame:
+    """Awards by form and recipient kind, this period against the same period a year before
+    (the same units): counts, the change and the change in percent."""
+    d = story.data
+    now = d.aw_form.groupby(["award_id", "award_name", "recipient_label"], as_index=False)[
+        "count"
+    ].sum()
+    prev = d.prev_aw_form.copy()
+    names = dict(zip(d.aw_form["award_id"], d.aw_form["award_name"], strict=False))
+    names.update({k: v["name"] for k, v in d.forms.items() if k not in names})
+    labels = {"tap_the": "Tập thể", "ca_nhan": "Cá nhân"}
+    prev["award_name"] = prev["award_id"].map(names)
+    prev["recipient_label"] = prev["recipient_kind"].map(labels)
+    merged = now.merge(
+        prev[["award_id", "award_name", "recipient_label", "count"]],
+        on=["award_id", "award_name", "recipient_label"],
+        how="outer",
+        suffixes=("", "_prev"),
+    )
+    rank = {k: int(v["rank"]) for k, v in d.forms.items()}
+    merged["_r"] = merged["award_id"].map(rank).fillna(99)
+    merged = merged.sort_values(["_r", "recipient_label"], ascending=[True, False])
+    merged = merged.fillna({"count": 0, "count_prev": 0})
+    merged["change"] = merged["count"] - merged["count_prev"]
+    merged["pct"] = [
+        round(100 * c / p, 1) if p else None
+        for c, p in zip(merged["change"], merged["count_prev"], strict=True)
+    ]
+    return pd.DataFrame(
+        {
+            "Hình thức khen thưởng": merged["award_name"],
+            "Đối tượng": merged["recipient_label"],
+            period_label(d.prev).capitalize(): merged["count_prev"].astype(int),
+            period_label(d.period).capitalize(): merged["count"].astype(int),
+            "Tăng/giảm": merged["change"].astype(int),
+            "Tăng/giảm (%)": merged["pct"],
+        }
+    )
+
+
+@dataclass
+class _Story:
+    data: object
+    narration: dict
+
+
+def _story(con, cluster_no: int, period: str) -> _Story:
+    """The clip's data and narration of each scene (speaker notes, key figures)."""
+    from pipeline.clip.data import read
+    from pipeline.clip.scenes import SCENES
+
+    d = read(con, cluster_no, period)
+    narration = {}
+    for kind in ("title", "indicators", "ranking", "awards", "initiatives", "shortcomings"):
+        narration[kind] = SCENES[kind](d).narration
+    d.charts.clear()
+    return _Story(d, narration)
+
+
+# -- the deck ------------------------------------------------------------------------------------
+
+
+def _title_size(text: str) -> int:
+    """Points for a title that must fit two lines of the slide's width."""
+    n = len(text)
+    return 30 if n <= 55 else 26 if n <= 75 else 22 if n <= 100 else 20
+
+
+def _text(slide, x, y, w, h, text, size, bold=False, color=None, align=None):
+    from pptx.dml.color import RGBColor
+    from pptx.enum.text import MSO_AUTO_SIZE
+    from pptx.util import Emu, Pt
+
+    box = slide.shapes.add_textbox(Emu(x), Emu(y), Emu(w), Emu(h))
+    tf = box.text_frame
+    tf.word_wrap = True
+    tf.auto_size = MSO_AUTO_SIZE.NONE  # sizes are chosen here: never shrunk below 14 pt
+    for i, line in enumerate(text.split("\n")):
+        p = tf.paragraphs[0] if i == 0 else tf.add_paragraph()
+        if align is not None:
+            p.alignment = align
+        run = p.add_run()
+        run.text = line
+        run.font.size = Pt(size)
+        run.font.bold = bold
+        run.font.name = FONT
+        if color:
+            run.font.color.rgb = RGBColor(*color)
+    return box
+
+
+FONT = "Noto Sans"
+
+
+def _chart(slide, spec: Chart, x, y, w, h):
+    from pptx.chart.data import CategoryChartData
+    from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION, XL_LEGEND_POSITION
+    from pptx.util import Emu, Pt
+
+    from pipeline.core.text import format_vn
+
+    data = CategoryChartData(number_format=spec.number_format)
+    data.categories = spec.categories
+    for name, values in spec.series:
+        data.add_series(name, values)
+    kind = {
+        "bar": XL_CHART_TYPE.BAR_CLUSTERED,
+        "column": XL_CHART_TYPE.COLUMN_CLUSTERED,
+        "stacked": XL_CHART_TYPE.BAR_STACKED,
+        "line": XL_CHART_TYPE.LINE_MARKERS,
+    }[spec.kind]
+    frame = slide.shapes.add_chart(kind, Emu(x), Emu(y), Emu(w), Emu(h), data)
+    chart = frame.chart
+    chart.has_title = False
+    chart.font.size = Pt(MIN_PT)
+    chart.font.name = FONT
+    chart.has_legend = len(spec.series) > 1
+    if chart.has_legend:
+        chart.legend.position = XL_LEGEND_POSITION.BOTTOM
+        chart.legend.include_in_layout = False
+        chart.legend.font.size = Pt(MIN_PT)
+    plot = chart.plots[0]
+    if spec.kind != "line":
+        plot.gap_width = 60
+    if spec.kind == "stacked":
+        plot.overlap = 100
+    # value labels written the Vietnamese way (94,5; 1.234) whatever the projector's locale;
+    # the value axis, whose numbers the locale would write, is left out
+    decimals = 1 if spec.number_format.endswith(".0") else 0
+    for series, (_, values) in zip(plot.series, spec.series, strict=True):
+        last = max((i for i, v in enumerate(values) if v is not None), default=-1)
+        for i, value in enumerate(values):
+            if value is None or (spec.kind == "stacked" and value == 0):
+                continue
+            if spec.kind == "line" and i != last:
+                continue
+            label = series.points[i].data_label
+            label.has_text_frame = True
+            label.text_frame.text = format_vn(value, decimals)
+            label.text_frame.paragraphs[0].runs[0].font.size = Pt(MIN_PT)
+            label.position = {
+                "bar": XL_LABEL_POSITION.OUTSIDE_END,
+                "column": XL_LABEL_POSITION.OUTSIDE_END,
+                "stacked": XL_LABEL_POSITION.CENTER,
+                "line": XL_LABEL_POSITION.RIGHT,
+            }[spec.kind]
+    chart.category_axis.tick_labels.font.size = Pt(MIN_PT)
+    value_axis = chart.value_axis
+    value_axis.tick_labels.font.size = Pt(MIN_PT)
+    value_axis.minimum_scale = 0  # bars start at zero: their lengths compare honestly
+    value_axis.has_major_gridlines = False
+    value_axis.visible = False
+    if spec.kind in ("bar", "stacked"):
+        chart.category_axis.reverse_order = True  # the first row at the top, as in the table
+    return frame
+
+
+def _table(slide, rows: list[list[str]], x, y, w, widths, size=16, header=True):
+    from pptx.util import Emu, Pt
+
+    height = Emu(int(size * 2.1 * 12700) * len(rows))
+    shape = slide.shapes.add_table(len(rows), len(rows[0]), Emu(x), Emu(y), Emu(w), height)
+    table = shape.table
+    for c, share in enumerate(widths):
+        table.columns[c].width = Emu(int(w * share))
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            cell = table.cell(r, c)
+            cell.text = value
+            for p in cell.text_frame.paragraphs:
+                for run in p.runs:
+                    run.font.size = Pt(size)
+                    run.font.name = FONT
+                    run.font.bold = header and r == 0
+    return shape
+
+
+def _source(slide, text: str):
+    return _text(
+        slide, MARGIN, SLIDE_H - 640000, SLIDE_W - 2 * MARGIN, 560000, text, MIN_PT, color=(85,) * 3
+    )
+
+
+def _head(slide, title: str):
+    return _text(
+        slide, MARGIN, 220000, SLIDE_W - 2 * MARGIN, 900000, title, _title_size(title), True, NAVY
+    )
 
 
 def write(con, cluster_no: int, period: str, out_dir: Path) -> tuple[Path, Path]:
     """Write the deck and the workbook; return their paths."""
     from pptx import Presentation
+    from pptx.dml.color import RGBColor
     from pptx.util import Emu, Pt
 
+    from pipeline.core.text import format_vn
+    from pipeline.publish import charts
     from pipeline.publish.export import write_xlsx_tables
-    from pipeline.publish.images import write_pngs
 
     an.snapshot(con)
     items = slides(con, cluster_no, period)
+    story = _story(con, cluster_no, period)
     stamp = an.data_stamp(con)
     illustrative = any(s.illustrative for s in items)
     out_dir.mkdir(parents=True, exist_ok=True)
     base = f"hop_cum{cluster_no}_{period}"
-    images = out_dir / f"{base}_anh"
-    pngs = write_pngs(
-        [(s.figure, images / f"{i + 1:02d}.png", 1600, 900) for i, s in enumerate(items)]
-    )
     loaded = charts.vn_date(stamp.loaded_at, with_time=True)
+    mark = f" {ILLUSTRATIVE}." if illustrative else ""
 
     deck = Presentation()
-    deck.slide_width, deck.slide_height = Emu(12192000), Emu(6858000)  # 16:9
-    title_layout, blank = deck.slide_layouts[0], deck.slide_layouts[6]
-    first = deck.slides.add_slide(title_layout)
-    first.shapes.title.text = f"Cụm thi đua số {cluster_no}\n{period_label(period).capitalize()}"
-    first.placeholders[1].text = (
+    deck.slide_width, deck.slide_height = Emu(SLIDE_W), Emu(SLIDE_H)
+    width = SLIDE_W - 2 * MARGIN
+
+    # 1. title: the layout's placeholders laid out again for 16:9
+    first = deck.slides.add_slide(deck.slide_layouts[0])
+    title, sub = first.shapes.title, first.placeholders[1]
+    title.left, title.top, title.width, title.height = (
+        Emu(MARGIN),
+        Emu(1500000),
+        Emu(width),
+        Emu(1900000),
+    )
+    sub.left, sub.top, sub.width, sub.height = Emu(MARGIN), Emu(3600000), Emu(width), Emu(2200000)
+    title.text = f"Cụm thi đua số {cluster_no}\n{period_label(period).capitalize()}"
+    for p in title.text_frame.paragraphs:
+        for r in p.runs:
+            r.font.size, r.font.bold, r.font.name = Pt(40), True, FONT
+    sub.text = (
         "Số liệu phục vụ hội nghị "
         + ("sơ kết" if period.endswith("H1") else "tổng kết")
         + f" — trích từ kho thidua, nạp lần cuối {loaded}"
@@ -144,38 +510,96 @@ def write(con, cluster_no: int, period: str, out_dir: Path) -> tuple[Path, Path]
             else ""
         )
     )
-    width, height = deck.slide_width, deck.slide_height
-    for s, png in zip(items, pngs, strict=True):
-        slide = deck.slides.add_slide(blank)
-        box = slide.shapes.add_textbox(Emu(400000), Emu(150000), width - Emu(800000), Emu(600000))
-        box.text_frame.text = s.title
-        box.text_frame.paragraphs[0].runs[0].font.size = Pt(24)
-        box.text_frame.paragraphs[0].runs[0].font.bold = True
-        pic_h = height - Emu(1500000)
-        pic_w = int(pic_h * 16 / 9)
-        slide.shapes.add_picture(str(png), int((width - pic_w) / 2), Emu(800000), pic_w, pic_h)
-        src = slide.shapes.add_textbox(
-            Emu(400000), height - Emu(650000), width - Emu(800000), Emu(400000)
+    sub.text_frame.word_wrap = True
+    for p in sub.text_frame.paragraphs:
+        for r in p.runs:
+            r.font.size, r.font.name = Pt(20), FONT
+            if ILLUSTRATIVE in r.text:  # said visibly, not in the grey of the subtitle
+                r.font.bold, r.font.color.rgb = True, RGBColor(0xB0, 0x00, 0x20)
+    first.notes_slide.notes_text_frame.text = story.narration["title"]
+
+    # 2. key figures
+    kf = deck.slides.add_slide(deck.slide_layouts[6])
+    _head(kf, f"Số liệu chính — Cụm thi đua số {cluster_no}, {period_label(period)}")
+    figures = key_figures(con, cluster_no, period, story)
+    _table(kf, [["Nội dung", "Số liệu"]] + [list(r) for r in figures], MARGIN, 1250000, width,
+           [0.45, 0.55], size=16)  # fmt: skip
+    _source(kf, f"Nguồn: kho thidua, các view score_ranking, indicator_results, awards, "
+                f"initiatives; nạp lần cuối {loaded}.{mark}")  # fmt: skip
+    kf.notes_slide.notes_text_frame.text = " ".join(
+        story.narration[k] for k in ("ranking", "awards")
+    )
+
+    # 3. change from the same period of the previous year
+    ch = deck.slides.add_slide(deck.slide_layouts[6])
+    change = changes(story)
+    _head(ch, f"Khen thưởng so với {period_label(story.data.prev)} — Cụm thi đua số {cluster_no}")
+    if change[change.columns[2]].sum() == 0:
+        _text(ch, MARGIN, 1400000, width, 800000,
+              f"Kho dữ liệu chưa có số liệu khen thưởng {period_label(story.data.prev)} của "
+              "các đơn vị trong Cụm để so sánh.", 20)  # fmt: skip
+    else:
+        rows = [list(change.columns)]
+        for r in change.itertuples(index=False):
+            delta = int(r[4])
+            sign = "+" if delta > 0 else ("−" if delta < 0 else "")
+            pct = "–" if r[5] is None or pd.isna(r[5]) else f"{sign}{format_vn(abs(r[5]), 1)} %"
+            rows.append([r[0], r[1], format_vn(r[2]), format_vn(r[3]),
+                         f"{sign}{format_vn(abs(delta))}", pct])  # fmt: skip
+        size = 16 if len(rows) <= 11 else 14
+        _table(ch, rows, MARGIN, 1250000, width, [0.36, 0.12, 0.13, 0.13, 0.12, 0.14], size)
+    _source(ch, f"Nguồn: kho thidua, view awards; cùng đơn vị, {period_label(story.data.prev)} "
+                f"và {period_label(period)}; nạp lần cuối {loaded}.{mark}")  # fmt: skip
+    ch.notes_slide.notes_text_frame.text = story.narration["awards"]
+
+    # 4. one chart per slide
+    for s in items:
+        slide = deck.slides.add_slide(deck.slide_layouts[6])
+        _head(slide, s.title)
+        note_h = 520000 * len(s.missing)
+        top, bottom = 1200000, SLIDE_H - 680000 - note_h
+        empty = not s.chart.categories or all(
+            v is None for _, values in s.chart.series for v in values
         )
-        src.text_frame.text = (
-            f"Nguồn: kho thidua, {s.source}; {period_label(period)}; "
-            f"nạp lần cuối {loaded}." + (f" {ILLUSTRATIVE}." if s.illustrative else "")
-        )
-        src.text_frame.paragraphs[0].runs[0].font.size = Pt(12)
+        if empty:  # nothing to draw: said in words, never an empty or broken chart
+            _text(slide, MARGIN, top + 400000, width, 900000,
+                  f"Kho dữ liệu chưa có số liệu cho nội dung này ({period_label(period)}).", 24)  # fmt: skip
+        else:
+            _chart(slide, s.chart, MARGIN, top, width, bottom - top)
+        _source(slide, f"Nguồn: kho thidua, {s.source}; {period_label(period)}; "
+                       f"nạp lần cuối {loaded}." + (f" {ILLUSTRATIVE}." if s.illustrative else ""))  # fmt: skip
+        if s.missing:
+            _text(slide, MARGIN, bottom + 40000, width, note_h, "\n".join(s.missing), MIN_PT,
+                  color=(0x9B, 0x1C, 0x2C))  # fmt: skip
+        slide.notes_slide.notes_text_frame.text = story.narration.get(s.scene, "")
     pptx_path = out_dir / f"{base}.pptx"
     tmp = pptx_path.with_suffix(".tmp.pptx")
     deck.save(str(tmp))
     tmp.replace(pptx_path)
 
-    sheets, notes, used = {}, {}, set()
+    sheets, notes, used, totals, below = {}, {}, set(), set(), {}
     for s in items:
         name = s.sheet
         while name in used:
             name = name[:28] + f" {len(used)}"
         used.add(name)
         sheets[name] = labelled(s.table)
-        notes[name] = f"{s.title}. Nguồn: kho thidua, {s.source}; nạp lần cuối {loaded}." + (
-            f" {ILLUSTRATIVE}." if s.illustrative else ""
+        notes[name] = f"{s.title}." + (f" {ILLUSTRATIVE}." if s.illustrative else "")
+        below[name] = (
+            f"Nguồn: kho dữ liệu thi đua, khen thưởng ({s.source}), {period_label(period)}; "
+            f"số liệu nạp lần cuối {loaded}." + "".join(f"\n{m}" for m in s.missing)
         )
-    xlsx_path = write_xlsx_tables(out_dir / f"{base}.xlsx", sheets, notes)
+        if s.total:
+            totals.add(name)
+    sheets["So với năm trước"] = change
+    notes["So với năm trước"] = (
+        f"Khen thưởng {period_label(period)} so với {period_label(story.data.prev)}, cùng các "
+        "đơn vị của Cụm." + mark
+    )
+    below["So với năm trước"] = (
+        f"Nguồn: kho dữ liệu thi đua, khen thưởng (view awards); số liệu nạp lần cuối {loaded}."
+    )
+    xlsx_path = write_xlsx_tables(
+        out_dir / f"{base}.xlsx", sheets, notes, below=below, totals=totals
+    )
     return pptx_path, xlsx_path

@@ -289,6 +289,7 @@ def write_templates(out: Path) -> list[Path]:
         path = out / spec.filename
         _write_one(path, spec, lists)
         paths.append(path)
+    paths.append(write_mapping_template(out / MAPPING_FILENAME, lists))
     return paths
 
 
@@ -814,3 +815,88 @@ def _write_guide(ws, spec: Spec, f: _Formats) -> None:
                 ws.set_row(r, 15.75 * (len(text) // 100 + 1))
     ws.set_paper(9)
     ws.fit_to_pages(1, 0)
+
+
+# --- the spelling-mapping sheet («bí danh», contract §1) -----------------------------------
+
+MAPPING_FILENAME = "mau_bi_danh.xlsx"
+MAPPING_SHEET = "Bí danh"
+MAPPING_HEADERS = (("STT", 6), ("Cách viết", 44), ("Đơn vị hoặc hình thức", 48), ("Ghi chú", 30))
+MAPPING_ROWS = 200
+MAPPING_GUIDE = (
+    "HƯỚNG DẪN GHI BẢNG BÍ DANH",
+    "",
+    "Bảng bí danh dạy chương trình một cách viết tên đơn vị hoặc hình thức khen thưởng mà "
+    "chương trình chưa hiểu, không cần sửa mã nguồn. Mỗi dòng là một cách viết.",
+    "Cách viết: ghi đúng như trong tệp báo cáo, ví dụ «VKS Đắk Lắk (cũ)» hoặc «BK Giám đốc».",
+    "Đơn vị hoặc hình thức: tên hoặc mã của một đơn vị hay hình thức đã có trong danh mục "
+    "(chọn trong danh sách, hoặc ghi mã như «dak_lak», «bang_khen_vkstc»). Dòng chỉ tới một "
+    "tên không có trong danh mục bị từ chối.",
+    "Đặt tệp này ở bất kỳ đâu trong thư mục dữ liệu gốc (raw/); lần nạp sau, các tệp có cách "
+    "viết đó được đọc lại và số liệu được nạp.",
+    "Chỉ dùng bí danh cho cách viết chắc chắn: số liệu của dòng nào có cách viết này sẽ được "
+    "tính cho đơn vị hoặc hình thức đã chọn.",
+)
+
+
+def write_mapping_template(path: Path, lists: dict[str, tuple[str, list[str]]] | None = None):
+    """The blank «bí danh» workbook: spelling → a known unit or award form (name or id)."""
+    import xlsxwriter
+
+    lists = lists or _lists()
+    targets = lists["units"][1] + lists["awards"][1]
+    wb = xlsxwriter.Workbook(str(path))
+    try:
+        f = _Formats(wb)
+        ws = wb.add_worksheet(MAPPING_SHEET)
+        guide = wb.add_worksheet(GUIDE_SHEET)
+        catalogue = wb.add_worksheet(LIST_SHEET)
+        catalogue.write_string(
+            0, 0, "Đơn vị và hình thức khen thưởng đã biết; không sửa trang này."
+        )
+        for i, value in enumerate(targets):
+            catalogue.write_string(2 + i, 0, value)
+        catalogue.set_column(0, 0, 90)
+        catalogue.hide()
+        ws.merge_range(
+            0,
+            0,
+            0,
+            len(MAPPING_HEADERS) - 1,
+            "BẢNG BÍ DANH: CÁCH VIẾT TÊN ĐƠN VỊ, HÌNH THỨC KHEN THƯỞNG",
+            f.title,
+        )
+        ws.set_row(0, 30)
+        header_row = 2
+        for c, (header, width) in enumerate(MAPPING_HEADERS):
+            ws.set_column(c, c, width)
+            ws.write_string(header_row, c, header, f.header)
+        ws.freeze_panes(header_row + 1, 0)
+        first, last = header_row + 1, header_row + MAPPING_ROWS
+        for r in range(first, last + 1):
+            for c in range(len(MAPPING_HEADERS)):
+                ws.write_blank(r, c, None, f.stt if c == 0 else f.text)
+        ws.data_validation(
+            first,
+            2,
+            last,
+            2,
+            {
+                "validate": "list",
+                "source": f"='{LIST_SHEET}'!$A$3:$A${2 + len(targets)}",
+                "input_title": "Đơn vị hoặc hình thức",
+                "input_message": "Chọn trong danh sách, hoặc ghi tên hay mã đã có trong danh mục.",
+                "error_type": "warning",
+                "error_title": "Không có trong danh sách",
+                "error_message": "Tên này không có trong danh sách; dòng sẽ bị từ chối nếu không "
+                "phải tên hay mã của một đơn vị hoặc hình thức đã biết.",
+            },
+        )
+        guide.set_column(0, 0, 110)
+        for r, text in enumerate(MAPPING_GUIDE):
+            if text:
+                guide.write_string(r, 0, text, f.guide_title if r == 0 else f.guide)
+        ws.activate()
+    finally:
+        wb.close()
+    return path

@@ -85,6 +85,50 @@ JOIN winners w ON w.kind = 'initiatives' AND w.unit_id = f.unit_id AND w.period 
               AND w.source_file = f.source_file
 LEFT JOIN clusters c ON c.year = f.year AND c.unit_id = f.unit_id;
 
+-- Who has sent what: one row per unit × kind × period expected or received.
+--  received    the file whose figures count (the newest file for that unit, kind, period);
+--  superseded  an older file for the same unit, kind and period (its figures do not count);
+--  rejected    expected and not received, while a file of that kind and period for the
+--              unit's cluster had rows rejected (the unit's row is likely among them);
+--  missing     expected and not received.
+-- Expected: every member of a cluster in the period's year, for every kind some unit sent
+-- for that period (recipient lists are optional: listed when received, never missing).
+CREATE OR REPLACE VIEW submissions AS
+WITH periodic AS (
+    SELECT c.kind, c.unit_id, c.period, c.source_file,
+           TRY_CAST(left(c.period, 4) AS INTEGER) AS year,
+           w.source_file IS NOT NULL AS won
+    FROM claims c
+    LEFT JOIN winners w ON w.kind = c.kind AND w.unit_id = c.unit_id AND w.period = c.period
+                       AND w.source_file = c.source_file
+    WHERE c.kind <> 'clusters'),
+expected AS (
+    SELECT DISTINCT e.period, m.cluster_no, m.unit_id, e.kind
+    FROM (SELECT DISTINCT period, year, kind FROM periodic WHERE kind <> 'recipients') e
+    JOIN clusters m ON m.year = e.year),
+bad AS (
+    SELECT s.kind, s.period, m.cluster_no, min(s.source_file) AS source_file
+    FROM sheet_log s
+    JOIN claims c ON c.source_file = s.source_file AND c.kind = s.kind AND c.period = s.period
+    JOIN clusters m ON m.unit_id = c.unit_id AND m.year = TRY_CAST(left(s.period, 4) AS INTEGER)
+    WHERE s.rows_rejected > 0
+    GROUP BY ALL)
+SELECT p.period, m.cluster_no, p.unit_id, p.kind,
+       CASE WHEN p.won THEN 'received' ELSE 'superseded' END AS status,
+       p.source_file, l.loaded_at
+FROM periodic p
+LEFT JOIN clusters m ON m.year = p.year AND m.unit_id = p.unit_id
+LEFT JOIN ledger l ON l.source_file = p.source_file
+UNION ALL
+SELECT e.period, e.cluster_no, e.unit_id, e.kind,
+       CASE WHEN b.source_file IS NULL THEN 'missing' ELSE 'rejected' END AS status,
+       b.source_file, l.loaded_at
+FROM expected e
+LEFT JOIN bad b ON b.kind = e.kind AND b.period = e.period AND b.cluster_no = e.cluster_no
+LEFT JOIN ledger l ON l.source_file = b.source_file
+WHERE NOT EXISTS (SELECT 1 FROM periodic g
+                  WHERE g.period = e.period AND g.unit_id = e.unit_id AND g.kind = e.kind);
+
 CREATE OR REPLACE VIEW rejections AS
 SELECT source_file, sheet, row_no, column_name, value, rule, message FROM rejections_t;
 

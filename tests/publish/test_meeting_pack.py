@@ -1,0 +1,167 @@
+"""The meeting pack as people use it (issue 14): a 16:9 deck to project, with native charts,
+text of at least 14 pt, titles on the slide, one title and one source line per slide,
+speaker notes, key figures and the change from the previous period; a workbook to print."""
+
+from __future__ import annotations
+
+import openpyxl
+import pytest
+from conftest import run_cli
+from pptx import Presentation
+from pptx.util import Pt
+
+MIN = Pt(14)
+
+
+@pytest.fixture(scope="module")
+def pack(sample_wh, tmp_path_factory):
+    out = tmp_path_factory.mktemp("pack")
+    done = run_cli(
+        "meeting", "--cluster", 6, "--period", "2024-FY", "--out", out, "--warehouse", sample_wh
+    )
+    assert done.returncode == 0, done.stderr
+    return Presentation(str(out / "hop_cum6_2024-FY.pptx")), out / "hop_cum6_2024-FY.xlsx"
+
+
+def _charts(deck):
+    return [
+        shape
+        for slide in deck.slides
+        for shape in slide.shapes
+        if getattr(shape, "has_chart", False) and shape.has_chart
+    ]
+
+
+def test_every_chart_in_the_deck_is_a_chart_object(pack):
+    deck, _ = pack
+    assert len(_charts(deck)) >= 7
+    for slide in deck.slides:
+        assert not [s for s in slide.shapes if s.shape_type == 13], "a picture on a slide"
+
+
+def test_chart_text_is_at_least_14_pt(pack):
+    deck, _ = pack
+    for shape in _charts(deck):
+        chart = shape.chart
+        assert chart.font.size >= MIN and not chart.has_title
+        labels = 0
+        for series in chart.plots[0].series:
+            for i in range(len(series.values)):
+                label = series.points[i].data_label
+                if label.has_text_frame:
+                    labels += 1
+                    assert all(r.font.size >= MIN for r in label.text_frame.paragraphs[0].runs)
+                    assert "." not in label.text_frame.text or "," not in label.text_frame.text
+        assert labels, "values written on the chart"
+        assert chart.category_axis.tick_labels.font.size >= MIN
+        assert chart.value_axis.tick_labels.font.size >= MIN
+        if chart.has_legend:
+            assert chart.legend.font.size >= MIN
+
+
+def test_every_text_on_a_slide_is_at_least_14_pt(pack):
+    deck, _ = pack
+    for n, slide in enumerate(deck.slides, 1):
+        for shape in slide.shapes:
+            frames = [shape.text_frame] if shape.has_text_frame else []
+            if shape.has_table:
+                frames += [c.text_frame for row in shape.table.rows for c in row.cells]
+            for tf in frames:
+                for p in tf.paragraphs:
+                    for run in p.runs:
+                        assert run.font.size is not None and run.font.size >= MIN, (n, run.text)
+
+
+def test_deck_is_16_9_and_everything_stays_on_the_slide(pack):
+    deck, _ = pack
+    w, h = deck.slide_width, deck.slide_height
+    assert w * 9 == h * 16
+    for n, slide in enumerate(deck.slides, 1):
+        for s in slide.shapes:
+            assert s.left >= 0 and s.top >= 0, (n, s.name)
+            assert s.left + s.width <= w and s.top + s.height <= h, (n, s.name)
+            if s.has_text_frame:
+                assert s.text_frame.word_wrap is not False, (n, s.name)
+
+
+def test_one_title_and_one_source_line_per_slide(pack):
+    deck, _ = pack
+    for n, slide in enumerate(list(deck.slides)[1:], 2):
+        texts = [s.text_frame.text for s in slide.shapes if s.has_text_frame]
+        assert sum(t.startswith("Nguồn:") for t in texts) == 1, n
+        title = texts[0]
+        assert sum(t == title for t in texts) == 1, n
+        assert sum(title in t for t in texts) == 1, n
+
+
+def test_speaker_notes_are_the_clips_narration(pack):
+    deck, _ = pack
+    slides = list(deck.slides)
+    for n, slide in enumerate(slides, 1):
+        assert slide.has_notes_slide and slide.notes_slide.notes_text_frame.text.strip(), n
+    ranking = next(s for s in slides if s.shapes[0].text_frame.text.startswith("Điểm thi đua"))
+    assert "Nghệ An chưa có kết quả chấm điểm" in ranking.notes_slide.notes_text_frame.text
+
+
+def test_key_figures_and_change_from_the_previous_period(pack):
+    deck, _ = pack
+    key, change = list(deck.slides)[1:3]
+    assert key.shapes[0].text_frame.text.startswith("Số liệu chính")
+    (table,) = [s.table for s in key.shapes if s.has_table]
+    cells = {table.cell(r, 0).text: table.cell(r, 1).text for r in range(len(table.rows))}
+    assert cells["Dẫn đầu Cụm"].startswith("Thừa Thiên Huế")
+    assert cells["Chưa có điểm"] == "Nghệ An — dòng bị từ chối"
+    assert "so với năm 2023" in change.shapes[0].text_frame.text
+    (table,) = [s.table for s in change.shapes if s.has_table]
+    header = [table.cell(0, c).text for c in range(len(table.columns))]
+    assert header == [
+        "Hình thức khen thưởng", "Đối tượng", "Năm 2023", "Năm 2024", "Tăng/giảm", "Tăng/giảm (%)"
+    ]  # fmt: skip
+
+
+def test_a_unit_without_a_score_is_named_on_the_slide_and_in_the_chart(pack):
+    deck, book = pack
+    ranking = next(s for s in deck.slides if s.shapes[0].text_frame.text.startswith("Điểm thi đua"))
+    (chart,) = [s.chart for s in ranking.shapes if getattr(s, "has_chart", False) and s.has_chart]
+    assert "Nghệ An (chưa có điểm)" in list(chart.plots[0].categories)
+    texts = " ".join(s.text_frame.text for s in ranking.shapes if s.has_text_frame)
+    assert "Chưa có điểm: Nghệ An — dòng bị từ chối" in texts
+    ws = openpyxl.load_workbook(book)["Xếp hạng"]
+    assert "Chưa có điểm: Nghệ An — dòng bị từ chối" in ws["A2"].value
+
+
+def test_workbook_prints_and_reads_as_people_expect(pack):
+    _, path = pack
+    book = openpyxl.load_workbook(path)
+    for ws in book.worksheets:
+        assert "_" not in ws.title, ws.title  # Vietnamese names, no codes
+        assert ws.page_setup.orientation == "landscape", ws.title
+        assert ws.sheet_properties.pageSetUpPr.fitToPage, ws.title
+        # fitToWidth left out means 1 (OOXML default)
+        assert (ws.page_setup.fitToWidth or 1, ws.page_setup.fitToHeight) == (1, 0), ws.title
+        assert ws["A2"].value.startswith("Nguồn: kho dữ liệu thi đua"), ws.title
+        assert ws.oddFooter.left.text.startswith("Nguồn:"), ws.title
+        header = 3
+        for col in ws.iter_cols(min_row=header + 1):
+            numbers = [c for c in col if isinstance(c.value, (int, float))]
+            # one number format per column; every value as shown (at most one decimal)
+            assert len({c.number_format for c in numbers}) <= 1, (ws.title, col[0].column)
+            for c in numbers:
+                assert round(c.value, 1) == c.value, (ws.title, c.coordinate, c.value)
+    years = book["Khen thưởng qua các năm"]
+    col = [c.value for c in years[3]].index("Năm") + 1
+    cell = years.cell(4, col)
+    assert cell.value == 2022 and cell.number_format == "0"
+
+
+def test_a_sum_row_where_sums_mean_something(pack):
+    _, path = pack
+    ws = openpyxl.load_workbook(path)["Chỉ tiêu đạt"]
+    rows = [list(r) for r in ws.iter_rows(min_row=3, values_only=True)]
+    header, body = rows[0], rows[1:]
+    total = body[-1]
+    assert total[0] == "Cộng"
+    n_met = header.index("Số chỉ tiêu đạt") if "Số chỉ tiêu đạt" in header else 2
+    assert total[n_met] == sum(r[n_met] for r in body[:-1])
+    rate = [i for i, h in enumerate(header) if "Tỷ lệ" in str(h) or "%" in str(h)]
+    assert rate and all(total[i] is None for i in rate)  # a rate is never summed

@@ -1,0 +1,68 @@
+"""The clip says awards as the cluster's reports do, and names every unit without a figure and
+why (issue 14: narration in the reports' own voice; missing is said)."""
+
+from __future__ import annotations
+
+import duckdb
+import pytest
+
+from pipeline import clip
+from pipeline.clip.data import missing_units
+
+
+@pytest.fixture(scope="module")
+def con(sample_wh):
+    c = duckdb.connect(str(sample_wh), read_only=True)
+    yield c
+    c.close()
+
+
+def _scene(con, cluster, period, sid):
+    return next(s for s in clip.build_storyboard(con, cluster, period).scenes if s.id == sid)
+
+
+def test_awards_are_said_by_grantor_and_form_as_the_reports_say_them(con):
+    """Cụm 7, 2022 (domain.md: the cluster's own report)."""
+    awards = _scene(con, 7, "2022-FY", "awards")
+    first = awards.narration.split(". ")[0]
+    assert "Viện trưởng VKSND tối cao tặng Bằng khen cho 65 tập thể và 286 cá nhân" in first
+    assert "Kỷ niệm chương “Vì sự nghiệp Kiểm sát” cho 39 cá nhân" in first
+    assert "Thủ tướng Chính phủ tặng Bằng khen cho 3 cá nhân" in first
+    assert "lượt" not in first  # forms of different rank are never added up here
+    # the sum, where it is said, says what it adds up
+    assert "Tính chung mọi hình thức" in awards.narration
+    assert clip.unmatched_numbers(awards) == []
+
+
+def test_a_unit_highlight_says_its_awards_by_form(con):
+    scene = _scene(con, 6, "2024-FY", "highlight:ha_tinh")
+    assert "Về khen thưởng, Viện trưởng VKSND tối cao" in scene.narration
+    assert "Được khen thưởng" not in scene.narration
+    assert clip.unmatched_numbers(scene) == []
+
+
+def test_a_unit_without_a_score_is_named_with_the_reason(con):
+    """Nghệ An's 2024 score row is rejected in the sample."""
+    (m,) = missing_units(
+        con, "score_ranking", "2024-FY", 6,
+        [r[0] for r in con.execute(
+            "SELECT unit_id FROM clusters WHERE year = 2024 AND cluster_no = 6").fetchall()],
+        {"nghe_an": "Nghệ An"},
+    )  # fmt: skip
+    assert (m.unit_id, m.short_why) == ("nghe_an", "dòng bị từ chối")
+    assert "trang «Chấm điểm», dòng 8" in m.why
+    assert m.sentence() == "chưa có điểm: Nghệ An — dòng bị từ chối"
+    ranking = _scene(con, 6, "2024-FY", "ranking")
+    assert "Nghệ An chưa có kết quả chấm điểm trong kho dữ liệu, vì dòng bị từ chối" in (
+        ranking.narration
+    )
+    assert "Chưa có điểm: Nghệ An — dòng bị từ chối" in ranking.visual["notes"]
+    tile = _scene(con, 6, "2024-FY", "highlight:nghe_an").visual["tiles"][0]
+    assert tile["sub"] == "chưa có điểm — dòng bị từ chối"
+
+
+def test_a_unit_with_no_file_is_said_as_not_sent(con):
+    got = missing_units(con, "awards", "2024-FY", 6, ["ha_tinh", "khong_gui"], {})
+    assert [(m.unit_id, m.short_why) for m in got] == [
+        ("khong_gui", "chưa có trong các tệp đã nạp")
+    ]
