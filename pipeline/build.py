@@ -151,7 +151,8 @@ def build(
     try:
         wh.ensure_schema(con)
         known = wh.ledger(con)
-        teaching = Teaching.load(warehouse_path.parent)  # what «bí danh» sheets teach
+        # what «bí danh» sheets teach, as the last build stored it
+        teaching = Teaching.from_state(wh.read_state(con, "bi_danh"), warehouse_path.parent)
         teaching.activate()
         files = discover(raw_dir)
         changed, touched, removed = _diff_ledger(files, known)
@@ -175,8 +176,8 @@ def build(
                         break
                     replacing = {rel for rel, _ in again}
                     _load_changed(con, again, replacing, None, summary, progress, jobs, teaching)
+                wh.write_state(con, "bi_danh", teaching.state())
                 wh.mark_changed(con)
-            teaching.save()
         try:  # committed: a failure from here on must not be reported as "nothing changed"
             counts = wh.counts(con)
             summary.superseded = counts.superseded

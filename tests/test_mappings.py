@@ -78,7 +78,8 @@ def test_the_build_learns_a_mapping_and_reads_again_only_the_files_concerned(tmp
         "SELECT unit_id, sum(count) FROM awards WHERE source_file = '2022/kt.xlsx' GROUP BY 1 ORDER BY 1",
     )
     assert got == [("gia_lai", 5.0), ("kon_tum", 10.0)]
-    state = json.loads((wh.parent / "bi_danh.json").read_text(encoding="utf-8"))
+    [(record,)] = query(wh, "SELECT value FROM meta WHERE key = 'state:bi_danh'")
+    state = json.loads(record)
     assert state["last"]["read_again"] == ["2022/kt.xlsx"]  # not khac.xlsx
     assert state["last"]["mapping_files"] == ["so_tay/bi_danh.xlsx"]
 

@@ -113,6 +113,27 @@ def _meta(con: duckdb.DuckDBPyConnection, key: str) -> str | None:
     return rows[0][0] if rows else None
 
 
+def read_state(con: duckdb.DuckDBPyConnection, key: str) -> dict | None:
+    """A JSON record a build keeps in the warehouse (None: none, or unreadable)."""
+    import json
+
+    try:
+        value = json.loads(_meta(con, f"state:{key}") or "null")
+    except ValueError:
+        return None  # a damaged record: the caller starts afresh
+    return value if isinstance(value, dict) else None
+
+
+def write_state(con: duckdb.DuckDBPyConnection, key: str, value: dict) -> None:
+    """Store a build's JSON record; inside the build's transaction it commits with the facts."""
+    import json
+
+    con.execute(
+        "INSERT OR REPLACE INTO meta VALUES (?, ?)",
+        [f"state:{key}", json.dumps(value, ensure_ascii=False)],
+    )
+
+
 def _snapshot_stamp(build_id: str, snap: Path) -> str | None:
     try:
         st = os.stat(snap)

@@ -1,15 +1,17 @@
 """What the analysts' «bí danh» sheets teach, across builds (contract §1).
 
-A spelling-mapping sheet may sit anywhere under raw/.  The build keeps, beside the
-warehouse, a small record (`bi_danh.json`): for every file, the mappings its sheets hold,
+A spelling-mapping sheet may sit anywhere under raw/.  The build keeps, inside the
+warehouse (a JSON record in `meta`, written in the build's own transaction, so it never
+disagrees with the facts): for every file, the mappings its sheets hold,
 the spellings it resolved through a mapping and the spellings it had rejected as unknown.
 When the mappings in force change (a mapping file added, edited or removed), only the files
 whose spellings are concerned are read again; the record says which mapping files changed
 which spellings and which files were read again.
 
-The build calls, in order: `Teaching.load(folder)`, `activate()` (before reading),
-`observe(outcomes)` / `forget(removed)` (as files are read), `affected(present)` (after:
-the files to read again, with the new mappings in force), `save()` (after the commit).
+The build calls, in order: `Teaching.from_state(state, folder)`, `activate()` (before
+reading), `observe(outcomes)` / `forget(removed)` (as files are read), `affected(present)`
+(after: the files to read again, with the new mappings in force), `state()` (stored in the
+same transaction).
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from pipeline.core import refdata
 from pipeline.core.text import clean, fold
 from pipeline.ingest.recognise import forms, names
 
-STATE_FILE = "bi_danh.json"
+LIVE_FILE = "bi_danh.in_force.json"  # the mappings in force, for the reading workers
 
 
 @dataclass
@@ -34,15 +36,15 @@ class Teaching:
     last: dict = field(default_factory=dict)  # the last change: spellings, files read again
 
     @classmethod
-    def load(cls, folder: Path) -> Teaching:
-        path = Path(folder) / STATE_FILE
-        data = {}
-        if path.is_file():
-            try:
-                data = json.loads(path.read_text(encoding="utf-8"))
-            except (OSError, ValueError):
-                data = {}  # a damaged record: every mapping is read again from raw/
-        teaching = cls(path, data.get("files", {}), data.get("in_force", {}), data.get("last", {}))
+    def from_state(cls, state: dict | None, folder: Path) -> Teaching:
+        """The record the last build stored (None: none yet, every mapping is read anew)."""
+        data = state if isinstance(state, dict) else {}
+        teaching = cls(
+            Path(folder) / LIVE_FILE,
+            data.get("files", {}),
+            data.get("in_force", {}),
+            data.get("last", {}),
+        )
         teaching.in_force = teaching.effective() if not teaching.in_force else teaching.in_force
         return teaching
 
@@ -61,7 +63,7 @@ class Teaching:
         mappings = self.in_force if mappings is None else mappings
         names.set_mappings(mappings.get("unit", {}), mappings.get("award", {}))
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        live = self.path.with_suffix(".in_force.json")
+        live = self.path
         live.write_text(json.dumps(mappings, ensure_ascii=False), encoding="utf-8")
         os.environ[names.MAPPINGS_ENV] = str(live)
 
@@ -113,11 +115,8 @@ class Teaching:
         self.activate(new)
         return [(source, present[source]) for source in again]
 
-    def save(self) -> None:
-        data = {"files": self.files, "in_force": self.in_force, "last": self.last}
-        tmp = self.path.with_suffix(".tmp")
-        tmp.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
-        os.replace(tmp, self.path)
+    def state(self) -> dict:
+        return {"files": self.files, "in_force": self.in_force, "last": self.last}
 
 
 # --- the target of an analyst's mapping ------------------------------------------------------
