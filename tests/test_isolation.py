@@ -90,6 +90,19 @@ def _abort_on_bad(source_file: str, path: Path, finish=None):
     return worker.process_file(source_file, path, finish)
 
 
+def test_a_missing_package_fails_the_build_instead_of_rejecting_every_file(raw, monkeypatch):
+    """Isolation is for what files do to readers; a broken installation is not a file's
+    fault and must not turn every file into a rejection."""
+    write_xlsx(raw / "a.xlsx", {"KT": awards_wide_rows()})
+
+    def missing(*_args, **_kwargs):
+        raise ModuleNotFoundError("No module named 'rapidfuzz'")
+
+    monkeypatch.setattr(worker, "recognise_sheet", missing)
+    with pytest.raises(ImportError):
+        worker.process_file("a.xlsx", raw / "a.xlsx")
+
+
 def test_a_file_that_kills_its_worker_is_retried_alone_and_rejected(raw):
     good = good_xlsx(raw)
     items = [(f"f{i}.xlsx", good) for i in range(6)]

@@ -99,8 +99,8 @@ def process_file(
         del grids
         if finish is not None:
             finish(outcome)
-    except (KeyboardInterrupt, SystemExit):
-        raise
+    except (KeyboardInterrupt, SystemExit, ImportError):
+        raise  # a missing package is the installation's fault, not the file's: say so once
     except BaseException as exc:  # noqa: BLE001 - a panic or a bug: this file only
         outcome.sheets = []
         outcome.error_rule = "file_memory" if isinstance(exc, MemoryError) else "file_unreadable"
