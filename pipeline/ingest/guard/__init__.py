@@ -53,6 +53,26 @@ parsed, from those bytes.  The part names of a ZIP are matched as readers match 
 binary parts are streamed as records (`_Biff12`).  An OLE container's streams are named in
 any case; a workbook encrypted with Excel's default password is decrypted (msoffcrypto)
 and its content checked like any other.
+
+The modules, one job each (this module keeps `check_file` and re-exports the public names):
+
+| module | job |
+| --- | --- |
+| `limits` | `Limits` and their environment overrides |
+| `messages` | `Rejected`, the hints, the refusals several checks share |
+| `inspection` | `Opened`, `Inspection`, `SheetCells`: what the guard hands on |
+| `fs` | `open_once`, `is_regular_file`, `skip_reason`, `display_name` |
+| `sniff` | the real format from the first bytes |
+| `text` | UTF-16/UTF-32 told from the bytes; a .csv's checks |
+| `zip` | the ZIP container: entries, sizes, ratios, `part_key`, the streaming unpacker |
+| `package` | a ZIP workbook: which format, then every part checked |
+| `xlsx` | .xlsx/.xlsm sheets, shared strings, styles; .xlsb records (`_Biff12`) |
+| `ods` | .ods content.xml and manifest |
+| `ole` | OLE/CFB containers and BIFF records (.xls) |
+| `sizes` | a sheet's used area, the book's cells, counted patterns |
+
+The modules import one another in one direction only (`limits` ← `messages` ← `sizes` ←
+`text` ← `sniff`; `zip` ← `xlsx`, `ods` ← `package` ← `ole`), never this package.
 """
 
 from __future__ import annotations
