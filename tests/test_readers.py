@@ -489,3 +489,11 @@ def test_an_xls_that_lists_no_sheet_is_refused_before_a_reader_runs_away(tmp_pat
     p.write_bytes(bytes(data))
     with pytest.raises(ReadError, match="không liệt kê trang tính nào"):
         read_workbook(p)
+
+
+def test_a_cell_address_is_openpyxl_s_and_none_past_column_zzz():
+    from pipeline.ingest.read import _a1
+
+    assert [_a1(0, 0), _a1(6, 1), _a1(0, 26), _a1(99, 16_383)] == ["A1", "B7", "AA1", "XFD100"]
+    assert _a1(0, 18_277) == "ZZZ1"
+    assert _a1(0, 18_278) is None  # a CSV that wide: the message names the sheet only

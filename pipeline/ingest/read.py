@@ -241,7 +241,8 @@ def _refuse_legacy_text(grids: list[SheetGrid]) -> None:
             None,
         )
         if hit or found.example in grid.name:
-            where = f" (trang «{grid.name}»" + (f", ô {_a1(*hit)})" if hit else ")")
+            cell = _a1(*hit) if hit else None
+            where = f" (trang «{grid.name}»" + (f", ô {cell})" if cell else ")")
             break
     raise ReadError(
         f"Không đọc được tệp: chữ trong tệp được gõ bằng bảng mã {found.label} cũ, không "
@@ -264,12 +265,15 @@ def _strings(grids: list[SheetGrid], limit: int = 20_000):
                         return
 
 
-def _a1(r: int, c: int) -> str:
-    n, letters = c + 1, ""
-    while n:
-        n, rem = divmod(n - 1, 26)
-        letters = chr(65 + rem) + letters
-    return f"{letters}{r + 1}"
+def _a1(r: int, c: int) -> str | None:
+    """A cell's address ("B7", 0-based row and column), or None past column ZZZ (only a
+    CSV is that wide; no spreadsheet program names such a cell)."""
+    from openpyxl.utils.cell import get_column_letter
+
+    try:
+        return f"{get_column_letter(c + 1)}{r + 1}"
+    except ValueError:
+        return None
 
 
 def _describe_read_error(exc: BaseException, suffix: str) -> str:

@@ -1,0 +1,102 @@
+"""Sheet sizes, counted from the raw cells before any parser allocates."""
+
+from __future__ import annotations
+
+import re
+
+from pipeline.ingest.guard.limits import Limits, limits
+from pipeline.ingest.guard.messages import Rejected, _n
+
+
+def _too_many_rows(sheet: str, row: int | None, lim: Limits) -> str:
+    where = f"có số liệu đến dòng {_n(row)}" if row else f"có hơn {_n(lim.max_rows)} dòng"
+    return (
+        f"Không đọc được tệp: trang «{sheet}» {where}, vượt giới hạn "
+        f"{_n(lim.max_rows)} dòng một trang. Hãy xóa các dòng thừa hoặc tách số liệu thành "
+        "nhiều tệp nhỏ hơn."
+    )
+
+
+def _too_many_cells(sheet: str, rows: int, cols: int, lim: Limits) -> str:
+    return (
+        f"Không đọc được tệp: vùng số liệu của trang «{sheet}» rộng {_n(rows)} dòng × "
+        f"{_n(cols)} cột, vượt giới hạn {_n(lim.max_cells)} ô một trang. Hãy xóa các ô "
+        "thừa ở xa bảng số liệu hoặc tách số liệu thành nhiều tệp."
+    )
+
+
+class _Book:
+    """The cells of all the sheets of one workbook together (each sheet is read whole)."""
+
+    def __init__(self, lim: Limits):
+        self.lim, self.area = lim, 0
+        self.text = 0  # bytes of shared strings the cells expand to
+
+    def grow(self, by: int) -> None:
+        self.area += by
+        if self.area > self.lim.max_book_cells:
+            raise Rejected(
+                f"Không đọc được tệp: các trang tính cộng lại có vùng số liệu hơn "
+                f"{_n(self.lim.max_book_cells)} ô, vượt giới hạn cho một tệp. Hãy xóa các trang "
+                "hoặc ô thừa, hoặc tách số liệu thành nhiều tệp."
+            )
+
+
+class _Extent:
+    """The used area of one sheet: last row and column holding a value (1-based)."""
+
+    def __init__(self, sheet: str, lim: Limits, book: _Book | None = None):
+        self.sheet, self.lim, self.book = sheet, lim, book or _Book(lim)
+        self.max_row = self.max_col = self.cells = self.merges = 0
+
+    def merge(self, count: int = 1) -> None:
+        self.merges += count
+        if self.merges > self.lim.max_merges:
+            raise Rejected(
+                f"Không đọc được tệp: trang «{self.sheet}» có hơn {_n(self.lim.max_merges)} "
+                "vùng ô gộp, vượt giới hạn (tệp hỏng hoặc độc hại). Hãy bỏ gộp ô ở vùng thừa."
+            )
+
+    def add(self, row: int, col: int, rows: int = 1, cols: int = 1) -> None:
+        if rows == cols == 1 and row <= self.max_row and col <= self.max_col:  # inside
+            self.cells += 1
+            if self.cells > self.lim.max_cells:
+                raise Rejected(_too_many_cells(self.sheet, self.max_row, self.max_col, self.lim))
+            return
+        last_row, last_col = row + rows - 1, col + cols - 1
+        area = self.max_row * self.max_col
+        self.cells += rows * cols
+        if last_row > self.max_row:
+            self.max_row = last_row
+            if last_row > self.lim.max_rows:
+                raise Rejected(_too_many_rows(self.sheet, last_row, self.lim))
+        if last_col > self.max_col:
+            self.max_col = last_col
+        if self.max_row * self.max_col > self.lim.max_cells or self.cells > self.lim.max_cells:
+            raise Rejected(_too_many_cells(self.sheet, self.max_row, self.max_col, self.lim))
+        self.book.grow(self.max_row * self.max_col - area)
+
+
+class _CountScan:
+    """Counts a short pattern across chunks (a match is never split or counted twice)."""
+
+    KEEP = 32
+
+    def __init__(self, pattern: re.Pattern, limit: int, message, lim: Limits | None = None):
+        self.pattern, self.limit, self.message = pattern, limit, message
+        self.lim = lim or limits()
+        self.count, self.tail = 0, b""
+
+    def feed(self, chunk: bytes) -> None:
+        window = self.tail + chunk
+        cut = max(0, len(window) - self.KEEP)
+        self.count += sum(1 for m in self.pattern.finditer(window) if m.start() < cut)
+        self.tail = window[cut:]
+        if self.count > self.limit:
+            raise Rejected(self.message(self.count, self.lim))
+
+    def finish(self) -> None:
+        self.count += len(self.pattern.findall(self.tail))
+        self.tail = b""
+        if self.count > self.limit:
+            raise Rejected(self.message(self.count, self.lim))

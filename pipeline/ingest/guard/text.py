@@ -1,0 +1,52 @@
+"""Text files: UTF-16/UTF-32 told from their bytes, and the checks of a .csv."""
+
+from __future__ import annotations
+
+from pipeline.ingest.guard.limits import Limits
+from pipeline.ingest.guard.messages import FORMATS_HINT, Rejected, _n
+from pipeline.ingest.guard.sizes import _too_many_rows
+
+
+def wide_text(head: bytes) -> str | None:
+    """The encoding of text saved as UTF-32 or UTF-16 (with or without a byte-order mark),
+    told from the mark or from where the zero bytes fall; None for any other bytes."""
+    if head.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+        return "utf-32"
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "utf-16"
+    sample = head[: len(head) // 4 * 4][:4096]
+    if len(sample) < 8 or b"\x00" not in sample:
+        return None
+    zeros = [sample[i::4].count(0) / (len(sample) // 4) for i in range(4)]
+    # a letter's low byte is almost never zero; its high bytes mostly are
+    if zeros[2] > 0.9 and zeros[3] > 0.9 and zeros[0] < 0.05:
+        return "utf-32-le"
+    if zeros[0] > 0.9 and zeros[1] > 0.9 and zeros[3] < 0.05:
+        return "utf-32-be"
+    odd, even = (zeros[1] + zeros[3]) / 2, (zeros[0] + zeros[2]) / 2
+    if odd > 0.3 and even < 0.05:
+        return "utf-16-le"
+    if even > 0.3 and odd < 0.05:
+        return "utf-16-be"
+    return None
+
+
+def _check_csv(data: bytes, stem: str, lim: Limits) -> str:
+    wide = wide_text(data[:8192]) is not None  # UTF-16 or UTF-32: zero bytes are letters
+    if not wide and b"\x00" in data:
+        raise Rejected(
+            "Không đọc được tệp: tệp mang đuôi «.csv» nhưng chứa dữ liệu nhị phân, "
+            "không phải văn bản CSV. " + FORMATS_HINT
+        )
+    # lines end in LF, CR LF, or CR alone (Excel for Mac)
+    lines = max(data.count(b"\n"), data.count(b"\r"))
+    delimiters = data.count(b",") + data.count(b";") + data.count(b"\t")
+    lines += 0 if data[-1:] in (b"\n", b"\r", b"") else 1
+    if lines > lim.max_rows:
+        raise Rejected(_too_many_rows(stem, None, lim))
+    if delimiters + lines > lim.max_cells:
+        raise Rejected(
+            f"Không đọc được tệp: tệp CSV có khoảng {_n(delimiters + lines)} ô, vượt giới hạn "
+            f"{_n(lim.max_cells)} ô. Hãy tách số liệu thành nhiều tệp."
+        )
+    return "csv"

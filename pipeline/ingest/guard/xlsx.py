@@ -1,0 +1,483 @@
+"""The parts of an .xlsx/.xlsm/.xlsb: worksheets, shared strings, styles (percent formats)
+and the binary records of .xlsb."""
+
+from __future__ import annotations
+
+import functools
+import posixpath
+import re
+import struct
+import zipfile
+
+from pipeline.ingest.guard.inspection import SheetCells
+from pipeline.ingest.guard.limits import Limits, MiB
+from pipeline.ingest.guard.messages import FIX_HINT, Rejected, _mb, _n
+from pipeline.ingest.guard.sizes import _Book, _Extent
+from pipeline.ingest.guard.zip import _corrupt_zip, part_key
+
+_SI = re.compile(rb"<(?:\w+:)?si(?=[\s/>])")
+
+
+def _check_xlsb(lookup: dict[str, zipfile.ZipInfo], unpack, lim: Limits, book: _Book) -> None:
+    """An .xlsb's binary parts, streamed like the XML ones: shared strings first (their
+    sizes), then each worksheet's used area and the text its cells expand to."""
+    strings = _SharedStrings(lim)
+    sst = next((i for k, i in lookup.items() if k.endswith("sharedstrings.bin")), None)
+    if sst is not None:
+        scan = _Biff12(_Biff12.strings_record(strings, lim))
+        unpack.scan(sst, scan, text=False)
+        scan.finish()
+    for key, info in lookup.items():
+        if "worksheets/" in key and key.endswith(".bin"):
+            scan = _Biff12(_Biff12.sheet_record(key.rsplit("/", 1)[-1], lim, book, strings))
+            unpack.scan(info, scan, text=False)
+            scan.finish()
+
+
+class _Biff12:
+    """Streams BIFF12 records (.xlsb): a type of 1–2 bytes and a size of 1–4 bytes, each
+    7 bits a byte; `on_record(type, payload)` for each."""
+
+    def __init__(self, on_record):
+        self.on_record, self.buf, self.limit = on_record, b"", 64 * MiB
+
+    def feed(self, chunk: bytes) -> None:
+        self.buf += chunk
+        buf, pos, end = self.buf, 0, len(self.buf)
+        while True:
+            head = pos
+            if pos >= end:
+                break
+            rtype = buf[pos]
+            pos += 1
+            if rtype & 0x80:
+                if pos >= end:
+                    pos = head
+                    break
+                rtype = (rtype & 0x7F) | ((buf[pos] & 0x7F) << 7)
+                pos += 1
+            size, shift, ok = 0, 0, False
+            for _ in range(4):
+                if pos >= end:
+                    break
+                byte = buf[pos]
+                pos += 1
+                size |= (byte & 0x7F) << shift
+                shift += 7
+                if not byte & 0x80:
+                    ok = True
+                    break
+            else:
+                ok = True
+            if not ok or pos + size > end:
+                if size > self.limit:
+                    raise Rejected(_corrupt_zip(".xlsb"))
+                pos = head
+                break
+            self.on_record(rtype, buf[pos : pos + size])
+            pos += size
+        self.buf = buf[pos:]
+
+    def finish(self) -> None:
+        self.buf = b""
+
+    @staticmethod
+    def strings_record(strings: _SharedStrings, lim: Limits):
+        def on(rtype: int, data: bytes) -> None:
+            if rtype == 19 and len(data) >= 5:  # BrtSSTItem: flags, then cch and UTF-16
+                strings._add(2 * struct.unpack_from("<I", data, 1)[0])
+
+        return on
+
+    @staticmethod
+    def sheet_record(sheet: str, lim: Limits, book: _Book, strings: _SharedStrings):
+        extent = _Extent(sheet, lim, book)
+        row = [0]
+
+        def on(rtype: int, data: bytes) -> None:
+            if rtype == 0 and len(data) >= 4:  # BrtRowHdr
+                row[0] = struct.unpack_from("<I", data, 0)[0]
+            elif 2 <= rtype <= 11 and len(data) >= 4:  # a cell with a value
+                col = struct.unpack_from("<I", data, 0)[0]
+                extent.add(row[0] + 1, col + 1)
+                if rtype == 7 and len(data) >= 12:  # BrtCellIsst: a shared string
+                    book.text += strings.size(str(struct.unpack_from("<I", data, 8)[0]).encode())
+                    if book.text > lim.max_expanded_text_bytes:
+                        raise Rejected(_too_much_text(sheet, lim))
+
+        return on
+
+
+class _Utf16:
+    """Feeds a scan UTF-8: an XML part saved as UTF-16 (a BOM, or "<" then a zero byte) is
+    decoded on the way, so its cells are counted like any other's."""
+
+    def __init__(self, scan):
+        self.scan, self.decoder, self.started = scan, None, False
+
+    def feed(self, chunk: bytes) -> None:
+        import codecs
+
+        if not self.started:
+            self.started = True
+            head = chunk[:4]
+            if head.startswith((b"\xff\xfe", b"<\x00")):
+                self.decoder = codecs.getincrementaldecoder("utf-16-le")("replace")
+            elif head.startswith((b"\xfe\xff", b"\x00<")):
+                self.decoder = codecs.getincrementaldecoder("utf-16-be")("replace")
+        if self.decoder is not None:
+            chunk = self.decoder.decode(chunk).lstrip("\ufeff").encode("utf-8")
+        self.scan.feed(chunk)
+
+    def finish(self) -> None:
+        self.scan.finish()
+
+
+class _SharedStrings:
+    """Streams the shared-string table: how many bytes each string holds, so a sheet's
+    cells can be counted by what they expand to (a 1 MB string referenced by 12 000 cells
+    is 12 GB once a reader gives each cell its copy), and no string is longer than a cell
+    can hold."""
+
+    _TAG = re.compile(rb"<(/?)(?:\w+:)?si(?=[\s/>])[^<>]*?(/?)>")
+
+    def __init__(self, lim: Limits):
+        import array
+
+        self.lim = lim
+        self.sizes = array.array("Q")
+        self.buf = b""
+        self.start: int | None = None  # bytes seen before the open <si>'s end
+        self.seen = 0
+
+    def feed(self, chunk: bytes) -> None:
+        self.buf += chunk
+        cut = self.buf.rfind(b"<")
+        if cut <= 0:
+            cut = len(self.buf) if len(self.buf) > 4096 else 0
+        self._tags(self.buf[:cut])
+        self.seen += cut
+        self.buf = self.buf[cut:]
+
+    def _tags(self, data: bytes) -> None:
+        for m in self._TAG.finditer(data):
+            closing, empty = m.group(1), m.group(2)
+            if not closing:
+                if empty:
+                    self._add(0)
+                else:
+                    self.start = self.seen + m.end()
+            elif self.start is not None:
+                self._add(self.seen + m.start() - self.start)
+                self.start = None
+        if (
+            self.start is not None
+            and self.seen + len(data) - self.start > self.lim.max_cell_text_bytes
+        ):
+            raise Rejected(_too_long_cell(self.lim))
+
+    def _add(self, size: int) -> None:
+        if size > self.lim.max_cell_text_bytes:
+            raise Rejected(_too_long_cell(self.lim))
+        self.sizes.append(size)
+        if len(self.sizes) > self.lim.max_cells:
+            raise Rejected(_too_many_strings(len(self.sizes), self.lim))
+
+    def finish(self) -> None:
+        self._tags(self.buf)
+        self.buf = b""
+
+    def size(self, index: bytes | None) -> int:
+        if not index:
+            return 0
+        try:
+            return self.sizes[int(index)]
+        except (ValueError, IndexError):
+            return 0
+
+
+def _too_long_cell(lim: Limits) -> str:
+    return (
+        f"Không đọc được tệp: bảng chuỗi dùng chung có một chuỗi dài hơn "
+        f"{_n(lim.max_cell_text_bytes // 1024)} KB, trong khi một ô Excel chứa tối đa 32.767 "
+        "ký tự: tệp hỏng hoặc độc hại."
+    )
+
+
+def _too_much_text(sheet: str, lim: Limits) -> str:
+    return (
+        f"Không đọc được tệp: các ô chữ của trang «{sheet}» và các trang trước nó, khi mở ra, "
+        f"chiếm hơn {_mb(lim.max_expanded_text_bytes)} (nhiều ô cùng trỏ tới những chuỗi rất "
+        "dài trong bảng chuỗi dùng chung — tệp có thể độc hại, hoặc cần tách thành nhiều tệp)."
+    )
+
+
+_STYLES = "xl/styles.xml"
+
+
+_NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+
+
+_PERCENT_BUILTIN = {9, 10}
+
+
+def _percent_styles(xml: bytes) -> set[int]:
+    """The cell formats (indexes into cellXfs) that show a number as a percent."""
+    from xml.etree import ElementTree as ET
+
+    try:
+        root = ET.fromstring(xml)
+    except ET.ParseError as exc:
+        raise Rejected(
+            f"Không đọc được định dạng ô của tệp (phần «{_STYLES}» hỏng). {FIX_HINT}"
+        ) from exc
+
+    def number(el) -> int | None:  # ASCII digits only ("²".isdigit() is true), bounded
+        text = el.get("numFmtId", "0")
+        return int(text) if _SMALL_NUMBER.fullmatch(text) else None
+
+    custom = {number(f): f.get("formatCode", "") for f in root.iter(f"{_NS_MAIN}numFmt")}
+    custom.pop(None, None)
+    xfs = root.find(f"{_NS_MAIN}cellXfs")
+    return {
+        i
+        for i, xf in enumerate(xfs if xfs is not None else [])
+        if number(xf) in _PERCENT_BUILTIN or is_percent_format(custom.get(number(xf), ""))
+    }
+
+
+_SMALL_NUMBER = re.compile(r"[0-9]{1,9}")
+
+
+def is_percent_format(code: str) -> bool:
+    return "%" in re.sub(r'"[^"]*"|\\.', "", code)
+
+
+def _too_many_strings(count: int, lim: Limits) -> str:
+    return (
+        f"Không đọc được tệp: bảng chuỗi dùng chung có hơn {_n(lim.max_cells)} chuỗi, vượt "
+        "giới hạn (tệp có thể độc hại)."
+    )
+
+
+# The usual cell (<c …/>, or <c …> with an optional <f> and an optional <v> and nothing else)
+# is taken in one match; anything else falls back to one tag at a time.  No piece crosses a
+# "<" (XML allows none inside a tag), so a failed match costs at most the text up to the
+# next "<" and the scan stays linear whatever the part holds.
+_XLSX_TOKEN = re.compile(
+    rb"<(?:\w+:)?c(?=[\s/>])(?: r=\"([A-Z]{1,3})(\d{1,7})\")?(?: s=\"(\d{1,9})\")?([^<>]*?)"
+    rb"(?:(/)>|>"
+    rb"(<(?:\w+:)?f\b[^<>]*?(?:/>|>[^<]*</(?:\w+:)?f>))?"
+    rb"(?:<(?:\w+:)?v>([^<]*)</(?:\w+:)?v>)?"
+    rb"</(?:\w+:)?c>)"
+    rb"|<(/?)(?:\w+:)?(row|c|v|is|f|mergeCell)\b([^<>]*?)(/?)>"
+)
+
+
+_R_ATTR = re.compile(rb'\br\s*=\s*["\']([A-Za-z]{0,3})([0-9]{1,9})["\']')
+
+
+_ROW_R = re.compile(rb'\br\s*=\s*["\']([0-9]{1,9})["\']')
+
+
+@functools.lru_cache(maxsize=4096)
+def _col_number(letters: bytes) -> int:
+    n = 0
+    for ch in letters.upper():
+        n = n * 26 + (ch - 64)
+    return n
+
+
+_T_ATTR = re.compile(rb'\bt\s*=\s*["\']([a-zA-Z]{1,9})["\']')
+
+
+_S_ATTR = re.compile(rb'\bs\s*=\s*["\']([0-9]{1,9})["\']')
+
+
+_HIDDEN = re.compile(rb'\bhidden\s*=\s*["\'](?:1|true)["\']')
+
+
+class _SheetScan:
+    """Streams one .xlsx worksheet part: the last row and column that hold a value, and
+    the `SheetCells` (hidden rows, percent-formatted cells, formulas without a value)."""
+
+    def __init__(
+        self,
+        sheet: str,
+        lim: Limits,
+        book: _Book | None = None,
+        cells: SheetCells | None = None,
+        percent: set[int] | frozenset = frozenset(),
+        strings: _SharedStrings | None = None,
+    ):
+        self.extent = _Extent(sheet, lim, book)
+        self.book = self.extent.book
+        self.strings = strings
+        self.kind: bytes | None = None  # the cell's t="…"
+        self.value: bytes | None = None
+        self.lim = lim
+        self.cells = cells if cells is not None else SheetCells()
+        self.percent = percent
+        self.buf = b""
+        self.row = 0
+        self.col = 0
+        self.cell: tuple[int, int] | None = None
+        self.valued = self.formula = self.has_value = False
+
+    def feed(self, chunk: bytes) -> None:
+        self.buf += chunk
+        # whole tags, and the text after each, only: cut at the last "<" (a cell may span
+        # two feeds)
+        cut = self.buf.rfind(b"<")
+        if cut <= 0:
+            if len(self.buf) > self.lim.max_row_xml_bytes:
+                raise Rejected(
+                    f"Không đọc được tệp: trang «{self.extent.sheet}» có một thẻ XML dài hơn "
+                    f"{_mb(self.lim.max_row_xml_bytes)} (tệp hỏng hoặc độc hại)."
+                )
+            return
+        self._tokens(self.buf[:cut])
+        self.buf = self.buf[cut:]
+
+    def finish(self) -> None:
+        self._tokens(self.buf)
+        self.buf = b""
+
+    def _tokens(self, data: bytes) -> None:
+        cells = self.cells
+        for m in _XLSX_TOKEN.finditer(data):
+            attrs = m.group(4)
+            if attrs is not None:  # a whole cell
+                self._open(attrs, m.group(1), m.group(2), m.group(3))
+                if not m.group(5):
+                    value = self.value = m.group(7)
+                    self.formula = m.group(6) is not None
+                    self.valued = self.formula or value is not None
+                    self.has_value = bool(value and value.strip())
+                    self._close()
+                self.cell = None
+                continue
+            closing, name, attrs, empty = m.group(8, 9, 10, 11)
+            if name == b"row":
+                if not closing:
+                    r = _ROW_R.search(attrs)
+                    self.row = int(r.group(1)) if r else self.row + 1
+                    self.col = 0
+                    if b"hidden" in attrs and _HIDDEN.search(attrs):
+                        cells.hidden_rows.add(max(self.row, 1) - 1)
+                self.cell = None
+            elif name == b"c":
+                if closing:
+                    self._close()
+                    continue
+                self._open(attrs)
+                if empty:
+                    self.cell = None
+            elif name == b"mergeCell":
+                self.extent.merge()
+            elif not closing and self.cell is not None:  # <v>, <is> or <f> inside a cell
+                self.valued = True
+                if name == b"f":
+                    self.formula = True
+                elif name == b"is":
+                    self.has_value = True
+                elif name == b"v" and not empty and not self.has_value:
+                    end = data.find(b"<", m.end())
+                    self.value = data[m.end() : end if end >= 0 else len(data)]
+                    self.has_value = bool(self.value.strip())
+
+    def _open(
+        self,
+        attrs: bytes,
+        letters: bytes | None = None,
+        number: bytes | None = None,
+        style: bytes | None = None,
+    ) -> None:
+        """A cell opens: its place (from r="B7", given when the cell pattern caught it
+        first, as every writer puts it) and whether its format is a percent."""
+        if letters is None:
+            r = _R_ATTR.search(attrs)
+            if r and r.group(1):
+                letters, number = r.group(1), r.group(2)
+        if letters:
+            self.col, self.row = _col_number(letters), int(number)
+        else:
+            self.col += 1
+        self.cell = (max(self.row, 1), max(self.col, 1))
+        if self.percent:
+            if style is None and b"s" in attrs:
+                found = _S_ATTR.search(attrs)
+                style = found.group(1) if found else None
+            if style is not None and int(style) in self.percent:
+                self.cells.percent_cells.add((self.cell[0] - 1, self.cell[1] - 1))
+        self.valued = self.formula = self.has_value = False
+        self.value = None
+        found = _T_ATTR.search(attrs) if b"t" in attrs else None
+        self.kind = found.group(1) if found else None
+
+    def _close(self) -> None:
+        if self.cell is not None:
+            if self.valued:
+                self.extent.add(*self.cell)
+            if self.formula and not self.has_value:
+                self.cells.formula_no_value.add((self.cell[0] - 1, self.cell[1] - 1))
+            if self.kind == b"s" and self.strings is not None:
+                self.book.text += self.strings.size(self.value)
+                if self.book.text > self.lim.max_expanded_text_bytes:
+                    raise Rejected(_too_much_text(self.extent.sheet, self.lim))
+            elif self.kind == b"e" and self.value:
+                code = self.value.strip().decode("ascii", "replace")[:16]
+                self.cells.errors[(self.cell[0] - 1, self.cell[1] - 1)] = code
+        self.cell = None
+
+
+def _xlsx_sheet_parts(
+    lookup: dict[str, zipfile.ZipInfo],
+    workbook: str,
+    unpack,
+    lim: Limits,
+    skipped: list[str] | None = None,
+) -> dict[str, str]:
+    """Worksheet part (its `part_key`) → sheet name, from the workbook and its relationships."""
+    from xml.etree import ElementTree as ET
+
+    parts: dict[str, str] = {}
+    if skipped is None:
+        skipped = []
+    if workbook.endswith(".bin"):  # .xlsb: the sheets are binary parts, sized in the ZIP
+        return parts
+    folder = posixpath.dirname(workbook)
+    rels_key = part_key(f"{folder}/_rels/{posixpath.basename(workbook)}.rels")
+    try:
+        book = ET.fromstring(unpack.read(lookup[workbook], scan=True))  # no DOCTYPE first
+        rels = (
+            ET.fromstring(unpack.read(lookup[rels_key], scan=True)) if rels_key in lookup else None
+        )
+    except ET.ParseError as exc:
+        raise Rejected(_corrupt_zip(".xlsx")) from exc
+    targets, others = {}, {}
+    for rel in rels if rels is not None else []:
+        target = rel.get("Target", "")
+        target = target if target.startswith("/") else f"/{folder}/{target}"
+        if rel.get("Type", "").endswith("/worksheet") or not rel.get("Type"):
+            targets[rel.get("Id")] = part_key(posixpath.normpath(target))
+        else:  # a chart, macro or dialog sheet: no table, read by no reader here
+            others[rel.get("Id")] = target
+    sheets = [el for el in book.iter() if str(el.tag).rsplit("}", 1)[-1] == "sheet"]
+    if len(sheets) > lim.max_sheets:
+        raise Rejected(
+            f"Không đọc được tệp: sổ làm việc có {_n(len(sheets))} trang tính, vượt giới hạn "
+            f"{_n(lim.max_sheets)}."
+        )
+    for i, sheet in enumerate(sheets, 1):
+        rid = next((v for k, v in sheet.attrib.items() if k.rsplit("}", 1)[-1] == "id"), None)
+        part = targets.get(rid)
+        if part:
+            parts[part] = sheet.get("name") or f"trang thứ {i}"
+        elif rid in others:
+            skipped.append(sheet.get("name") or f"trang thứ {i}")
+    # a worksheet part no relationship names is still a worksheet a reader might open
+    for key in lookup:
+        if "worksheets/" in key and key.endswith(".xml") and key not in parts:
+            parts[key] = key.rsplit("/", 1)[-1]
+    return parts

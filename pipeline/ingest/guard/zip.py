@@ -1,0 +1,205 @@
+"""The ZIP container: entry counts, sizes and ratios, part names, and the streaming unpacker
+(CRC, declared sizes, DOCTYPE/ENTITY, text-node length)."""
+
+from __future__ import annotations
+
+import io
+import re
+import struct
+import types
+import zipfile
+
+from pipeline.ingest.guard.limits import CHUNK, Limits
+from pipeline.ingest.guard.messages import FIX_HINT, Rejected, _mb, _n
+
+_DECL = re.compile(
+    b"|".join(
+        re.escape(word.encode(enc))
+        for word in ("<!DOCTYPE", "<!ENTITY")
+        for enc in ("utf-8", "utf-16-le", "utf-16-be")
+    )
+)
+
+
+_DECL_OVERLAP = 32
+
+
+def part_key(name: str) -> str:
+    """A ZIP part's name as readers match it: "/" separators, no leading "/", lower case."""
+    return name.replace("\\", "/").lstrip("/").lower()
+
+
+def _zip_entry_count(data: bytes) -> int:
+    """Entries declared in the end-of-central-directory record, read before the directory."""
+    with io.BytesIO(data) as fh:
+        end = zipfile._EndRecData(fh)  # noqa: SLF001 - the stdlib's own EOCD reader
+    if not end:
+        raise zipfile.BadZipFile("no end of central directory")
+    return int(end[zipfile._ECD_ENTRIES_TOTAL])  # noqa: SLF001
+
+
+def _corrupt_zip(suffix: str) -> str:
+    return (
+        f"Không đọc được tệp {suffix}: tệp bị hỏng hoặc bị cắt cụt (cấu trúc nén ZIP không "
+        f"đọc được — thường do tải về hoặc chép chưa xong). {FIX_HINT}"
+    )
+
+
+def _check_zip_sizes(size: int, infos: list[zipfile.ZipInfo], lim: Limits) -> None:
+    total = sum(i.file_size for i in infos)
+    if total > lim.max_unpacked_bytes:
+        raise Rejected(
+            f"Không đọc được tệp: khi giải nén, tệp chiếm {_mb(total)}, vượt giới hạn "
+            f"{_mb(lim.max_unpacked_bytes)} (tệp có thể là «bom nén» độc hại)."
+        )
+    for info in infos:
+        if info.file_size >= lim.ratio_floor_bytes:
+            ratio = info.file_size / max(info.compress_size, 1)
+            if ratio > lim.max_ratio:
+                raise Rejected(
+                    f"Không đọc được tệp: phần «{info.filename}» nén với tỷ lệ {_n(ratio)}:1, "
+                    f"vượt giới hạn {_n(lim.max_ratio)}:1 (tệp có thể là «bom nén» độc hại)."
+                )
+    if total >= lim.ratio_floor_bytes and total / max(size, 1) > lim.max_ratio:
+        raise Rejected(
+            f"Không đọc được tệp: tệp {_mb(size)} giải nén thành {_mb(total)} (tỷ lệ "
+            f"{_n(total / max(size, 1))}:1, vượt giới hạn {_n(lim.max_ratio)}:1; tệp có thể "
+            "là «bom nén» độc hại)."
+        )
+
+
+def _parsed_part(name: str, fmt: str) -> bool:
+    """Parts a reader parses as XML (pictures and embedded objects are never parsed)."""
+    low = name.lower()
+    if not low.endswith((".xml", ".rels", ".vml")):
+        return False
+    return not low.startswith(("xl/media/", "pictures/", "thumbnails/", "xl/embeddings/"))
+
+
+def _check_part_size(info: zipfile.ZipInfo, lim: Limits) -> None:
+    if info.file_size > lim.max_part_bytes:
+        raise Rejected(
+            f"Không đọc được tệp: phần «{info.filename}» trong tệp nén nặng "
+            f"{_mb(info.file_size)}, vượt giới hạn {_mb(lim.max_part_bytes)}."
+        )
+
+
+def _too_long_text(part: str, lim: Limits) -> str:
+    return (
+        f"Không đọc được tệp: phần «{part}» có một đoạn chữ dài hơn {_mb(lim.max_text_bytes)} "
+        "(một ô Excel chứa tối đa 32.767 ký tự): tệp hỏng hoặc độc hại."
+    )
+
+
+class _Unpacker:
+    """Inflates ZIP entries as streams straight from the file, trusting nothing declared:
+    the entry must inflate to exactly its declared size (never one byte more: a central
+    directory that understates sizes is how a bomb hides) with the declared CRC; only the
+    methods spreadsheet programs use (stored, deflate) are accepted.  Every XML part is
+    searched for DOCTYPE/ENTITY declarations on the way."""
+
+    def __init__(self, raw, suffix: str, lim: Limits):
+        self.raw, self.suffix, self.lim = raw, suffix, lim
+        self.total = 0
+
+    def read(self, info: zipfile.ZipInfo, scan: bool = False) -> bytes:
+        """The whole part (at most `max_part_bytes`); `scan`: refused on a DOCTYPE first."""
+        _check_part_size(info, self.lim)
+        if not scan:
+            return b"".join(self.chunks(info))
+        kept: list[bytes] = []
+        self.scan(info, types.SimpleNamespace(feed=kept.append))
+        return b"".join(kept)
+
+    def scan(self, info: zipfile.ZipInfo, scan, text: bool = True) -> None:
+        if not text:  # a binary part: inflated and checked, no XML rules
+            for chunk in self.chunks(info):
+                if scan is not None:
+                    scan.feed(chunk)
+            return
+        tail = b""
+        run = 0  # bytes since the last "<": the text of one node
+        for chunk in self.chunks(info):
+            first = chunk.find(b"<")
+            if first < 0:
+                run += len(chunk)
+            else:
+                longest = run + first
+                if self.lim.max_text_bytes < len(chunk):  # a run inside the chunk may be too long
+                    longest = max(longest, max(map(len, chunk.split(b"<")[1:-1]), default=0))
+                if longest > self.lim.max_text_bytes:
+                    raise Rejected(_too_long_text(info.filename, self.lim))
+                run = len(chunk) - chunk.rfind(b"<") - 1
+            if run > self.lim.max_text_bytes:
+                raise Rejected(_too_long_text(info.filename, self.lim))
+            window = tail + chunk
+            if _DECL.search(window):
+                raise Rejected(
+                    f"Không đọc được tệp: phần «{info.filename}» có khai báo DOCTYPE/ENTITY. "
+                    "Bảng tính do Excel hay LibreOffice lưu không bao giờ có khai báo này; "
+                    "tệp có thể độc hại (tấn công mở rộng thực thể XML) nên không được đọc."
+                )
+            tail = window[-_DECL_OVERLAP:]
+            if scan is not None:
+                scan.feed(chunk)
+
+    def chunks(self, info: zipfile.ZipInfo):
+        import zlib
+
+        corrupt = Rejected(_corrupt_zip(self.suffix))
+        if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+            raise Rejected(
+                f"Không đọc được tệp: phần «{info.filename}» dùng kiểu nén số "
+                f"{info.compress_type}, không phải kiểu Excel hay LibreOffice dùng (tệp hỏng "
+                f"hoặc do phần mềm lạ tạo ra). {FIX_HINT}"
+            )
+        try:
+            self.raw.seek(info.header_offset)
+            head = self.raw.read(30)
+            if len(head) != 30 or head[:4] != b"PK\x03\x04":
+                raise corrupt
+            name_len, extra_len = struct.unpack("<HH", head[26:30])
+            self.raw.seek(info.header_offset + 30 + name_len + extra_len)
+        except (OSError, struct.error, ValueError) as exc:
+            raise corrupt from exc
+        left, produced, crc = info.compress_size, 0, 0
+        inflater = zlib.decompressobj(-15) if info.compress_type == zipfile.ZIP_DEFLATED else None
+        pending = b""
+        while True:
+            if inflater is not None and pending:
+                data, pending = pending, b""
+            elif left > 0:
+                data = self.raw.read(min(CHUNK, left))
+                if not data:
+                    raise corrupt  # the file ends inside the entry: cut short
+                left -= len(data)
+            else:
+                break
+            try:
+                out = inflater.decompress(data, CHUNK) if inflater is not None else data
+            except zlib.error as exc:
+                raise corrupt from exc
+            if inflater is not None:
+                pending = inflater.unconsumed_tail
+            produced += len(out)
+            self.total += len(out)
+            if produced > info.file_size:
+                raise Rejected(
+                    f"Không đọc được tệp: phần «{info.filename}» giải nén ra nhiều hơn cỡ ghi "
+                    f"trong tệp ({_mb(info.file_size)}): tệp bị sửa để đánh lừa trình đọc "
+                    "(«bom nén» độc hại) hoặc bị hỏng."
+                )
+            if self.total > self.lim.max_unpacked_bytes:
+                raise Rejected(
+                    f"Không đọc được tệp: khi giải nén, tệp chiếm hơn "
+                    f"{_mb(self.lim.max_unpacked_bytes)} (tệp có thể là «bom nén» độc hại)."
+                )
+            crc = zlib.crc32(out, crc)
+            if out:
+                yield out
+            if inflater is not None and inflater.eof:
+                break
+        if inflater is not None and not inflater.eof:
+            raise corrupt
+        if produced != info.file_size or crc != info.CRC:
+            raise corrupt
