@@ -1,7 +1,7 @@
 """A national corpus of real-looking workbooks, reproducible from a seed.
 
 `national`: the 63 provincial procuracies (units.csv, before the 2025 merger) × 14 periods
-(2020-H1 … 2026-FY) = 882 workbooks, one per province and period, each with four sheets
+(2019-H1 … 2025-FY) = 882 workbooks, one per province and period, each with four sheets
 (indicator results ≈60 indicators, emulation scores, award counts, initiatives) in the
 shapes real files have: a title block (agency, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", the
 report title with its period, "Đơn vị: …"), two-row merged headers, section rows, totals
@@ -40,11 +40,13 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 
 from pipeline.core import refdata
 
-GENERATOR_VERSION = 1  # bump when the files written change: the cache is keyed on it
+GENERATOR_VERSION = 2  # bump when the files written change: the cache is keyed on it
 DEFAULT_SEED = 20260
 ROOT = Path(__file__).resolve().parent
 CACHE = ROOT / ".corpus"
-YEARS = range(2020, 2027)
+# the 63 provinces reported until the 2025 merger: 2019-H1 … 2025-FY (a former province's
+# 2026 report would name a unit that no longer exists, and is rejected)
+YEARS = range(2019, 2026)
 PERIODS = [(y, h) for y in YEARS for h in ("H1", "FY")]
 REGIONS = 9  # regional procuracies per province in the ten-times corpus
 MINH_HOA = "DỮ LIỆU MINH HỌA - không phải số liệu thật (bộ dữ liệu đo tốc độ)"
@@ -599,8 +601,8 @@ def ensure(
 
 
 def extra_file(dest: Path, seed: int = DEFAULT_SEED) -> Path:
-    """One more workbook, as when a province sends a corrected report: Thái Bình, 2026."""
-    job = Job(str(dest), "thai_binh", 2026, "FY", 0, time.time(), seed + 1)
+    """One more workbook, as when a province sends a corrected report: Thái Bình, 2025."""
+    job = Job(str(dest), "thai_binh", 2025, "FY", 0, time.time(), seed + 1)
     write_workbook(job)
     return dest
 

@@ -325,7 +325,7 @@ def main() -> None:
     fig = step("one_new", "Chạy lại sau khi thêm 1 tệp mới")
     saved = work / "saved.duckdb"
     shutil.copy2(wh, saved)
-    extra = national / "2026" / "thai_binh_nam_2026_bo_sung.xlsx"
+    extra = national / "2025" / "thai_binh_nam_2025_bo_sung.xlsx"
     try:
         for _ in range(args.runs):
             corpus.extra_file(extra, args.seed)

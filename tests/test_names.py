@@ -154,3 +154,18 @@ def test_a_grantor_or_medal_outside_the_table_is_rejected_naming_the_part(writte
     res = resolve_award(written)
     assert res.id is None and res.rule == "award_unknown"
     assert part in res.message and "bí danh" in res.message
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "Bằng khen UBND tỉnh, thành phố",
+        "Bằng khen UBND tỉnh/thành phố",
+        "Bằng khen của Chủ tịch UBND tỉnh, thành phố trực thuộc trung ương",
+    ],
+)
+def test_the_level_named_without_a_place_is_the_provincial_form(written):
+    """«tỉnh, thành phố» names the level of the grantor, not a place (the national corpus
+    of the bench writes it so; it was loaded before recognition by composition)."""
+    res = resolve_award(written)
+    assert (res.id, res.place) == ("bang_khen_ubnd_tinh", None)

@@ -115,6 +115,19 @@ def test_long_indicators_unit_from_title_sections_and_percent_cells(tmp_path):
     assert (quashed["target"], quashed["direction_hint"]) == (5, "lower")
 
 
+def test_a_title_naming_a_unit_gone_in_the_period_says_so_not_that_no_unit_is_named(tmp_path):
+    sheet = indicator_sheet(
+        unit_line="Đơn vị: VKSND tỉnh Quảng Bình", title="SƠ KẾT 6 THÁNG ĐẦU NĂM 2026"
+    )
+    sheet[0][0] = "VKSND TỈNH QUẢNG BÌNH"
+    res = facts_of(write_xlsx(tmp_path / "ct.xlsx", {"CT": sheet}))
+    assert res.facts == []
+    rules = {p.rule for p in res.problems}
+    assert rules == {"unit_not_in_period"}
+    message = res.problems[0].message
+    assert "Quảng Bình" in message and "6 tháng đầu năm 2026" in message and "Quảng Trị" in message
+
+
 def test_sheet_of_no_known_kind_is_skipped_with_a_reason(tmp_path):
     path = write_xlsx(tmp_path / "x.xlsx", {"Hướng dẫn": [["Điền số liệu vào các ô"], ["Ghi chú"]]})
     res = facts_of(path)

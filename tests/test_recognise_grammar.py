@@ -165,5 +165,5 @@ def test_a_unit_that_no_longer_exists_in_the_period_is_rejected_naming_its_succe
     out = check([write_xlsx(tmp_path / "kt.xlsx", {"KT": rows})])
     [r] = out.rejections
     assert (r["rule"], r["row_no"]) == ("unit_not_in_period", 9)
-    assert "Quảng Trị" in r["message"] and "2026-H1" in r["message"]
+    assert "Quảng Trị" in r["message"] and "6 tháng đầu năm 2026" in r["message"]
     assert {f["unit_id"] for f in out.facts["awards"]} == {"quang_tri"}

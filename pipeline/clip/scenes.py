@@ -586,35 +586,15 @@ def by_grantor(forms: pd.DataFrame, base: str, ref: dict) -> tuple[str, list[dic
     grantors: dict[str, list[str]] = {}
     figures = []
     for award_id in dict.fromkeys(forms["award_id"]):
-        part = forms[forms["award_id"] == award_id]
-        name = part.iloc[0]["award_name"]
-        counts = []
-        for kind, word in (("tap_the", "tập thể"), ("ca_nhan", "cá nhân")):
-            row = part[part["recipient_kind"] == kind]
-            if row.empty or row.iloc[0]["count"] == 0:
-                continue
-            value = row.iloc[0]["count"]
-            counts.append(f"{num(value)} {word}")
-            figures.append(
-                fig(
-                    f"{name} — {word}",
-                    value,
-                    f"SELECT sum(count) {base} AND award_id = {lit(award_id)} "
-                    f"AND recipient_kind = {lit(kind)}",
-                    "lượt",
-                )
-            )
+        name, counts, figs = _form_counts(forms, award_id, base)
+        figures.extend(figs)
         who = _grantor(ref.get(award_id, {}).get("granted_by", ""))
         grantors.setdefault(who, []).append(f"{_form_words(award_id, name)} cho {join_vn(counts)}")
     return "; ".join(f"{who} {', '.join(parts)}" for who, parts in grantors.items()), figures
 
 
-def _top_form(forms: pd.DataFrame, base: str):
-    """The highest award form with any recipient: its phrase and figures."""
-    forms = by_rank(forms[forms["count"] > 0])
-    if forms.empty:
-        return None
-    award_id = forms.iloc[0]["award_id"]
+def _form_counts(forms: pd.DataFrame, award_id: str, base: str):
+    """One form's name, its counts said («65 tập thể», «286 cá nhân») and their figures."""
     part = forms[forms["award_id"] == award_id]
     name = part.iloc[0]["award_name"]
     counts, figs = [], []
@@ -633,6 +613,16 @@ def _top_form(forms: pd.DataFrame, base: str):
                 "lượt",
             )
         )
+    return name, counts, figs
+
+
+def _top_form(forms: pd.DataFrame, base: str):
+    """The highest award form with any recipient: its phrase and figures."""
+    forms = by_rank(forms[forms["count"] > 0])
+    if forms.empty:
+        return None
+    award_id = forms.iloc[0]["award_id"]
+    name, counts, figs = _form_counts(forms, award_id, base)
     verb = "đạt danh hiệu" if award_id in TITLE_AWARDS else "được tặng"
     return f"{join_vn(counts)} {verb} {name}", figs
 

@@ -113,17 +113,17 @@ def recognise_sheet(grid: SheetGrid, source_file: str) -> SheetResult:
         )
         return result
 
-    title_unit = _title_unit(title_lines, result.period)
+    title_unit, why = _title_unit(title_lines, result.period)
     if layout.needs_title_unit and title_unit is None:
-        _reject_all(
-            result,
-            grid,
-            data_rows,
-            layout,
-            "unit_missing",
-            "Không xác định được đơn vị: bảng không có cột «Đơn vị» và phần tiêu đề không ghi "
-            "tên đơn vị (ví dụ «Đơn vị: VKSND tỉnh Gia Lai»).",
-        )
+        if why is not None:  # the title names a unit, but not one of this period
+            rule, message = why.rule, f"Phần tiêu đề ghi «{why.written}»: {why.message}"
+        else:
+            rule, message = (
+                "unit_missing",
+                "Không xác định được đơn vị: bảng không có cột «Đơn vị» và phần tiêu đề không "
+                "ghi tên đơn vị (ví dụ «Đơn vị: VKSND tỉnh Gia Lai»).",
+            )
+        _reject_all(result, grid, data_rows, layout, rule, message)
         return result
 
     ctx = Context(grid, source_file, result, layout, title_unit, year)
@@ -161,13 +161,18 @@ def _reject_all(result, grid, rows, layout, rule, message):
         result.problems.append(Problem(grid.name, None, None, None, rule, message))
 
 
-def _title_unit(lines: list[str], period: str | None) -> tuple[str, str] | None:
+def _title_unit(lines: list[str], period: str | None):
+    """((unit_id, as written), None) for the unit the title block names; else (None, the
+    first name it gives of a unit that did not exist in the period, or None)."""
     labelled = [t.split(":", 1)[1] for t in lines if ":" in t and fold(t).startswith("don vi")]
+    why = None
     for text in labelled + lines:
-        unit = names.resolve_unit(text, period).id
-        if unit and unit != "toi_cao":
-            return unit, text.strip()
-    return None
+        res = names.resolve_unit(text, period)
+        if res.id and res.id != "toi_cao":
+            return (res.id, text.strip()), None
+        if why is None and res.rule == "unit_not_in_period":
+            why = res
+    return None, why
 
 
 __all__ = [

@@ -129,7 +129,13 @@ FORM_LABELS = {
     "giay_khen": "Giấy khen",
     "co_thi_dua": "Cờ thi đua",
 }
-_PLACE = r"(?:\s+(?:tinh|thanh pho|thu do))?(?:\s+(?P<place>.+))?"
+# "tỉnh", "thành phố", or the generic "tỉnh, thành phố (trực thuộc trung ương)" that names
+# the level without a place ("Bằng khen UBND tỉnh, thành phố")
+_LEVEL = r"(?:tinh|thanh pho|thu do|tp)"
+_PLACE = (
+    rf"(?:\s+{_LEVEL}(?:\s+(?:thanh pho|tp))?(?:\s+truc thuoc trung uong)?)?"
+    r"(?:\s+(?P<place>.+))?"
+)
 GRANTORS = (  # (pattern over what follows the form, grantor)
     (r"", ""),
     (r"thu tuong(?: chinh phu)?|chinh phu|thu tuong chinh phu", "thu_tuong"),

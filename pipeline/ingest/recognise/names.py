@@ -29,6 +29,7 @@ from datetime import date
 from functools import lru_cache
 
 from pipeline.core import refdata
+from pipeline.core.period import period_label
 from pipeline.core.text import clean, fold
 
 MAPPING_HINT = (
@@ -406,12 +407,12 @@ def _in_period(uid, written, note, span, period) -> Resolution:
     if unit["valid_to"] and span and unit["valid_to"] < span[0].isoformat():
         after = f", đã hợp nhất vào «{_display(succ)}»" if succ else ""
         message = (
-            f"đơn vị «{unit['name']}» không còn tồn tại trong kỳ {period} (đến "
+            f"đơn vị «{unit['name']}» không còn tồn tại trong kỳ {period_label(period) if period else 'này'} (đến "
             f"{_vn_date(unit['valid_to'])}{after}); số liệu của kỳ này phải ghi theo đơn vị mới"
         )
     else:
         message = (
-            f"đơn vị «{unit['name']}» chưa tồn tại trong kỳ {period} (từ "
+            f"đơn vị «{unit['name']}» chưa tồn tại trong kỳ {period_label(period) if period else 'này'} (từ "
             f"{_vn_date(unit['valid_from'])})"
         )
     return Resolution(
