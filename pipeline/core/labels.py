@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import csv
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
+if TYPE_CHECKING:  # pandas costs 0,6 s to import: every command reads labels, few need it
+    import pandas as pd
 
 ILLUSTRATIVE = "DỮ LIỆU MINH HỌA"
 

@@ -7,8 +7,6 @@ from datetime import date
 from functools import cached_property
 from typing import TypedDict
 
-from openpyxl.utils import get_column_letter
-
 
 @dataclass
 class Problem:
@@ -47,6 +45,8 @@ class Column:
 
     @cached_property
     def letter(self) -> str:
+        from openpyxl.utils import get_column_letter  # openpyxl: 0,2 s at import
+
         return get_column_letter(self.index + 1)
 
     @cached_property
