@@ -504,14 +504,7 @@ def awards(d: ClusterData) -> Scene:
                 "lượt",
             )
         )
-    missing = [u for u in d.units if u.unit_id not in set(d.aw_unit["unit_id"])]
-    notes = []
-    if missing:
-        sentences.append(
-            f"{upper_first(places([u.pair for u in missing]))} chưa có số liệu "
-            f"khen thưởng trong kho dữ liệu{_why(d, 'awards', missing)}."
-        )
-        notes = _notes(d, "awards", missing, "chưa có số liệu khen thưởng")
+    notes = _missing_said(d, d.aw_unit, "awards", "khen thưởng", sentences)
     for r in d.aw_unit.itertuples():
         uq = f"{base} AND unit_id = {lit(r.unit_id)}"
         figures += [
@@ -591,6 +584,18 @@ def by_grantor(forms: pd.DataFrame, base: str, ref: dict) -> tuple[str, list[dic
         who = _grantor(ref.get(award_id, {}).get("granted_by", ""))
         grantors.setdefault(who, []).append(f"{_form_words(award_id, name)} cho {join_vn(counts)}")
     return "; ".join(f"{who} {', '.join(parts)}" for who, parts in grantors.items()), figures
+
+
+def _missing_said(d, frame, kind: str, what: str, sentences: list[str]) -> list:
+    """Members with no figure of this kind: a sentence saying who and why, and their notes."""
+    missing = [u for u in d.units if u.unit_id not in set(frame["unit_id"])]
+    if not missing:
+        return []
+    sentences.append(
+        f"{upper_first(places([u.pair for u in missing]))} chưa có số liệu "
+        f"{what} trong kho dữ liệu{_why(d, kind, missing)}."
+    )
+    return _notes(d, kind, missing, f"chưa có số liệu {what}")
 
 
 def _form_counts(forms: pd.DataFrame, award_id: str, base: str):
@@ -690,14 +695,7 @@ def initiatives(d: ClusterData) -> Scene:
                     f"SELECT sum(count) {base} AND unit_id = {lit(b.unit_id)}",
                 )
             )
-    missing = [u for u in d.units if u.unit_id not in set(d.ini["unit_id"])]
-    notes = []
-    if missing:
-        sentences.append(
-            f"{upper_first(places([u.pair for u in missing]))} chưa có số liệu "
-            f"sáng kiến trong kho dữ liệu{_why(d, 'initiatives', missing)}."
-        )
-        notes = _notes(d, "initiatives", missing, "chưa có số liệu sáng kiến")
+    notes = _missing_said(d, d.ini, "initiatives", "sáng kiến", sentences)
     for r in d.ini.itertuples():
         figures.append(
             fig(
