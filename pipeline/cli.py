@@ -773,7 +773,8 @@ def clip(
         + (f" — {ILLUSTRATIVE}" if sb.illustrative else "")
         + f". Thư mục: {folder}/\n"
         f"  Xem: {folder / 'preview.mp4'}\n  Sửa: {folder / 'storyboard.xlsx'} rồi chạy "
-        f"thidua clip --from {folder / 'storyboard.xlsx'}"
+        f"thidua clip --from {folder / 'storyboard.xlsx'}\n"
+        f"  Lời dẫn cho người đọc: {folder / clip_mod.DOCX_NAME}"
         + (f"\n  Tiếng: {sb.voice}" if sb.voice else "")
     )
 
