@@ -82,3 +82,53 @@ def test_a_unit_with_no_file_is_said_as_not_sent(con):
     assert [(m.unit_id, m.short_why) for m in got] == [
         ("khong_gui", "chưa có trong các tệp đã nạp")
     ]
+
+
+def _vietnamese_letters() -> str:
+    """Every letter of Vietnamese: the 12 vowels with each of the 5 tone marks, đ, both cases."""
+    import unicodedata
+
+    tones = ["", "\u0300", "\u0301", "\u0309", "\u0303", "\u0323"]
+    lower = (
+        "".join(unicodedata.normalize("NFC", v + t) for v in "aăâeêioôơuưy" for t in tones)
+        + "bcdđghklmnpqrstvx"
+    )
+    return lower + lower.upper()
+
+
+def _covers(path) -> str:
+    """The Vietnamese letters the font file at `path` has no glyph for ('' = all there)."""
+    from fontTools.ttLib import TTFont
+
+    cmap = TTFont(str(path), lazy=True).getBestCmap()
+    return "".join(ch for ch in _vietnamese_letters() if ord(ch) not in cmap)
+
+
+def test_frames_and_subtitles_use_a_font_with_every_vietnamese_letter():
+    from pipeline.clip import frames, video
+
+    assert len(_vietnamese_letters()) == 2 * (72 + 17)
+    for bold in (False, True):
+        path = frames.font(40, bold).path  # the file Pillow really draws with
+        assert "liberation" not in str(path).lower()
+        assert _covers(path) == "", path
+    # the subtitles: libass is pointed at the folder of a font of that family name
+    from fontTools.ttLib import TTFont
+
+    files = list(video.SUBTITLE_FONTS_DIR.glob("*.ttf"))
+    names = {TTFont(str(f), lazy=True)["name"].getBestFamilyName() for f in files}
+    assert frames.SUBTITLE_FONT in names
+    family = [f for f in files if "Regular" in f.name]
+    assert family and _covers(family[0]) == ""
+
+
+def test_the_clips_charts_name_a_font_with_every_vietnamese_letter(con):
+    import subprocess
+
+    sb = clip.build_storyboard(con, 6, "2024-FY")
+    families = {f.layout.font.family for f in sb.charts.values()}
+    assert families == {"Noto Sans"}, families
+    found = subprocess.run(
+        ["fc-match", "-f", "%{file}", "Noto Sans"], capture_output=True, text=True
+    ).stdout
+    assert "NotoSans" in found and _covers(found) == ""

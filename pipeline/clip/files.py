@@ -503,9 +503,7 @@ def write_docx(sb: Storyboard, path: Path) -> Path:
     style = doc.styles["Normal"]
     style.font.name, style.font.size = "Noto Sans", Pt(14)
     kept = sb.kept()
-    doc.add_heading(
-        f"Lời dẫn clip {review_name(sb.period)} — Cụm thi đua số {sb.cluster_no}, {sb.label}", 1
-    )
+    doc.add_heading(f"Lời dẫn clip {review_name(sb.period)} — Cụm thi đua số {sb.cluster_no}", 1)
     total = num(sb.total_duration())
     intro = doc.add_paragraph()
     if sb.illustrative:

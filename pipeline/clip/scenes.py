@@ -1095,13 +1095,19 @@ def _chart(kind: str, frame: pd.DataFrame):
     from pipeline.publish import charts as C
 
     fig_ = getattr(C, kind)(frame, "")
+    from pipeline.clip.frames import CHART_FONT
+
     fig_.update_layout(
         title=None,
-        font=dict(size=26),
+        font=dict(size=26, family=CHART_FONT),
+        hoverlabel=dict(font=dict(family=CHART_FONT)),
         margin=dict(t=30, l=30, r=50, b=110),
         legend=dict(font=dict(size=24), y=0.0, yref="container"),
     )
     fig_.update_traces(textfont_size=26, textangle=0, selector=dict(type="bar"))
+    if kind == "awards_by_form":  # in each form, collectives above individuals, as the legend
+        order = list(fig_.layout.yaxis.categoryarray or [])[::-1]  # the highest form first
+        fig_.update_layout(yaxis=dict(autorange="reversed", categoryarray=order))
     if kind == "initiatives_by_unit":  # a label too big for its segment is left out
         fig_.update_layout(uniformtext=dict(minsize=22, mode="hide"))
     return fig_
@@ -1115,7 +1121,7 @@ def _unscored(fig_, d: ClusterData, missing: list[Unit]):
         return fig_
     reasons = {m.unit_id: m.short_why for m in d.missing["score_ranking"]}
     ranked = [str(y) for trace in fig_.data for y in trace.y]  # bottom to top
-    labels = [f"{u.name} (chưa có điểm)" for u in missing]
+    labels = [u.name for u in missing]
     fig_.add_bar(
         x=[0] * len(missing),
         y=labels,
