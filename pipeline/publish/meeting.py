@@ -497,10 +497,23 @@ def _source(slide, text: str):
     return _text(slide, MARGIN, h - 640000, w - 2 * MARGIN, 560000, text, MIN_PT, color=(85,) * 3)
 
 
-def _head(slide, title: str):
+def _head(slide, title: str) -> int:
+    """The slide's one title: in the layout's title placeholder when it has one (an agency's
+    master: its place and style), else a text box. Returns where the body may start (EMU)."""
+    from pptx.util import Pt
+
     w, _ = _size(slide)
     size = _title_size(title, SLIDE_W / w)
-    return _text(slide, MARGIN, 220000, w - 2 * MARGIN, 900000, title, size, True, NAVY)
+    holder = slide.shapes.title
+    if holder is None:
+        _text(slide, MARGIN, 220000, w - 2 * MARGIN, 900000, title, size, True, NAVY)
+        return 1200000
+    holder.text = title
+    holder.text_frame.word_wrap = True
+    for p in holder.text_frame.paragraphs:
+        for run in p.runs:
+            run.font.size = Pt(size)
+    return max(1200000, int(holder.top + holder.height + 60000))
 
 
 def _deck(template: Path | None):
@@ -543,17 +556,23 @@ def _deck(template: Path | None):
     title = title or next(
         (lo for lo in layouts if {1, 3} & set(kinds(lo)) and len(kinds(lo)) > 1), None
     )
-    blank = min(layouts, key=lambda lo: len([k for k in kinds(lo) if k not in (13, 15, 16)]))
+
+    def others(layout):  # placeholders besides the title, date, footer and slide number
+        return len([k for k in kinds(layout) if k not in (1, 3, 13, 15, 16)])
+
+    titled = [lo for lo in layouts if 1 in kinds(lo)]  # «Title Only»: the master's title place
+    blank = min(titled, key=others) if titled else min(layouts, key=others)
     return deck, title, blank
 
 
 def _add(deck, layout, keep: bool = False):
-    """A slide on `layout`; the placeholders it brings are removed unless `keep` (the text is
-    placed here, never left as an empty «Click to add title»)."""
+    """A slide on `layout`; the placeholders it brings are removed unless `keep`, except a
+    title placeholder (the text is placed here, never left as an empty «Click to add …»)."""
     slide = deck.slides.add_slide(layout)
     if not keep:
         for ph in list(slide.placeholders):
-            ph._element.getparent().remove(ph._element)
+            if ph.placeholder_format.type != 1:
+                ph._element.getparent().remove(ph._element)
     return slide
 
 
@@ -638,10 +657,10 @@ def write(
 
     def key_slide():
         kf = _add(deck, blank)
-        _head(kf, f"Số liệu chính — Cụm thi đua số {cluster_no}, {period_label(period)}")
+        top = _head(kf, f"Số liệu chính — Cụm thi đua số {cluster_no}, {period_label(period)}")
         figures = key_figures(con, cluster_no, period, story)
-        _table(kf, [["Nội dung", "Số liệu"]] + [list(r) for r in figures], MARGIN, 1250000,
-               width, [0.45, 0.55], size=16)  # fmt: skip
+        _table(kf, [["Nội dung", "Số liệu"]] + [list(r) for r in figures], MARGIN, top + 50000,
+               width, [0.5, 0.5], size=16 if W >= SLIDE_W else 14)  # fmt: skip
         _source(kf, f"Nguồn: kho thidua, các view score_ranking, indicator_results, awards, "
                     f"initiatives; nạp lần cuối {loaded}.{mark}")  # fmt: skip
         kf.notes_slide.notes_text_frame.text = " ".join(
@@ -650,11 +669,11 @@ def write(
 
     def change_slide():  # change from the same period of the previous year
         ch = _add(deck, blank)
-        _head(
+        top = _head(
             ch, f"Khen thưởng so với {period_label(story.data.prev)} — Cụm thi đua số {cluster_no}"
         )
         if change[change.columns[2]].sum() == 0:
-            _text(ch, MARGIN, 1400000, width, 800000,
+            _text(ch, MARGIN, top + 200000, width, 800000,
                   f"Kho dữ liệu chưa có số liệu khen thưởng {period_label(story.data.prev)} của "
                   "các đơn vị trong Cụm để so sánh.", 20)  # fmt: skip
         else:
@@ -666,7 +685,7 @@ def write(
                 rows.append([r[0], r[1], format_vn(r[2]), format_vn(r[3]),
                              f"{sign}{format_vn(abs(delta))}", pct])  # fmt: skip
             size = 16 if len(rows) <= 11 else 14
-            _table(ch, rows, MARGIN, 1250000, width, [0.36, 0.12, 0.13, 0.13, 0.12, 0.14], size)
+            _table(ch, rows, MARGIN, top + 50000, width, [0.36, 0.12, 0.13, 0.13, 0.12, 0.14], size)
         _source(ch, f"Nguồn: kho thidua, view awards; cùng đơn vị, "
                     f"{period_label(story.data.prev)} và {period_label(period)}; "
                     f"nạp lần cuối {loaded}.{mark}")  # fmt: skip
@@ -674,9 +693,9 @@ def write(
 
     def chart_slide(s: Slide):  # one chart per slide
         slide = _add(deck, blank)
-        _head(slide, s.title)
+        top = _head(slide, s.title)
         note_h = 520000 * len(s.missing)
-        top, bottom = 1200000, H - 680000 - note_h
+        bottom = H - 680000 - note_h
         empty = not s.chart.categories or all(
             v is None for _, values in s.chart.series for v in values
         )

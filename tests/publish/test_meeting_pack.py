@@ -207,6 +207,10 @@ def test_deck_on_the_agencys_master_with_the_slides_chosen(sample_wh, tmp_path):
     assert texts[0].startswith("Cụm thi đua số 6")
     assert texts[1].startswith("Điểm thi đua và xếp hạng")
     assert texts[2].startswith("Khen thưởng so với năm 2023")
+    for sl in slides[1:]:  # the title sits in the master's own title placeholder
+        assert sl.shapes.title is not None and sl.shapes.title.text_frame.text
+        assert sum(s.has_text_frame and s.text_frame.text == sl.shapes.title.text_frame.text
+                   for s in sl.shapes) == 1  # fmt: skip
     for n, sl in enumerate(slides, 1):
         master = sl.slide_layout.slide_master
         assert "Biểu trưng cơ quan" in [s.name for s in master.shapes], n
