@@ -247,3 +247,24 @@ def test_an_unknown_slide_key_is_refused_with_a_suggestion(sample_wh, tmp_path):
     help_ = run_cli("meeting", "--help").stdout
     for key in ("tieu-de", "tong-quan", "so-sanh", "xep-hang", "sang-kien", "tung-chi-tieu"):
         assert key in help_, key
+
+
+def test_a_template_without_title_layouts_still_gives_a_deck(sample_wh, tmp_path):
+    """A master whose layouts have no placeholders at all: text boxes stand in for them."""
+    tpl = Presentation()
+    for layout in tpl.slide_layouts:
+        for ph in list(layout.placeholders):
+            ph._element.getparent().remove(ph._element)
+    tpl.save(str(tmp_path / "trong.pptx"))
+    done = run_cli(
+        "meeting", "--cluster", 6, "--period", "2024-FY", "--out", tmp_path / "out",
+        "--warehouse", sample_wh, "--template", tmp_path / "trong.pptx", "--trang",
+        "tieu-de,xep-hang",
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    deck = Presentation(str(tmp_path / "out" / "hop_cum6_2024-FY.pptx"))
+    first, ranking = deck.slides
+    texts = [s.text_frame.text for s in first.shapes if s.has_text_frame]
+    assert texts[0].startswith("Cụm thi đua số 6") and "tổng kết" in texts[1]
+    assert ranking.shapes[0].text_frame.text.startswith("Điểm thi đua và xếp hạng")
+    assert not [p for sl in deck.slides for p in sl.placeholders]
