@@ -12,6 +12,7 @@ from pathlib import Path
 import typer
 
 from pipeline import paths
+from pipeline.publish.meeting_pages import PAGES as MEETING_PAGES
 
 EXIT_OK, EXIT_FATAL, EXIT_USAGE, EXIT_REJECTED = 0, 1, 2, 3
 HELP_TEXT = "Hiện trợ giúp này rồi thoát."
@@ -364,6 +365,19 @@ def meeting(
         ..., "--period", help="Kỳ báo cáo: YYYY-H1 (6 tháng) hoặc YYYY-FY (năm)."
     ),
     out: Path = typer.Option(paths.MEETING, "--out", help="Thư mục ghi tệp."),
+    template: Path | None = typer.Option(
+        None,
+        "--template",
+        help="Tệp PowerPoint mẫu của cơ quan (.pptx): bản trình chiếu dùng trang cái, bố cục "
+        "và khổ trang của tệp mẫu, bỏ các trang có sẵn trong đó.",
+    ),
+    pages: str | None = typer.Option(
+        None,
+        "--trang",
+        help="Chỉ các trang này, theo thứ tự viết, cách nhau bằng dấu phẩy (mặc định: tất cả): "
+        + "; ".join(f"{k} = {v}" for k, v in MEETING_PAGES.items())
+        + ". Ví dụ: --trang tieu-de,tong-quan,xep-hang",
+    ),
     warehouse: Path = WAREHOUSE_OPTION,
     debug: bool = typer.Option(False, "--debug", help="In chi tiết lỗi cho lập trình viên."),
 ) -> None:
@@ -375,11 +389,16 @@ def meeting(
 
     if not re.fullmatch(r"\d{4}-(H1|FY)", period):
         _fail(f"Kỳ «{period}» không hợp lệ: cần dạng 2024-H1 hoặc 2024-FY.", EXIT_USAGE)
+    try:
+        keys = meeting_mod.parse_pages(pages)
+        meeting_mod._deck(template)  # a template that cannot be used: said before any work
+    except meeting_mod.BadChoice as exc:
+        _fail(str(exc), EXIT_USAGE)
     with _reader_errors(debug):
         con = open_reader(warehouse)
         try:
             typer.echo("Đang vẽ biểu đồ và ghi tệp…")
-            deck, book = meeting_mod.write(con, cluster, period, out)
+            deck, book = meeting_mod.write(con, cluster, period, out, template, keys)
         except meeting_mod.UnknownSelection as exc:
             _fail(str(exc), EXIT_USAGE)
         finally:
@@ -754,7 +773,8 @@ def clip(
         + (f" — {ILLUSTRATIVE}" if sb.illustrative else "")
         + f". Thư mục: {folder}/\n"
         f"  Xem: {folder / 'preview.mp4'}\n  Sửa: {folder / 'storyboard.xlsx'} rồi chạy "
-        f"thidua clip --from {folder / 'storyboard.xlsx'}"
+        f"thidua clip --from {folder / 'storyboard.xlsx'}\n"
+        f"  Lời dẫn cho người đọc: {folder / clip_mod.DOCX_NAME}"
         + (f"\n  Tiếng: {sb.voice}" if sb.voice else "")
     )
 

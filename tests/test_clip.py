@@ -151,9 +151,25 @@ def test_figures_agree_with_sums_written_here(story, con):
         "(SELECT unit_id FROM clusters WHERE year = 2024 AND cluster_no = 6)"
     ).fetchone()
     awards = by_id["awards"]["narration"]
-    assert f"có {format_vn(total)} lượt khen thưởng" in awards
-    assert f"({format_vn(prev)} lượt)" in awards
-    assert ("giảm" if total < prev else "tăng") + f" {format_vn(abs(total - prev))} lượt" in awards
+    # forms of different rank are never summed into one count (issue 14): no all-forms total,
+    # this year's or last year's, and no «lượt» at all; the change is said form by form
+    assert total and prev
+    assert f"{format_vn(total)} lượt" not in awards and f"({format_vn(prev)} lượt)" not in awards
+    assert "lượt" not in awards and "Tính chung mọi hình thức" not in awards
+    assert not any("Tổng số lượt" in f["label"] for f in by_id["awards"]["figures"])
+    name, kind, now, before = con.execute(
+        """WITH c AS (SELECT award_id, recipient_kind, sum(count) n FROM awards
+                      WHERE period = '2024-FY' AND cluster_no = 6 GROUP BY ALL),
+                p AS (SELECT award_id, recipient_kind, sum(count) n FROM awards
+                      WHERE period = '2023-FY' AND unit_id IN (SELECT unit_id FROM clusters
+                      WHERE year = 2024 AND cluster_no = 6) GROUP BY ALL)
+           SELECT award_id, c.recipient_kind, c.n, p.n FROM c JOIN p USING (award_id, recipient_kind)
+           WHERE award_id = 'bang_khen_vkstc' AND c.n <> p.n ORDER BY c.recipient_kind DESC"""
+    ).fetchone()
+    word = "tập thể" if kind == "tap_the" else "cá nhân"
+    move = "lên" if now > before else "xuống"
+    change = f"{'tăng' if now > before else 'giảm'} từ {format_vn(before)} {move}"
+    assert f"{change} {format_vn(now)} {word}" in awards, awards
     leader, points = con.execute(
         "SELECT u.name, r.total_points FROM score_ranking r JOIN units u USING (unit_id) "
         "WHERE period = '2024-FY' AND cluster_no = 6 ORDER BY rank, u.name LIMIT 1"

@@ -55,6 +55,35 @@ def _narration(xlsx, sid):
     return ws.cell(_rows(ws)[sid], 4).value
 
 
+def _docx_text(folder):
+    from docx import Document
+
+    return "\n".join(p.text for p in Document(str(folder / clip.DOCX_NAME)).paragraphs)
+
+
+def test_the_narration_docx_is_the_storyboard_for_the_person_who_reads_it(draft, tmp_path):
+    from docx import Document
+
+    out = tmp_path / "cum6"
+    shutil.copytree(draft, out)
+    xlsx = out / "storyboard.xlsx"
+    _edit(xlsx, ranking__6="bỏ", closing__5=7.5)  # a scene dropped, a duration changed
+    done = run_cli("clip", "--from", xlsx)
+    assert done.returncode == 0, done.stderr
+    story = json.loads((out / "storyboard.json").read_text(encoding="utf-8"))
+    kept = [s for s in story["scenes"] if s["keep"]]
+    assert "ranking" not in [s["id"] for s in kept]
+    paragraphs = [p.text for p in Document(str(out / clip.DOCX_NAME)).paragraphs]
+    heads = [p for p in paragraphs if p.startswith("Cảnh ")]
+    assert len(heads) == len(kept)
+    for n, (head, scene) in enumerate(zip(heads, kept, strict=True), 1):
+        # «Cảnh 3 — Tiêu đề (12,5 giây)», then the narration as the paragraph after it
+        assert head == f"Cảnh {n} — {scene['title']} ({clip.num(scene['duration'])} giây)"
+        assert paragraphs[paragraphs.index(head) + 1] == scene["narration"]
+    assert f"Cảnh {len(kept)} — " in heads[-1] and "(7,5 giây)" in heads[-1]
+    assert (clip.ILLUSTRATIVE in paragraphs[1]) is story["illustrative"]
+
+
 def test_rerunning_the_generating_command_never_overwrites_an_edit(draft, sample_wh, tmp_path):
     out = tmp_path / "cum6"
     shutil.copytree(draft, out)
@@ -71,15 +100,19 @@ def test_rerunning_the_generating_command_never_overwrites_an_edit(draft, sample
     assert f"--from {xlsx}" in done.stdout
     assert _narration(xlsx, "members") == sentence
     assert js.read_bytes() == json_before
+    assert sentence not in _docx_text(out)  # the reader's copy is not redrawn from a draft
 
     # 2. re-rendered with --from: still the analyst's work, still kept
     done = run_cli("clip", "--from", xlsx)
     assert done.returncode == 0, done.stderr
     story = json.loads(js.read_text(encoding="utf-8"))
     assert story["edited"] is True and story["xlsx_sha256"] == clip.files.sha256(xlsx)
+    assert sentence in _docx_text(out)  # the reader's copy follows the analyst's edit
+    docx_before = (out / clip.DOCX_NAME).read_bytes()
     done = _make(sample_wh, out)
     assert done.returncode == 0 and "Giữ nguyên bản đã sửa" in done.stdout
     assert _narration(xlsx, "members") == sentence
+    assert (out / clip.DOCX_NAME).read_bytes() == docx_before
 
     # 3. on purpose: --moi writes a new draft and keeps the edited one beside it
     done = _make(sample_wh, out, "--moi")
@@ -87,6 +120,7 @@ def test_rerunning_the_generating_command_never_overwrites_an_edit(draft, sample
     assert _narration(xlsx, "members") == generated
     (aside,) = (out / "ban-da-sua").iterdir()
     assert _narration(aside / "storyboard.xlsx", "members") == sentence
+    assert sentence in _docx_text(aside) and sentence not in _docx_text(out)
     assert json.loads((out / "storyboard.json").read_text(encoding="utf-8"))["edited"] is False
 
 

@@ -29,6 +29,7 @@ from pipeline import paths
 from pipeline.clip.data import PUBLIC_VIEWS, fig, run_figure
 from pipeline.clip.files import (
     COLUMNS,
+    DOCX_NAME,
     DROP,
     EDITABLE,
     JSON_NAME,
@@ -40,6 +41,7 @@ from pipeline.clip.files import (
     read_json,
     read_xlsx_edits,
     to_json,
+    write_docx,
     write_json,
     write_xlsx,
 )
@@ -68,6 +70,7 @@ from pipeline.core.labels import ILLUSTRATIVE
 
 __all__ = [
     "COLUMNS",
+    "DOCX_NAME",
     "DROP",
     "EDITABLE",
     "ILLUSTRATIVE",
@@ -107,6 +110,7 @@ __all__ = [
     "unit_short",
     "unmatched_numbers",
     "upper_first",
+    "write_docx",
     "write_json",
     "write_xlsx",
 ]
@@ -125,7 +129,7 @@ def regenerate_hint(cluster_no: int, period: str, out_dir: Path) -> str:
 
 def keep_aside(out_dir: Path) -> Path | None:
     """The analyst's storyboard.xlsx/json copied to ban-da-sua/<time>/ before a new draft."""
-    files = [out_dir / n for n in (XLSX_NAME, JSON_NAME) if (out_dir / n).is_file()]
+    files = [out_dir / n for n in (XLSX_NAME, JSON_NAME, DOCX_NAME) if (out_dir / n).is_file()]
     if not files:
         return None
     aside = out_dir / "ban-da-sua" / datetime.now().strftime("%Y%m%d-%H%M%S")
@@ -181,9 +185,10 @@ def make_clip(
         aside = keep_aside(out_dir)
         say(f"Bản đã sửa được cất vào {aside}/ trước khi dựng bản nháp mới.")
     render(sb, out_dir, say, machine_voice)
-    say("Ghi storyboard.json và storyboard.xlsx…")
+    say(f"Ghi storyboard.json, storyboard.xlsx và lời dẫn {DOCX_NAME}…")
     write_xlsx(sb, out_dir / XLSX_NAME, out_dir)
     write_json(sb, out_dir / JSON_NAME, out_dir / XLSX_NAME)
+    write_docx(sb, out_dir / DOCX_NAME)
     return sb
 
 
@@ -226,4 +231,5 @@ def rerender(
     out = xlsx.parent / XLSX_NAME
     write_xlsx(sb, out, xlsx.parent)
     write_json(sb, js, out)
+    write_docx(sb, xlsx.parent / DOCX_NAME)
     return sb, warnings

@@ -24,6 +24,7 @@ from pipeline.core.text import fold
 from pipeline.publish.export import DANGEROUS_START, safe_cell
 
 JSON_NAME, XLSX_NAME = "storyboard.json", "storyboard.xlsx"
+DOCX_NAME = "loi-dan.docx"  # the narration, for the person who reads it
 MAX_JSON = 8 * 1024 * 1024  # bytes: a storyboard of a few hundred scenes is well under 1 MB
 MAX_XLSX = 20 * 1024 * 1024  # bytes on disk (thumbnails included)
 MAX_XLSX_UNZIPPED = 25 * 1024 * 1024  # bytes once unzipped: a small file that expands hugely
@@ -486,3 +487,37 @@ def _apply_edits(wb, path: Path, sb: Storyboard) -> Storyboard:
     if not sb.kept():
         raise ClipError("Mọi cảnh đều đang ở trạng thái «bỏ»: clip cần ít nhất một cảnh.")
     return sb
+
+
+# -- loi-dan.docx: the narration for the person who reads it ------------------------------------
+
+
+def write_docx(sb: Storyboard, path: Path) -> Path:
+    """The kept scenes' narration as a Word document to read from: for each scene its number,
+    title and duration, then what to say; the illustrative-data label first when it applies.
+    Written from the storyboard as it stands (the analyst's edits after --from)."""
+    from docx import Document
+    from docx.shared import Pt, RGBColor
+
+    doc = Document()
+    style = doc.styles["Normal"]
+    style.font.name, style.font.size = "Noto Sans", Pt(14)
+    kept = sb.kept()
+    doc.add_heading(f"Lời dẫn clip {review_name(sb.period)} — Cụm thi đua số {sb.cluster_no}", 1)
+    total = num(sb.total_duration())
+    intro = doc.add_paragraph()
+    if sb.illustrative:
+        run = intro.add_run(f"{ILLUSTRATIVE}: có số liệu minh họa, không phải số liệu thật. ")
+        run.bold, run.font.color.rgb = True, RGBColor(0xB0, 0x00, 0x20)
+    intro.add_run(
+        f"{len(kept)} cảnh, tổng {total} giây. Mỗi cảnh: số thứ tự, tiêu đề, thời lượng trên "
+        "hình, rồi lời đọc. Đọc vừa đủ trong thời lượng của cảnh; tệp thu mỗi cảnh đặt vào "
+        "thư mục voice/ (01.wav, 02.wav, …)."
+    )
+    for n, scene in enumerate(kept, 1):
+        doc.add_heading(f"Cảnh {n} — {scene.title} ({num(scene.duration)} giây)", 2)
+        doc.add_paragraph(scene.narration)
+    tmp = path.with_suffix(".tmp.docx")
+    doc.save(str(tmp))
+    tmp.replace(path)
+    return path

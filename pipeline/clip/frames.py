@@ -1,7 +1,8 @@
 """The frames of a clip storyboard (see pipeline.clip).
 
 Charts are drawn by Plotly (pipeline.publish.charts through pipeline.publish.images.write_pngs, Debian's
-Chromium, offline) into `parts/`; every frame is then composed with Pillow in DejaVu Sans at
+Chromium, offline, in Noto Sans) into `parts/`; every frame is then composed with Pillow in Be
+Vietnam Pro at
 1920×1080: a header with the scene's title, the body (chart, table, cards or text) and, at the
 bottom, a dark band where ffmpeg burns in the subtitles. The frames, `narration.srt` and
 `preview.mp4` (H.264, yuv420p) are written to the clip folder.
@@ -38,24 +39,51 @@ INK, GREY, LIGHT = "#222222", "#5f6b73", "#eef2f7"
 GOOD, GOOD_BG, BAD, BAD_BG = "#1f6b45", "#e4f2ea", "#9b1c2c", "#fbe9ea"
 TODO, TODO_BG = "#9a4a00", "#fff3df"
 
-FONT_DIRS = [
-    Path("/usr/share/fonts/truetype/dejavu"),
-    Path("/usr/share/fonts/dejavu"),
-    Path("/usr/local/share/fonts"),
+
+def _be_vietnam_pro() -> Path | None:
+    try:
+        import fontpkg_be_vietnam_pro as pkg
+    except ImportError:
+        return None
+    return pkg.ROOT / "files"
+
+
+# Be Vietnam Pro (OFL, shipped by the PyPI package fontpkg-be-vietnam-pro, a dependency), else
+# Noto Sans (Debian fonts-noto-core): both have every Vietnamese letter. Liberation Sans 1.07
+# (fonts-liberation) lacks 93 of them (Ơ, Ư, ạ, ả, ấ …) and is never used.
+FONTS = [
+    (_be_vietnam_pro(), "BeVietnamPro-Regular.ttf", "BeVietnamPro-Bold.ttf", "Be Vietnam Pro"),
+    (
+        Path("/usr/share/fonts/truetype/noto"),
+        "NotoSans-Regular.ttf",
+        "NotoSans-Bold.ttf",
+        "Noto Sans",
+    ),
 ]
-SUBTITLE_FONT = "DejaVu Sans"
+
+
+def _font_file(bold: bool) -> tuple[Path, str]:
+    for folder, regular, heavy, family in FONTS:
+        if folder is not None and (folder / (heavy if bold else regular)).is_file():
+            return folder / (heavy if bold else regular), family
+    raise ClipError(
+        "Không tìm thấy phông chữ Be Vietnam Pro (gói Python «fontpkg-be-vietnam-pro») hay Noto "
+        "Sans (gói Debian «fonts-noto-core»): hãy chạy «make setup».",
+        usage=False,
+    )
 
 
 def _font_path(bold: bool) -> str:
-    name = "DejaVuSans-Bold.ttf" if bold else "DejaVuSans.ttf"
-    for d in FONT_DIRS:
-        if (d / name).exists():
-            return str(d / name)
-    raise ClipError(
-        "Không tìm thấy phông chữ DejaVu Sans (gói Debian «fonts-dejavu-core»): "
-        "hãy chạy «make system» hoặc: sudo apt-get install fonts-dejavu-core",
-        usage=False,
-    )
+    return str(_font_file(bold)[0])
+
+
+try:
+    _SUBTITLES = _font_file(False)
+except ClipError:  # said when a frame is drawn, not on import
+    _SUBTITLES = (Path("/usr/share/fonts/truetype/noto/NotoSans-Regular.ttf"), "Noto Sans")
+SUBTITLE_FONT = _SUBTITLES[1]
+SUBTITLE_FONTS_DIR = _SUBTITLES[0].parent  # libass reads the font from there
+CHART_FONT = "Noto Sans"  # Chromium (Plotly charts) finds system fonts only
 
 
 @lru_cache(maxsize=64)
@@ -169,7 +197,7 @@ def _frame(
             fs = font(22)
             d.text(
                 (MARGIN, BODY_BOTTOM + 14),
-                f"Nguồn: {scene.source} · kỳ {sb.period}",
+                f"Nguồn: kho thidua, {scene.source} · {sb.label}",
                 font=fs,
                 fill=GREY,
             )

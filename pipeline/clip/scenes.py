@@ -381,7 +381,7 @@ def ranking(d: ClusterData) -> Scene:
             f"{_why(d, 'score_ranking', missing)}."
         )
         notes = _notes(d, "score_ranking", missing, "chưa có kết quả chấm điểm trong kho dữ liệu")
-    d.charts["ranking"] = _chart("score_ranking", d.rank)
+    d.charts["ranking"] = _unscored(_chart("score_ranking", d.rank), d, missing)
     top = d.rank[d.rank["rank"] == d.rank["rank"].min()]
     n_members = sum(1 for u in d.units if u.role)
     figures.append(
@@ -421,107 +421,42 @@ def awards(d: ClusterData) -> Scene:
             {"type": "message", "text": narration},
             source,
         )
+    # as the cluster's reports say them: by grantor and form, collectives and individuals of
+    # each form apart; forms of different rank are never summed into one count («lượt»)
     base = f"FROM awards WHERE {d.where}"
-    coll, indiv = int(d.aw_unit["collective"].sum()), int(d.aw_unit["individual"].sum())
-    total = coll + indiv
-    figures = [
-        fig("Năm", d.year, f"SELECT DISTINCT year {base}", "năm"),
-        fig("Tổng số lượt khen thưởng", total, f"SELECT sum(count) {base}", "lượt"),
-        fig(
-            "Khen thưởng tập thể",
-            coll,
-            f"SELECT sum(count) {base} AND recipient_kind = 'tap_the'",
-            "lượt",
-        ),
-        fig(
-            "Khen thưởng cá nhân",
-            indiv,
-            f"SELECT sum(count) {base} AND recipient_kind = 'ca_nhan'",
-            "lượt",
-        ),
-    ]
+    figures = [fig("Năm", d.year, f"SELECT DISTINCT year {base}", "năm")]
     start = upper_first(d.spoken)
     said, form_figs = by_grantor(d.aw_form, base, d.forms)
     figures += form_figs
     sentences = []
     if said:
         sentences.append(f"{start}, {said}.")
-    sentences.append(
-        f"Tính chung mọi hình thức (mỗi lượt là một tập thể hoặc một cá nhân được khen một "
-        f"hình thức), toàn Cụm có {num(total)} lượt khen thưởng, gồm {num(coll)} lượt tập thể "
-        f"và {num(indiv)} lượt cá nhân."
-    )
-    side = [
-        {"label": "Tổng số lượt khen thưởng (mọi hình thức)", "value": num(total)},
-        {"label": "Tập thể · Cá nhân", "value": f"{num(coll)} · {num(indiv)}"},
-    ]
-    # the same period of the previous year, for the same units
-    prev = d.prev
-    pq = f"FROM awards WHERE {d.prev_where}"
-    prev_total = d.prev_awards
-    prev_spoken = period_spoken(prev)
-    if prev_total is None:
+    side = []
+    shown = by_rank(d.aw_form[d.aw_form["count"] > 0])
+    for award_id in list(dict.fromkeys(shown["award_id"]))[:4]:
+        _, counts, _ = _form_counts(shown, award_id, base)
+        label = d.forms.get(award_id, {}).get("name") or award_id
+        side.append({"label": label, "value": " · ".join(counts)})
+    # the same period of the previous year, for the same units, form by form
+    prev_spoken = period_spoken(d.prev)
+    if d.prev_awards is None:
         sentences.append("Kho dữ liệu chưa có số liệu khen thưởng cùng kỳ năm trước để so sánh.")
         side.append({"label": "Cùng kỳ năm trước", "value": "chưa có số liệu"})
     else:
-        prev_total = int(prev_total)
-        delta = total - prev_total
-        figures += [
-            fig("Năm so sánh", d.year - 1, f"SELECT DISTINCT year {pq}", "năm"),
-            fig(
-                f"Tổng số lượt khen thưởng {period_label(prev)} (cùng đơn vị)",
-                prev_total,
-                f"SELECT sum(count) {pq}",
-                "lượt",
-            ),
-            fig(
-                "Tăng/giảm so với cùng kỳ năm trước",
-                delta,
-                f"SELECT (SELECT sum(count) {base}) - (SELECT sum(count) {pq})",
-                "lượt",
-            ),
-        ]
-        if delta == 0:
-            change = "tổng số lượt khen thưởng không thay đổi"
-        else:
-            change = f"{'tăng' if delta > 0 else 'giảm'} {num(abs(delta))} lượt"
-        sentences.append(f"So với {prev_spoken} ({num(prev_total)} lượt), {change}.")
-        sign = "+" if delta > 0 else ("−" if delta < 0 else "±")
-        side.append({"label": f"Cùng kỳ {period_label(prev)}", "value": num(prev_total)})
-        side.append({"label": "Tăng/giảm", "value": f"{sign}{num(abs(delta))}"})
-    leader = d.aw_unit.iloc[0]
-    lu = d.by_id.get(leader.unit_id) or Unit(leader.unit_id, leader.name, None, None)
-    ties = d.aw_unit[d.aw_unit["awards"] == leader["awards"]]
-    if len(ties) == 1 and leader["awards"] > 0:
-        sentences.append(
-            f"Đơn vị có nhiều lượt khen thưởng nhất là {lu.short} với {num(leader['awards'])} lượt."
-        )
+        said_prev, prev_figs = _form_changes(d, base)
         figures.append(
             fig(
-                f"Tổng số lượt khen thưởng — {leader['name']}",
-                leader["awards"],
-                f"SELECT sum(count) {base} AND unit_id = {lit(leader.unit_id)}",
-                "lượt",
+                "Năm so sánh",
+                d.year - 1,
+                f"SELECT DISTINCT year FROM awards WHERE {d.prev_where}",
+                "năm",
             )
         )
+        figures += prev_figs
+        if said_prev:
+            sentences.append(f"So với {prev_spoken} (cùng các đơn vị): {said_prev}.")
     notes = _missing_said(d, d.aw_unit, "awards", "khen thưởng", sentences)
-    for r in d.aw_unit.itertuples():
-        uq = f"{base} AND unit_id = {lit(r.unit_id)}"
-        figures += [
-            fig(
-                f"Khen thưởng tập thể — {r.name}",
-                r.collective,
-                f"SELECT coalesce(sum(count), 0) {uq} AND recipient_kind = 'tap_the'",
-                "lượt",
-            ),
-            fig(
-                f"Khen thưởng cá nhân — {r.name}",
-                r.individual,
-                f"SELECT coalesce(sum(count), 0) {uq} AND recipient_kind = 'ca_nhan'",
-                "lượt",
-            ),
-        ]
-    d.charts["awards"] = _chart("awards_by_unit", d.aw_unit)
+    d.charts["awards"] = _chart("awards_by_form", by_rank(d.aw_form))
     visual = {
         "type": "chart",
         "part": "parts/awards.png",
@@ -584,6 +519,54 @@ def by_grantor(forms: pd.DataFrame, base: str, ref: dict) -> tuple[str, list[dic
         who = _grantor(ref.get(award_id, {}).get("granted_by", ""))
         grantors.setdefault(who, []).append(f"{_form_words(award_id, name)} cho {join_vn(counts)}")
     return "; ".join(f"{who} {', '.join(parts)}" for who, parts in grantors.items()), figures
+
+
+def _form_changes(d: ClusterData, base: str, limit: int = 4) -> tuple[str, list[dict]]:
+    """Each form against the same period of the previous year, collectives and individuals
+    apart: «Bằng khen của Viện trưởng VKSND tối cao giảm từ 21 xuống 17 tập thể và giữ nguyên
+    20 cá nhân». At most `limit` forms, the highest first; the others are left to the
+    deck's comparison table."""
+    pq = f"FROM awards WHERE {d.prev_where}"
+    now = {(r.award_id, r.recipient_kind): int(r.count) for r in d.aw_form.itertuples()}
+    before = {(r.award_id, r.recipient_kind): int(r.count) for r in d.prev_aw_form.itertuples()}
+    keys = [k for k in dict.fromkeys([*now, *before]) if now.get(k) or before.get(k)]
+    rank = {k: int(v["rank"]) for k, v in d.forms.items()}
+    ids = sorted(dict.fromkeys(a for a, _ in keys), key=lambda a: (rank.get(a, 99), a))
+    parts, figures = [], []
+    for award_id in ids[:limit]:
+        name = d.forms.get(award_id, {}).get("name") or award_id
+        said = []
+        for kind, word in (("tap_the", "tập thể"), ("ca_nhan", "cá nhân")):
+            if (award_id, kind) not in keys:
+                continue
+            a, b = before.get((award_id, kind), 0), now.get((award_id, kind), 0)
+            cond = f"AND award_id = {lit(award_id)} AND recipient_kind = {lit(kind)}"
+            figures.append(
+                fig(
+                    f"{name} — {word}, {period_label(d.prev)} (cùng đơn vị)",
+                    a,
+                    f"SELECT coalesce(sum(count), 0) {pq} {cond}",
+                    "lượt",
+                )
+            )
+            if b == 0:  # not counted among this period's figures: given here
+                figures.append(
+                    fig(
+                        f"{name} — {word}",
+                        0,
+                        f"SELECT coalesce(sum(count), 0) {base} {cond}",
+                        "lượt",
+                    )
+                )
+            if a == b:
+                said.append(f"giữ nguyên {num(b)} {word}")
+            else:
+                move = "tăng từ {} lên {}" if b > a else "giảm từ {} xuống {}"
+                said.append(f"{move.format(num(a), num(b))} {word}")
+        parts.append(f"{name} {join_vn(said)}")
+    if len(ids) > limit:
+        parts.append("các hình thức khác xem ở bảng so sánh của bộ trình chiếu")
+    return "; ".join(parts), figures
 
 
 def _missing_said(d, frame, kind: str, what: str, sentences: list[str]) -> list:
@@ -1112,15 +1095,50 @@ def _chart(kind: str, frame: pd.DataFrame):
     from pipeline.publish import charts as C
 
     fig_ = getattr(C, kind)(frame, "")
+    from pipeline.clip.frames import CHART_FONT
+
     fig_.update_layout(
         title=None,
-        font=dict(size=26),
+        font=dict(size=26, family=CHART_FONT),
+        hoverlabel=dict(font=dict(family=CHART_FONT)),
         margin=dict(t=30, l=30, r=50, b=110),
         legend=dict(font=dict(size=24), y=0.0, yref="container"),
     )
     fig_.update_traces(textfont_size=26, textangle=0, selector=dict(type="bar"))
+    if kind == "awards_by_form":  # in each form, collectives above individuals, as the legend
+        order = list(fig_.layout.yaxis.categoryarray or [])[::-1]  # the highest form first
+        fig_.update_layout(yaxis=dict(autorange="reversed", categoryarray=order))
     if kind == "initiatives_by_unit":  # a label too big for its segment is left out
         fig_.update_layout(uniformtext=dict(minsize=22, mode="hide"))
+    return fig_
+
+
+def _unscored(fig_, d: ClusterData, missing: list[Unit]):
+    """The ranking chart with the members that have no score kept on it, below the ranked ones:
+    no bar, «chưa có điểm — dòng bị từ chối» written where the bar would be (as the slide and
+    the table say it)."""
+    if not missing:
+        return fig_
+    reasons = {m.unit_id: m.short_why for m in d.missing["score_ranking"]}
+    ranked = [str(y) for trace in fig_.data for y in trace.y]  # bottom to top
+    labels = [u.name for u in missing]
+    fig_.add_bar(
+        x=[0] * len(missing),
+        y=labels,
+        orientation="h",
+        name="Chưa có điểm",
+        text=[
+            f"chưa có điểm — {reasons.get(u.unit_id, 'chưa có trong kho dữ liệu')}" for u in missing
+        ],
+        textposition="outside",
+        textfont=dict(color="#9b1c2c"),
+        hoverinfo="skip",
+        cliponaxis=False,
+    )
+    fig_.update_layout(
+        yaxis=dict(categoryorder="array", categoryarray=labels[::-1] + ranked),
+        height=(fig_.layout.height or 380) + 55 * len(missing),
+    )
     return fig_
 
 

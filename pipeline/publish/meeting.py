@@ -17,6 +17,7 @@ import pandas as pd
 from pipeline.core.labels import ILLUSTRATIVE, labelled
 from pipeline.core.period import period_label
 from pipeline.publish import analytics as an
+from pipeline.publish.meeting_pages import PAGES
 
 MIN_PT = 14  # the smallest text on a projected slide
 SLIDE_W, SLIDE_H = 12192000, 6858000  # EMU: 13,33 × 7,5 inch, 16:9
@@ -47,6 +48,30 @@ class Slide:
     scene: str = ""  # the clip scene whose narration is the speaker notes
     rows: list[tuple[str, str]] = field(default_factory=list)  # a table slide's (label, value)
     total: bool = False  # the workbook's table gets a «Cộng» row (sums that mean something)
+    key: str = ""  # its key in PAGES (`--trang`)
+
+
+class BadChoice(ValueError):
+    """A `--trang` key or a `--template` file the command cannot use (exit 2)."""
+
+
+def parse_pages(text: str | None) -> list[str]:
+    """`tieu-de,xep-hang` → the keys in the analyst's order (every key when none is given)."""
+    if not text or not text.strip():
+        return list(PAGES)
+    keys = [k.strip().lower() for k in text.split(",") if k.strip()]
+    unknown = [k for k in keys if k not in PAGES]
+    if unknown:
+        import difflib
+
+        said = []
+        for k in unknown:
+            near = difflib.get_close_matches(k, list(PAGES), n=1, cutoff=0.5)
+            said.append(f"«{k}»" + (f" (có phải «{near[0]}»?)" if near else ""))
+        raise BadChoice(
+            f"Không có trang {', '.join(said)}; các trang chọn được: {', '.join(PAGES)}."
+        )
+    return list(dict.fromkeys(keys))
 
 
 class UnknownSelection(ValueError):
@@ -142,6 +167,7 @@ def slides(con, cluster_no: int, period: str) -> list[Slide]:
             "view indicator_results",
             "Chỉ tiêu đạt",
             missing=said("indicator_results"),
+            key="chi-tieu",
             scene="indicators",
             total=True,
         ),
@@ -152,6 +178,7 @@ def slides(con, cluster_no: int, period: str) -> list[Slide]:
             "view score_ranking",
             "Xếp hạng",
             missing=said("score_ranking"),
+            key="xep-hang",
             scene="ranking",
         ),
         Slide(
@@ -165,6 +192,7 @@ def slides(con, cluster_no: int, period: str) -> list[Slide]:
             "view awards (số lượt: mỗi lượt là một tập thể hoặc một cá nhân được khen một hình thức)",
             "Khen thưởng theo đơn vị",
             missing=said("awards"),
+            key="khen-don-vi",
             scene="awards",
             total=True,
         ),
@@ -174,6 +202,7 @@ def slides(con, cluster_no: int, period: str) -> list[Slide]:
             forms[["award_name", "recipient_label", "count"]],
             "view awards",
             "Khen thưởng theo hình thức",
+            key="khen-hinh-thuc",
             scene="awards",
         ),
         Slide(
@@ -183,6 +212,7 @@ def slides(con, cluster_no: int, period: str) -> list[Slide]:
             "view initiatives",
             "Sáng kiến",
             missing=said("initiatives"),
+            key="sang-kien",
             scene="initiatives",
             total=True,
         ),
@@ -193,6 +223,7 @@ def slides(con, cluster_no: int, period: str) -> list[Slide]:
             series[["year", "award_name", "recipient_label", "count"]],
             "view awards (mỗi đường một hình thức khen thưởng, tập thể và cá nhân)",
             "Khen thưởng qua các năm",
+            key="khen-qua-nam",
             scene="awards",
         ),
     ]
@@ -214,6 +245,7 @@ def slides(con, cluster_no: int, period: str) -> list[Slide]:
                 one[["name", "target", "actual", "margin", "met_label"]],
                 "view indicator_results",
                 _sheet_title(name),
+                key="tung-chi-tieu",
                 scene="indicators",
             )
         )
@@ -335,9 +367,10 @@ def _story(con, cluster_no: int, period: str) -> _Story:
 # -- the deck ------------------------------------------------------------------------------------
 
 
-def _title_size(text: str) -> int:
-    """Points for a title that must fit two lines of the slide's width."""
-    n = len(text)
+def _title_size(text: str, narrower: float = 1.0) -> int:
+    """Points for a title that must fit two lines of the slide's width (`narrower`: how many
+    times narrower than 16:9 the slide is)."""
+    n = len(text) * narrower
     return 30 if n <= 55 else 26 if n <= 75 else 22 if n <= 100 else 20
 
 
@@ -358,13 +391,15 @@ def _text(slide, x, y, w, h, text, size, bold=False, color=None, align=None):
         run.text = line
         run.font.size = Pt(size)
         run.font.bold = bold
-        run.font.name = FONT
+        if FONT:
+            run.font.name = FONT
         if color:
             run.font.color.rgb = RGBColor(*color)
     return box
 
 
-FONT = "Noto Sans"
+DEFAULT_FONT = "Noto Sans"  # every Vietnamese letter (fonts-noto-core); Liberation 1.07 lacks 93
+FONT: str | None = DEFAULT_FONT  # None on an agency's template: its master's fonts
 
 
 def _chart(slide, spec: Chart, x, y, w, h):
@@ -388,7 +423,8 @@ def _chart(slide, spec: Chart, x, y, w, h):
     chart = frame.chart
     chart.has_title = False
     chart.font.size = Pt(MIN_PT)
-    chart.font.name = FONT
+    if FONT:
+        chart.font.name = FONT
     chart.has_legend = len(spec.series) > 1
     if chart.has_legend:
         chart.legend.position = XL_LEGEND_POSITION.BOTTOM
@@ -445,26 +481,111 @@ def _table(slide, rows: list[list[str]], x, y, w, widths, size=16, header=True):
             for p in cell.text_frame.paragraphs:
                 for run in p.runs:
                     run.font.size = Pt(size)
-                    run.font.name = FONT
+                    if FONT:
+                        run.font.name = FONT
                     run.font.bold = header and r == 0
     return shape
 
 
+def _size(slide) -> tuple[int, int]:
+    deck = slide.part.package.presentation_part.presentation
+    return deck.slide_width, deck.slide_height
+
+
 def _source(slide, text: str):
-    return _text(
-        slide, MARGIN, SLIDE_H - 640000, SLIDE_W - 2 * MARGIN, 560000, text, MIN_PT, color=(85,) * 3
-    )
+    w, h = _size(slide)
+    return _text(slide, MARGIN, h - 640000, w - 2 * MARGIN, 560000, text, MIN_PT, color=(85,) * 3)
 
 
-def _head(slide, title: str):
-    return _text(
-        slide, MARGIN, 220000, SLIDE_W - 2 * MARGIN, 900000, title, _title_size(title), True, NAVY
-    )
+def _head(slide, title: str) -> int:
+    """The slide's one title: in the layout's title placeholder when it has one (an agency's
+    master: its place and style), else a text box. Returns where the body may start (EMU)."""
+    from pptx.util import Pt
+
+    w, _ = _size(slide)
+    size = _title_size(title, SLIDE_W / w)
+    holder = slide.shapes.title
+    if holder is None:
+        _text(slide, MARGIN, 220000, w - 2 * MARGIN, 900000, title, size, True, NAVY)
+        return 1200000
+    holder.text = title
+    holder.text_frame.word_wrap = True
+    for p in holder.text_frame.paragraphs:
+        for run in p.runs:
+            run.font.size = Pt(size)
+    return max(1200000, int(holder.top + holder.height + 60000))
 
 
-def write(con, cluster_no: int, period: str, out_dir: Path) -> tuple[Path, Path]:
-    """Write the deck and the workbook; return their paths."""
+def _deck(template: Path | None):
+    """A new deck: python-pptx's own, laid out 16:9, or the agency's `template` with its
+    master, layouts and slide size and none of its slides. Returns the deck, its title layout
+    (None if it has none) and the layout chart slides use (the emptiest one)."""
     from pptx import Presentation
+    from pptx.util import Emu
+
+    global FONT
+    if template is None:
+        FONT = DEFAULT_FONT
+        deck = Presentation()
+        deck.slide_width, deck.slide_height = Emu(SLIDE_W), Emu(SLIDE_H)
+        return deck, deck.slide_layouts[0], deck.slide_layouts[6]
+    template = Path(template)
+    bad = (
+        f"Tệp mẫu «{template.name}» không dùng được: cần một bản trình chiếu PowerPoint "
+        "(.pptx) mở được, ví dụ tệp mẫu của cơ quan lưu lại dưới dạng .pptx."
+    )
+    if template.suffix.lower() != ".pptx" or not template.is_file():
+        raise BadChoice(bad)
+    try:
+        deck = Presentation(str(template))
+    except Exception as exc:  # any reason the file does not open as a deck
+        raise BadChoice(bad) from exc
+    ids = deck.slides._sldIdLst
+    for sld in list(ids):  # the template's own slides are dropped, its master kept
+        deck.part.drop_rel(sld.rId)
+        ids.remove(sld)
+    FONT = None  # the master's theme fonts
+    layouts = list(deck.slide_layouts)
+    if not layouts:
+        raise BadChoice(bad)
+
+    def kinds(layout):
+        return [p.placeholder_format.type for p in layout.placeholders]
+
+    title = next((lo for lo in layouts if 3 in kinds(lo) and 4 in kinds(lo)), None)
+    title = title or next(
+        (lo for lo in layouts if {1, 3} & set(kinds(lo)) and len(kinds(lo)) > 1), None
+    )
+
+    def others(layout):  # placeholders besides the title, date, footer and slide number
+        return len([k for k in kinds(layout) if k not in (1, 3, 13, 15, 16)])
+
+    titled = [lo for lo in layouts if 1 in kinds(lo)]  # «Title Only»: the master's title place
+    blank = min(titled, key=others) if titled else min(layouts, key=others)
+    return deck, title, blank
+
+
+def _add(deck, layout, keep: bool = False):
+    """A slide on `layout`; the placeholders it brings are removed unless `keep`, except a
+    title placeholder (the text is placed here, never left as an empty «Click to add …»)."""
+    slide = deck.slides.add_slide(layout)
+    if not keep:
+        for ph in list(slide.placeholders):
+            if ph.placeholder_format.type != 1:
+                ph._element.getparent().remove(ph._element)
+    return slide
+
+
+def write(
+    con,
+    cluster_no: int,
+    period: str,
+    out_dir: Path,
+    template: Path | None = None,
+    pages: list[str] | None = None,
+) -> tuple[Path, Path]:
+    """Write the deck (on the agency's `template` master if given; the slides `pages` of
+    PAGES, in that order) and the workbook (every table); return their paths."""
     from pptx.dml.color import RGBColor
     from pptx.util import Emu, Pt
 
@@ -472,6 +593,8 @@ def write(con, cluster_no: int, period: str, out_dir: Path) -> tuple[Path, Path]
     from pipeline.publish import charts
     from pipeline.publish.export import write_xlsx_tables
 
+    pages = pages or list(PAGES)
+    _deck(template)  # a template that cannot be used is said before any work
     an.snapshot(con)
     items = slides(con, cluster_no, period)
     story = _story(con, cluster_no, period)
@@ -482,82 +605,97 @@ def write(con, cluster_no: int, period: str, out_dir: Path) -> tuple[Path, Path]
     loaded = charts.vn_date(stamp.loaded_at, with_time=True)
     mark = f" {ILLUSTRATIVE}." if illustrative else ""
 
-    deck = Presentation()
-    deck.slide_width, deck.slide_height = Emu(SLIDE_W), Emu(SLIDE_H)
-    width = SLIDE_W - 2 * MARGIN
+    deck, title_layout, blank = _deck(template)
+    W, H = deck.slide_width, deck.slide_height
+    width = W - 2 * MARGIN
 
-    # 1. title: the layout's placeholders laid out again for 16:9
-    first = deck.slides.add_slide(deck.slide_layouts[0])
-    title, sub = first.shapes.title, first.placeholders[1]
-    title.left, title.top, title.width, title.height = (
-        Emu(MARGIN),
-        Emu(1500000),
-        Emu(width),
-        Emu(1900000),
-    )
-    sub.left, sub.top, sub.width, sub.height = Emu(MARGIN), Emu(3600000), Emu(width), Emu(2200000)
-    title.text = f"Cụm thi đua số {cluster_no}\n{period_label(period).capitalize()}"
-    for p in title.text_frame.paragraphs:
-        for r in p.runs:
-            r.font.size, r.font.bold, r.font.name = Pt(40), True, FONT
-    sub.text = (
-        "Số liệu phục vụ hội nghị "
-        + ("sơ kết" if period.endswith("H1") else "tổng kết")
-        + f" — trích từ kho thidua, nạp lần cuối {loaded}"
-        + (
-            f"\n{ILLUSTRATIVE}: có số liệu minh họa, không phải số liệu thật."
-            if illustrative
-            else ""
+    def title_slide():  # the layout's placeholders (16:9 laid out again), or text boxes
+        first = _add(deck, title_layout or blank, keep=title_layout is not None)
+        places = [p for p in first.placeholders if p.placeholder_format.type in (1, 3)]
+        others = [p for p in first.placeholders if p not in places]
+        head = f"Cụm thi đua số {cluster_no}\n{period_label(period).capitalize()}"
+        text = (
+            "Số liệu phục vụ hội nghị "
+            + ("sơ kết" if period.endswith("H1") else "tổng kết")
+            + f" — trích từ kho thidua, nạp lần cuối {loaded}"
+            + (
+                f"\n{ILLUSTRATIVE}: có số liệu minh họa, không phải số liệu thật."
+                if illustrative
+                else ""
+            )
         )
-    )
-    sub.text_frame.word_wrap = True
-    for p in sub.text_frame.paragraphs:
-        for r in p.runs:
-            r.font.size, r.font.name = Pt(20), FONT
-            if ILLUSTRATIVE in r.text:  # said visibly, not in the grey of the subtitle
-                r.font.bold, r.font.color.rgb = True, RGBColor(0xB0, 0x00, 0x20)
-    first.notes_slide.notes_text_frame.text = story.narration["title"]
+        if places and others:
+            title, sub = places[0], others[0]
+            for extra in others[1:]:
+                extra._element.getparent().remove(extra._element)
+            if template is None:
+                title.left, title.top, title.width, title.height = (
+                    Emu(MARGIN), Emu(1500000), Emu(width), Emu(1900000)
+                )  # fmt: skip
+                sub.left, sub.top = Emu(MARGIN), Emu(3600000)
+                sub.width, sub.height = Emu(width), Emu(2200000)
+            title.text, sub.text = head, text
+        else:
+            for ph in list(first.placeholders):
+                ph._element.getparent().remove(ph._element)
+            title = _text(first, MARGIN, int(H * 0.22), width, int(H * 0.28), head, 40, True)
+            sub = _text(first, MARGIN, int(H * 0.53), width, int(H * 0.32), text, 20)
+        for p in title.text_frame.paragraphs:
+            for r in p.runs:
+                r.font.size, r.font.bold = Pt(40), True
+                if FONT:
+                    r.font.name = FONT
+        sub.text_frame.word_wrap = True
+        for p in sub.text_frame.paragraphs:
+            for r in p.runs:
+                r.font.size = Pt(20)
+                if FONT:
+                    r.font.name = FONT
+                if ILLUSTRATIVE in r.text:  # said visibly, not in the grey of the subtitle
+                    r.font.bold, r.font.color.rgb = True, RGBColor(0xB0, 0x00, 0x20)
+        first.notes_slide.notes_text_frame.text = story.narration["title"]
 
-    # 2. key figures
-    kf = deck.slides.add_slide(deck.slide_layouts[6])
-    _head(kf, f"Số liệu chính — Cụm thi đua số {cluster_no}, {period_label(period)}")
-    figures = key_figures(con, cluster_no, period, story)
-    _table(kf, [["Nội dung", "Số liệu"]] + [list(r) for r in figures], MARGIN, 1250000, width,
-           [0.45, 0.55], size=16)  # fmt: skip
-    _source(kf, f"Nguồn: kho thidua, các view score_ranking, indicator_results, awards, "
-                f"initiatives; nạp lần cuối {loaded}.{mark}")  # fmt: skip
-    kf.notes_slide.notes_text_frame.text = " ".join(
-        story.narration[k] for k in ("ranking", "awards")
-    )
+    def key_slide():
+        kf = _add(deck, blank)
+        top = _head(kf, f"Số liệu chính — Cụm thi đua số {cluster_no}, {period_label(period)}")
+        figures = key_figures(con, cluster_no, period, story)
+        _table(kf, [["Nội dung", "Số liệu"]] + [list(r) for r in figures], MARGIN, top + 50000,
+               width, [0.5, 0.5], size=16 if W >= SLIDE_W else 14)  # fmt: skip
+        _source(kf, f"Nguồn: kho thidua, các view score_ranking, indicator_results, awards, "
+                    f"initiatives; nạp lần cuối {loaded}.{mark}")  # fmt: skip
+        kf.notes_slide.notes_text_frame.text = " ".join(
+            story.narration[k] for k in ("ranking", "awards")
+        )
 
-    # 3. change from the same period of the previous year
-    ch = deck.slides.add_slide(deck.slide_layouts[6])
-    change = changes(story)
-    _head(ch, f"Khen thưởng so với {period_label(story.data.prev)} — Cụm thi đua số {cluster_no}")
-    if change[change.columns[2]].sum() == 0:
-        _text(ch, MARGIN, 1400000, width, 800000,
-              f"Kho dữ liệu chưa có số liệu khen thưởng {period_label(story.data.prev)} của "
-              "các đơn vị trong Cụm để so sánh.", 20)  # fmt: skip
-    else:
-        rows = [list(change.columns)]
-        for r in change.itertuples(index=False):
-            delta = int(r[4])
-            sign = "+" if delta > 0 else ("−" if delta < 0 else "")
-            pct = "–" if r[5] is None or pd.isna(r[5]) else f"{sign}{format_vn(abs(r[5]), 1)} %"
-            rows.append([r[0], r[1], format_vn(r[2]), format_vn(r[3]),
-                         f"{sign}{format_vn(abs(delta))}", pct])  # fmt: skip
-        size = 16 if len(rows) <= 11 else 14
-        _table(ch, rows, MARGIN, 1250000, width, [0.36, 0.12, 0.13, 0.13, 0.12, 0.14], size)
-    _source(ch, f"Nguồn: kho thidua, view awards; cùng đơn vị, {period_label(story.data.prev)} "
-                f"và {period_label(period)}; nạp lần cuối {loaded}.{mark}")  # fmt: skip
-    ch.notes_slide.notes_text_frame.text = story.narration["awards"]
+    def change_slide():  # change from the same period of the previous year
+        ch = _add(deck, blank)
+        top = _head(
+            ch, f"Khen thưởng so với {period_label(story.data.prev)} — Cụm thi đua số {cluster_no}"
+        )
+        if change[change.columns[2]].sum() == 0:
+            _text(ch, MARGIN, top + 200000, width, 800000,
+                  f"Kho dữ liệu chưa có số liệu khen thưởng {period_label(story.data.prev)} của "
+                  "các đơn vị trong Cụm để so sánh.", 20)  # fmt: skip
+        else:
+            rows = [list(change.columns)]
+            for r in change.itertuples(index=False):
+                delta = int(r[4])
+                sign = "+" if delta > 0 else ("−" if delta < 0 else "")
+                pct = "–" if r[5] is None or pd.isna(r[5]) else f"{sign}{format_vn(abs(r[5]), 1)} %"
+                rows.append([r[0], r[1], format_vn(r[2]), format_vn(r[3]),
+                             f"{sign}{format_vn(abs(delta))}", pct])  # fmt: skip
+            size = 16 if len(rows) <= 11 else 14
+            _table(ch, rows, MARGIN, top + 50000, width, [0.36, 0.12, 0.13, 0.13, 0.12, 0.14], size)
+        _source(ch, f"Nguồn: kho thidua, view awards; cùng đơn vị, "
+                    f"{period_label(story.data.prev)} và {period_label(period)}; "
+                    f"nạp lần cuối {loaded}.{mark}")  # fmt: skip
+        ch.notes_slide.notes_text_frame.text = story.narration["awards"]
 
-    # 4. one chart per slide
-    for s in items:
-        slide = deck.slides.add_slide(deck.slide_layouts[6])
-        _head(slide, s.title)
+    def chart_slide(s: Slide):  # one chart per slide
+        slide = _add(deck, blank)
+        top = _head(slide, s.title)
         note_h = 520000 * len(s.missing)
-        top, bottom = 1200000, SLIDE_H - 680000 - note_h
+        bottom = H - 680000 - note_h
         empty = not s.chart.categories or all(
             v is None for _, values in s.chart.series for v in values
         )
@@ -572,6 +710,19 @@ def write(con, cluster_no: int, period: str, out_dir: Path) -> tuple[Path, Path]
             _text(slide, MARGIN, bottom + 40000, width, note_h, "\n".join(s.missing), MIN_PT,
                   color=(0x9B, 0x1C, 0x2C))  # fmt: skip
         slide.notes_slide.notes_text_frame.text = story.narration.get(s.scene, "")
+
+    change = changes(story)
+    for key in pages:
+        if key == "tieu-de":
+            title_slide()
+        elif key == "tong-quan":
+            key_slide()
+        elif key == "so-sanh":
+            change_slide()
+        else:
+            for s in items:
+                if s.key == key:
+                    chart_slide(s)
     pptx_path = out_dir / f"{base}.pptx"
     tmp = pptx_path.with_suffix(".tmp.pptx")
     deck.save(str(tmp))
@@ -591,7 +742,7 @@ def write(con, cluster_no: int, period: str, out_dir: Path) -> tuple[Path, Path]
         )
         if s.total:
             totals.add(name)
-    sheets["So với năm trước"] = change
+    sheets["So với năm trước"] = changes(story)
     notes["So với năm trước"] = (
         f"Khen thưởng {period_label(period)} so với {period_label(story.data.prev)}, cùng các "
         "đơn vị của Cụm." + mark

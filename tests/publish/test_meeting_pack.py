@@ -165,3 +165,106 @@ def test_a_sum_row_where_sums_mean_something(pack):
     assert total[n_met] == sum(r[n_met] for r in body[:-1])
     rate = [i for i, h in enumerate(header) if "Tỷ lệ" in str(h) or "%" in str(h)]
     assert rate and all(total[i] is None for i in rate)  # a rate is never summed
+
+
+def _agency_master(path):
+    """A template as an agency keeps one: a 4:3 master carrying its own named shape and
+    background, and a sample slide of its own that the deck must not keep."""
+    from pptx.dml.color import RGBColor
+    from pptx.util import Inches
+
+    tpl = Presentation()
+    master = tpl.slide_master
+    own = tpl.slides.add_slide(tpl.slide_layouts[6])
+    logo = own.shapes.add_textbox(Inches(0.2), Inches(0.1), Inches(2), Inches(0.4))
+    logo.name = "Biểu trưng cơ quan"
+    logo.text_frame.text = "VKSND"
+    master.shapes._spTree.append(logo._element)  # moved onto the master (no add_textbox there)
+    fill = master.background.fill
+    fill.solid()
+    fill.fore_color.rgb = RGBColor(0xF4, 0xEE, 0xE0)
+    own.shapes.add_textbox(
+        Inches(1), Inches(1), Inches(4), Inches(1)
+    ).text_frame.text = "Trang mẫu của cơ quan"
+    tpl.save(str(path))
+    return tpl.slide_width, tpl.slide_height
+
+
+def test_deck_on_the_agencys_master_with_the_slides_chosen(sample_wh, tmp_path):
+    size = _agency_master(tmp_path / "mau.pptx")
+    done = run_cli(
+        "meeting", "--cluster", 6, "--period", "2024-FY", "--out", tmp_path / "out",
+        "--warehouse", sample_wh, "--template", tmp_path / "mau.pptx",
+        "--trang", "tieu-de,xep-hang,so-sanh",
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    deck = Presentation(str(tmp_path / "out" / "hop_cum6_2024-FY.pptx"))
+    assert (deck.slide_width, deck.slide_height) == size  # the template's size is kept
+    slides = list(deck.slides)
+    assert len(slides) == 3  # the template's own slide is dropped, only the chosen ones
+    texts = [" ".join(s.text_frame.text for s in sl.shapes if s.has_text_frame) for sl in slides]
+    assert not any("Trang mẫu của cơ quan" in t for t in texts)
+    assert texts[0].startswith("Cụm thi đua số 6")
+    assert texts[1].startswith("Điểm thi đua và xếp hạng")
+    assert texts[2].startswith("Khen thưởng so với năm 2023")
+    for sl in slides[1:]:  # the title sits in the master's own title placeholder
+        assert sl.shapes.title is not None and sl.shapes.title.text_frame.text
+        assert sum(s.has_text_frame and s.text_frame.text == sl.shapes.title.text_frame.text
+                   for s in sl.shapes) == 1  # fmt: skip
+    for n, sl in enumerate(slides, 1):
+        master = sl.slide_layout.slide_master
+        assert "Biểu trưng cơ quan" in [s.name for s in master.shapes], n
+        for s in sl.shapes:
+            assert s.left >= 0 and s.top >= 0, (n, s.name)
+            assert s.left + s.width <= size[0] and s.top + s.height <= size[1], (n, s.name)
+    assert str(deck.slide_master.background.fill.fore_color.rgb) == "F4EEE0"
+    w, h = size
+    assert w * 3 == h * 4  # the test really used a 4:3 master
+
+
+@pytest.mark.parametrize("content", [b"not a presentation", None])
+def test_a_template_that_is_not_a_deck_is_refused_in_one_sentence(sample_wh, tmp_path, content):
+    path = tmp_path / ("mau.pptx" if content else "mau.docx")
+    path.write_bytes(content or b"PK\x03\x04")
+    done = run_cli(
+        "meeting", "--cluster", 6, "--period", "2024-FY", "--out", tmp_path / "out",
+        "--warehouse", sample_wh, "--template", path,
+    )  # fmt: skip
+    assert done.returncode == 2, done.stderr
+    message = done.stderr.strip()
+    assert "Traceback" not in message and len(message.splitlines()) == 1, message
+    assert "mẫu" in message and path.name in message
+    assert not (tmp_path / "out" / "hop_cum6_2024-FY.pptx").exists()
+
+
+def test_an_unknown_slide_key_is_refused_with_a_suggestion(sample_wh, tmp_path):
+    done = run_cli(
+        "meeting", "--cluster", 6, "--period", "2024-FY", "--out", tmp_path,
+        "--warehouse", sample_wh, "--trang", "xep-hnag",
+    )  # fmt: skip
+    assert done.returncode == 2
+    assert "xep-hnag" in done.stderr and "xep-hang" in done.stderr, done.stderr
+    help_ = run_cli("meeting", "--help").stdout
+    for key in ("tieu-de", "tong-quan", "so-sanh", "xep-hang", "sang-kien", "tung-chi-tieu"):
+        assert key in help_, key
+
+
+def test_a_template_without_title_layouts_still_gives_a_deck(sample_wh, tmp_path):
+    """A master whose layouts have no placeholders at all: text boxes stand in for them."""
+    tpl = Presentation()
+    for layout in tpl.slide_layouts:
+        for ph in list(layout.placeholders):
+            ph._element.getparent().remove(ph._element)
+    tpl.save(str(tmp_path / "trong.pptx"))
+    done = run_cli(
+        "meeting", "--cluster", 6, "--period", "2024-FY", "--out", tmp_path / "out",
+        "--warehouse", sample_wh, "--template", tmp_path / "trong.pptx", "--trang",
+        "tieu-de,xep-hang",
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    deck = Presentation(str(tmp_path / "out" / "hop_cum6_2024-FY.pptx"))
+    first, ranking = deck.slides
+    texts = [s.text_frame.text for s in first.shapes if s.has_text_frame]
+    assert texts[0].startswith("Cụm thi đua số 6") and "tổng kết" in texts[1]
+    assert ranking.shapes[0].text_frame.text.startswith("Điểm thi đua và xếp hạng")
+    assert not [p for sl in deck.slides for p in sl.placeholders]
