@@ -412,9 +412,10 @@ def main() -> None:
     if args.baseline_sample > 1:
         measured = fig.median
         sample_n = len(list(base_raw.rglob("*.xlsx")))
-        imports = figures["imports"].median
+        imports, imports_cpu = figures["imports"].median, figures["imports"].cpu
         for run in fig.runs:  # the fixed start-up once, the per-file part scaled
             run.seconds = imports + (run.seconds - imports) * n_files / sample_n
+            run.cpu = imports_cpu + (run.cpu - imports_cpu) * n_files / sample_n
         fig.extrapolated_from = measured
 
     # 8. the ten-times corpus
