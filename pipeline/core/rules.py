@@ -61,7 +61,7 @@ class Rule:
 # imported at the first use of one of its attributes, so an expectation that needs one
 # still works; the suites never do.
 DEFERRED_BY_GX = ("altair", "scipy.stats", "jsonschema")
-_GX_LOCK = threading.RLock()  # a deferred module may import another
+_GX_LOCK = threading.Lock()
 
 
 class _Deferred(types.ModuleType):
@@ -69,11 +69,10 @@ class _Deferred(types.ModuleType):
 
     def __getattr__(self, attr: str):
         name = self.__name__
-        with _GX_LOCK:
+        with _GX_LOCK:  # (not held while importing: the import system locks the module)
             if sys.modules.get(name) is self:
                 del sys.modules[name]
-            real = importlib.import_module(name)
-        return getattr(real, attr)
+        return getattr(importlib.import_module(name), attr)
 
 
 def _defer(name: str) -> None:
