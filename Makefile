@@ -7,7 +7,7 @@ RAW ?= raw
 WAREHOUSE ?= warehouse/thidua.duckdb
 
 .DEFAULT_GOAL := help
-.PHONY: help setup system run build check dashboards meeting notebooks lab template test lint bench sweep clean
+.PHONY: help setup system run build check dashboards meeting notebooks lab lab-setup template test lint bench sweep clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -16,8 +16,10 @@ $(BIN)/.installed: requirements.lock pyproject.toml
 	@echo "Cài môi trường Python vào $(VENV)/ (một lần, khoảng một phút)…"
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	@$(BIN)/python -m pip install -q --disable-pip-version-check uv==0.13.8
-	@$(BIN)/uv pip install -q --compile-bytecode --python $(BIN)/python -r requirements.lock
-	@$(BIN)/uv pip install -q --python $(BIN)/python --no-deps -e .
+	@# sync, not install: a package the lock no longer holds (JupyterLab's, now in .venv-lab)
+	@# goes too; pip and uv stay, and the project is installed editable with them
+	@$(BIN)/uv pip sync -q --compile-bytecode --python $(BIN)/python requirements.lock \
+	  <(printf 'uv==0.13.8\npip\n-e .\n')
 	@# bytecode written now: every command starts quicker, even where PYTHONDONTWRITEBYTECODE is set
 	@$(BIN)/python -m compileall -q pipeline bench > /dev/null
 	@touch $@
@@ -55,11 +57,27 @@ meeting: $(BIN)/.installed ## Meeting deck + workbook, e.g. make meeting CLUSTER
 notebooks: $(BIN)/.installed ## Write the .ipynb twins of notebooks/*.py (jupytext pairing)
 	@$(BIN)/jupytext --sync --quiet notebooks/*.py
 
+# JupyterLab has an environment of its own (.venv-lab, made by `make lab` only): its
+# dependencies (jsonschema's format checkers among them) stay out of .venv, where they cost
+# seconds at every import of Great Expectations.  Its «Python 3» kernel is .venv's python.
+LAB_VENV := .venv-lab
+LAB_KERNEL := $(LAB_VENV)/share/jupyter/kernels/python3
+$(LAB_VENV)/.installed: requirements-lab.lock $(BIN)/.installed
+	@echo "Cài JupyterLab vào $(LAB_VENV)/ (một lần)…"
+	@test -x $(LAB_VENV)/bin/python || $(PYTHON) -m venv $(LAB_VENV)
+	@$(BIN)/uv pip install -q --compile-bytecode --python $(LAB_VENV)/bin/python -r requirements-lab.lock
+	@mkdir -p $(LAB_KERNEL)
+	@printf '{"argv": ["%s", "-m", "ipykernel_launcher", "-f", "{connection_file}"], "display_name": "Python 3 (thidua)", "language": "python", "metadata": {"debugger": true}}\n' \
+	  "$(abspath $(BIN))/python" > $(LAB_KERNEL)/kernel.json
+	@touch $@
+
+lab-setup: $(LAB_VENV)/.installed ## Create .venv-lab (JupyterLab, its kernel in .venv); make lab does it
+
 LAB_PORT ?= 8888
-lab: notebooks ## Open the notebooks in JupyterLab (this machine only, nothing fetched online)
+lab: notebooks $(LAB_VENV)/.installed ## Open the notebooks in JupyterLab (this machine only, nothing fetched online)
 	@token=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(16))'); \
 	  echo "JupyterLab: mở http://127.0.0.1:$(LAB_PORT)/lab?token=$$token (Ctrl+C để dừng)"; \
-	  $(BIN)/jupyter lab --config=scripts/jupyter_lab_config.py --no-browser --port=$(LAB_PORT) \
+	  $(LAB_VENV)/bin/jupyter lab --config=scripts/jupyter_lab_config.py --no-browser --port=$(LAB_PORT) \
 	    --ServerApp.port_retries=0 --IdentityProvider.token=$$token \
 	    $$([ $$(id -u) -eq 0 ] && echo --allow-root)
 

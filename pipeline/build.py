@@ -139,7 +139,6 @@ def build(
     wait_seconds: float = 5.0,
     jobs: int | None = None,
 ) -> Summary:
-    from pipeline.load import history
     from pipeline.load import warehouse as wh
 
     started = time.perf_counter()
@@ -182,7 +181,10 @@ def build(
             counts = wh.counts(con)
             summary.superseded = counts.superseded
             summary.warehouse_rejections = counts.rejections
-            history.refresh(con)  # streaks, candidates, flags from the facts (load/history.py)
+            if not wh.made_from_latest(con, "history"):  # (pandas imported only then)
+                from pipeline.load import history
+
+                history.refresh(con)  # streaks, candidates, flags from the facts
             wh.publish_snapshot(con, warehouse_path)  # readers see this build, whole
         except Exception as exc:
             raise CommittedNotPublished(exc) from exc
@@ -285,9 +287,11 @@ def _main_module_hidden():
 def _preimport() -> None:
     """Import what validation needs (seconds of work) while the pool reads the files."""
     try:
-        os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
-        import great_expectations  # noqa: F401
         import pandas  # noqa: F401
+
+        from pipeline.core.rules import great_expectations
+
+        great_expectations()
     except Exception:  # the real import later reports any problem
         pass
 

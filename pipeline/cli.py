@@ -510,48 +510,70 @@ FIGURES = [  # (label, unit, SQL): the totals a build can move, said after it
 ]
 
 
-def _state(warehouse: Path) -> tuple[dict[str, str], dict[str, float]]:
-    """source_file → sha256 of the files in the warehouse now, and its totals (both empty if
-    there is none yet or it cannot be read: the build then says what is wrong)."""
-    from pipeline.load.warehouse import open_reader
+def _snapshot_stamp(warehouse: Path) -> tuple | None:
+    """Which read snapshot is in place (a build that changed nothing publishes none)."""
+    from pipeline.load.warehouse import snapshot_path
 
     try:
-        con = open_reader(warehouse)
-    except Exception:
-        return {}, {}
-    try:
-        files = dict(con.execute("SELECT source_file, sha256 FROM loads").fetchall())
-        figures = {label: float(con.execute(sql).fetchone()[0]) for label, _, sql in FIGURES}
-        return files, figures
-    except Exception:
-        return {}, {}
-    finally:
-        con.close()
+        st = snapshot_path(warehouse).stat()
+    except OSError:
+        return None
+    return (st.st_ino, st.st_size, st.st_mtime_ns)
 
 
-def _after_build(warehouse: Path, state: tuple[dict[str, str], dict[str, float]]) -> dict:
-    """What this build changed (files new, replaced, removed), the rejections and the
-    superseded files now in the warehouse; written beside the warehouse for the site."""
-    from datetime import datetime
-
+def _read_state(warehouse: Path) -> dict:
+    """What the newest read snapshot holds: source_file → sha256, the totals, each file's
+    status, the rejections."""
     from pipeline.load.warehouse import open_reader
-    from pipeline.publish import changes
 
-    before, figures_before = state
+    stamp = _snapshot_stamp(warehouse)
     con = open_reader(warehouse)
     try:
-        figures = {label: float(con.execute(sql).fetchone()[0]) for label, _, sql in FIGURES}
-        after = dict(con.execute("SELECT source_file, sha256 FROM loads").fetchall())
-        status = dict(con.execute("SELECT source_file, status FROM loads").fetchall())
+        figures = con.execute(
+            "SELECT " + ", ".join(f"({sql})" for _, _, sql in FIGURES)
+        ).fetchall()[0]
+        loads = con.execute(
+            "SELECT source_file, sha256, status, coalesce(rows_rejected, 0) FROM loads"
+        ).fetchall()
         rejections = con.execute(
             """SELECT source_file, sheet, row_no, message FROM rejections
                ORDER BY source_file, sheet NULLS FIRST, row_no NULLS FIRST"""
         ).fetchall()
-        rows_rejected = con.execute("SELECT coalesce(sum(rows_rejected), 0) FROM loads").fetchone()[
-            0
-        ]
     finally:
         con.close()
+    return {
+        "stamp": stamp,
+        "files": {f: sha for f, sha, _, _ in loads},
+        "status": {f: status for f, _, status, _ in loads},
+        "rows_rejected": sum(n for *_, n in loads),
+        "figures": {label: float(v) for (label, _, _), v in zip(FIGURES, figures, strict=True)},
+        "rejections": rejections,
+    }
+
+
+def _state(warehouse: Path) -> dict:
+    """The warehouse as readers see it before a build ({} if there is none yet or it
+    cannot be read: the build then says what is wrong)."""
+    try:
+        return _read_state(warehouse)
+    except Exception:
+        return {}
+
+
+def _after_build(warehouse: Path, state: dict) -> dict:
+    """What this build changed (files new, replaced, removed), the rejections and the
+    superseded files now in the warehouse; written beside the warehouse for the site."""
+    from datetime import datetime
+
+    from pipeline.publish import changes
+
+    before, figures_before = state.get("files", {}), state.get("figures", {})
+    # the snapshot read before the build is still the one in place: nothing to read again
+    now = state if state and _snapshot_stamp(warehouse) == state["stamp"] else None
+    if now is None:
+        now = _read_state(warehouse)
+    figures, after, status = now["figures"], now["files"], now["status"]
+    rejections, rows_rejected = now["rejections"], now["rows_rejected"]
     report = {
         "built_at": datetime.now().isoformat(timespec="seconds"),
         "first_build": not before,

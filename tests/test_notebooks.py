@@ -131,7 +131,6 @@ def test_jupyterlab_serves_the_notebooks_from_this_machine_only(tmp_path):
     import shutil
     import socket
     import subprocess
-    import sys
     import time
     import urllib.request
 
@@ -151,7 +150,9 @@ def test_jupyterlab_serves_the_notebooks_from_this_machine_only(tmp_path):
     (site / "sitecustomize.py").write_text(AUDIT, encoding="utf-8")
     log = tmp_path / "net.log"
     env = {**os.environ, "PYTHONPATH": str(site), "THIDUA_NET_LOG": str(log)}
-    jupyter = Path(sys.executable).parent / "jupyter"
+    # JupyterLab has its own environment, .venv-lab (`make lab` makes it; its kernel is .venv's)
+    subprocess.run(["make", "-s", "lab-setup"], cwd=root, check=True, stdout=subprocess.DEVNULL)
+    jupyter = root / ".venv-lab" / "bin" / "jupyter"
     proc = subprocess.Popen(
         [
             str(jupyter),

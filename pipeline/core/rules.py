@@ -7,6 +7,12 @@ Great Expectations (`Rule.make` builds one expectation on demand).
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
+import os
+import sys
+import threading
+import types
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -43,10 +49,59 @@ class Rule:
 
     def make(self):
         """The expectation itself (imports Great Expectations: seconds, once)."""
-        import great_expectations.expectations as gxe
-
+        gxe = great_expectations().expectations
         name, kwargs = self.check
         return getattr(gxe, name)(**kwargs)
+
+
+# Great Expectations imports these at the top of modules whose functions our suites never
+# call (the KL-divergence expectation's charts and its entropy, the KS-test metrics, the
+# JSON-schema metric): 2,7 s of CPU on the build's path (altair with jsonschema, scipy.stats),
+# for nothing.  They are deferred: the name stands in `sys.modules` and the real module is
+# imported at the first use of one of its attributes, so an expectation that needs one
+# still works; the suites never do.
+DEFERRED_BY_GX = ("altair", "scipy.stats", "jsonschema")
+_GX_LOCK = threading.Lock()
+
+
+class _Deferred(types.ModuleType):
+    """A module imported at the first use of one of its attributes (then forwarded to it)."""
+
+    def __getattr__(self, attr: str):
+        name = self.__name__
+        with _GX_LOCK:  # (not held while importing: the import system locks the module)
+            if sys.modules.get(name) is self:
+                del sys.modules[name]
+        return getattr(importlib.import_module(name), attr)
+
+
+def _defer(name: str) -> None:
+    if name in sys.modules:
+        return
+    try:
+        spec = importlib.util.find_spec(name)
+    except (ImportError, ValueError):
+        return
+    if spec is None:
+        return
+    module = _Deferred(name)
+    module.__spec__ = spec
+    module.__file__ = spec.origin
+    sys.modules[name] = module
+
+
+def great_expectations():
+    """The `great_expectations` package, imported with the least of its tree (see
+    `DEFERRED_BY_GX`) and without its usage analytics; seconds, once per process."""
+    if "great_expectations.expectations" not in sys.modules:
+        os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+        with _GX_LOCK:
+            for name in DEFERRED_BY_GX:
+                _defer(name)
+    import great_expectations as gx
+    import great_expectations.expectations  # noqa: F401
+
+    return gx
 
 
 def _unit_msg(f):

@@ -8,7 +8,6 @@ there is something to validate (its import costs seconds).
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,7 +15,7 @@ import pandas as pd
 
 from pipeline.core import refdata
 from pipeline.core.messages import locate
-from pipeline.core.rules import Rule, rules_for
+from pipeline.core.rules import Rule, great_expectations, rules_for
 from pipeline.core.text import fold
 
 
@@ -68,8 +67,7 @@ class BatchValidator:
         self._definitions: dict[str, tuple] = {}  # kind -> (validation definition, rules)
 
     def _start(self) -> None:
-        os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
-        import great_expectations as gx
+        gx = great_expectations()
         from great_expectations.data_context.types.base import ProgressBarsConfig
 
         self._gx = gx

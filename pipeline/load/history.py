@@ -334,20 +334,20 @@ def evaluate(
                         flags.append(_flag(year, unit, rule, "trao_lan_hai", illustrative))
 
     quota_rows = []
+    unit_years = _unit_years(awards)
     for rule in active.itertuples(index=False):
         if rule.pattern not in ("same_year", "quota_share") or "flag" not in rule.checks:
             continue
-        for (unit, year), grp in awards.groupby(["unit_id", "year"], sort=True):
+        for (unit, year), (counts, illustrative) in unit_years:
             year = int(year)
-            got = grp[grp["award_id"] == rule.award_id]
-            base = grp[grp["award_id"] == rule.basis_award_id]
-            count, base_count = int(got["count"].sum()), int(base["count"].sum())
-            illustrative = bool(grp["illustrative"].fillna(False).any())
+            has_got, has_base = rule.award_id in counts, rule.basis_award_id in counts
+            count = int(counts.get(rule.award_id, 0))
+            base_count = int(counts.get(rule.basis_award_id, 0))
             if rule.pattern == "quota_share":
-                if got.empty and base.empty:
+                if not has_got and not has_base:
                     continue
                 allowed = max(float(rule.min_allowed or 0), float(rule.share) * base_count)
-                checkable = not base.empty and not got.empty
+                checkable = has_base and has_got
                 ok_year = applies(rule, year)
                 breach = bool(ok_year and checkable and count > allowed + 1e-9)
                 quota_rows.append(
@@ -357,11 +357,11 @@ def evaluate(
                         "rule_id": rule.rule_id,
                         "award_id": rule.award_id,
                         "base_award_id": rule.basis_award_id,
-                        "count": count if not got.empty else None,
-                        "base_count": base_count if not base.empty else None,
+                        "count": count if has_got else None,
+                        "base_count": base_count if has_base else None,
                         "share_used": (count / base_count) if base_count else None,
                         "share_limit": float(rule.share),
-                        "allowed": allowed if not base.empty else None,
+                        "allowed": allowed if has_base else None,
                         "applies": ok_year,
                         "breach": breach,
                         "illustrative": illustrative,
@@ -370,7 +370,7 @@ def evaluate(
                 if breach:
                     flags.append(_flag(year, unit, rule, "vuot_ty_le", illustrative))
             elif count > 0 and applies(rule, year):
-                if base.empty:
+                if not has_base:
                     key = (rule.rule_id, year, unit)
                     unchecked[key] = unchecked.get(key, 0) + 1
                 elif base_count < count * int(rule.n or 1):
@@ -423,6 +423,22 @@ def evaluate(
         gaps=pd.DataFrame(sorted(gaps), columns=GAP_COLUMNS),
         unchecked_flags=unchecked,
     )
+
+
+def _unit_years(awards: pd.DataFrame) -> list[tuple[tuple, tuple[dict, bool]]]:
+    """((unit_id, year), ({award_id: summed count}, illustrative)) of every unit and year
+    with award counts, in order: what the quota and same-year checks read, summed once
+    (a rule's look at a unit's year is then two dictionary look-ups)."""
+    groups: dict[tuple, list] = {}
+    columns = ("unit_id", "year", "award_id", "count", "illustrative")
+    for unit, year, award, count, ill in zip(*(awards[c] for c in columns), strict=True):
+        if unit is None or pd.isna(unit) or year is None or pd.isna(year):
+            continue  # (as a groupby leaves them out)
+        group = groups.setdefault((unit, year), [{}, False])
+        if award is not None and not pd.isna(award):
+            group[0][award] = group[0].get(award, 0) + count
+        group[1] = group[1] or _true(ill)
+    return [(key, (counts, bool(ill))) for key, (counts, ill) in sorted(groups.items())]
 
 
 def _illustrative_of(people: pd.DataFrame, grp: pd.DataFrame) -> bool:
@@ -554,9 +570,11 @@ def refresh(con) -> bool:
     `build_id`), in one transaction of their own; True when it recomputed.  Called by the
     build right before it publishes the read snapshot, so every snapshot's history agrees
     with its facts."""
-    build_id = _meta(con, "build_id")
-    if build_id is not None and _meta(con, "history") == build_id:
+    from pipeline.load.warehouse import made_from_latest
+
+    if made_from_latest(con, "history"):
         return False
+    build_id = _meta(con, "build_id")
     con.execute("BEGIN TRANSACTION")
     try:
         compute(con)

@@ -113,6 +113,13 @@ def _meta(con: duckdb.DuckDBPyConnection, key: str) -> str | None:
     return rows[0][0] if rows else None
 
 
+def made_from_latest(con: duckdb.DuckDBPyConnection, key: str) -> bool:
+    """Whether what was derived under `key` (meta: the `build_id` it was made from) is of
+    the warehouse's latest change: then it need not be made again."""
+    build_id = _meta(con, "build_id")
+    return build_id is not None and _meta(con, key) == build_id
+
+
 def read_state(con: duckdb.DuckDBPyConnection, key: str) -> dict | None:
     """A JSON record a build keeps in the warehouse (None: none, or unreadable)."""
     import json
