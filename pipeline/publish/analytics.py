@@ -35,8 +35,12 @@ def vn_order(frame: pd.DataFrame, by: list[str], ascending: bool | list[bool] = 
 
     def sort_key(col: pd.Series) -> pd.Series:
         if col.name == "period":  # a year's mid-year report before its year-end report
-            return col.map(lambda p: f"{p[:4]}{1 if str(p).endswith('FY') else 0}{p}")
-        return col.map(key) if col.name in ("name", "award_name", "unit_name") else col
+            keys = {p: f"{p[:4]}{1 if str(p).endswith('FY') else 0}{p}" for p in col.unique()}
+        elif col.name in ("name", "award_name", "unit_name"):
+            keys = {v: key(v) for v in col.unique()}  # each distinct name once
+        else:
+            return col
+        return col.map(keys)
 
     return frame.sort_values(by, ascending=ascending, key=sort_key, kind="stable").reset_index(
         drop=True

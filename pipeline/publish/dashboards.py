@@ -57,7 +57,7 @@ PERIOD_CODE = re.compile(r"^\d{4}-(H1|FY)$")
 @dataclass
 class Panel:
     title: str
-    figure: object | None  # a plotly Figure, or None for a table alone
+    figure: dict | None  # a chart's `charts.<name>.spec(...)`, or None for a table alone
     table: pd.DataFrame
     note: str = ""
 
@@ -131,6 +131,33 @@ def _plain_value(value):
     return value
 
 
+def _td(value, column: str) -> str:
+    num = isinstance(value, (int, float)) and not isinstance(value, bool) and not pd.isna(value)
+    text = _cell(value, column)
+    cls = "num" if num else STATUS_CLASS.get(text)
+    attrs = (f' class="{cls}"' if cls else "") + (f' data-v="{float(value)!r}"' if num else "")
+    return f"<td{attrs}>{html.escape(text)}</td>"
+
+
+def _column_cells(column: str, values: list) -> list[str]:
+    """The cells of one column; a value repeated down the column is formatted once."""
+    seen: dict = {}
+    out = []
+    for v in values:
+        try:
+            td = seen.get(v)
+        except TypeError:  # an unhashable value
+            td = None
+        if td is None:
+            td = _td(v, column)
+            try:
+                seen[v] = td
+            except TypeError:
+                pass
+        out.append(td)
+    return out
+
+
 def table_html(frame: pd.DataFrame, columns: list[str] | None = None) -> str:
     """An HTML table with Vietnamese headings and numbers (1.234,5); text is escaped.
     Numeric cells carry their raw value (`data-v`) so the page sorts them as numbers."""
@@ -138,19 +165,28 @@ def table_html(frame: pd.DataFrame, columns: list[str] | None = None) -> str:
         return '<p class="empty">Không có dòng số liệu nào.</p>'
     cols = [c for c in (columns or list(frame.columns)) if c in frame.columns]
     head = "".join(f"<th>{html.escape(LABELS.get(c, c))}</th>" for c in cols)
-    rows = []
-    for rec in frame[cols].itertuples(index=False):
-        cells = []
-        for c, v in zip(cols, rec, strict=True):
-            num = isinstance(v, (int, float)) and not isinstance(v, bool) and not pd.isna(v)
-            text = _cell(v, c)
-            cls = "num" if num else STATUS_CLASS.get(text)
-            attrs = (f' class="{cls}"' if cls else "") + (f' data-v="{float(v)!r}"' if num else "")
-            cells.append(f"<td{attrs}>{html.escape(text)}</td>")
-        rows.append("<tr>" + "".join(cells) + "</tr>")
-    return (
-        f'<table class="data"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
-    )
+    cells = [_column_cells(c, frame[c].tolist()) for c in cols]
+    rows = "".join("<tr>" + "".join(r) + "</tr>" for r in zip(*cells, strict=True))
+    return f'<table class="data"><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>'
+
+
+def _json_rows(frame: pd.DataFrame) -> list[list]:
+    """The rows as JSON values for the downloads (raw, as in the view: 95.5, 2024-FY, ISO dates)."""
+    columns = []
+    for c in frame.columns:
+        seen: dict = {}
+        values = []
+        for v in frame[c].tolist():
+            try:
+                if v in seen:
+                    values.append(seen[v])
+                    continue
+                seen[v] = _plain_value(v)
+                values.append(seen[v])
+            except TypeError:
+                values.append(_plain_value(v))
+        columns.append(values)
+    return [list(r) for r in zip(*columns, strict=True)] if columns else []
 
 
 def _missing_note(con, needs: dict[str, str]) -> str:
@@ -208,7 +244,7 @@ def _overview(con) -> Page:
         panels = [
             Panel(
                 "Tỷ lệ chỉ tiêu đạt theo cụm",
-                charts.cluster_comparison(
+                charts.cluster_comparison.spec(
                     ov,
                     f"Tỷ lệ chỉ tiêu đạt theo cụm, {label}",
                     "share_met",
@@ -218,7 +254,7 @@ def _overview(con) -> Page:
             ),
             Panel(
                 "Điểm thi đua bình quân theo cụm",
-                charts.cluster_comparison(
+                charts.cluster_comparison.spec(
                     ov,
                     f"Điểm thi đua bình quân theo cụm, {label}",
                     "mean_points",
@@ -228,7 +264,7 @@ def _overview(con) -> Page:
             ),
             Panel(
                 "Khen thưởng bình quân một đơn vị theo cụm",
-                charts.cluster_comparison(
+                charts.cluster_comparison.spec(
                     ov,
                     f"Khen thưởng bình quân một đơn vị, {label}",
                     "awards_per_unit",
@@ -281,22 +317,22 @@ def _cluster(con) -> Page:
         panels = [
             Panel(
                 "Tỷ lệ chỉ tiêu đạt",
-                charts.indicators_met(summ, f"Tỷ lệ chỉ tiêu đạt — {where}"),
+                charts.indicators_met.spec(summ, f"Tỷ lệ chỉ tiêu đạt — {where}"),
                 summ[["name", "n_indicators", "n_met", "n_missed", "share_met"]],
             ),
             Panel(
                 "Điểm thi đua và xếp hạng",
-                charts.score_ranking(rank, f"Điểm thi đua và xếp hạng — {where}"),
+                charts.score_ranking.spec(rank, f"Điểm thi đua và xếp hạng — {where}"),
                 rank[["rank", "name", "total_points"]],
             ),
             Panel(
                 "Khen thưởng của kỳ",
-                charts.awards_by_unit(aw, f"Khen thưởng — {where}"),
+                charts.awards_by_unit.spec(aw, f"Khen thưởng — {where}"),
                 aw[["name", "collective", "individual", "awards"]],
             ),
             Panel(
                 "Sáng kiến, đề tài",
-                charts.initiatives_by_unit(ini, f"Sáng kiến, đề tài — {where}"),
+                charts.initiatives_by_unit.spec(ini, f"Sáng kiến, đề tài — {where}"),
                 ini[["name", "level_label", "count"]],
             ),
             Panel(
@@ -400,12 +436,12 @@ def _awards(con) -> Page:
                 panels = [
                     Panel(
                         "Khen thưởng theo hình thức",
-                        charts.awards_timeline(series, f"Khen thưởng theo hình thức — {t}"),
+                        charts.awards_timeline.spec(series, f"Khen thưởng theo hình thức — {t}"),
                         series[["year", "award_name", "recipient_label", "count"]],
                     ),
                     Panel(
                         "Tập thể và cá nhân",
-                        charts.yearly_lines(
+                        charts.yearly_lines.spec(
                             totals,
                             ["collective", "individual"],
                             f"Khen thưởng tập thể và cá nhân — {t}",
@@ -480,12 +516,12 @@ def _units(con) -> Page:
         panels = [
             Panel(
                 "Khen thưởng qua các năm (tổng kết năm)",
-                charts.awards_timeline(series, f"Khen thưởng qua các năm — {name}"),
+                charts.awards_timeline.spec(series, f"Khen thưởng qua các năm — {name}"),
                 series[["year", "award_name", "recipient_label", "count"]],
             ),
             Panel(
                 "Các chỉ số theo năm (tổng kết năm)",
-                charts.yearly_lines(
+                charts.yearly_lines.spec(
                     per_year,
                     ["awards", "initiatives"],
                     f"Khen thưởng và sáng kiến theo năm — {name}",
@@ -661,7 +697,7 @@ def _submissions(con, changes: dict | None = None) -> Page:
             ),
             Panel(
                 "Số bảng theo loại và trạng thái",
-                charts.submission_status(counts, f"Tình hình nộp báo cáo — {where}"),
+                charts.submission_status.spec(counts, f"Tình hình nộp báo cáo — {where}"),
                 counts[["kind_label", "status_label", "count"]],
             ),
             Panel(
@@ -805,27 +841,6 @@ LOAD_STATUS = {
 # -- writing -----------------------------------------------------------------------------------
 
 
-def _plain(node):
-    """Plotly writes numeric arrays as base64 typed arrays; the pages keep plain JSON lists, so
-    the figures can be read (and checked) as they are."""
-    if isinstance(node, dict):
-        if set(node) >= {"dtype", "bdata"}:
-            import base64
-
-            import numpy as np
-
-            arr = np.frombuffer(base64.b64decode(node["bdata"]), dtype=node["dtype"])
-            if "shape" in node:
-                arr = arr.reshape([int(n) for n in str(node["shape"]).split(",")])
-            if arr.dtype.kind == "f":
-                arr = np.where(np.isnan(arr), None, arr)
-            return arr.tolist()
-        return {k: _plain(v) for k, v in node.items()}
-    if isinstance(node, list):
-        return [_plain(v) for v in node]
-    return node
-
-
 def _split_title(fig: dict) -> tuple[str, str]:
     """The chart's own title and its source line (charts put both in the title)."""
     text = ((fig.get("layout") or {}).get("title") or {}).get("text") or ""
@@ -836,11 +851,11 @@ def _split_title(fig: dict) -> tuple[str, str]:
 def _view_json(view: View, base: str) -> dict:
     panels = []
     for i, p in enumerate(view.panels):
-        fig = _plain(json.loads(p.figure.to_json())) if p.figure is not None else None
-        source = ""
+        fig, source = p.figure, ""
         if fig is not None:
             chart_title, source = _split_title(fig)
-            fig["layout"]["title"]["text"] = chart_title  # kept for the PNG; hidden on screen
+            title = {**fig["layout"]["title"], "text": chart_title}  # for the PNG; not on screen
+            fig = {"data": fig["data"], "layout": {**fig["layout"], "title": title}}
         cols = list(p.table.columns)
         panels.append(
             {
@@ -851,11 +866,14 @@ def _view_json(view: View, base: str) -> dict:
                 "table": table_html(p.table),
                 "columns": cols,
                 "headers": [LABELS.get(c, c) for c in cols],
-                "rows": [[_plain_value(v) for v in rec] for rec in p.table.itertuples(index=False)],
+                "rows": _json_rows(p.table),
                 "file": re.sub(r"[^0-9A-Za-z_-]+", "_", f"{base}_{i + 1}").strip("_"),
             }
         )
     return {"label": view.label, "illustrative": view.illustrative, "panels": panels}
+
+
+TEMPLATE_JSON = json.dumps(charts.template_dict(), ensure_ascii=False, separators=(",", ":"))
 
 
 def _render(page: Page, stamp: an.DataStamp, env) -> str:
@@ -867,6 +885,7 @@ def _render(page: Page, stamp: an.DataStamp, env) -> str:
         page=page,
         pages=PAGES,
         payload=payload,
+        template=TEMPLATE_JSON,
         stamp=stamp,
         stamp_loaded=charts.vn_date(stamp.loaded_at, with_time=True),
         stamp_period=period_label(stamp.latest_period) if stamp.latest_period else "–",

@@ -233,6 +233,7 @@
   var data = document.getElementById("views");
   if (!data) { return; }
   var views = JSON.parse(data.textContent);
+  var template = JSON.parse(document.getElementById("template").textContent);  // one per page
   var form = document.getElementById("filters");
   var holder = document.getElementById("panels");
   var banner = document.getElementById("banner");
@@ -254,6 +255,7 @@
       chart.id = "chart-" + p.id;
       section.appendChild(chart);
       var layout = JSON.parse(JSON.stringify(p.figure.layout));
+      layout.template = template;
       var fullTitle = layout.title;
       layout.title = { text: "" };  // the card's heading is the title: one title per card
       layout.margin = Object.assign({}, layout.margin, { t: 24 });
@@ -270,7 +272,7 @@
       Plotly.newPlot(chart, traces, layout, config);
       tools.appendChild(button("Tải ảnh (PNG)", "Ảnh biểu đồ 1600×900, có tiêu đề", function () {
         var fig = { data: chart.data, layout: Object.assign({}, chart.layout,
-          { title: fullTitle, width: 1600, height: 900, margin: p.figure.layout.margin }) };
+          { title: fullTitle, width: 1600, height: 900, margin: p.figure.layout.margin || template.layout.margin }) };
         Plotly.toImage(fig, { format: "png", width: 1600, height: 900 }).then(function (url) {
           var a = element("a");
           a.href = url;
