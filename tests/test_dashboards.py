@@ -440,3 +440,116 @@ def test_cluster_page_compares_with_the_same_report_a_year_before(site, browser,
         assert rows["Hà Tĩnh"][1:4] == [f"{before:.0f}", f"{now:.0f}", f"{now - before:+.0f}"]
     finally:
         page.close()
+
+
+# -- the unit profile: period and territory switches (issue 15) --------------------------------
+
+
+@pytest.fixture(scope="module")
+def merged_site(tmp_path_factory):
+    """A tiny warehouse: Thừa Thiên Huế (Huế from 2025) and Đắk Nông (into Lâm Đồng from 7/2025)
+    before the merger, Huế and Lâm Đồng after it."""
+    from conftest import awards_wide_rows, build, write_xlsx
+
+    tmp = tmp_path_factory.mktemp("merged")
+    raw = tmp / "raw"
+    for year, units in (
+        (2023, [[1, "Thừa Thiên Huế", 1, 2, 3, 4, 5], [2, "Đắk Nông", 2, 2, 2, 2, 2],
+                [3, "Lâm Đồng", 1, 1, 1, 1, 1]]),
+        (2025, [[1, "Huế", 3, 3, 3, 3, 3], [2, "Lâm Đồng", 4, 4, 4, 4, 4]]),
+    ):  # fmt: skip
+        write_xlsx(
+            raw / f"khen_thuong_{year}.xlsx",
+            {"KT": awards_wide_rows(title=f"TỔNG HỢP KHEN THƯỞNG NĂM {year}", units=units)},
+        )
+    wh = tmp / "wh" / "thidua.duckdb"
+    build(raw, wh)
+    out = tmp / "site"
+    dashboards.build_site(wh, out)
+    return out, wh
+
+
+def _years_table(page):
+    """The «Các chỉ số theo năm» rows: {year: awards}."""
+    rows = table_rows(page, "table-p1")
+    return {r[0]: r[3] for r in rows}
+
+
+def test_unit_profile_switches_territory_and_links_former_and_successor_units(merged_site, browser):
+    out, wh = merged_site
+    page, seen = open_page(browser, out / "don-vi.html", "hue|FY|asis")
+    try:
+        assert page.input_value("select[name=unit]") == "hue"
+        assert page.input_value("select[name=half]") == "FY"
+        assert _years_table(page) == {"2025": "15"}  # as reported: Huế stands alone
+        link = page.locator("#viewlinks a", has_text="Thừa Thiên Huế")
+        assert link.count() == 1
+        link.click()
+        page.wait_for_function("() => location.hash.startsWith('#thua_thien_hue')")
+        assert page.input_value("select[name=unit]") == "thua_thien_hue"
+        assert _years_table(page) == {"2023": "15"}
+        assert page.locator("#viewlinks a", has_text="Huế").count() >= 1  # its successor
+        # By the 2025 territory, Huế's history holds Thừa Thiên Huế's years
+        page.select_option("select[name=unit]", "hue")
+        page.select_option("select[name=territory]", "2025")
+        assert page.url.endswith("#" + "hue|FY|2025".replace("|", "%7C"))
+        (tth,) = query(
+            wh, "SELECT sum(count) FROM awards WHERE unit_id = 'thua_thien_hue' AND year = 2023"
+        )[0]
+        assert _years_table(page) == {"2023": f"{tth:.0f}", "2025": "15"}
+        # a former province under the 2025 territory shows its successor's history
+        page.select_option("select[name=unit]", "dak_nong")
+        (lam_dong,) = query(
+            wh,
+            """SELECT sum(count) FROM awards WHERE year = 2023
+               AND unit_id IN ('lam_dong', 'dak_nong')""",
+        )[0]
+        assert _years_table(page)["2023"] == f"{lam_dong:.0f}"
+        assert "Lâm Đồng" in page.inner_text("#viewlabel")
+        assert seen["errors"] == []
+    finally:
+        page.close()
+
+
+def test_unit_profile_filters_are_kept_in_the_url(merged_site, browser):
+    out, _ = merged_site
+    page, _ = open_page(browser, out / "don-vi.html")
+    try:
+        page.select_option("select[name=unit]", "lam_dong")
+        page.select_option("select[name=territory]", "2025")
+        kept = page.url
+        page.goto("about:blank")
+        page.goto(kept)
+        page.wait_for_load_state("load")
+        assert page.input_value("select[name=unit]") == "lam_dong"
+        assert page.input_value("select[name=territory]") == "2025"
+        assert page.input_value("select[name=half]") == "FY"
+    finally:
+        page.close()
+
+
+@pytest.mark.parametrize("which", ["sample", "merged"])
+def test_submissions_page_opens_on_a_period_and_cluster_with_files(
+    which, site, merged_site, sample_wh, browser
+):
+    out, wh = (site[0], sample_wh) if which == "sample" else merged_site
+    received = query(
+        wh,
+        """SELECT period, coalesce(CAST(cluster_no AS VARCHAR), 'none') FROM submissions
+           WHERE status = 'received'""",
+    )
+    from pipeline.publish.analytics import period_key
+
+    latest = max({p for p, _ in received}, key=period_key)
+    page, seen = open_page(browser, out / "nop-bao-cao.html")
+    try:
+        period = page.input_value("select[name=period]")
+        cluster = page.input_value("select[name=cluster]")
+        assert period == latest
+        assert (period, cluster) in set(received)
+        cells = [c for r in table_rows(page, "table-p0") for c in r[1:]]
+        assert "Đã nhận" in cells
+        assert page.url.endswith("#" + f"{period}|{cluster}".replace("|", "%7C"))
+        assert seen["errors"] == []
+    finally:
+        page.close()

@@ -67,6 +67,7 @@ class View:
     label: str
     panels: list[Panel]
     illustrative: bool = False
+    links: list[tuple[str, str]] = field(default_factory=list)  # (view key, text): related views
 
 
 @dataclass
@@ -85,6 +86,7 @@ class Page:
     views: dict[str, View] = field(default_factory=dict)
     body_html: str = ""  # pages without filters (the data check page)
     lead_html: str = ""  # above the filters: what the warehouse lacks, what changed
+    default: str = ""  # the view a page opens on with no filters in its address (else the first)
 
 
 # -- formatting --------------------------------------------------------------------------------
@@ -484,86 +486,171 @@ def _award_history(con, page: Page) -> None:
         view.panels = view.panels + made[scope]
 
 
+HALVES = [("FY", "Tổng kết năm"), ("H1", "Sơ kết 6 tháng đầu năm")]
+TERRITORIES = [("asis", "Theo đơn vị lúc báo cáo"), ("2025", "Theo địa giới 2025")]
+
+
 def _units(con) -> Page:
-    units = an.units_with_data(con)
-    years = sorted({int(p[:4]) for p in an.periods(con)})
+    """One unit over the years, for the year-end or the mid-year reports, either as reported
+    (each unit alone, linked to its former and successor units) or by the 2025 territory (a
+    province's history holds its predecessors'; a former province shows its successor's).
+    Every query runs once for all units; each view only picks its unit's rows."""
+    found = an.periods(con)
+    years = sorted({int(p[:4]) for p in found})
     span = (years[0], years[-1]) if years else (0, 0)
+    names = an.unit_names(con)
+    successor = {
+        u: s for u, s in con.execute("SELECT unit_id, successor_id FROM units").fetchall() if s
+    }
+    holder = an.territory_map(con, 2025)
+    reported = list(an.units_with_data(con)["unit_id"])
+    today = sorted({holder.get(u, u) for u in reported})
+    options = sorted(set(reported) | set(today), key=lambda u: collate_key(names.get(u, u)))
+    halves = [(h, label) for h, label in HALVES if any(p.endswith(h) for p in found)] or HALVES[:1]
     page = Page(
         "don-vi.html",
         "Hồ sơ đơn vị",
-        "Một đơn vị qua các kỳ: chỉ tiêu, điểm, khen thưởng và sáng kiến.",
-        [Filter("unit", "Đơn vị", list(zip(units["unit_id"], units["name"], strict=True)))],
+        "Một đơn vị qua các năm: khen thưởng, sáng kiến, chỉ tiêu và điểm. «Theo địa giới "
+        "2025»: lịch sử của một tỉnh gồm cả các tỉnh cũ nay thuộc về nó.",
+        [
+            Filter("unit", "Đơn vị", [(u, names.get(u, u)) for u in options]),
+            Filter("half", "Kỳ", halves),
+            Filter("territory", "Địa giới", TERRITORIES),
+        ],
         lead_html=_missing_note(con, FACT_VIEWS),
     )
-    all_ranks = an.score_ranking(con, None)
-    all_years = an.yearly_unit_metrics(con, span, "FY")
-    names = an.unit_names(con)
-    successor = dict(con.execute("SELECT unit_id, successor_id FROM units").fetchall())
-    for unit_id, name in zip(units["unit_id"], units["name"], strict=True):
+    results = an.indicator_results(con)
+    ranks = an.score_ranking(con, None)
+    for frame in (results, ranks):
+        frame["half"] = frame["period"].str[-2:]
+        frame["holder"] = frame["unit_id"].map(lambda u: holder.get(u, u))
+
+    def name(u: str) -> str:
+        return names.get(u, u)
+
+    def related(unit_id: str) -> list[tuple[str, str]]:
         links = []
-        if successor.get(unit_id):
-            links.append(f"từ năm 2025 thuộc {names.get(successor[unit_id], successor[unit_id])}")
-        former = sorted(
-            (names.get(u, u) for u, s in successor.items() if s == unit_id and u != unit_id),
-            key=collate_key,
-        )
-        if former:
-            links.append("hình thành từ " + ", ".join([name, *former]))
-        series = an.awards_series(con, span, "FY", None, unit_id)
-        per_year = all_years[all_years["unit_id"] == unit_id]
-        res = an.indicator_results(con, None, None, unit_id)
-        ranks = an.vn_order(all_ranks[all_ranks["unit_id"] == unit_id], ["period"])
-        panels = [
-            Panel(
-                "Khen thưởng qua các năm (tổng kết năm)",
-                charts.awards_timeline.spec(series, f"Khen thưởng qua các năm — {name}"),
-                series[["year", "award_name", "recipient_label", "count"]],
-            ),
-            Panel(
-                "Các chỉ số theo năm (tổng kết năm)",
-                charts.yearly_lines.spec(
-                    per_year,
-                    ["awards", "initiatives"],
-                    f"Khen thưởng và sáng kiến theo năm — {name}",
-                ),
-                per_year[
-                    [
-                        "year",
-                        "collective",
-                        "individual",
-                        "awards",
-                        "initiatives",
-                        "share_met",
-                        "total_points",
-                    ]
-                ],
-            ),
-            Panel(
-                "Điểm thi đua và xếp hạng trong cụm",
-                None,
-                ranks[["period", "cluster_no", "total_points", "rank"]],
-                "Nguồn: view score_ranking.",
-            ),
-            Panel(
-                "Kết quả chỉ tiêu qua các kỳ",
-                None,
-                res[
-                    [
-                        "period",
-                        "indicator_name",
-                        "measure_unit",
-                        "target",
-                        "actual",
-                        "margin",
-                        "met_label",
-                    ]
-                ],
-                "Nguồn: view indicator_results.",
-            ),
-        ]
-        label = name + (f" ({'; '.join(links)})" if links else "")
-        page.views[unit_id] = View(label, panels, an.any_illustrative(series, per_year, res))
+        if successor.get(unit_id) and successor[unit_id] != unit_id:
+            links.append((successor[unit_id], f"{name(successor[unit_id])} (đơn vị kế tục)"))
+        former = [u for u, s in successor.items() if s == unit_id and u != unit_id]
+        for u in sorted(former, key=lambda u: collate_key(name(u))):
+            links.append((u, f"{name(u)} (đơn vị trước đây)"))
+        return links
+
+    for half, half_label in halves:
+        for terr, _ in TERRITORIES:
+            territory = 2025 if terr == "2025" else None
+            per_year = an.yearly_unit_metrics(con, span, half, territory=territory)
+            series = an.awards_series(con, span, half, territory=territory, by_unit=True)
+            by = "holder" if territory else "unit_id"
+            groups = {
+                "years": dict(tuple(per_year.groupby("unit_id"))),
+                "series": dict(tuple(series.groupby("unit_id"))),
+                "results": dict(tuple(results[results["half"] == half].groupby(by))),
+                "ranks": dict(tuple(ranks[ranks["half"] == half].groupby(by))),
+            }
+            made: dict[str, View] = {}
+            for unit_id in options:
+                shown = holder.get(unit_id, unit_id) if territory else unit_id
+                if shown not in made:
+                    made[shown] = _unit_view(
+                        name(shown),
+                        half_label,
+                        territory,
+                        {k: g.get(shown) for k, g in groups.items()},
+                        [n for u, n in ((u, name(u)) for u in reported) if holder.get(u) == shown],
+                    )
+                view = made[shown]
+                links = [(f"{u}|{half}|{terr}", text) for u, text in related(unit_id)]
+                label = view.label
+                if shown != unit_id:
+                    label = (
+                        f"{name(unit_id)}: từ năm 2025 thuộc {name(shown)}; số liệu dưới đây là "
+                        f"của {name(shown)} theo địa giới 2025 ({half_label.lower()})"
+                    )
+                page.views[f"{unit_id}|{half}|{terr}"] = View(
+                    label, view.panels, view.illustrative, links
+                )
     return page
+
+
+def _unit_view(
+    name: str, half_label: str, territory: int | None, rows: dict, members: list[str]
+) -> View:
+    empty = pd.DataFrame()
+
+    def pick(key: str, columns: list[str]) -> pd.DataFrame:
+        frame = rows.get(key)
+        return (frame if frame is not None else empty).reindex(columns=columns)
+
+    series = pick("series", ["year", "award_id", "award_name", "recipient_kind", "recipient_label",
+                             "count", "illustrative"])  # fmt: skip
+    per_year = pick("years", ["year", "unit_id", "name", "collective", "individual", "awards",
+                              "initiatives", "share_met", "total_points", "illustrative"])  # fmt: skip
+    res = pick("results", ["period", "name", "indicator_name", "measure_unit", "target",
+                           "actual", "margin", "met_label", "illustrative"])  # fmt: skip
+    ranks = an.vn_order(
+        pick("ranks", ["period", "name", "cluster_no", "total_points", "rank", "illustrative"]),
+        ["period", "name"],
+    )
+    merged = territory and len(members) > 1
+    who = name + (" (theo địa giới 2025)" if territory else "")
+    unit_col = ["name"] if merged else []
+    panels = [
+        Panel(
+            f"Khen thưởng qua các năm ({half_label.lower()})",
+            charts.awards_timeline.spec(series, f"Khen thưởng qua các năm — {who}"),
+            series[["year", "award_name", "recipient_label", "count"]],
+        ),
+        Panel(
+            f"Các chỉ số theo năm ({half_label.lower()})",
+            charts.yearly_lines.spec(
+                per_year, ["awards", "initiatives"], f"Khen thưởng và sáng kiến theo năm — {who}"
+            ),
+            per_year[
+                [
+                    "year",
+                    "collective",
+                    "individual",
+                    "awards",
+                    "initiatives",
+                    "share_met",
+                    "total_points",
+                ]
+            ],  # fmt: skip
+            "Theo địa giới 2025: số liệu của " + ", ".join(members) + " được cộng lại; tổng điểm "
+            "thi đua để trống khi cộng nhiều tỉnh (điểm của hai tỉnh không cộng được)."
+            if merged
+            else "",
+        ),
+        Panel(
+            "Điểm thi đua và xếp hạng trong cụm",
+            None,
+            ranks[["period", *unit_col, "cluster_no", "total_points", "rank"]],
+            "Nguồn: view score_ranking.",
+        ),
+        Panel(
+            "Kết quả chỉ tiêu qua các kỳ",
+            None,
+            res[
+                [
+                    "period",
+                    *unit_col,
+                    "indicator_name",
+                    "measure_unit",
+                    "target",
+                    "actual",
+                    "margin",
+                    "met_label",
+                ]
+            ],  # fmt: skip
+            "Nguồn: view indicator_results.",
+        ),
+    ]
+    label = f"{who}, {half_label.lower()}"
+    if merged:
+        label += " — gồm " + ", ".join(members)
+    return View(label, panels, an.any_illustrative(series, per_year, res, ranks))
 
 
 STATUS_LABELS = {
@@ -626,6 +713,20 @@ def _changes_html(changes: dict | None) -> str:
     )
 
 
+def _submissions_default(sub: pd.DataFrame) -> str:
+    """The view the page opens on: the latest period with received files, and in it the
+    cluster that sent the most (the lowest number on a tie; units of no cluster last)."""
+    got = sub[sub["status"] == "received"]
+    if got.empty:
+        return ""
+    period = max(set(got["period"]), key=an.period_key)
+    counts = got[got["period"] == period].groupby("cluster").size()
+    cluster = min(
+        counts.index, key=lambda c: (-counts[c], c == "none", int(c) if c != "none" else 0)
+    )
+    return f"{period}|{cluster}"
+
+
 def _submissions(con, changes: dict | None = None) -> Page:
     """Who has sent what: unit × kind for a period and cluster (view submissions)."""
     sub = con.execute(
@@ -654,6 +755,7 @@ def _submissions(con, changes: dict | None = None) -> Page:
             Filter("cluster", "Cụm thi đua", options),
         ],
         lead_html=_changes_html(changes),
+        default=_submissions_default(sub),
     )
     for (period, cluster), part in sub.groupby(["period", "cluster"]):
         kinds = [k for k in KIND_ORDER if k in set(part["kind"])] + sorted(
@@ -848,38 +950,53 @@ def _split_title(fig: dict) -> tuple[str, str]:
     return re.sub(r"<[^>]+>", "", head), html.unescape(re.sub(r"<[^>]+>", "", rest))
 
 
-def _view_json(view: View, base: str) -> dict:
-    panels = []
-    for i, p in enumerate(view.panels):
-        fig, source = p.figure, ""
-        if fig is not None:
-            chart_title, source = _split_title(fig)
-            title = {**fig["layout"]["title"], "text": chart_title}  # for the PNG; not on screen
-            fig = {"data": fig["data"], "layout": {**fig["layout"], "title": title}}
-        cols = list(p.table.columns)
-        panels.append(
-            {
-                "id": f"p{i}",
-                "title": p.title,
-                "figure": fig,
-                "note": " ".join(x for x in (source, p.note) if x),
-                "table": table_html(p.table),
-                "columns": cols,
-                "headers": [LABELS.get(c, c) for c in cols],
-                "rows": _json_rows(p.table),
-                "file": re.sub(r"[^0-9A-Za-z_-]+", "_", f"{base}_{i + 1}").strip("_"),
-            }
-        )
-    return {"label": view.label, "illustrative": view.illustrative, "panels": panels}
+def _panel_json(p: Panel) -> dict:
+    fig, source = p.figure, ""
+    if fig is not None:
+        chart_title, source = _split_title(fig)
+        title = {**fig["layout"]["title"], "text": chart_title}  # for the PNG; not on screen
+        fig = {"data": fig["data"], "layout": {**fig["layout"], "title": title}}
+    cols = list(p.table.columns)
+    return {
+        "title": p.title,
+        "figure": fig,
+        "note": " ".join(x for x in (source, p.note) if x),
+        "table": table_html(p.table),
+        "columns": cols,
+        "headers": [LABELS.get(c, c) for c in cols],
+        "rows": _json_rows(p.table),
+    }
+
+
+def _payload(page: Page) -> dict:
+    """The page's views; a panel shown in several views (the same Panel object) is written
+    once in `panels` and referred to by its index."""
+    base = page.file.removesuffix(".html")
+    pool: list[dict] = []
+    index: dict[int, int] = {}
+    views = {}
+    for key, view in page.views.items():
+        refs = []
+        for i, p in enumerate(view.panels):
+            if id(p) not in index:
+                index[id(p)] = len(pool)
+                pool.append(_panel_json(p))
+            file = re.sub(r"[^0-9A-Za-z_-]+", "_", f"{base}_{key}_{i + 1}").strip("_")
+            refs.append({"ref": index[id(p)], "id": f"p{i}", "file": file})
+        views[key] = {
+            "label": view.label,
+            "illustrative": view.illustrative,
+            "links": [{"key": k, "text": t} for k, t in view.links],
+            "panels": refs,
+        }
+    return {"views": views, "panels": pool}
 
 
 TEMPLATE_JSON = json.dumps(charts.template_dict(), ensure_ascii=False, separators=(",", ":"))
 
 
 def _render(page: Page, stamp: an.DataStamp, env) -> str:
-    base = page.file.removesuffix(".html")
-    data = {key: _view_json(v, f"{base}_{key}") for key, v in page.views.items()}
-    payload = json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    payload = json.dumps(_payload(page), ensure_ascii=False, separators=(",", ":"), allow_nan=False)
     payload = payload.replace("<", "\\u003c")  # no markup at all inside the <script> element
     return env.get_template("page.html.j2").render(
         page=page,

@@ -232,7 +232,9 @@
   wrapTables(document);
   var data = document.getElementById("views");
   if (!data) { return; }
-  var views = JSON.parse(data.textContent);
+  var payload = JSON.parse(data.textContent);
+  var views = payload.views;
+  var pool = payload.panels;  // a panel shown in several views is written once
   var template = JSON.parse(document.getElementById("template").textContent);  // one per page
   var form = document.getElementById("filters");
   var holder = document.getElementById("panels");
@@ -342,18 +344,44 @@
     if (window.location.hash !== "#" + encodeURIComponent(k)) {
       history.replaceState(null, "", "#" + encodeURIComponent(k));
     }
-    view.panels.forEach(function (p) { panel(p, view); });
+    if (view.links.length) {  // former and successor units, in the same half and territory
+      var links = element("p", "viewlinks", "Đơn vị liên quan: ");
+      links.id = "viewlinks";
+      view.links.forEach(function (l, i) {
+        var a = element("a", null, l.text);
+        a.href = "#" + encodeURIComponent(l.key);
+        if (i) { links.appendChild(document.createTextNode(" · ")); }
+        links.appendChild(a);
+      });
+      holder.appendChild(links);
+    }
+    view.panels.forEach(function (ref) {
+      panel(Object.assign({}, pool[ref.ref], { id: ref.id, file: ref.file }), view);
+    });
   }
 
-  var wanted = decodeURIComponent(window.location.hash.slice(1)).split("|");
-  var selects = form.querySelectorAll("select");
-  if (wanted.length === selects.length) {
+  function fromHash() {  // the filters kept in the address (#value|value|…)
+    var wanted = decodeURIComponent(window.location.hash.slice(1)).split("|");
+    var selects = form.querySelectorAll("select");
+    if (wanted.length !== selects.length) { return false; }
     selects.forEach(function (s, i) {
       if (Array.prototype.some.call(s.options, function (o) { return o.value === wanted[i]; })) {
         s.value = wanted[i];
       }
     });
+    return true;
   }
+  if (!fromHash() && form.dataset.default) {  // the page's first view: one that has data
+    window.location.replace("#" + encodeURIComponent(form.dataset.default));
+    fromHash();
+  }
+  window.addEventListener("hashchange", function () {
+    if (window.location.hash !== "#" + encodeURIComponent(key())) {
+      fromHash();
+      settle(-1);
+      show();
+    }
+  });
   form.addEventListener("change", function (e) {
     var selects = Array.prototype.slice.call(form.querySelectorAll("select"));
     settle(selects.indexOf(e.target));
