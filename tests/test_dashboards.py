@@ -117,7 +117,7 @@ def test_comparable_territory_sums_former_provinces_into_their_successor(site, b
 
 def test_banner_shows_only_where_illustrative_data_is_shown(site, browser):
     out, _ = site
-    page, _ = open_page(browser, out / "don-vi.html", "thai_binh")
+    page, _ = open_page(browser, out / "don-vi.html", "thai_binh|FY|asis")
     try:
         assert page.locator("#banner").is_hidden()  # Thái Bình 2022: real figures only
         page.select_option("select[name=unit]", "gia_lai")
@@ -553,3 +553,41 @@ def test_submissions_page_opens_on_a_period_and_cluster_with_files(
         assert seen["errors"] == []
     finally:
         page.close()
+
+
+@pytest.fixture(scope="module")
+def illustrative_site(tmp_path_factory):
+    """A tiny warehouse whose only file is illustrative (its name says «minh họa»)."""
+    from conftest import awards_wide_rows, build, write_xlsx
+
+    tmp = tmp_path_factory.mktemp("illus")
+    raw = tmp / "raw"
+    write_xlsx(
+        raw / "khen_thuong_2023_minh_hoa.xlsx",
+        {"KT": awards_wide_rows(title="TỔNG HỢP KHEN THƯỞNG NĂM 2023")},
+    )
+    wh = tmp / "wh" / "thidua.duckdb"
+    build(raw, wh)
+    assert query(wh, "SELECT bool_and(illustrative) FROM loads") == [(True,)]
+    out = tmp / "site"
+    dashboards.build_site(wh, out)
+    return out
+
+
+@pytest.mark.parametrize("which", ["illustrative", "real"])
+def test_illustrative_banner_on_every_page_exactly_when_the_data_is(
+    which, illustrative_site, merged_site, browser
+):
+    out = illustrative_site if which == "illustrative" else merged_site[0]
+    for name, _ in dashboards.PAGES:
+        page, seen = open_page(browser, out / name)
+        try:
+            banner = page.locator("#banner")
+            if which == "illustrative":
+                assert banner.is_visible(), name
+                assert "DỮ LIỆU MINH HỌA" in banner.inner_text(), name
+            else:
+                assert banner.is_hidden(), name
+            assert seen["errors"] == [], name
+        finally:
+            page.close()

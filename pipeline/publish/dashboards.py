@@ -64,6 +64,10 @@ class Panel:
 
 @dataclass
 class View:
+    """One choice of a page's filters. `illustrative`: some row it shows comes from an
+    illustrative file; the banner is shown exactly for those views (and, on a page without
+    filters, when the warehouse holds any illustrative file): one rule for every page."""
+
     label: str
     panels: list[Panel]
     illustrative: bool = False
@@ -731,8 +735,10 @@ def _submissions(con, changes: dict | None = None) -> Page:
     """Who has sent what: unit × kind for a period and cluster (view submissions)."""
     sub = con.execute(
         """SELECT s.period, s.cluster_no, s.unit_id, u.name, s.kind, s.status, s.source_file,
-                  s.loaded_at
-           FROM submissions s LEFT JOIN units u USING (unit_id)"""
+                  s.loaded_at, coalesce(l.illustrative, FALSE) AS illustrative
+           FROM submissions s LEFT JOIN units u USING (unit_id)
+           LEFT JOIN (SELECT source_file, bool_or(illustrative) AS illustrative FROM loads
+                      GROUP BY source_file) l USING (source_file)"""
     ).df()
     sub["name"] = sub["name"].fillna(sub["unit_id"])
     sub["kind_label"] = sub["kind"].map(_kind_label)
@@ -809,7 +815,7 @@ def _submissions(con, changes: dict | None = None) -> Page:
                 "Tệp nguồn: đường dẫn trong thư mục raw/; thời điểm nạp theo giờ máy chạy lệnh.",
             ),
         ]
-        page.views[f"{period}|{cluster}"] = View(where, panels)
+        page.views[f"{period}|{cluster}"] = View(where, panels, an.any_illustrative(part))
     return page
 
 
