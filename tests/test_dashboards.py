@@ -591,3 +591,82 @@ def test_illustrative_banner_on_every_page_exactly_when_the_data_is(
             assert seen["errors"] == [], name
         finally:
             page.close()
+
+
+OVERLAPS = """async () => {
+  const payload = JSON.parse(document.getElementById('views').textContent);
+  const seen = new Set(), bad = [];
+  let drawn = 0;
+  const frame = () => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
+  for (const [key, view] of Object.entries(payload.views)) {
+    const refs = view.panels.map(r => r.ref).filter(r => payload.panels[r].figure);
+    if (!refs.length || refs.every(r => seen.has(r))) { continue; }
+    if (++drawn > 12) { break; }
+    refs.forEach(r => seen.add(r));
+    location.hash = '#' + encodeURIComponent(key);
+    for (let i = 0; i < 50 && document.getElementById('viewlabel').textContent !== view.label;
+         i++) { await frame(); }
+    await frame();
+    document.querySelectorAll('#panels .js-plotly-plot').forEach(plot => {
+      const boxes = Array.from(plot.querySelectorAll('.cartesianlayer .trace text'))
+        .filter(t => t.textContent.trim())
+        .map(t => [t.textContent, t.getBoundingClientRect()])
+        .filter(([, b]) => b.width > 0 && b.height > 0);
+      for (let i = 0; i < boxes.length; i++) {
+        for (let j = i + 1; j < boxes.length; j++) {
+          const [s, a] = boxes[i], [u, b] = boxes[j];
+          if (a.left < b.right - 1 && b.left < a.right - 1 && a.top < b.bottom - 1
+              && b.top < a.bottom - 1) {
+            bad.push(key + ' · ' + plot.parentNode.querySelector('h2').textContent
+                     + ': «' + s + '» / «' + u + '»');
+          }
+        }
+      }
+    });
+  }
+  return {bad: bad, charts: seen.size};
+}"""
+
+
+@pytest.fixture(scope="module")
+def crossing_site(tmp_path_factory):
+    """Collective and individual awards that cross from year to year (126/138, 119/114, 28/57:
+    the labels of the two lines overlapped)."""
+    from conftest import awards_wide_rows, build, write_xlsx
+
+    tmp = tmp_path_factory.mktemp("crossing")
+    for year, (c, i) in zip((2021, 2022, 2023), ((126, 138), (119, 114), (28, 57)), strict=True):
+        write_xlsx(
+            tmp / "raw" / f"khen_thuong_{year}.xlsx",
+            {
+                "KT": awards_wide_rows(
+                    title=f"TỔNG HỢP KHEN THƯỞNG NĂM {year}",
+                    units=[[1, "Gia Lai", c, i, 0, 0, 0], [2, "Kon Tum", 1, 2, 0, 0, 0]],
+                )
+            },
+        )
+    build(tmp / "raw", tmp / "wh" / "thidua.duckdb")
+    dashboards.build_site(tmp / "wh" / "thidua.duckdb", tmp / "site")
+    return tmp / "site"
+
+
+@pytest.mark.parametrize("which,width", [("sample", 1280), ("sample", 390), ("crossing", 390)])
+def test_no_two_data_labels_overlap_on_any_chart_of_the_site(
+    which, width, site, crossing_site, browser
+):
+    """Every chart of every page (each drawn once, in the first view that shows it; at most
+    a dozen views a page, so a national sample stays quick): the rendered data labels' boxes
+    never intersect."""
+    out = site[0] if which == "sample" else crossing_site
+    for name, _ in dashboards.PAGES:
+        if name == "kiem-tra.html":
+            continue  # no charts
+        page = browser.new_page(viewport={"width": width, "height": 900})
+        try:
+            page.goto((out / name).as_uri())
+            page.wait_for_load_state("load")
+            found = page.evaluate(OVERLAPS)
+            assert found["charts"] > 0, name
+            assert found["bad"] == [], (name, found["bad"][:10])
+        finally:
+            page.close()
