@@ -418,20 +418,20 @@ def awards_timeline(
     fig = _Spec(title, source, _illus(df), height=560)
     if df.empty:
         return fig.no_data("khen thưởng")
-    by_form = df.groupby(["year", "award_name"], as_index=False)["count"].sum()
-    ranked = by_form.groupby("award_name")["count"].sum().sort_values(ascending=False)
+    by_form = df.groupby(["year", "award_name"])["count"].sum()
+    ranked = by_form.groupby(level="award_name").sum().sort_values(ascending=False)
     keep = list(ranked.index[:top])
-    by_form["form"] = by_form["award_name"].where(
-        by_form["award_name"].isin(keep), "Hình thức khác"
-    )
-    table = by_form.pivot_table(index="year", columns="form", values="count", aggfunc="sum")
-    years = sorted(table.index)
-    table = table.reindex(years)
+    kept = set(keep)
+    years = sorted(set(by_form.index.get_level_values("year")))
+    cells: dict = {}
+    for (year, form), count in by_form.items():
+        key = (form if form in kept else "Hình thức khác", year)
+        cells[key] = cells.get(key, 0) + count
     for form in keep + (["Hình thức khác"] if len(ranked) > top else []):
         fig.trace(
             "bar",
             x=[str(y) for y in years],
-            y=_vals(table[form]),
+            y=_vals([cells.get((form, y)) for y in years]),
             name=form,
             hovertemplate="Năm %{x}: %{y:,~f}<extra>" + form + "</extra>",
         )

@@ -313,6 +313,7 @@ def _cluster(con) -> Page:
         ],
         lead_html=_missing_note(con, FACT_VIEWS),
     )
+    previous_figures: dict = {}
     for period, cluster in pairs:
         where = f"Cụm thi đua số {cluster}, {period_label(period)}"
         summ = an.indicator_summary(con, period, cluster)
@@ -357,7 +358,7 @@ def _cluster(con) -> Page:
                 ],
                 "Nguồn: view indicator_results. Chênh lệch dương là tốt hơn chỉ tiêu.",
             ),
-            _previous_year(con, period, summ, aw),
+            _previous_year(con, period, summ, aw, previous_figures),
         ]
         page.views[f"{period}|{cluster}"] = View(
             where, panels, an.any_illustrative(summ, rank, aw, ini)
@@ -365,7 +366,9 @@ def _cluster(con) -> Page:
     return page
 
 
-def _previous_year(con, period: str, summ: pd.DataFrame, aw: pd.DataFrame) -> Panel:
+def _previous_year(
+    con, period: str, summ: pd.DataFrame, aw: pd.DataFrame, known: dict | None = None
+) -> Panel:
     """The cluster's units beside the same report of the previous year (same units, wherever
     they were then)."""
     previous = f"{int(period[:4]) - 1}{period[4:]}"
@@ -374,8 +377,13 @@ def _previous_year(con, period: str, summ: pd.DataFrame, aw: pd.DataFrame) -> Pa
     )
     now_aw = aw.set_index("unit_id")["awards"]
     now_share = summ.set_index("unit_id")["share_met"]
-    prev_aw = an.awards_by_unit(con, previous).set_index("unit_id")["awards"]
-    prev_share = an.indicator_summary(con, previous).set_index("unit_id")["share_met"]
+    known = {} if known is None else known  # the previous year's figures, once a period
+    if previous not in known:
+        known[previous] = (
+            an.awards_by_unit(con, previous).set_index("unit_id")["awards"],
+            an.indicator_summary(con, previous).set_index("unit_id")["share_met"],
+        )
+    prev_aw, prev_share = known[previous]
     frame = units.assign(
         awards_prev=units["unit_id"].map(prev_aw),
         awards_now=units["unit_id"].map(now_aw),
@@ -541,6 +549,7 @@ def _units(con) -> Page:
             links.append((u, f"{name(u)} (đơn vị trước đây)"))
         return links
 
+    alone: dict[tuple[str, str], View] = {}  # (half, unit) as reported: reused by the territory
     for half, half_label in halves:
         for terr, _ in TERRITORIES:
             territory = 2025 if terr == "2025" else None
@@ -556,14 +565,20 @@ def _units(con) -> Page:
             made: dict[str, View] = {}
             for unit_id in options:
                 shown = holder.get(unit_id, unit_id) if territory else unit_id
+                members = [name(u) for u in reported if holder.get(u, u) == shown]
                 if shown not in made:
-                    made[shown] = _unit_view(
-                        name(shown),
-                        half_label,
-                        territory,
-                        {k: g.get(shown) for k, g in groups.items()},
-                        [n for u, n in ((u, name(u)) for u in reported) if holder.get(u) == shown],
-                    )
+                    if territory and len(members) <= 1 and (half, shown) in alone:
+                        made[shown] = alone[(half, shown)]  # the same figures: the same panels
+                    else:
+                        made[shown] = _unit_view(
+                            name(shown),
+                            half_label,
+                            territory,
+                            {k: g.get(shown) for k, g in groups.items()},
+                            members,
+                        )
+                    if not territory:
+                        alone[(half, shown)] = made[shown]
                 view = made[shown]
                 links = [(f"{u}|{half}|{terr}", text) for u, text in related(unit_id)]
                 label = view.label
@@ -623,7 +638,8 @@ def _unit_view(
                 ]
             ],  # fmt: skip
             "Theo địa giới 2025: số liệu của " + ", ".join(members) + " được cộng lại; tổng điểm "
-            "thi đua để trống khi cộng nhiều tỉnh (điểm của hai tỉnh không cộng được)."
+            "thi đua để trống khi cộng nhiều tỉnh (điểm của hai tỉnh không cộng được). Kết quả "
+            "từng chỉ tiêu của mỗi tỉnh: chọn «Theo đơn vị lúc báo cáo» và đơn vị liên quan."
             if merged
             else "",
         ),
@@ -633,24 +649,17 @@ def _unit_view(
             ranks[["period", *unit_col, "cluster_no", "total_points", "rank"]],
             "Nguồn: view score_ranking.",
         ),
-        Panel(
-            "Kết quả chỉ tiêu qua các kỳ",
-            None,
-            res[
-                [
-                    "period",
-                    *unit_col,
-                    "indicator_name",
-                    "measure_unit",
-                    "target",
-                    "actual",
-                    "margin",
-                    "met_label",
-                ]
-            ],  # fmt: skip
-            "Nguồn: view indicator_results.",
-        ),
     ]
+    if not merged:  # a merged province's results are its provinces' own, shown with each
+        columns = ["period", "indicator_name", "measure_unit", "target", "actual", "margin"]
+        panels.append(
+            Panel(
+                "Kết quả chỉ tiêu qua các kỳ",
+                None,
+                res[[*columns, "met_label"]],
+                "Nguồn: view indicator_results.",
+            )
+        )
     label = f"{who}, {half_label.lower()}"
     if merged:
         label += " — gồm " + ", ".join(members)
