@@ -565,9 +565,10 @@ def _units(con) -> Page:
             made: dict[str, View] = {}
             for unit_id in options:
                 shown = holder.get(unit_id, unit_id) if territory else unit_id
-                members = [name(u) for u in reported if holder.get(u, u) == shown]
+                member_ids = [u for u in reported if holder.get(u, u) == shown]
+                members = [name(u) for u in member_ids]
                 if shown not in made:
-                    if territory and len(members) <= 1 and (half, shown) in alone:
+                    if territory and member_ids in ([], [shown]) and (half, shown) in alone:
                         made[shown] = alone[(half, shown)]  # the same figures: the same panels
                     else:
                         made[shown] = _unit_view(
@@ -612,7 +613,7 @@ def _unit_view(
         pick("ranks", ["period", "name", "cluster_no", "total_points", "rank", "illustrative"]),
         ["period", "name"],
     )
-    merged = territory and len(members) > 1
+    merged = bool(territory) and members not in ([], [name])  # other provinces' figures in it
     who = name + (" (theo địa giới 2025)" if territory else "")
     unit_col = ["name"] if merged else []
     panels = [

@@ -269,7 +269,16 @@
       }
       var traces = p.figure.data.map(function (t) {
         // labels outside the bars are never cut at the plot's edge
-        return t.type === "bar" ? Object.assign({}, t, { cliponaxis: false }) : t;
+        if (t.type === "bar") { return Object.assign({}, t, { cliponaxis: false }); }
+        if (narrow && t.type === "scatter" && Array.isArray(t.text) && t.text.length > 4) {
+          // a phone has no room for a label per year: the last one, the rest on touch
+          var last = -1;
+          t.text.forEach(function (s, i) { if (s) { last = i; } });
+          return Object.assign({}, t, { text: t.text.map(function (s, i) {
+            return i === last ? s : "";
+          }) });
+        }
+        return t;
       });
       Plotly.newPlot(chart, traces, layout, config);
       tools.appendChild(button("Tải ảnh (PNG)", "Ảnh biểu đồ 1600×900, có tiêu đề", function () {
