@@ -777,11 +777,16 @@ def _submissions(con, changes: dict | None = None) -> Page:
         kinds = [k for k in KIND_ORDER if k in set(part["kind"])] + sorted(
             set(part["kind"]) - set(KIND_ORDER)
         )
+        seen: dict[tuple[str, str], dict[str, set]] = {}  # (unit, name) → kind → statuses
+        for unit_id, name, kind, status in zip(
+            part["unit_id"], part["name"], part["kind"], part["status"], strict=True
+        ):
+            seen.setdefault((unit_id, name), {}).setdefault(kind, set()).add(status)
         grid_rows = []
-        for (_unit_id, name), unit_part in part.groupby(["unit_id", "name"]):
+        for (_unit_id, name), by_kind in sorted(seen.items()):
             row = {"name": name}
             for kind in kinds:
-                st = set(unit_part.loc[unit_part["kind"] == kind, "status"])
+                st = by_kind.get(kind, set())
                 if "received" in st:
                     cell = "received"
                 else:
