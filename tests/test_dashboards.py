@@ -117,7 +117,7 @@ def test_comparable_territory_sums_former_provinces_into_their_successor(site, b
 
 def test_banner_shows_only_where_illustrative_data_is_shown(site, browser):
     out, _ = site
-    page, _ = open_page(browser, out / "don-vi.html", "thai_binh")
+    page, _ = open_page(browser, out / "don-vi.html", "thai_binh|FY|asis")
     try:
         assert page.locator("#banner").is_hidden()  # Thái Bình 2022: real figures only
         page.select_option("select[name=unit]", "gia_lai")
@@ -440,3 +440,234 @@ def test_cluster_page_compares_with_the_same_report_a_year_before(site, browser,
         assert rows["Hà Tĩnh"][1:4] == [f"{before:.0f}", f"{now:.0f}", f"{now - before:+.0f}"]
     finally:
         page.close()
+
+
+# -- the unit profile: period and territory switches (issue 15) --------------------------------
+
+
+@pytest.fixture(scope="module")
+def merged_site(tmp_path_factory):
+    """A tiny warehouse: Thừa Thiên Huế (Huế from 2025) and Đắk Nông (into Lâm Đồng from 7/2025)
+    before the merger, Lâm Đồng after it; Huế has no figure of its own."""
+    from conftest import awards_wide_rows, build, write_xlsx
+
+    tmp = tmp_path_factory.mktemp("merged")
+    raw = tmp / "raw"
+    for year, units in (
+        (2023, [[1, "Thừa Thiên Huế", 1, 2, 3, 4, 5], [2, "Đắk Nông", 2, 2, 2, 2, 2],
+                [3, "Lâm Đồng", 1, 1, 1, 1, 1]]),
+        (2025, [[1, "Lâm Đồng", 4, 4, 4, 4, 4]]),
+    ):  # fmt: skip
+        write_xlsx(
+            raw / f"khen_thuong_{year}.xlsx",
+            {"KT": awards_wide_rows(title=f"TỔNG HỢP KHEN THƯỞNG NĂM {year}", units=units)},
+        )
+    wh = tmp / "wh" / "thidua.duckdb"
+    build(raw, wh)
+    out = tmp / "site"
+    dashboards.build_site(wh, out)
+    return out, wh
+
+
+def _years_table(page):
+    """The «Các chỉ số theo năm» rows: {year: awards}."""
+    rows = table_rows(page, "table-p1")
+    return {r[0]: r[3] for r in rows}
+
+
+def test_unit_profile_switches_territory_and_links_former_and_successor_units(merged_site, browser):
+    out, wh = merged_site
+    page, seen = open_page(browser, out / "don-vi.html", "hue|FY|asis")
+    try:
+        assert page.input_value("select[name=unit]") == "hue"
+        assert page.input_value("select[name=half]") == "FY"
+        assert _years_table(page) == {}  # as reported: Huế stands alone, and has no figure
+        link = page.locator("#viewlinks a", has_text="Thừa Thiên Huế")
+        assert link.count() == 1
+        link.click()
+        page.wait_for_function("() => location.hash.startsWith('#thua_thien_hue')")
+        assert page.input_value("select[name=unit]") == "thua_thien_hue"
+        assert _years_table(page) == {"2023": "15"}
+        assert page.locator("#viewlinks a", has_text="Huế").count() >= 1  # its successor
+        # By the 2025 territory, Huế's history holds Thừa Thiên Huế's years
+        page.select_option("select[name=unit]", "hue")
+        page.select_option("select[name=territory]", "2025")
+        assert page.url.endswith("#" + "hue|FY|2025".replace("|", "%7C"))
+        (tth,) = query(
+            wh, "SELECT sum(count) FROM awards WHERE unit_id = 'thua_thien_hue' AND year = 2023"
+        )[0]
+        assert _years_table(page) == {"2023": f"{tth:.0f}"}
+        assert "Thừa Thiên Huế" in page.inner_text("#panels")
+        # a former province under the 2025 territory shows its successor's history
+        page.select_option("select[name=unit]", "dak_nong")
+        (lam_dong,) = query(
+            wh,
+            """SELECT sum(count) FROM awards WHERE year = 2023
+               AND unit_id IN ('lam_dong', 'dak_nong')""",
+        )[0]
+        assert _years_table(page)["2023"] == f"{lam_dong:.0f}"
+        assert "Lâm Đồng" in page.inner_text("#viewlabel")
+        assert seen["errors"] == []
+    finally:
+        page.close()
+
+
+def test_unit_profile_filters_are_kept_in_the_url(merged_site, browser):
+    out, _ = merged_site
+    page, _ = open_page(browser, out / "don-vi.html")
+    try:
+        page.select_option("select[name=unit]", "lam_dong")
+        page.select_option("select[name=territory]", "2025")
+        kept = page.url
+        page.goto("about:blank")
+        page.goto(kept)
+        page.wait_for_load_state("load")
+        assert page.input_value("select[name=unit]") == "lam_dong"
+        assert page.input_value("select[name=territory]") == "2025"
+        assert page.input_value("select[name=half]") == "FY"
+    finally:
+        page.close()
+
+
+@pytest.mark.parametrize("which", ["sample", "merged"])
+def test_submissions_page_opens_on_a_period_and_cluster_with_files(
+    which, site, merged_site, sample_wh, browser
+):
+    out, wh = (site[0], sample_wh) if which == "sample" else merged_site
+    received = query(
+        wh,
+        """SELECT period, coalesce(CAST(cluster_no AS VARCHAR), 'none') FROM submissions
+           WHERE status = 'received'""",
+    )
+    from pipeline.publish.analytics import period_key
+
+    latest = max({p for p, _ in received}, key=period_key)
+    page, seen = open_page(browser, out / "nop-bao-cao.html")
+    try:
+        period = page.input_value("select[name=period]")
+        cluster = page.input_value("select[name=cluster]")
+        assert period == latest
+        assert (period, cluster) in set(received)
+        cells = [c for r in table_rows(page, "table-p0") for c in r[1:]]
+        assert "Đã nhận" in cells
+        assert page.url.endswith("#" + f"{period}|{cluster}".replace("|", "%7C"))
+        assert seen["errors"] == []
+    finally:
+        page.close()
+
+
+@pytest.fixture(scope="module")
+def illustrative_site(tmp_path_factory):
+    """A tiny warehouse whose only file is illustrative (its name says «minh họa»)."""
+    from conftest import awards_wide_rows, build, write_xlsx
+
+    tmp = tmp_path_factory.mktemp("illus")
+    raw = tmp / "raw"
+    write_xlsx(
+        raw / "khen_thuong_2023_minh_hoa.xlsx",
+        {"KT": awards_wide_rows(title="TỔNG HỢP KHEN THƯỞNG NĂM 2023")},
+    )
+    wh = tmp / "wh" / "thidua.duckdb"
+    build(raw, wh)
+    assert query(wh, "SELECT bool_and(illustrative) FROM loads") == [(True,)]
+    out = tmp / "site"
+    dashboards.build_site(wh, out)
+    return out
+
+
+@pytest.mark.parametrize("which", ["illustrative", "real"])
+def test_illustrative_banner_on_every_page_exactly_when_the_data_is(
+    which, illustrative_site, merged_site, browser
+):
+    out = illustrative_site if which == "illustrative" else merged_site[0]
+    for name, _ in dashboards.PAGES:
+        page, seen = open_page(browser, out / name)
+        try:
+            banner = page.locator("#banner")
+            if which == "illustrative":
+                assert banner.is_visible(), name
+                assert "DỮ LIỆU MINH HỌA" in banner.inner_text(), name
+            else:
+                assert banner.is_hidden(), name
+            assert seen["errors"] == [], name
+        finally:
+            page.close()
+
+
+OVERLAPS = """async () => {
+  const payload = JSON.parse(document.getElementById('views').textContent);
+  const seen = new Set(), bad = [];
+  let drawn = 0;
+  const frame = () => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
+  for (const [key, view] of Object.entries(payload.views)) {
+    const refs = view.panels.map(r => r.ref).filter(r => payload.panels[r].figure);
+    if (!refs.length || refs.every(r => seen.has(r))) { continue; }
+    if (++drawn > 12) { break; }
+    refs.forEach(r => seen.add(r));
+    location.hash = '#' + encodeURIComponent(key);
+    for (let i = 0; i < 50 && document.getElementById('viewlabel').textContent !== view.label;
+         i++) { await frame(); }
+    await frame();
+    document.querySelectorAll('#panels .js-plotly-plot').forEach(plot => {
+      const boxes = Array.from(plot.querySelectorAll('.cartesianlayer .trace text'))
+        .filter(t => t.textContent.trim())
+        .map(t => [t.textContent, t.getBoundingClientRect()])
+        .filter(([, b]) => b.width > 0 && b.height > 0);
+      for (let i = 0; i < boxes.length; i++) {
+        for (let j = i + 1; j < boxes.length; j++) {
+          const [s, a] = boxes[i], [u, b] = boxes[j];
+          if (a.left < b.right - 1 && b.left < a.right - 1 && a.top < b.bottom - 1
+              && b.top < a.bottom - 1) {
+            bad.push(key + ' · ' + plot.parentNode.querySelector('h2').textContent
+                     + ': «' + s + '» / «' + u + '»');
+          }
+        }
+      }
+    });
+  }
+  return {bad: bad, charts: seen.size};
+}"""
+
+
+@pytest.fixture(scope="module")
+def crossing_site(tmp_path_factory):
+    """Collective and individual awards that cross from year to year (126/138, 119/114, 28/57:
+    the labels of the two lines overlapped)."""
+    from conftest import awards_wide_rows, build, write_xlsx
+
+    tmp = tmp_path_factory.mktemp("crossing")
+    for year, (c, i) in zip((2021, 2022, 2023), ((126, 138), (119, 114), (28, 57)), strict=True):
+        write_xlsx(
+            tmp / "raw" / f"khen_thuong_{year}.xlsx",
+            {
+                "KT": awards_wide_rows(
+                    title=f"TỔNG HỢP KHEN THƯỞNG NĂM {year}",
+                    units=[[1, "Gia Lai", c, i, 0, 0, 0], [2, "Kon Tum", 1, 2, 0, 0, 0]],
+                )
+            },
+        )
+    build(tmp / "raw", tmp / "wh" / "thidua.duckdb")
+    dashboards.build_site(tmp / "wh" / "thidua.duckdb", tmp / "site")
+    return tmp / "site"
+
+
+@pytest.mark.parametrize("which,width", [("sample", 1280), ("sample", 390), ("crossing", 390)])
+def test_no_two_data_labels_overlap_on_any_chart_of_the_site(
+    which, width, site, crossing_site, browser
+):
+    """Every chart of every page (each drawn once, in the first view that shows it; at most
+    a dozen views a page, so a national sample stays quick): the rendered data labels' boxes
+    never intersect."""
+    out = site[0] if which == "sample" else crossing_site
+    for name, _ in dashboards.PAGES:
+        if name == "kiem-tra.html":
+            continue  # no charts
+        page = browser.new_page(viewport={"width": width, "height": 900})
+        try:
+            page.goto((out / name).as_uri())
+            page.wait_for_load_state("load")
+            found = page.evaluate(OVERLAPS)
+            assert found["charts"] > 0, name
+            assert found["bad"] == [], (name, found["bad"][:10])
+        finally:
+            page.close()

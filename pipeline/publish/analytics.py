@@ -35,8 +35,12 @@ def vn_order(frame: pd.DataFrame, by: list[str], ascending: bool | list[bool] = 
 
     def sort_key(col: pd.Series) -> pd.Series:
         if col.name == "period":  # a year's mid-year report before its year-end report
-            return col.map(lambda p: f"{p[:4]}{1 if str(p).endswith('FY') else 0}{p}")
-        return col.map(key) if col.name in ("name", "award_name", "unit_name") else col
+            keys = {p: f"{p[:4]}{1 if str(p).endswith('FY') else 0}{p}" for p in col.unique()}
+        elif col.name in ("name", "award_name", "unit_name"):
+            keys = {v: key(v) for v in col.unique()}  # each distinct name once
+        else:
+            return col
+        return col.map(keys)
 
     return frame.sort_values(by, ascending=ascending, key=sort_key, kind="stable").reset_index(
         drop=True
@@ -410,8 +414,10 @@ def awards_series(
     cluster_no: int | None = None,
     unit_id: str | None = None,
     territory: int | None = None,
+    by_unit: bool = False,
 ) -> pd.DataFrame:
-    """Awards per year, form and recipient kind (the awards timeline)."""
+    """Awards per year, form and recipient kind (the awards timeline); `by_unit`: also per
+    unit (the unit holding the territory, with `territory`), for all units in one query."""
     lo, hi = years
     tmap = _territory_sql(con, territory)
     params: dict = {"lo": lo, "hi": hi, "half": half}
@@ -422,13 +428,15 @@ def awards_series(
     if unit_id:
         extra += " AND coalesce(t.dst, f.unit_id) = $unit"
         params["unit"] = unit_id
+    unit = "coalesce(t.dst, f.unit_id) AS unit_id," if by_unit else ""
+    group = "coalesce(t.dst, f.unit_id)," if by_unit else ""
     sql = f"""
     WITH tmap AS ({tmap})
-    SELECT f.year, f.award_id, f.award_name, f.recipient_kind, sum(f.count) AS count,
+    SELECT {unit} f.year, f.award_id, f.award_name, f.recipient_kind, sum(f.count) AS count,
            bool_or(f.illustrative) AS illustrative
     FROM awards f LEFT JOIN tmap t ON t.src = f.unit_id JOIN ref_award_forms a USING (award_id)
     WHERE f.year BETWEEN $lo AND $hi AND f.period = f.year || '-' || $half {extra}
-    GROUP BY f.year, f.award_id, f.award_name, f.recipient_kind, a.rank
+    GROUP BY {group} f.year, f.award_id, f.award_name, f.recipient_kind, a.rank
     ORDER BY f.year, CAST(a.rank AS INTEGER), f.recipient_kind DESC"""
     out = _df(con, sql, params)
     out["recipient_label"] = out["recipient_kind"].map(RECIPIENT_KIND_LABELS)

@@ -57,16 +57,21 @@ PERIOD_CODE = re.compile(r"^\d{4}-(H1|FY)$")
 @dataclass
 class Panel:
     title: str
-    figure: object | None  # a plotly Figure, or None for a table alone
+    figure: dict | None  # a chart's `charts.<name>.spec(...)`, or None for a table alone
     table: pd.DataFrame
     note: str = ""
 
 
 @dataclass
 class View:
+    """One choice of a page's filters. `illustrative`: some row it shows comes from an
+    illustrative file; the banner is shown exactly for those views (and, on a page without
+    filters, when the warehouse holds any illustrative file): one rule for every page."""
+
     label: str
     panels: list[Panel]
     illustrative: bool = False
+    links: list[tuple[str, str]] = field(default_factory=list)  # (view key, text): related views
 
 
 @dataclass
@@ -85,6 +90,7 @@ class Page:
     views: dict[str, View] = field(default_factory=dict)
     body_html: str = ""  # pages without filters (the data check page)
     lead_html: str = ""  # above the filters: what the warehouse lacks, what changed
+    default: str = ""  # the view a page opens on with no filters in its address (else the first)
 
 
 # -- formatting --------------------------------------------------------------------------------
@@ -131,6 +137,33 @@ def _plain_value(value):
     return value
 
 
+def _td(value, column: str) -> str:
+    num = isinstance(value, (int, float)) and not isinstance(value, bool) and not pd.isna(value)
+    text = _cell(value, column)
+    cls = "num" if num else STATUS_CLASS.get(text)
+    attrs = (f' class="{cls}"' if cls else "") + (f' data-v="{float(value)!r}"' if num else "")
+    return f"<td{attrs}>{html.escape(text)}</td>"
+
+
+def _column_cells(column: str, values: list) -> list[str]:
+    """The cells of one column; a value repeated down the column is formatted once."""
+    seen: dict = {}
+    out = []
+    for v in values:
+        try:
+            td = seen.get(v)
+        except TypeError:  # an unhashable value
+            td = None
+        if td is None:
+            td = _td(v, column)
+            try:
+                seen[v] = td
+            except TypeError:
+                pass
+        out.append(td)
+    return out
+
+
 def table_html(frame: pd.DataFrame, columns: list[str] | None = None) -> str:
     """An HTML table with Vietnamese headings and numbers (1.234,5); text is escaped.
     Numeric cells carry their raw value (`data-v`) so the page sorts them as numbers."""
@@ -138,19 +171,28 @@ def table_html(frame: pd.DataFrame, columns: list[str] | None = None) -> str:
         return '<p class="empty">Không có dòng số liệu nào.</p>'
     cols = [c for c in (columns or list(frame.columns)) if c in frame.columns]
     head = "".join(f"<th>{html.escape(LABELS.get(c, c))}</th>" for c in cols)
-    rows = []
-    for rec in frame[cols].itertuples(index=False):
-        cells = []
-        for c, v in zip(cols, rec, strict=True):
-            num = isinstance(v, (int, float)) and not isinstance(v, bool) and not pd.isna(v)
-            text = _cell(v, c)
-            cls = "num" if num else STATUS_CLASS.get(text)
-            attrs = (f' class="{cls}"' if cls else "") + (f' data-v="{float(v)!r}"' if num else "")
-            cells.append(f"<td{attrs}>{html.escape(text)}</td>")
-        rows.append("<tr>" + "".join(cells) + "</tr>")
-    return (
-        f'<table class="data"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
-    )
+    cells = [_column_cells(c, frame[c].tolist()) for c in cols]
+    rows = "".join("<tr>" + "".join(r) + "</tr>" for r in zip(*cells, strict=True))
+    return f'<table class="data"><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>'
+
+
+def _json_rows(frame: pd.DataFrame) -> list[list]:
+    """The rows as JSON values for the downloads (raw, as in the view: 95.5, 2024-FY, ISO dates)."""
+    columns = []
+    for c in frame.columns:
+        seen: dict = {}
+        values = []
+        for v in frame[c].tolist():
+            try:
+                if v in seen:
+                    values.append(seen[v])
+                    continue
+                seen[v] = _plain_value(v)
+                values.append(seen[v])
+            except TypeError:
+                values.append(_plain_value(v))
+        columns.append(values)
+    return [list(r) for r in zip(*columns, strict=True)] if columns else []
 
 
 def _missing_note(con, needs: dict[str, str]) -> str:
@@ -208,7 +250,7 @@ def _overview(con) -> Page:
         panels = [
             Panel(
                 "Tỷ lệ chỉ tiêu đạt theo cụm",
-                charts.cluster_comparison(
+                charts.cluster_comparison.spec(
                     ov,
                     f"Tỷ lệ chỉ tiêu đạt theo cụm, {label}",
                     "share_met",
@@ -218,7 +260,7 @@ def _overview(con) -> Page:
             ),
             Panel(
                 "Điểm thi đua bình quân theo cụm",
-                charts.cluster_comparison(
+                charts.cluster_comparison.spec(
                     ov,
                     f"Điểm thi đua bình quân theo cụm, {label}",
                     "mean_points",
@@ -228,7 +270,7 @@ def _overview(con) -> Page:
             ),
             Panel(
                 "Khen thưởng bình quân một đơn vị theo cụm",
-                charts.cluster_comparison(
+                charts.cluster_comparison.spec(
                     ov,
                     f"Khen thưởng bình quân một đơn vị, {label}",
                     "awards_per_unit",
@@ -271,6 +313,7 @@ def _cluster(con) -> Page:
         ],
         lead_html=_missing_note(con, FACT_VIEWS),
     )
+    previous_figures: dict = {}
     for period, cluster in pairs:
         where = f"Cụm thi đua số {cluster}, {period_label(period)}"
         summ = an.indicator_summary(con, period, cluster)
@@ -281,22 +324,22 @@ def _cluster(con) -> Page:
         panels = [
             Panel(
                 "Tỷ lệ chỉ tiêu đạt",
-                charts.indicators_met(summ, f"Tỷ lệ chỉ tiêu đạt — {where}"),
+                charts.indicators_met.spec(summ, f"Tỷ lệ chỉ tiêu đạt — {where}"),
                 summ[["name", "n_indicators", "n_met", "n_missed", "share_met"]],
             ),
             Panel(
                 "Điểm thi đua và xếp hạng",
-                charts.score_ranking(rank, f"Điểm thi đua và xếp hạng — {where}"),
+                charts.score_ranking.spec(rank, f"Điểm thi đua và xếp hạng — {where}"),
                 rank[["rank", "name", "total_points"]],
             ),
             Panel(
                 "Khen thưởng của kỳ",
-                charts.awards_by_unit(aw, f"Khen thưởng — {where}"),
+                charts.awards_by_unit.spec(aw, f"Khen thưởng — {where}"),
                 aw[["name", "collective", "individual", "awards"]],
             ),
             Panel(
                 "Sáng kiến, đề tài",
-                charts.initiatives_by_unit(ini, f"Sáng kiến, đề tài — {where}"),
+                charts.initiatives_by_unit.spec(ini, f"Sáng kiến, đề tài — {where}"),
                 ini[["name", "level_label", "count"]],
             ),
             Panel(
@@ -315,7 +358,7 @@ def _cluster(con) -> Page:
                 ],
                 "Nguồn: view indicator_results. Chênh lệch dương là tốt hơn chỉ tiêu.",
             ),
-            _previous_year(con, period, summ, aw),
+            _previous_year(con, period, summ, aw, previous_figures),
         ]
         page.views[f"{period}|{cluster}"] = View(
             where, panels, an.any_illustrative(summ, rank, aw, ini)
@@ -323,7 +366,9 @@ def _cluster(con) -> Page:
     return page
 
 
-def _previous_year(con, period: str, summ: pd.DataFrame, aw: pd.DataFrame) -> Panel:
+def _previous_year(
+    con, period: str, summ: pd.DataFrame, aw: pd.DataFrame, known: dict | None = None
+) -> Panel:
     """The cluster's units beside the same report of the previous year (same units, wherever
     they were then)."""
     previous = f"{int(period[:4]) - 1}{period[4:]}"
@@ -332,8 +377,13 @@ def _previous_year(con, period: str, summ: pd.DataFrame, aw: pd.DataFrame) -> Pa
     )
     now_aw = aw.set_index("unit_id")["awards"]
     now_share = summ.set_index("unit_id")["share_met"]
-    prev_aw = an.awards_by_unit(con, previous).set_index("unit_id")["awards"]
-    prev_share = an.indicator_summary(con, previous).set_index("unit_id")["share_met"]
+    known = {} if known is None else known  # the previous year's figures, once a period
+    if previous not in known:
+        known[previous] = (
+            an.awards_by_unit(con, previous).set_index("unit_id")["awards"],
+            an.indicator_summary(con, previous).set_index("unit_id")["share_met"],
+        )
+    prev_aw, prev_share = known[previous]
     frame = units.assign(
         awards_prev=units["unit_id"].map(prev_aw),
         awards_now=units["unit_id"].map(now_aw),
@@ -400,12 +450,12 @@ def _awards(con) -> Page:
                 panels = [
                     Panel(
                         "Khen thưởng theo hình thức",
-                        charts.awards_timeline(series, f"Khen thưởng theo hình thức — {t}"),
+                        charts.awards_timeline.spec(series, f"Khen thưởng theo hình thức — {t}"),
                         series[["year", "award_name", "recipient_label", "count"]],
                     ),
                     Panel(
                         "Tập thể và cá nhân",
-                        charts.yearly_lines(
+                        charts.yearly_lines.spec(
                             totals,
                             ["collective", "individual"],
                             f"Khen thưởng tập thể và cá nhân — {t}",
@@ -448,86 +498,173 @@ def _award_history(con, page: Page) -> None:
         view.panels = view.panels + made[scope]
 
 
+HALVES = [("FY", "Tổng kết năm"), ("H1", "Sơ kết 6 tháng đầu năm")]
+TERRITORIES = [("asis", "Theo đơn vị lúc báo cáo"), ("2025", "Theo địa giới 2025")]
+
+
 def _units(con) -> Page:
-    units = an.units_with_data(con)
-    years = sorted({int(p[:4]) for p in an.periods(con)})
+    """One unit over the years, for the year-end or the mid-year reports, either as reported
+    (each unit alone, linked to its former and successor units) or by the 2025 territory (a
+    province's history holds its predecessors'; a former province shows its successor's).
+    Every query runs once for all units; each view only picks its unit's rows."""
+    found = an.periods(con)
+    years = sorted({int(p[:4]) for p in found})
     span = (years[0], years[-1]) if years else (0, 0)
+    names = an.unit_names(con)
+    successor = {
+        u: s for u, s in con.execute("SELECT unit_id, successor_id FROM units").fetchall() if s
+    }
+    holder = an.territory_map(con, 2025)
+    reported = list(an.units_with_data(con)["unit_id"])
+    today = sorted({holder.get(u, u) for u in reported})
+    options = sorted(set(reported) | set(today), key=lambda u: collate_key(names.get(u, u)))
+    halves = [(h, label) for h, label in HALVES if any(p.endswith(h) for p in found)] or HALVES[:1]
     page = Page(
         "don-vi.html",
         "Hồ sơ đơn vị",
-        "Một đơn vị qua các kỳ: chỉ tiêu, điểm, khen thưởng và sáng kiến.",
-        [Filter("unit", "Đơn vị", list(zip(units["unit_id"], units["name"], strict=True)))],
+        "Một đơn vị qua các năm: khen thưởng, sáng kiến, chỉ tiêu và điểm. «Theo địa giới "
+        "2025»: lịch sử của một tỉnh gồm cả các tỉnh cũ nay thuộc về nó.",
+        [
+            Filter("unit", "Đơn vị", [(u, names.get(u, u)) for u in options]),
+            Filter("half", "Kỳ", halves),
+            Filter("territory", "Địa giới", TERRITORIES),
+        ],
         lead_html=_missing_note(con, FACT_VIEWS),
     )
-    all_ranks = an.score_ranking(con, None)
-    all_years = an.yearly_unit_metrics(con, span, "FY")
-    names = an.unit_names(con)
-    successor = dict(con.execute("SELECT unit_id, successor_id FROM units").fetchall())
-    for unit_id, name in zip(units["unit_id"], units["name"], strict=True):
+    results = an.indicator_results(con)
+    ranks = an.score_ranking(con, None)
+    for frame in (results, ranks):
+        frame["half"] = frame["period"].str[-2:]
+        frame["holder"] = frame["unit_id"].map(lambda u: holder.get(u, u))
+
+    def name(u: str) -> str:
+        return names.get(u, u)
+
+    def related(unit_id: str) -> list[tuple[str, str]]:
         links = []
-        if successor.get(unit_id):
-            links.append(f"từ năm 2025 thuộc {names.get(successor[unit_id], successor[unit_id])}")
-        former = sorted(
-            (names.get(u, u) for u, s in successor.items() if s == unit_id and u != unit_id),
-            key=collate_key,
-        )
-        if former:
-            links.append("hình thành từ " + ", ".join([name, *former]))
-        series = an.awards_series(con, span, "FY", None, unit_id)
-        per_year = all_years[all_years["unit_id"] == unit_id]
-        res = an.indicator_results(con, None, None, unit_id)
-        ranks = an.vn_order(all_ranks[all_ranks["unit_id"] == unit_id], ["period"])
-        panels = [
-            Panel(
-                "Khen thưởng qua các năm (tổng kết năm)",
-                charts.awards_timeline(series, f"Khen thưởng qua các năm — {name}"),
-                series[["year", "award_name", "recipient_label", "count"]],
+        if successor.get(unit_id) and successor[unit_id] != unit_id:
+            links.append((successor[unit_id], f"{name(successor[unit_id])} (đơn vị kế tục)"))
+        former = [u for u, s in successor.items() if s == unit_id and u != unit_id]
+        for u in sorted(former, key=lambda u: collate_key(name(u))):
+            links.append((u, f"{name(u)} (đơn vị trước đây)"))
+        return links
+
+    alone: dict[tuple[str, str], View] = {}  # (half, unit) as reported: reused by the territory
+    for half, half_label in halves:
+        for terr, _ in TERRITORIES:
+            territory = 2025 if terr == "2025" else None
+            per_year = an.yearly_unit_metrics(con, span, half, territory=territory)
+            series = an.awards_series(con, span, half, territory=territory, by_unit=True)
+            by = "holder" if territory else "unit_id"
+            groups = {
+                "years": dict(tuple(per_year.groupby("unit_id"))),
+                "series": dict(tuple(series.groupby("unit_id"))),
+                "results": dict(tuple(results[results["half"] == half].groupby(by))),
+                "ranks": dict(tuple(ranks[ranks["half"] == half].groupby(by))),
+            }
+            made: dict[str, View] = {}
+            for unit_id in options:
+                shown = holder.get(unit_id, unit_id) if territory else unit_id
+                member_ids = [u for u in reported if holder.get(u, u) == shown]
+                members = [name(u) for u in member_ids]
+                if shown not in made:
+                    if territory and member_ids in ([], [shown]) and (half, shown) in alone:
+                        made[shown] = alone[(half, shown)]  # the same figures: the same panels
+                    else:
+                        made[shown] = _unit_view(
+                            name(shown),
+                            half_label,
+                            territory,
+                            {k: g.get(shown) for k, g in groups.items()},
+                            members,
+                        )
+                    if not territory:
+                        alone[(half, shown)] = made[shown]
+                view = made[shown]
+                links = [(f"{u}|{half}|{terr}", text) for u, text in related(unit_id)]
+                label = view.label
+                if shown != unit_id:
+                    label = (
+                        f"{name(unit_id)}: từ năm 2025 thuộc {name(shown)}; số liệu dưới đây là "
+                        f"của {name(shown)} theo địa giới 2025 ({half_label.lower()})"
+                    )
+                page.views[f"{unit_id}|{half}|{terr}"] = View(
+                    label, view.panels, view.illustrative, links
+                )
+    return page
+
+
+def _unit_view(
+    name: str, half_label: str, territory: int | None, rows: dict, members: list[str]
+) -> View:
+    empty = pd.DataFrame()
+
+    def pick(key: str, columns: list[str]) -> pd.DataFrame:
+        frame = rows.get(key)
+        return (frame if frame is not None else empty).reindex(columns=columns)
+
+    series = pick("series", ["year", "award_id", "award_name", "recipient_kind", "recipient_label",
+                             "count", "illustrative"])  # fmt: skip
+    per_year = pick("years", ["year", "unit_id", "name", "collective", "individual", "awards",
+                              "initiatives", "share_met", "total_points", "illustrative"])  # fmt: skip
+    res = pick("results", ["period", "name", "indicator_name", "measure_unit", "target",
+                           "actual", "margin", "met_label", "illustrative"])  # fmt: skip
+    ranks = an.vn_order(
+        pick("ranks", ["period", "name", "cluster_no", "total_points", "rank", "illustrative"]),
+        ["period", "name"],
+    )
+    merged = bool(territory) and members not in ([], [name])  # other provinces' figures in it
+    who = name + (" (theo địa giới 2025)" if territory else "")
+    unit_col = ["name"] if merged else []
+    panels = [
+        Panel(
+            f"Khen thưởng qua các năm ({half_label.lower()})",
+            charts.awards_timeline.spec(series, f"Khen thưởng qua các năm — {who}"),
+            series[["year", "award_name", "recipient_label", "count"]],
+        ),
+        Panel(
+            f"Các chỉ số theo năm ({half_label.lower()})",
+            charts.yearly_lines.spec(
+                per_year, ["awards", "initiatives"], f"Khen thưởng và sáng kiến theo năm — {who}"
             ),
-            Panel(
-                "Các chỉ số theo năm (tổng kết năm)",
-                charts.yearly_lines(
-                    per_year,
-                    ["awards", "initiatives"],
-                    f"Khen thưởng và sáng kiến theo năm — {name}",
-                ),
-                per_year[
-                    [
-                        "year",
-                        "collective",
-                        "individual",
-                        "awards",
-                        "initiatives",
-                        "share_met",
-                        "total_points",
-                    ]
-                ],
-            ),
-            Panel(
-                "Điểm thi đua và xếp hạng trong cụm",
-                None,
-                ranks[["period", "cluster_no", "total_points", "rank"]],
-                "Nguồn: view score_ranking.",
-            ),
+            per_year[
+                [
+                    "year",
+                    "collective",
+                    "individual",
+                    "awards",
+                    "initiatives",
+                    "share_met",
+                    "total_points",
+                ]
+            ],  # fmt: skip
+            "Theo địa giới 2025: số liệu của " + ", ".join(members) + " được cộng lại; tổng điểm "
+            "thi đua để trống khi cộng nhiều tỉnh (điểm của hai tỉnh không cộng được). Kết quả "
+            "từng chỉ tiêu của mỗi tỉnh: chọn «Theo đơn vị lúc báo cáo» và đơn vị liên quan."
+            if merged
+            else "",
+        ),
+        Panel(
+            "Điểm thi đua và xếp hạng trong cụm",
+            None,
+            ranks[["period", *unit_col, "cluster_no", "total_points", "rank"]],
+            "Nguồn: view score_ranking.",
+        ),
+    ]
+    if not merged:  # a merged province's results are its provinces' own, shown with each
+        columns = ["period", "indicator_name", "measure_unit", "target", "actual", "margin"]
+        panels.append(
             Panel(
                 "Kết quả chỉ tiêu qua các kỳ",
                 None,
-                res[
-                    [
-                        "period",
-                        "indicator_name",
-                        "measure_unit",
-                        "target",
-                        "actual",
-                        "margin",
-                        "met_label",
-                    ]
-                ],
+                res[[*columns, "met_label"]],
                 "Nguồn: view indicator_results.",
-            ),
-        ]
-        label = name + (f" ({'; '.join(links)})" if links else "")
-        page.views[unit_id] = View(label, panels, an.any_illustrative(series, per_year, res))
-    return page
+            )
+        )
+    label = f"{who}, {half_label.lower()}"
+    if merged:
+        label += " — gồm " + ", ".join(members)
+    return View(label, panels, an.any_illustrative(series, per_year, res, ranks))
 
 
 STATUS_LABELS = {
@@ -590,12 +727,28 @@ def _changes_html(changes: dict | None) -> str:
     )
 
 
+def _submissions_default(sub: pd.DataFrame) -> str:
+    """The view the page opens on: the latest period with received files, and in it the
+    cluster that sent the most (the lowest number on a tie; units of no cluster last)."""
+    got = sub[sub["status"] == "received"]
+    if got.empty:
+        return ""
+    period = max(set(got["period"]), key=an.period_key)
+    counts = got[got["period"] == period].groupby("cluster").size()
+    cluster = min(
+        counts.index, key=lambda c: (-counts[c], c == "none", int(c) if c != "none" else 0)
+    )
+    return f"{period}|{cluster}"
+
+
 def _submissions(con, changes: dict | None = None) -> Page:
     """Who has sent what: unit × kind for a period and cluster (view submissions)."""
     sub = con.execute(
         """SELECT s.period, s.cluster_no, s.unit_id, u.name, s.kind, s.status, s.source_file,
-                  s.loaded_at
-           FROM submissions s LEFT JOIN units u USING (unit_id)"""
+                  s.loaded_at, coalesce(l.illustrative, FALSE) AS illustrative
+           FROM submissions s LEFT JOIN units u USING (unit_id)
+           LEFT JOIN (SELECT source_file, bool_or(illustrative) AS illustrative FROM loads
+                      GROUP BY source_file) l USING (source_file)"""
     ).df()
     sub["name"] = sub["name"].fillna(sub["unit_id"])
     sub["kind_label"] = sub["kind"].map(_kind_label)
@@ -618,16 +771,22 @@ def _submissions(con, changes: dict | None = None) -> Page:
             Filter("cluster", "Cụm thi đua", options),
         ],
         lead_html=_changes_html(changes),
+        default=_submissions_default(sub),
     )
     for (period, cluster), part in sub.groupby(["period", "cluster"]):
         kinds = [k for k in KIND_ORDER if k in set(part["kind"])] + sorted(
             set(part["kind"]) - set(KIND_ORDER)
         )
+        seen: dict[tuple[str, str], dict[str, set]] = {}  # (unit, name) → kind → statuses
+        for unit_id, name, kind, status in zip(
+            part["unit_id"], part["name"], part["kind"], part["status"], strict=True
+        ):
+            seen.setdefault((unit_id, name), {}).setdefault(kind, set()).add(status)
         grid_rows = []
-        for (_unit_id, name), unit_part in part.groupby(["unit_id", "name"]):
+        for (_unit_id, name), by_kind in sorted(seen.items()):
             row = {"name": name}
             for kind in kinds:
-                st = set(unit_part.loc[unit_part["kind"] == kind, "status"])
+                st = by_kind.get(kind, set())
                 if "received" in st:
                     cell = "received"
                 else:
@@ -661,7 +820,7 @@ def _submissions(con, changes: dict | None = None) -> Page:
             ),
             Panel(
                 "Số bảng theo loại và trạng thái",
-                charts.submission_status(counts, f"Tình hình nộp báo cáo — {where}"),
+                charts.submission_status.spec(counts, f"Tình hình nộp báo cáo — {where}"),
                 counts[["kind_label", "status_label", "count"]],
             ),
             Panel(
@@ -671,7 +830,7 @@ def _submissions(con, changes: dict | None = None) -> Page:
                 "Tệp nguồn: đường dẫn trong thư mục raw/; thời điểm nạp theo giờ máy chạy lệnh.",
             ),
         ]
-        page.views[f"{period}|{cluster}"] = View(where, panels)
+        page.views[f"{period}|{cluster}"] = View(where, panels, an.any_illustrative(part))
     return page
 
 
@@ -805,27 +964,6 @@ LOAD_STATUS = {
 # -- writing -----------------------------------------------------------------------------------
 
 
-def _plain(node):
-    """Plotly writes numeric arrays as base64 typed arrays; the pages keep plain JSON lists, so
-    the figures can be read (and checked) as they are."""
-    if isinstance(node, dict):
-        if set(node) >= {"dtype", "bdata"}:
-            import base64
-
-            import numpy as np
-
-            arr = np.frombuffer(base64.b64decode(node["bdata"]), dtype=node["dtype"])
-            if "shape" in node:
-                arr = arr.reshape([int(n) for n in str(node["shape"]).split(",")])
-            if arr.dtype.kind == "f":
-                arr = np.where(np.isnan(arr), None, arr)
-            return arr.tolist()
-        return {k: _plain(v) for k, v in node.items()}
-    if isinstance(node, list):
-        return [_plain(v) for v in node]
-    return node
-
-
 def _split_title(fig: dict) -> tuple[str, str]:
     """The chart's own title and its source line (charts put both in the title)."""
     text = ((fig.get("layout") or {}).get("title") or {}).get("text") or ""
@@ -833,40 +971,59 @@ def _split_title(fig: dict) -> tuple[str, str]:
     return re.sub(r"<[^>]+>", "", head), html.unescape(re.sub(r"<[^>]+>", "", rest))
 
 
-def _view_json(view: View, base: str) -> dict:
-    panels = []
-    for i, p in enumerate(view.panels):
-        fig = _plain(json.loads(p.figure.to_json())) if p.figure is not None else None
-        source = ""
-        if fig is not None:
-            chart_title, source = _split_title(fig)
-            fig["layout"]["title"]["text"] = chart_title  # kept for the PNG; hidden on screen
-        cols = list(p.table.columns)
-        panels.append(
-            {
-                "id": f"p{i}",
-                "title": p.title,
-                "figure": fig,
-                "note": " ".join(x for x in (source, p.note) if x),
-                "table": table_html(p.table),
-                "columns": cols,
-                "headers": [LABELS.get(c, c) for c in cols],
-                "rows": [[_plain_value(v) for v in rec] for rec in p.table.itertuples(index=False)],
-                "file": re.sub(r"[^0-9A-Za-z_-]+", "_", f"{base}_{i + 1}").strip("_"),
-            }
-        )
-    return {"label": view.label, "illustrative": view.illustrative, "panels": panels}
+def _panel_json(p: Panel) -> dict:
+    fig, source = p.figure, ""
+    if fig is not None:
+        chart_title, source = _split_title(fig)
+        title = {**fig["layout"]["title"], "text": chart_title}  # for the PNG; not on screen
+        fig = {"data": fig["data"], "layout": {**fig["layout"], "title": title}}
+    cols = list(p.table.columns)
+    return {
+        "title": p.title,
+        "figure": fig,
+        "note": " ".join(x for x in (source, p.note) if x),
+        "table": table_html(p.table),
+        "columns": cols,
+        "headers": [LABELS.get(c, c) for c in cols],
+        "rows": _json_rows(p.table),
+    }
+
+
+def _payload(page: Page) -> dict:
+    """The page's views; a panel shown in several views (the same Panel object) is written
+    once in `panels` and referred to by its index."""
+    base = page.file.removesuffix(".html")
+    pool: list[dict] = []
+    index: dict[int, int] = {}
+    views = {}
+    for key, view in page.views.items():
+        refs = []
+        for i, p in enumerate(view.panels):
+            if id(p) not in index:
+                index[id(p)] = len(pool)
+                pool.append(_panel_json(p))
+            file = re.sub(r"[^0-9A-Za-z_-]+", "_", f"{base}_{key}_{i + 1}").strip("_")
+            refs.append({"ref": index[id(p)], "id": f"p{i}", "file": file})
+        views[key] = {
+            "label": view.label,
+            "illustrative": view.illustrative,
+            "links": [{"key": k, "text": t} for k, t in view.links],
+            "panels": refs,
+        }
+    return {"views": views, "panels": pool}
+
+
+TEMPLATE_JSON = json.dumps(charts.template_dict(), ensure_ascii=False, separators=(",", ":"))
 
 
 def _render(page: Page, stamp: an.DataStamp, env) -> str:
-    base = page.file.removesuffix(".html")
-    data = {key: _view_json(v, f"{base}_{key}") for key, v in page.views.items()}
-    payload = json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    payload = json.dumps(_payload(page), ensure_ascii=False, separators=(",", ":"), allow_nan=False)
     payload = payload.replace("<", "\\u003c")  # no markup at all inside the <script> element
     return env.get_template("page.html.j2").render(
         page=page,
         pages=PAGES,
         payload=payload,
+        template=TEMPLATE_JSON,
         stamp=stamp,
         stamp_loaded=charts.vn_date(stamp.loaded_at, with_time=True),
         stamp_period=period_label(stamp.latest_period) if stamp.latest_period else "–",

@@ -232,7 +232,10 @@
   wrapTables(document);
   var data = document.getElementById("views");
   if (!data) { return; }
-  var views = JSON.parse(data.textContent);
+  var payload = JSON.parse(data.textContent);
+  var views = payload.views;
+  var pool = payload.panels;  // a panel shown in several views is written once
+  var template = JSON.parse(document.getElementById("template").textContent);  // one per page
   var form = document.getElementById("filters");
   var holder = document.getElementById("panels");
   var banner = document.getElementById("banner");
@@ -254,6 +257,7 @@
       chart.id = "chart-" + p.id;
       section.appendChild(chart);
       var layout = JSON.parse(JSON.stringify(p.figure.layout));
+      layout.template = template;
       var fullTitle = layout.title;
       layout.title = { text: "" };  // the card's heading is the title: one title per card
       layout.margin = Object.assign({}, layout.margin, { t: 24 });
@@ -265,12 +269,21 @@
       }
       var traces = p.figure.data.map(function (t) {
         // labels outside the bars are never cut at the plot's edge
-        return t.type === "bar" ? Object.assign({}, t, { cliponaxis: false }) : t;
+        if (t.type === "bar") { return Object.assign({}, t, { cliponaxis: false }); }
+        if (narrow && t.type === "scatter" && Array.isArray(t.text) && t.text.length > 4) {
+          // a phone has no room for a label per year: the last one, the rest on touch
+          var last = -1;
+          t.text.forEach(function (s, i) { if (s) { last = i; } });
+          return Object.assign({}, t, { text: t.text.map(function (s, i) {
+            return i === last ? s : "";
+          }) });
+        }
+        return t;
       });
       Plotly.newPlot(chart, traces, layout, config);
       tools.appendChild(button("Tải ảnh (PNG)", "Ảnh biểu đồ 1600×900, có tiêu đề", function () {
         var fig = { data: chart.data, layout: Object.assign({}, chart.layout,
-          { title: fullTitle, width: 1600, height: 900, margin: p.figure.layout.margin }) };
+          { title: fullTitle, width: 1600, height: 900, margin: p.figure.layout.margin || template.layout.margin }) };
         Plotly.toImage(fig, { format: "png", width: 1600, height: 900 }).then(function (url) {
           var a = element("a");
           a.href = url;
@@ -340,18 +353,44 @@
     if (window.location.hash !== "#" + encodeURIComponent(k)) {
       history.replaceState(null, "", "#" + encodeURIComponent(k));
     }
-    view.panels.forEach(function (p) { panel(p, view); });
+    if (view.links.length) {  // former and successor units, in the same half and territory
+      var links = element("p", "viewlinks", "Đơn vị liên quan: ");
+      links.id = "viewlinks";
+      view.links.forEach(function (l, i) {
+        var a = element("a", null, l.text);
+        a.href = "#" + encodeURIComponent(l.key);
+        if (i) { links.appendChild(document.createTextNode(" · ")); }
+        links.appendChild(a);
+      });
+      holder.appendChild(links);
+    }
+    view.panels.forEach(function (ref) {
+      panel(Object.assign({}, pool[ref.ref], { id: ref.id, file: ref.file }), view);
+    });
   }
 
-  var wanted = decodeURIComponent(window.location.hash.slice(1)).split("|");
-  var selects = form.querySelectorAll("select");
-  if (wanted.length === selects.length) {
+  function fromHash() {  // the filters kept in the address (#value|value|…)
+    var wanted = decodeURIComponent(window.location.hash.slice(1)).split("|");
+    var selects = form.querySelectorAll("select");
+    if (wanted.length !== selects.length) { return false; }
     selects.forEach(function (s, i) {
       if (Array.prototype.some.call(s.options, function (o) { return o.value === wanted[i]; })) {
         s.value = wanted[i];
       }
     });
+    return true;
   }
+  if (!fromHash() && form.dataset.default) {  // the page's first view: one that has data
+    window.location.replace("#" + encodeURIComponent(form.dataset.default));
+    fromHash();
+  }
+  window.addEventListener("hashchange", function () {
+    if (window.location.hash !== "#" + encodeURIComponent(key())) {
+      fromHash();
+      settle(-1);
+      show();
+    }
+  });
   form.addEventListener("change", function (e) {
     var selects = Array.prototype.slice.call(form.querySelectorAll("select"));
     settle(selects.indexOf(e.target));
