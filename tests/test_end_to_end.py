@@ -1,21 +1,15 @@
 """From raw/ (the shipped sample data) to the public views, with exact figures."""
 
-import shutil
-
 import pytest
-from conftest import FIXTURES, ROOT, build, query
+from conftest import FIXTURES, query
 
 from pipeline.build import check
 
 
 @pytest.fixture(scope="module")
-def warehouse(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("e2e")
-    raw = tmp / "raw"
-    shutil.copytree(ROOT / "raw", raw)
-    wh = tmp / "thidua.duckdb"
-    summary = build(raw, wh)
-    return raw, wh, summary
+def warehouse(sample_build):
+    """raw/ as built once for the session (conftest `sample_build`): read only."""
+    return sample_build
 
 
 def test_every_view_of_the_contract_exists_with_its_columns(warehouse):
