@@ -4,17 +4,22 @@ Run once by a developer (needs LibreOffice: `soffice`); the outputs are committe
 `make run` and `make test` never need LibreOffice.  Deterministic (seeded).
 
     python scripts/make_samples.py            # raw/ and tests/fixtures/
+    python scripts/make_samples.py toan-quoc  # only the national sample, raw/*/toan_quoc/
+    python scripts/make_samples.py lich-su    # only the named recipients over the years
 """
 
 from __future__ import annotations
 
 import csv
+import io
 import random
+import re
 import shutil
 import subprocess
 import sys
 import tempfile
 import unicodedata
+import zipfile
 from pathlib import Path
 
 import openpyxl
@@ -807,6 +812,568 @@ def fixtures() -> None:
             shutil.copy(made, FIXTURES / f"lo_indicators_long.{fmt}")
 
 
+# --- the national illustrative sample (issue 15): every province, every cluster, 2020–2025 ---
+# One workbook per cluster and period under raw/<year>/toan_quoc/ (a sheet per kind; some
+# kinds of some clusters in .csv; some workbooks re-saved by LibreOffice as .xls, .ods,
+# .xlsx) and one cluster-membership workbook a year.  Its own seeded generator, so the other
+# files of raw/ keep their bytes, and it leaves out what those files already hold (the same
+# unit, kind and period in two files would be a supersession).
+NATIONAL_DIR = "toan_quoc"
+NATIONAL_SEED = 15
+NATIONAL_YEARS = tuple(range(2020, 2026))
+NATIONAL_PERIODS = tuple(f"{y}-{h}" for y in NATIONAL_YEARS for h in ("H1", "FY"))
+FACT_KINDS = ("indicators", "scores", "awards", "initiatives")
+REFERENCE = ROOT / "pipeline" / "core" / "reference"
+
+
+def _reference(name: str) -> list[dict]:
+    with open(REFERENCE / name, encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+UNITS = {u["unit_id"]: u for u in _reference("units.csv")}
+CAP_CAO = ["cap_cao_ha_noi", "cap_cao_da_nang", "cap_cao_ho_chi_minh"]
+# 2020–2023 (the known clusters of domain.md with their members, the others invented)
+CLUSTERS_2020 = {
+    1: CAP_CAO + ["ha_noi", "ho_chi_minh"],  # known 2023–2024
+    2: ["ha_giang", "cao_bang", "lang_son", "bac_kan", "tuyen_quang", "thai_nguyen"],
+    3: ["lao_cai", "yen_bai", "lai_chau", "dien_bien", "son_la", "hoa_binh"],
+    4: ["phu_tho", "vinh_phuc", "bac_ninh", "bac_giang", "quang_ninh"],
+    5: ["hai_duong", "hung_yen", "thai_binh", "nam_dinh", "ha_nam", "ninh_binh"],
+    6: ["thanh_hoa", "nghe_an", "ha_tinh", "quang_binh", "quang_tri", "thua_thien_hue"],
+    7: ["lam_dong", "dak_lak", "gia_lai", "kon_tum", "dak_nong"],
+    8: ["quang_nam", "quang_ngai", "binh_dinh", "phu_yen", "khanh_hoa", "ninh_thuan"],
+    9: ["ba_ria_vung_tau", "binh_thuan", "dong_nai", "binh_phuoc", "binh_duong", "tay_ninh"],
+    10: ["long_an", "tien_giang", "ben_tre", "vinh_long", "tra_vinh", "dong_thap"],
+    11: ["ca_mau", "bac_lieu", "an_giang", "hau_giang", "kien_giang", "soc_trang"],
+    12: ["hai_phong", "da_nang", "can_tho"],
+}
+# 2024: the new Cụm 13 (known) takes members of the former Cụm 10 and 11 (the rest invented)
+CLUSTERS_2024 = {
+    **CLUSTERS_2020,
+    10: ["long_an", "tien_giang", "dong_thap"],
+    11: ["vinh_long", "an_giang", "hau_giang"],
+    13: ["tra_vinh", "soc_trang", "ben_tre", "bac_lieu", "ca_mau", "kien_giang"],
+}
+# 2025: an invented arrangement of the 34 units after the merger of 1 July 2025; each former
+# unit (they report the first half, to 31 May) sits in the cluster of its successor
+CLUSTERS_2025_OF_34 = {
+    1: ["ha_noi", "ho_chi_minh", "da_nang", "can_tho"],
+    2: ["cao_bang", "lang_son", "quang_ninh", "thai_nguyen", "tuyen_quang"],
+    3: ["lai_chau", "dien_bien", "son_la", "lao_cai", "phu_tho"],
+    4: ["bac_ninh", "hung_yen", "ninh_binh", "hai_phong"],
+    5: ["dong_nai", "tay_ninh", "dong_thap", "vinh_long", "an_giang", "ca_mau"],
+    6: ["thanh_hoa", "nghe_an", "ha_tinh", "quang_tri", "hue"],
+    7: ["lam_dong", "dak_lak", "gia_lai", "quang_ngai", "khanh_hoa"],
+}
+
+
+def national_clusters(year: int) -> dict[int, list[str]]:
+    """The clusters of a year and their members (unit ids), as the sample has them."""
+    if year < 2024:
+        return CLUSTERS_2020
+    if year == 2024:
+        return CLUSTERS_2024
+    out = {}
+    for no, members in CLUSTERS_2025_OF_34.items():
+        former = [
+            u
+            for u, row in UNITS.items()
+            if row["successor_id"] in members and row["valid_to"] == "2025-06-30"
+        ]
+        out[no] = members + sorted(former) + (CAP_CAO if no == 1 else [])
+    return out
+
+
+def period_end(period: str) -> str:
+    """The last day of a period (the work year ends 30 November, its first half 31 May)."""
+    year, half = int(period[:4]), period[5:]
+    return f"{year}-05-31" if half == "H1" else f"{year}-11-30"
+
+
+def reports(unit_id: str, period: str) -> bool:
+    """A unit reports a period when it exists on the period's last day."""
+    u, end = UNITS[unit_id], period_end(period)
+    return u["valid_from"] <= end and (not u["valid_to"] or u["valid_to"] >= end)
+
+
+def provinces(period: str) -> set[str]:
+    """The provinces (63 before the merger, 34 after) that report a period."""
+    return {
+        u for u, row in UNITS.items() if row["kind"] in ("tinh", "thanh_pho") and reports(u, period)
+    }
+
+
+def _ids(names: list[str]) -> list[str]:
+    by_name = {u["name"]: uid for uid, u in UNITS.items()}
+    return [by_name[n] for n in names]
+
+
+def existing_claims() -> set[tuple[str, str, str]]:
+    """(kind, unit, period) the other files of raw/ hold (the national sample leaves them out)."""
+    out = set()
+    for period in ("2022-H1", "2022-FY", "2023-H1", "2023-FY", "2024-H1", "2024-FY"):
+        for uid in _ids(CLUSTER_6 + CLUSTER_7):  # cum6_*, cum7_* and cum7_tong_ket_nam_2022
+            out |= {(kind, uid, period) for kind in FACT_KINDS}
+    out.add(("awards", "thai_binh", "2022-FY"))  # thai_binh_khen_thuong_nam_2022 (real)
+    for uid in ("gia_lai", "quang_tri", "nghe_an", "kon_tum", "ha_tinh"):  # chi_tieu_*_6T_2025
+        out.add(("indicators", uid, "2025-H1"))
+    for uid in _ids(CLUSTER_6[:-1]) + ["hue"]:  # giay_khen_cum6_*, sang_kien_co_so_cum6_*
+        out |= {("awards", uid, "2025-H1"), ("initiatives", uid, "2025-H1")}
+    for uid in ("quang_ninh", "lang_son", "cao_bang"):  # danh_sach_khen_thuong_nhieu_nam
+        out |= {("awards", uid, f"{y}-FY") for y in (2023, 2024, 2025)}
+    return out
+
+
+# cluster lists the other files hold: (year, cluster) of cum_thi_dua_bo_sung_minh_hoa.xlsx,
+# and those of pipeline/core/reference/clusters.csv (the known ones, real)
+EXISTING_MEMBERSHIP = {(2022, 6), (2024, 6), (2024, 7)}
+REFERENCE_CLUSTERS: dict[tuple[int, int], dict[str, str]] = {}
+for _row in _reference("clusters.csv"):
+    REFERENCE_CLUSTERS.setdefault((int(_row["year"]), int(_row["cluster_no"])), {})[
+        _row["unit_id"]
+    ] = _row["role"]
+
+
+def membership_written(year: int) -> dict[int, list[tuple[str, str]]]:
+    """The clusters the national membership sheet of a year lists: (unit, role) each; the
+    known ones come from the reference list and the cluster file already in raw/."""
+    out = {}
+    for no, members in national_clusters(year).items():
+        known = REFERENCE_CLUSTERS.get((year, no))
+        if known is not None:
+            assert set(known) == set(members), (year, no)  # domain.md's members
+            continue
+        if (year, no) in EXISTING_MEMBERSHIP:
+            continue
+        # head and deputy rotate every year, among the units that outlive the year
+        able = [u for u in members if reports(u, f"{year}-FY")]
+        head = able[(year - 2020) % len(able)]
+        deputy = able[(year - 2019) % len(able)]
+        out[no] = [
+            (u, "truong" if u == head else "pho" if u == deputy else "thanh_vien") for u in members
+        ]
+    return out
+
+
+def national_claims() -> dict[tuple[str, int], dict[str, list[str]]]:
+    """(period, cluster) -> {kind: units} the national files write: every member that
+    reports the period, every kind, less what the other files of raw/ already hold."""
+    taken = existing_claims()
+    out = {}
+    for period in NATIONAL_PERIODS:
+        for no, members in national_clusters(int(period[:4])).items():
+            kinds = {
+                kind: [u for u in members if reports(u, period) and (kind, u, period) not in taken]
+                for kind in FACT_KINDS
+            }
+            kinds = {k: v for k, v in kinds.items() if v}
+            if kinds:
+                out[(period, no)] = kinds
+    return out
+
+
+NATIONAL_WRITTEN = {  # common forms of names in received files (contract §1.3)
+    "ho_chi_minh": ["TP.HCM", "TP. Hồ Chí Minh", "VKSND TP Hồ Chí Minh", "Thành phố Hồ Chí Minh"],
+    "ba_ria_vung_tau": ["BR-VT", "Bà Rịa Vũng Tàu", "VKSND tỉnh Bà Rịa - Vũng Tàu"],
+    "hoa_binh": ["Hoà Bình", "VKSND tỉnh Hoà Bình"],
+    "khanh_hoa": ["Khánh Hoà", "Khanh Hoa"],
+    "thanh_hoa": ["Thanh Hoá", "VKSND tỉnh Thanh Hóa"],
+    "dak_lak": ["Đăk Lăk", "Đắc Lắc", "VKSND tỉnh Đắk Lắk"],
+    "dak_nong": ["Đăk Nông", "VKSND tỉnh Đắk Nông"],
+    "thua_thien_hue": ["TT Huế", "Thừa Thiên Huế", "Thua Thien Hue"],
+    "cap_cao_ha_noi": ["VKSND cấp cao tại Hà Nội", "Viện kiểm sát nhân dân cấp cao 1"],
+    "cap_cao_da_nang": ["VKSND cấp cao tại Đà Nẵng", "Viện kiểm sát nhân dân cấp cao 2"],
+    "cap_cao_ho_chi_minh": ["VKSND cấp cao tại TP. Hồ Chí Minh", "VKSND cấp cao 3"],
+}
+
+
+def _ascii(text: str) -> str:
+    text = text.replace("Đ", "D").replace("đ", "d")
+    return unicodedata.normalize("NFD", text).encode("ascii", "ignore").decode()
+
+
+def national_written(uid: str, rng: random.Random) -> str:
+    name = UNITS[uid]["name"]
+    if uid in NATIONAL_WRITTEN:
+        return rng.choice(NATIONAL_WRITTEN[uid])
+    level = "thành phố" if UNITS[uid]["kind"] == "thanh_pho" else "tỉnh"
+    forms = [
+        name,
+        name,
+        f"VKSND {level} {name}",
+        f"Viện kiểm sát nhân dân {level} {name}",
+        f"VKSND  {level}  {name} ",  # stray spaces
+        _ascii(name),
+        unicodedata.normalize("NFD", name),
+    ]
+    return rng.choice(forms)
+
+
+def _national_title(period: str, rng: random.Random) -> str:
+    year = period[:4]
+    if period.endswith("H1"):
+        return rng.choice(
+            [f"6 THÁNG ĐẦU NĂM {year}", f"SƠ KẾT 6 THÁNG ĐẦU NĂM {year}", f"SƠ KẾT 6 THÁNG {year}"]
+        )
+    return rng.choice([f"TỔNG KẾT NĂM {year}", f"NĂM {year}", f"TỔNG KẾT CÔNG TÁC NĂM {year}"])
+
+
+def _signature(period: str) -> list[list]:
+    year = int(period[:4])
+    day = "ngày 10 tháng 6" if period.endswith("H1") else "ngày 5 tháng 12"
+    return [
+        [],
+        [None, None, None, None, f"{day} năm {year}"],
+        [None, "Người lập biểu", None, None, "VIỆN TRƯỞNG"],
+        [None, "(đã ký)", None, None, "(đã ký)"],
+    ]
+
+
+def _col(n: int) -> str:
+    return openpyxl.utils.get_column_letter(n)
+
+
+def _percent_text(value: float, rng: random.Random):
+    """An indicator's result in one of the forms files use (and the cell's percent format)."""
+    style = rng.random()
+    if style < 0.25:
+        return f"{value:.1f}%".replace(".", ","), False
+    if style < 0.35:
+        return f"{value:.1f} %", False
+    if style < 0.55:
+        return round(value / 100, 4), True
+    return value, False
+
+
+NATIONAL_AWARDS = {  # the forms of a period: (form as headed, collective, individual)
+    "H1": [
+        ("Bằng khen của Viện trưởng VKSND tối cao", True, True),
+        ("Giấy khen", True, True),
+    ],
+    "FY": [
+        ("Bằng khen của Viện trưởng VKSND tối cao", True, True),
+        ("Giấy khen", True, True),
+        ("Tập thể lao động tiên tiến", True, False),
+        ("Tập thể lao động xuất sắc", True, False),
+        ("Lao động tiên tiến", False, True),
+        ("Chiến sĩ thi đua cơ sở", False, True),
+    ],
+}
+
+
+def _award_counts(period: str, rng: random.Random) -> list[int]:
+    """One unit's counts, form by form (collective then individual), within the rules of
+    pipeline/core/reference/award_rules.csv: Tập thể lao động xuất sắc at most 20 % of the
+    Tập thể lao động tiên tiến and never without a Chiến sĩ thi đua cơ sở, Chiến sĩ thi đua
+    cơ sở at most 15 % of the Lao động tiên tiến."""
+    bk = [rng.randint(0, 3), rng.randint(0, 6)]
+    gk = [rng.randint(0, 6), rng.randint(2, 20)]
+    if period.endswith("H1"):
+        return bk + gk
+    tt = rng.randint(6, 15)
+    ld = rng.randint(60, 160)
+    return bk + gk + [tt, rng.randint(0, tt // 5), ld, rng.randint(1, ld * 15 // 100)]
+
+
+class _Book:
+    """One cluster's workbook of one period, sheet by sheet."""
+
+    def __init__(self, no: int, period: str, rng: random.Random, formulas: bool):
+        self.no, self.period, self.rng, self.formulas = no, period, rng, formulas
+        self.sheets, self.merges, self.percent = {}, {}, {}
+        self.agency = f"CỤM THI ĐUA SỐ {no}"
+
+    def head(self, what: str, unit_line: str | None = None) -> list[list]:
+        return title_block(
+            self.agency, f"{what} {_national_title(self.period, self.rng)}", True, unit_line
+        )
+
+    def totals(self, first: int, last: int, columns: range, sums: list[int]) -> list:
+        """The totals row: SUM formulas (LibreOffice caches their values) or the figures."""
+        if self.formulas:
+            return [f"=SUM({_col(c)}{first}:{_col(c)}{last})" for c in columns]
+        return sums
+
+    def indicators_wide(self, units: list[str]) -> None:
+        head = self.head("KẾT QUẢ THỰC HIỆN CHỈ TIÊU")
+        top = len(head) + 1
+        h1, h2 = ["STT", "Đơn vị"], [None, None]
+        for name, _, _ in INDICATORS:
+            h1 += [name, None]
+            h2 += ["Chỉ tiêu", "Kết quả"]
+        rows, cells = head + [h1, h2], []
+        for i, uid in enumerate(units, 1):
+            row = [i, national_written(uid, self.rng)]
+            for k, (_, _, target) in enumerate(INDICATORS):
+                actual = min(100.0, round(target + self.rng.uniform(-9, 9), 1))
+                value, as_percent = _percent_text(actual, self.rng)
+                if as_percent:
+                    cells.append(f"{_col(4 + 2 * k)}{top + 1 + i}")
+                row += [target if self.rng.random() < 0.7 else f"{target}%", value]
+            rows.append(row)
+        self.sheets["Chỉ tiêu"] = rows + _signature(self.period)
+        self.merges["Chỉ tiêu"] = [f"A{top}:A{top + 1}", f"B{top}:B{top + 1}"] + [
+            f"{_col(3 + 2 * k)}{top}:{_col(4 + 2 * k)}{top}" for k in range(len(INDICATORS))
+        ]
+        self.percent["Chỉ tiêu"] = cells
+
+    def indicators_long(self, units: list[str]) -> None:
+        """One sheet per unit, the unit named in the title block; section rows I, II."""
+        for uid in units:
+            name = UNITS[uid]["name"]
+            kind = UNITS[uid]["kind"]
+            line = (
+                name
+                if kind == "cap_cao"
+                else f"VKSND {'thành phố' if kind == 'thanh_pho' else 'tỉnh'} {name}"
+            )
+            head = self.head("BÁO CÁO KẾT QUẢ CHỈ TIÊU NGHIỆP VỤ", unit_line=f"Đơn vị: {line}")
+            rows = head + [
+                ["STT", "Tên chỉ tiêu", "Đơn vị tính", "Chỉ tiêu\n(yêu cầu)", "Kết quả thực hiện"],
+                ["I", "CÔNG TÁC THỰC HÀNH QUYỀN CÔNG TỐ"],
+            ]
+            for i, (indicator, measure, target) in enumerate(INDICATORS, 1):
+                actual = min(100.0, round(target + self.rng.uniform(-9, 9), 1))
+                rows.append(
+                    [i, indicator, measure, f"{target}%", f"{actual:.1f}%".replace(".", ",")]
+                )
+            rows.append(["II", "THỐNG KÊ"])
+            rows.append(
+                [
+                    len(INDICATORS) + 1,
+                    "Số vụ án khởi tố",
+                    "vụ",
+                    "-",
+                    f"{self.rng.randint(1000, 4800):,}".replace(",", "."),
+                ]
+            )
+            self.sheets[f"CT {_ascii(name)[:24]}"] = rows + _signature(self.period)
+
+    def scores(self, units: list[str]) -> None:
+        head = self.head("KẾT QUẢ CHẤM ĐIỂM THI ĐUA")
+        rows = head + [
+            ["STT", "Đơn vị"] + [f"{g} ({m} điểm)" for g, m in SCORE_GROUPS] + ["Tổng điểm"]
+        ]
+        for i, uid in enumerate(units, 1):
+            pts = [round(m * self.rng.uniform(0.78, 1.0) * 2) / 2 for _, m in SCORE_GROUPS]
+            shown = [(f"{p:g}".replace(".", ",") if self.rng.random() < 0.2 else p) for p in pts]
+            rows.append([i, national_written(uid, self.rng)] + shown + [sum(pts)])
+        self.sheets["Chấm điểm"] = rows + _signature(self.period)
+
+    def awards_wide(self, units: list[str]) -> None:
+        forms = NATIONAL_AWARDS[self.period[5:]]
+        head = self.head("TỔNG HỢP KHEN THƯỞNG")
+        top = len(head) + 1
+        h1, h2 = ["STT", "Đơn vị"], [None, None]
+        for name, tt, cn in forms:
+            h1 += [name] + ([None] if tt and cn else [])
+            h2 += (["Tập thể"] if tt else []) + (["Cá nhân"] if cn else [])
+        rows = head + [h1, h2]
+        width = len(h2) - 2
+        sums = [0] * width
+        for i, uid in enumerate(units, 1):
+            counts = _award_counts(self.period, self.rng)
+            sums = [a + b for a, b in zip(sums, counts, strict=True)]
+            shown = [("-" if c == 0 and self.rng.random() < 0.3 else c) for c in counts]
+            rows.append([i, national_written(uid, self.rng)] + shown)
+        first, last = top + 2, top + 1 + len(units)
+        label = self.rng.choice(["Tổng cộng", "Cộng", "Tổng số"])
+        rows.append([None, label] + self.totals(first, last, range(3, 3 + width), sums))
+        self.sheets["Khen thưởng"] = rows + _signature(self.period)
+        m, col = [f"A{top}:A{top + 1}", f"B{top}:B{top + 1}"], 3
+        for _, tt, cn in forms:
+            if tt and cn:
+                m.append(f"{_col(col)}{top}:{_col(col + 1)}{top}")
+            else:
+                m.append(f"{_col(col)}{top}:{_col(col)}{top + 1}")
+            col += 2 if tt and cn else 1
+        self.merges["Khen thưởng"] = m
+
+    def awards_long_rows(self, units: list[str]) -> list[list]:
+        """One row per unit and form (the layout of a received .csv or a long sheet)."""
+        forms = NATIONAL_AWARDS[self.period[5:]]
+        rows = [["STT", "Đơn vị", "Hình thức khen thưởng", "Tập thể", "Cá nhân"]]
+        for uid in units:
+            unit = national_written(uid, self.rng)
+            counts = iter(_award_counts(self.period, self.rng))
+            for form, tt, cn in forms:
+                rows.append(
+                    [
+                        len(rows),
+                        unit,
+                        form,
+                        next(counts) if tt else "x",
+                        next(counts) if cn else "x",
+                    ]
+                )
+        return rows
+
+    def initiatives_rows(self, units: list[str], start_row: int) -> list[list]:
+        rows = [["STT", "Đơn vị", "Sáng kiến cấp cơ sở", "Sáng kiến cấp ngành", "Đề tài khoa học"]]
+        sums = [0, 0, 0]
+        for i, uid in enumerate(units, 1):
+            counts = [self.rng.randint(3, 40), self.rng.randint(0, 4), self.rng.randint(0, 1)]
+            sums = [a + b for a, b in zip(sums, counts, strict=True)]
+            rows.append([i, national_written(uid, self.rng)] + counts)
+        first, last = start_row + 1, start_row + len(units)
+        rows.append([None, "Tổng cộng"] + self.totals(first, last, range(3, 6), sums))
+        return rows
+
+    def initiatives(self, units: list[str]) -> None:
+        head = self.head("SÁNG KIẾN, ĐỀ TÀI KHOA HỌC")
+        self.sheets["Sáng kiến"] = (
+            head + self.initiatives_rows(units, len(head) + 1) + _signature(self.period)
+        )
+
+    def save(self, path: Path, hidden: bool) -> Path:
+        return _same_bytes(save(self.sheets, path, self.merges, self.percent, extra_hidden=hidden))
+
+
+def _same_bytes(path: Path) -> Path:
+    """The workbook with fixed times inside its zip and its properties: the same bytes at
+    every run (openpyxl stamps the time of saving)."""
+    with zipfile.ZipFile(path) as z:
+        parts = [(info, z.read(info)) for info in z.infolist()]
+    stamp = rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)"
+    parts = [
+        (
+            i,
+            re.sub(stamp, rb"\g<1>2025-01-01T00:00:00Z\g<2>", d)
+            if i.filename == "docProps/core.xml"
+            else d,
+        )
+        for i, d in parts
+    ]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for info, data in parts:
+            fixed = zipfile.ZipInfo(info.filename, date_time=(2025, 1, 1, 0, 0, 0))
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            z.writestr(fixed, data)
+    return path
+
+
+def _csv_file(path: Path, rows: list[list], encoding: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    text = io.StringIO(newline="")
+    csv.writer(text, lineterminator="\r\n" if encoding == "cp1258" else "\n").writerows(rows)
+    data = text.getvalue()
+    path.write_bytes(encode_cp1258(data) if encoding == "cp1258" else data.encode(encoding))
+    return path
+
+
+def national_files(resave: bool = True) -> list[Path]:
+    """Write the national sample under raw/<year>/toan_quoc/ (deterministic: its own seed)."""
+    rng = random.Random(NATIONAL_SEED)
+    for old in sorted(RAW.glob(f"*/{NATIONAL_DIR}")):
+        shutil.rmtree(old)
+    made, lo = [], {"xls": [], "ods": [], "xlsx": []}
+    for year in NATIONAL_YEARS:  # cluster membership, one workbook a year
+        head = title_block(
+            "VIỆN KIỂM SÁT NHÂN DÂN TỐI CAO", f"DANH SÁCH CỤM THI ĐUA NĂM {year}", True
+        )
+        if year == 2025:
+            head.insert(
+                -1,
+                [
+                    "Sắp xếp cụm minh họa cho 34 đơn vị sau sáp nhập (từ 1/7/2025); đơn vị cũ "
+                    "(báo cáo sơ kết 6 tháng đầu năm) thuộc cụm của đơn vị hợp nhất"
+                ],
+            )
+        rows = head + [["STT", "Năm", "Cụm thi đua số", "Đơn vị", "Vai trò"]]
+        roles = {"truong": "Cụm trưởng", "pho": "Cụm phó", "thanh_vien": "Thành viên"}
+        for no, members in membership_written(year).items():
+            for uid, role in members:
+                cluster = rng.choice([no, f"Cụm {no}", f"Cụm thi đua số {no}"])
+                shown = roles[role] if role != "thanh_vien" or rng.random() < 0.7 else None
+                rows.append(
+                    [len(rows) - len(head), year, cluster, national_written(uid, rng), shown]
+                )
+        path = RAW / str(year) / NATIONAL_DIR / f"cum_thi_dua_{year}_minh_hoa.xlsx"
+        made.append(_same_bytes(save({"Cụm thi đua": rows + _signature(f"{year}-H1")}, path)))
+    for i, ((period, no), kinds) in enumerate(sorted(national_claims().items())):
+        year, tag = int(period[:4]), ("6T" if period.endswith("H1") else "nam")
+        folder = RAW / str(year) / NATIONAL_DIR
+        stem = f"cum{no:02d}_{tag}_{year}"
+        fmt = (None, "xls", None, "ods", None, "xlsx")[i % 6] if resave else None
+        book = _Book(no, period, rng, formulas=fmt is not None)
+        if "indicators" in kinds:
+            if i % 5 == 2:
+                book.indicators_long(kinds["indicators"])
+            else:
+                book.indicators_wide(kinds["indicators"])
+        if "scores" in kinds:
+            book.scores(kinds["scores"])
+        if "awards" in kinds:
+            if i % 9 == 4:  # received as .csv, long, UTF-8 with a BOM
+                rows = book.awards_long_rows(kinds["awards"])
+                head = [[book.agency], [f"TỔNG HỢP KHEN THƯỞNG {_national_title(period, rng)}"]]
+                made.append(
+                    _csv_file(
+                        folder / f"khen_thuong_{stem}_minh_hoa.csv",
+                        head + [[MINH_HOA], []] + rows,
+                        "utf-8-sig",
+                    )
+                )
+            elif i % 4 == 1:
+                head = book.head("TỔNG HỢP KHEN THƯỞNG")
+                book.sheets["Khen thưởng"] = (
+                    head + book.awards_long_rows(kinds["awards"]) + _signature(period)
+                )
+            else:
+                book.awards_wide(kinds["awards"])
+        if "initiatives" in kinds:
+            if i % 7 == 3:  # received as .csv, Windows-1258 or UTF-8
+                head = [
+                    [book.agency],
+                    [f"SÁNG KIẾN {_national_title(period, rng)}"],
+                    [MINH_HOA],
+                    [],
+                ]
+                rows = book.initiatives_rows(kinds["initiatives"], len(head) + 1)
+                made.append(
+                    _csv_file(
+                        folder / f"sang_kien_{stem}_minh_hoa.csv",
+                        head + rows,
+                        "cp1258" if i % 2 else "utf-8",
+                    )
+                )
+            else:
+                book.initiatives(kinds["initiatives"])
+        if book.sheets:
+            path = book.save(folder / f"{stem}_minh_hoa.xlsx", hidden=i % 7 == 0)
+            if fmt:
+                lo[fmt].append(path)
+            made.append(path)
+    for fmt, paths in lo.items():  # re-saved by LibreOffice (one run per format)
+        made = [p for p in made if p not in paths] + _resave_many(paths, fmt)
+    return sorted(made)
+
+
+def _resave_many(paths: list[Path], fmt: str) -> list[Path]:
+    """Replace openpyxl files by the same data saved by LibreOffice, in one run."""
+    if not paths:
+        return []
+    out = []
+    with tempfile.TemporaryDirectory() as tmp, tempfile.TemporaryDirectory() as profile:
+        src = Path(tmp) / "src"
+        src.mkdir()
+        for p in paths:
+            shutil.move(p, src / f"{p.parent.parent.name}__{p.name}")
+        subprocess.run(
+            ["soffice", f"-env:UserInstallation=file://{profile}", "--headless",
+             "--convert-to", fmt, "--outdir", str(Path(tmp) / "out"),
+             *sorted(str(s) for s in src.iterdir())],
+            check=True, capture_output=True, timeout=600,
+        )  # fmt: skip
+        for p in paths:
+            made = Path(tmp) / "out" / f"{p.parent.parent.name}__{p.stem}.{fmt}"
+            target = p.with_suffix("." + fmt)
+            shutil.move(made, target)
+            out.append(target)
+    return out
+
+
 def main() -> None:
     if shutil.which("soffice") is None:
         sys.exit(
@@ -839,6 +1406,7 @@ def main() -> None:
             resave_with_libreoffice(path, "xlsx")
     fixtures()
     made.append(history_recipients())  # after the re-saves: no other file changes
+    made += national_files()  # its own seed: the files above keep their figures
     files = sorted(p for p in RAW.rglob("*") if p.is_file() and p.name != "README.md")
     print(
         f"{len(files)} files in raw/:",
@@ -849,5 +1417,8 @@ def main() -> None:
 if __name__ == "__main__":
     if sys.argv[1:] == ["lich-su"]:  # only the named-recipients workbook (no LibreOffice)
         print(history_recipients())
+    elif sys.argv[1:] == ["toan-quoc"]:  # only the national sample (raw/<year>/toan_quoc/)
+        written_now = national_files()
+        print(f"{len(written_now)} files in raw/*/{NATIONAL_DIR}/")
     else:
         main()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -105,15 +106,29 @@ def wh(tmp_path):
 
 
 @pytest.fixture(scope="session")
-def sample_wh(tmp_path_factory):
-    """One warehouse built from a copy of raw/ for the whole session (read-only use)."""
-    import shutil
-
+def sample_build(tmp_path_factory):
+    """raw/ copied and built once for the whole session: (raw, warehouse, build summary).
+    Read-only: a test that adds or changes files works on `copy_sample` of it."""
     tmp = tmp_path_factory.mktemp("sample")
     shutil.copytree(ROOT / "raw", tmp / "raw")
     wh = tmp / "warehouse" / "thidua.duckdb"
-    build(tmp / "raw", wh)
-    return wh
+    summary = build(tmp / "raw", wh)
+    return tmp / "raw", wh, summary
+
+
+@pytest.fixture(scope="session")
+def sample_wh(sample_build):
+    """The session's warehouse built from raw/ (read-only use)."""
+    return sample_build[1]
+
+
+def copy_sample(sample_build, dest: Path) -> tuple[Path, Path]:
+    """A writable copy of the session's raw/ and its built warehouse under `dest`; the files
+    keep their times, so a build on the copy reads only what the test adds or changes."""
+    raw, wh, _ = sample_build
+    shutil.copytree(raw, dest / "raw")
+    shutil.copytree(wh.parent, dest / "warehouse")
+    return dest / "raw", dest / "warehouse" / wh.name
 
 
 CHROMIUM_ARGS = [

@@ -33,10 +33,13 @@ def test_territory_map_follows_the_2025_merger(con):
 
 
 def test_a_figure_a_unit_did_not_report_is_missing_not_zero(con):
-    per_unit = an.yearly_unit_metrics(con, (2025, 2025), "H1")
-    gia_lai = per_unit[per_unit["unit_id"] == "gia_lai"].iloc[0]
-    assert pd.isna(gia_lai["awards"]) and gia_lai["n_indicators"] > 0
-    assert not (per_unit["awards"] == 0).any()
+    # every unit of the national sample sends every kind; Nghệ An's score row of 2024 is a
+    # deliberate fault (rejected), so its score total for 2024 is not known
+    per_unit = an.yearly_unit_metrics(con, (2024, 2024), "FY")
+    nghe_an = per_unit[per_unit["unit_id"] == "nghe_an"].iloc[0]
+    assert pd.isna(nghe_an["total_points"]) and nghe_an["n_indicators"] > 0
+    assert nghe_an["awards"] > 0
+    assert not (per_unit["total_points"] == 0).any() and not (per_unit["awards"] == 0).any()
 
 
 def test_changes_and_growth():

@@ -15,7 +15,7 @@ import subprocess
 import duckdb
 import openpyxl
 import pytest
-from conftest import run_cli
+from conftest import build, run_cli, write_xlsx
 from PIL import Image, ImageStat
 
 from pipeline import clip
@@ -404,9 +404,9 @@ def test_edit_and_rerender_keeps_the_analysts_wording(built, tmp_path):
 @pytest.mark.parametrize(
     "args, words",
     [
-        (["--cluster", 9, "--period", "2024-FY"], "Cụm thi đua số 9 không có số liệu"),
-        (["--cluster", 6, "--period", "2025-H1"], "chưa có danh sách cụm thi đua năm 2025"),
-        (["--cluster", 6, "--period", "2021-FY"], "không có số liệu của kỳ 2021-FY"),
+        # the sample has clusters 1–13 in 2024 and figures from 2020 (raw/README.md)
+        (["--cluster", 14, "--period", "2024-FY"], "Cụm thi đua số 14 không có số liệu"),
+        (["--cluster", 6, "--period", "2019-FY"], "không có số liệu của kỳ 2019-FY"),
         (["--cluster", 6, "--period", "2024"], "không đúng dạng"),
         (["--cluster", 6], "Cần --cluster và --period"),
     ],
@@ -416,6 +416,26 @@ def test_unknown_cluster_or_period_is_a_usage_error(sample_wh, tmp_path, args, w
     assert done.returncode == 2
     assert words in done.stderr and "Traceback" not in done.stderr
     assert not (tmp_path / "x").exists()
+
+
+def test_a_period_with_figures_but_no_cluster_list_is_said(raw, wh, tmp_path):
+    write_xlsx(
+        raw / "kt.xlsx",
+        {
+            "Khen thưởng": [
+                ["CỤM THI ĐUA SỐ 6"],
+                ["TỔNG HỢP KHEN THƯỞNG NĂM 2019"],
+                ["STT", "Đơn vị", "Hình thức khen thưởng", "Tập thể", "Cá nhân"],
+                [1, "Thanh Hóa", "Giấy khen", 1, 2],
+            ]
+        },
+    )
+    build(raw, wh)
+    done = run_cli("clip", "--cluster", 6, "--period", "2019-FY", "--warehouse", wh,
+                   "--out", tmp_path / "x")  # fmt: skip
+    assert done.returncode == 2
+    assert "chưa có danh sách cụm thi đua năm 2019" in done.stderr
+    assert "Traceback" not in done.stderr and not (tmp_path / "x").exists()
 
 
 def test_missing_warehouse_is_said(tmp_path):
@@ -461,13 +481,14 @@ def test_bad_cells_in_the_xlsx_name_their_row(tmp_path):
 
 
 def test_no_previous_year_is_said(con):
-    """2022-H1 has no 2021-H1 to compare with: the awards scene says so, with no figure for it."""
-    sb = clip.build_storyboard(con, 7, "2022-H1")
+    """2020-H1, the sample's first period, has no 2019-H1 to compare with: the awards scene
+    says so, with no figure for it."""
+    sb = clip.build_storyboard(con, 7, "2020-H1")
     awards = next(s for s in sb.scenes if s.kind == "awards")
     assert "chưa có số liệu khen thưởng cùng kỳ năm trước" in awards.narration
-    assert not [f for f in awards.figures if "2021" in f["query"]]
-    assert "sáu tháng đầu năm 2022" in awards.narration.lower()
-    assert sb.scenes[-1].title == "Phương hướng, nhiệm vụ 6 tháng cuối năm 2022"
+    assert not [f for f in awards.figures if "2019" in f["query"]]
+    assert "sáu tháng đầu năm 2020" in awards.narration.lower()
+    assert sb.scenes[-1].title == "Phương hướng, nhiệm vụ 6 tháng cuối năm 2020"
     for s in sb.scenes:
         assert clip.unmatched_numbers(s) == [], s.id
 

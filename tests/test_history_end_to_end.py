@@ -13,7 +13,7 @@ import zipfile
 import duckdb
 import openpyxl
 import pytest
-from conftest import ROOT, build, query, write_xlsx
+from conftest import ROOT, build, copy_sample, query, write_xlsx
 
 from pipeline.core.text import fold
 from pipeline.load import history
@@ -25,12 +25,9 @@ R_BK, R_NG = "bk_vkstc_ca_nhan_2_cstdcs", "cstd_nganh_3_cstdcs"
 
 
 @pytest.fixture(scope="module")
-def warehouse(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("history")
-    raw = tmp / "raw"
-    shutil.copytree(ROOT / "raw", raw)
-    wh = tmp / "thidua.duckdb"
-    build(raw, wh)
+def warehouse(sample_build):
+    """raw/ as built once for the session (conftest `sample_build`): read only."""
+    raw, wh, _ = sample_build
     return raw, wh
 
 
@@ -141,11 +138,10 @@ def _texts(folder):
             yield str(p), p.read_text(encoding="utf-8", errors="replace")
 
 
-def test_a_planted_name_is_only_in_recipients_candidates_and_the_export(tmp_path):
-    raw = tmp_path / "raw"
-    shutil.copytree(ROOT / "raw", raw)
+def test_a_planted_name_is_only_in_recipients_candidates_and_the_export(tmp_path, sample_build):
+    # the session's raw/ and warehouse: the build below reads the planted workbook only
+    raw, wh = copy_sample(sample_build, tmp_path)
     _planted_workbook(raw)
-    wh = tmp_path / "wh" / "thidua.duckdb"
     key = fold(PLANTED)
 
     def run(*args):
@@ -181,7 +177,7 @@ def test_a_planted_name_is_only_in_recipients_candidates_and_the_export(tmp_path
         assert "Nghị định 13/2023/NĐ-CP" in ws["A1"].value and "DỮ LIỆU CÁ NHÂN" in ws["A1"].value
     leaks = [
         where
-        for folder in ("site", "meet", "rep", "clip", "wh")
+        for folder in ("site", "meet", "rep", "clip", "warehouse")
         for where, text in _texts(tmp_path / folder)
         if key in fold(unicodedata.normalize("NFC", text))
     ]

@@ -91,8 +91,9 @@ LEFT JOIN clusters c ON c.year = f.year AND c.unit_id = f.unit_id;
 --  rejected    expected and not received, while a file of that kind and period for the
 --              unit's cluster had rows rejected (the unit's row is likely among them);
 --  missing     expected and not received.
--- Expected: every member of a cluster in the period's year, for every kind some unit sent
--- for that period (recipient lists are optional: listed when received, never missing).
+-- Expected: every member of a cluster in the period's year that exists on the period's last
+-- day (a unit merged on 1 July 2025 reports 2025-H1, not 2025-FY), for every kind some unit
+-- sent for that period (recipient lists are optional: listed when received, never missing).
 CREATE OR REPLACE VIEW submissions AS
 WITH periodic AS (
     SELECT c.kind, c.unit_id, c.period, c.source_file,
@@ -104,8 +105,13 @@ WITH periodic AS (
     WHERE c.kind <> 'clusters'),
 expected AS (
     SELECT DISTINCT e.period, m.cluster_no, m.unit_id, e.kind
-    FROM (SELECT DISTINCT period, year, kind FROM periodic WHERE kind <> 'recipients') e
-    JOIN clusters m ON m.year = e.year),
+    FROM (SELECT DISTINCT period, year, kind,
+                 make_date(year, CASE WHEN right(period, 2) = 'H1' THEN 5 ELSE 11 END,
+                           CASE WHEN right(period, 2) = 'H1' THEN 31 ELSE 30 END) AS last_day
+          FROM periodic WHERE kind <> 'recipients') e
+    JOIN clusters m ON m.year = e.year
+    JOIN units u ON u.unit_id = m.unit_id AND u.valid_from <= e.last_day
+                AND (u.valid_to IS NULL OR u.valid_to >= e.last_day)),
 bad AS (
     SELECT s.kind, s.period, m.cluster_no, min(s.source_file) AS source_file
     FROM sheet_log s
