@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import os
+import shutil
 import time
 
-from conftest import awards_wide_rows, build, query, write_xlsx
+from conftest import ROOT, awards_wide_rows, build, query, write_xlsx
 
 
 def test_every_claim_is_received_or_superseded(raw, wh):
@@ -38,9 +39,17 @@ def test_sample_grid_marks_missing_and_rejected(sample_wh):
         sample_wh, "SELECT count(*) FROM submissions WHERE status IN ('received', 'superseded')"
     )[0]
     assert listed == claims
-    # a unit of a known cluster that sent nothing for a period is missing, never absent
+
+
+def test_a_cluster_that_sent_nothing_is_missing_never_absent(raw, wh):
+    # the national sample sends everything, so the gap is made here: Cụm 6's year-end file
+    # of 2022 alone, and Cụm 9 (the reference list of 2022) sent nothing that year
+    name = "2022/cum6_nam_2022_minh_hoa.xls"
+    (raw / name).parent.mkdir(parents=True)
+    shutil.copy2(ROOT / "raw" / name, raw / name)
+    build(raw, wh)
     (missing,) = query(
-        sample_wh,
+        wh,
         """SELECT count(*) FROM submissions
            WHERE period = '2022-FY' AND cluster_no = 9 AND status = 'missing'""",
     )[0]
