@@ -151,9 +151,13 @@ def slides(con, cluster_no: int, period: str) -> list[Slide]:
     ]
     years = sorted(series["year"].unique()) if not series.empty else []
     by_form_year = series.groupby(["award_name", "year"])["count"].sum()
+    # a line for each form the cluster reported in the meeting's year: a form it no longer
+    # (or not yet) reports, often a mass title counted in hundreds, would flatten the others;
+    # it stays in the table under the chart
     timeline = [
         (name, [_get(by_form_year, (name, y)) for y in years])
         for name in dict.fromkeys(series["award_name"])
+        if years and years[-1] == year and _get(by_form_year, (name, year)) is not None
     ]
     out = [
         Slide(
@@ -438,12 +442,13 @@ def _chart(slide, spec: Chart, x, y, w, h):
     # value labels written the Vietnamese way (94,5; 1.234) whatever the projector's locale;
     # the value axis, whose numbers the locale would write, is left out
     decimals = 1 if spec.number_format.endswith(".0") else 0
-    for series, (_, values) in zip(plot.series, spec.series, strict=True):
+    apart = _labels_apart(spec) if spec.kind == "line" else None
+    for n, (series, (_, values)) in enumerate(zip(plot.series, spec.series, strict=True)):
         last = max((i for i, v in enumerate(values) if v is not None), default=-1)
         for i, value in enumerate(values):
             if value is None or (spec.kind == "stacked" and value == 0):
                 continue
-            if spec.kind == "line" and i != last:
+            if spec.kind == "line" and (i != last or n not in apart):
                 continue
             label = series.points[i].data_label
             label.has_text_frame = True
@@ -464,6 +469,25 @@ def _chart(slide, spec: Chart, x, y, w, h):
     if spec.kind in ("bar", "stacked"):
         chart.category_axis.reverse_order = True  # the first row at the top, as in the table
     return frame
+
+
+def _labels_apart(spec: Chart, gap: float = 0.06) -> set[int]:
+    """The lines whose last value is labelled: from the highest down, a label closer than
+    `gap` of the chart's height to one already kept is left to the table (labels written
+    on one another cannot be read)."""
+    values = [v for _, vs in spec.series for v in vs if v is not None]
+    top = max(values, default=0) or 1
+    ends = sorted(
+        ((vs[-1], n) for n, (_, vs) in enumerate(spec.series) if vs and vs[-1] is not None),
+        reverse=True,
+    )
+    kept: list[float] = []
+    chosen = set()
+    for value, n in ends:
+        if all(abs(value - k) >= gap * top for k in kept):
+            kept.append(value)
+            chosen.add(n)
+    return chosen
 
 
 def _table(slide, rows: list[list[str]], x, y, w, widths, size=16, header=True):

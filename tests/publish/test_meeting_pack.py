@@ -151,7 +151,9 @@ def test_workbook_prints_and_reads_as_people_expect(pack):
     years = book["Khen thưởng qua các năm"]
     col = [c.value for c in years[3]].index("Năm") + 1
     cell = years.cell(4, col)
-    assert cell.value == 2022 and cell.number_format == "0"
+    assert (
+        cell.value == 2024 - 4 and cell.number_format == "0"
+    )  # five years shown, sample from 2020
 
 
 def test_a_sum_row_where_sums_mean_something(pack):
@@ -268,3 +270,28 @@ def test_a_template_without_title_layouts_still_gives_a_deck(sample_wh, tmp_path
     assert texts[0].startswith("Cụm thi đua số 6") and "tổng kết" in texts[1]
     assert ranking.shapes[0].text_frame.text.startswith("Điểm thi đua và xếp hạng")
     assert not [p for sl in deck.slides for p in sl.placeholders]
+
+
+def _trend_chart(deck):
+    slide = next(
+        s for s in deck.slides if s.shapes[0].text_frame.text.startswith("Khen thưởng qua các năm")
+    )
+    (chart,) = [s.chart for s in slide.shapes if getattr(s, "has_chart", False) and s.has_chart]
+    return chart
+
+
+def test_trend_lines_are_the_forms_of_the_meeting_year_and_their_labels_apart(pack):
+    # seen projected: «Lao động tiên tiến» (hundreds, not reported 2022–2024) flattened every
+    # other line, and the 2024 labels 38 / 20 / 19 sat on one another
+    deck, _ = pack
+    chart = _trend_chart(deck)
+    categories = list(chart.plots[0].categories)
+    assert categories[-1] == "2024"
+    series = list(chart.plots[0].series)
+    assert series and all(s.values[-1] is not None for s in series)
+    top = max(v for s in series for v in s.values if v is not None)
+    labelled = sorted(
+        s.values[-1] for s in series if s.points[len(categories) - 1].data_label.has_text_frame
+    )
+    assert labelled, "the last point of at least one line carries its value"
+    assert all(b - a >= 0.06 * top for a, b in zip(labelled, labelled[1:], strict=False))
