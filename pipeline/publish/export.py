@@ -83,8 +83,12 @@ def write_xlsx_tables(
     head = book.add_format(
         {"bold": True, "bg_color": "#DCE3EE", "border": 1, "text_wrap": True, "valign": "top"}
     )
-    note_fmt = book.add_format({"italic": True, "font_color": "#555555"})
-    src_fmt = book.add_format({"italic": True, "font_color": "#444444", "text_wrap": False})
+    note_fmt = book.add_format(
+        {"italic": True, "font_color": "#555555", "text_wrap": True, "valign": "top"}
+    )
+    src_fmt = book.add_format(
+        {"italic": True, "font_color": "#444444", "text_wrap": True, "valign": "top"}
+    )
     formats = {
         f: book.add_format({"num_format": f, "border": 1}) for f in ("0", "#,##0", "#,##0.0")
     }
@@ -100,20 +104,23 @@ def write_xlsx_tables(
         note = (notes or {}).get(name)
         source = (below or {}).get(name, "")
         if note or source:
-            ws.write_string(0, 0, str(safe_cell(note or "")), note_fmt)
             top = 2
-        if source:
-            # the source in plain words: on the sheet, under the title, and printed under the
-            # table on every page (the footer)
-            ws.write_string(1, 0, str(safe_cell(source.replace("\n", " · "))), src_fmt)
         col_formats = []
+        widths = []
         for c, col in enumerate(frame.columns):
             ws.write_string(top, c, str(safe_cell(str(col))), head)
             values = frame[col]
             fmt = column_format(col, values)
             col_formats.append(fmt)
             width = max([len(str(col))] + [len(str(v)) for v in values.head(200)]) + 2
-            ws.set_column(c, c, min(max(width, 8), 60))
+            widths.append(min(max(width, 8), 60))
+            ws.set_column(c, c, widths[-1])
+        # the note and the source (in plain words; printed under the table on every page too,
+        # in the footer) wrap across the table's width: a long line left to spill over empty
+        # columns widened the printed page, and fitting it to A4 shrank the table to 4 pt
+        for row, line, fmt in ((0, note or "", note_fmt), (1, source, src_fmt)):
+            if top and (line or row == 0):
+                _wide_line(ws, row, line.replace("\n", " · "), fmt, widths)
         last = top
         for r, row in enumerate(frame.itertuples(index=False), start=top + 1):
             last = r
@@ -147,6 +154,7 @@ def write_xlsx_tables(
         if len(frame.columns):
             ws.autofilter(top, 0, top + max(len(frame), 1), len(frame.columns) - 1)
         # print: A4 landscape, the table's width on one page, the header on every page
+        ws.print_area(0, 0, max(last, top), max(len(frame.columns), 1) - 1)
         ws.set_landscape()
         ws.set_paper(9)
         ws.fit_to_pages(1, 0)
@@ -156,6 +164,18 @@ def write_xlsx_tables(
     book.close()
     tmp.replace(path)
     return path
+
+
+def _wide_line(ws, row: int, text: str, fmt, widths: list[int]) -> None:
+    """`text` in one cell as wide as the table, wrapped, its row as tall as its lines."""
+
+    span = max(sum(widths), 1)
+    lines = max(1, -(-len(text) // max(span - 2, 1)))
+    if len(widths) > 1:
+        ws.merge_range(row, 0, row, len(widths) - 1, str(safe_cell(text)), fmt)
+    else:
+        ws.write_string(row, 0, str(safe_cell(text)), fmt)
+    ws.set_row(row, 15 * lines)
 
 
 def _footer(text: str) -> str:
