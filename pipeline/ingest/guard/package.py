@@ -56,7 +56,7 @@ def _check_zip(data: bytes, suffix: str, lim: Limits) -> Inspection:
         UnicodeDecodeError,
     ) as exc:
         raise Rejected(_corrupt_zip(suffix)) from exc
-    with zf, io.BytesIO(data) as raw:
+    with zf:
         infos = [i for i in zf.infolist() if not i.is_dir()]
         # part names as a reader finds them: "\\" for "/", any case (Windows zippers)
         lookup: dict[str, zipfile.ZipInfo] = {}
@@ -65,7 +65,7 @@ def _check_zip(data: bytes, suffix: str, lim: Limits) -> Inspection:
         _check_zip_sizes(len(data), infos, lim)
         if any(i.flag_bits & 0x1 for i in infos):
             raise Rejected(_encrypted())
-        unpack = _Unpacker(raw, suffix, lim)
+        unpack = _Unpacker(zf, suffix, lim)
         fmt, workbook = _zip_format(lookup, suffix, unpack)
         if fmt == "ods":
             _check_ods_manifest(lookup, unpack)
