@@ -72,7 +72,7 @@ def _check_zip(data: bytes, suffix: str, lim: Limits) -> Inspection:
         inspection = Inspection(fmt, binary=workbook.endswith(".bin"))
         sheets = {}
         if fmt == "xlsx":
-            sheets = _xlsx_sheet_parts(lookup, workbook, unpack, lim, inspection.not_tables)
+            sheets = _xlsx_sheet_parts(lookup, workbook, unpack, lim, inspection)
         percent: set[int] = set()
         styles = lookup.get(part_key(posixpath.dirname(workbook) + "/styles.xml"))
         if fmt != "xlsx" or inspection.binary:

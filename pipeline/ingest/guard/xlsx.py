@@ -9,7 +9,7 @@ import re
 import struct
 import zipfile
 
-from pipeline.ingest.guard.inspection import SheetCells
+from pipeline.ingest.guard.inspection import Inspection, SheetCells
 from pipeline.ingest.guard.limits import Limits, MiB
 from pipeline.ingest.guard.messages import FIX_HINT, Rejected, _mb, _n
 from pipeline.ingest.guard.sizes import _Book, _Extent
@@ -436,14 +436,16 @@ def _xlsx_sheet_parts(
     workbook: str,
     unpack,
     lim: Limits,
-    skipped: list[str] | None = None,
+    inspection: Inspection | None = None,
 ) -> dict[str, str]:
-    """Worksheet part (its `part_key`) → sheet name, from the workbook and its relationships."""
+    """Worksheet part (its `part_key`) → sheet name, from the workbook and its relationships;
+    the sheets that hold no table go to `inspection.not_tables`, the date system to
+    `inspection.epoch1904`."""
     from xml.etree import ElementTree as ET
 
     parts: dict[str, str] = {}
-    if skipped is None:
-        skipped = []
+    inspection = inspection if inspection is not None else Inspection("xlsx")
+    skipped = inspection.not_tables
     if workbook.endswith(".bin"):  # .xlsb: the sheets are binary parts, sized in the ZIP
         return parts
     folder = posixpath.dirname(workbook)
@@ -464,6 +466,9 @@ def _xlsx_sheet_parts(
         else:  # a chart, macro or dialog sheet: no table, read by no reader here
             others[rel.get("Id")] = target
     sheets = [el for el in book.iter() if str(el.tag).rsplit("}", 1)[-1] == "sheet"]
+    for el in book.iter():
+        if str(el.tag).rsplit("}", 1)[-1] == "workbookPr":
+            inspection.epoch1904 = el.get("date1904", "").lower() in ("1", "true")
     if len(sheets) > lim.max_sheets:
         raise Rejected(
             f"Không đọc được tệp: sổ làm việc có {_n(len(sheets))} trang tính, vượt giới hạn "
