@@ -146,10 +146,10 @@ class _Unpacker:
                 scan.feed(chunk)
 
     def chunks(self, info: zipfile.ZipInfo):
-        """The entry's bytes, `CHUNK` at a time.  It is opened as declaring one byte more
-        than it does, so an entry that unpacks past its declared size shows that byte
-        (the stdlib would stop at the declared size and check the CRC of that prefix); the
-        CRC of what it really holds is checked by the stdlib when the stream ends."""
+        """The entry's bytes, `CHUNK` at a time, through `ZipFile.open` (local header,
+        inflate).  It is opened as declaring one byte more than it does, so an entry that
+        unpacks past its declared size shows that byte (the stdlib would stop at the
+        declared size); the CRC is then checked here over what the entry really holds."""
         if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
             raise Rejected(
                 f"Không đọc được tệp: phần «{info.filename}» dùng kiểu nén số "
@@ -158,19 +158,11 @@ class _Unpacker:
             )
         probe = copy.copy(info)
         probe.file_size = info.file_size + 1
-        produced = 0
+        del probe.CRC  # the stdlib checks no CRC where none is given: checked below
+        produced, crc = 0, 0
         try:
             with self.zf.open(probe) as entry:
-                while True:
-                    want = min(CHUNK, info.file_size - produced)
-                    try:  # past the declared size: one byte, alone
-                        out = entry.read(want if want > 0 else 1)
-                    except zipfile.BadZipFile:
-                        if want > 0:
-                            raise
-                        out = b"?"  # the CRC failed on a byte past the declared size
-                    if not out:
-                        break
+                while out := entry.read(min(CHUNK, info.file_size + 1 - produced)):
                     produced += len(out)
                     if produced > info.file_size:
                         raise Rejected(
@@ -184,6 +176,7 @@ class _Unpacker:
                             f"Không đọc được tệp: khi giải nén, tệp chiếm hơn "
                             f"{_mb(self.lim.max_unpacked_bytes)} (tệp có thể là «bom nén» độc hại)."
                         )
+                    crc = zlib.crc32(out, crc)
                     yield out
         except Rejected:
             raise
@@ -196,5 +189,5 @@ class _Unpacker:
             NotImplementedError,
         ) as exc:
             raise Rejected(_corrupt_zip(self.suffix)) from exc
-        if produced != info.file_size:  # the stream ended early
+        if produced != info.file_size or crc != info.CRC:  # ended early, or other bytes
             raise Rejected(_corrupt_zip(self.suffix))
