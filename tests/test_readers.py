@@ -555,3 +555,29 @@ def test_the_second_xls_reader_gives_dates_not_serials(epoch1904):
     grid = _read_xlrd(xls_dates(days, epoch1904))[0]
     assert [row[0] for row in grid.rows] == days
     assert grid.epoch1904 is epoch1904
+
+
+# --- the sheet scanner: expat, streaming, no DTD -----------------------------------------
+
+
+def test_a_sheet_that_is_not_well_formed_xml_is_refused_by_the_guard_naming_the_part(tmp_path):
+    p = xlsx_from_sheet_xml(tmp_path / "broken.xlsx", '<row r="1"><c r="A1"><v>1</v></row>')
+    with pytest.raises(guard.Rejected) as err:
+        guard.check_file(p)
+    assert str(err.value).startswith(
+        "Không đọc được tệp Excel (.xlsx): tệp hỏng — phần «xl/worksheets/sheet1.xml» không "
+        "phải XML hợp lệ (dòng "
+    )
+
+
+def test_the_sheet_scanner_counts_what_the_cells_hold(tmp_path):
+    xml = (
+        '<row r="2" hidden="1"><c r="B2" t="e"><v>#DIV/0!</v></c><c r="C2"><f>A1</f></c></row>'
+        '<row r="5"><c r="D5"><v> </v></c><c t="inlineStr"><is><t>x</t></is></c>'
+        '<c r="G5" s="0"/></row>'
+    )
+    p = xlsx_from_sheet_xml(tmp_path / "cells.xlsx", xml)
+    cells = guard.check_file(p).sheets["KT"]
+    assert cells.hidden_rows == {1}
+    assert cells.errors == {(1, 1): "#DIV/0!"}
+    assert cells.formula_no_value == {(1, 2)}

@@ -96,7 +96,7 @@ def _check_zip(data: bytes, suffix: str, lim: Limits) -> Inspection:
                 continue  # (a second copy of styles or strings is checked as any part)
             if fmt == "xlsx" and key in sheets:
                 cells = inspection.sheets.setdefault(sheets[key], SheetCells())
-                scan = _Utf16(_SheetScan(sheets[key], lim, book, cells, percent, strings))
+                scan = _Utf16(_SheetScan(sheets[key], lim, book, cells, percent, strings, name))
             elif fmt == "xlsx" and key.endswith("sharedstrings.xml"):
                 scan = _CountScan(_SI, lim.max_cells, _too_many_strings, lim)
             elif fmt == "ods" and key == "content.xml":
