@@ -18,8 +18,10 @@ Outcomes:
 - ``oom``/``signal``: MemoryError escaped, or the child died of a signal.
 
 For every file not read (refused, crash, hang, signal), the other readers are tried
-(python-calamine alone, openpyxl, xlrd, odfpy, pandas for CSV; LibreOffice if installed)
-to learn whether "another reader reads it".  A table of counts is printed, then every
+(python-calamine alone, openpyxl, xlrd, odfpy, pandas for CSV)
+to learn whether "another reader reads it"; with `--libreoffice`, LibreOffice too (soffice
+--convert-to csv, its own profile, a timeout), also over an earlier `--json` given to
+`--render`.  A table of counts is printed, then every
 crash and every refused-but-readable file.  This is a benchmark, not a test.
 """
 
@@ -278,20 +280,66 @@ def _in_child(fn, path: Path, timeout: float) -> dict:
 
 
 def _soffice_reads(path: Path, timeout: float) -> bool | None:
+    """Whether LibreOffice reads the file: `soffice --headless --convert-to csv` in a
+    scratch folder, with a user profile of its own (a running LibreOffice, or another
+    sweep, is never disturbed) and a timeout; read when it writes a CSV that holds
+    something.  None when LibreOffice is not installed."""
     exe = shutil.which("soffice") or shutil.which("libreoffice")
     if not exe:
         return None
-    with tempfile.TemporaryDirectory() as out:
+    with tempfile.TemporaryDirectory(prefix="sweep-lo-") as tmp:
+        out, profile = Path(tmp) / "out", Path(tmp) / "profile"
+        out.mkdir()
+        cmd = [
+            exe,
+            f"-env:UserInstallation={profile.as_uri()}",
+            "--headless",
+            "--norestore",
+            "--convert-to",
+            "csv",
+            "--outdir",
+            str(out),
+            str(path),
+        ]
         try:
-            subprocess.run(
-                [exe, "--headless", "--convert-to", "csv", "--outdir", out, str(path)],
-                capture_output=True,
-                timeout=timeout,
-                check=False,
+            proc = subprocess.Popen(
+                cmd,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                start_new_session=True,  # its helper processes end with it on a timeout
             )
-        except subprocess.TimeoutExpired:
-            return False
-        return any(Path(out).iterdir())
+            try:
+                proc.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait()
+                return False
+        except OSError:
+            return None
+        return any(p.stat().st_size > 0 for p in out.iterdir())
+
+
+def libreoffice_pass(results: dict[str, dict], peers: Path, timeout: float) -> list[str]:
+    """Ask LibreOffice about every file we did not read (an empty file holds nothing to
+    read and is not asked); its verdict goes into the file's `others`.  Returns the files
+    LibreOffice reads."""
+    read_by_lo = []
+    todo = [n for n, r in sorted(results.items()) if r["outcome"] != "ok"]
+    for i, name in enumerate(todo):
+        path = peers / name
+        if not path.is_file() or path.stat().st_size == 0:
+            continue
+        verdict = _soffice_reads(path, timeout)
+        if verdict is None:
+            print("LibreOffice (soffice) is not installed", file=sys.stderr)
+            return []
+        others = results[name].setdefault("others", {})
+        others["soffice"] = ("ok" if verdict else "fail", "")
+        if verdict:
+            read_by_lo.append(name)
+        if i % 50 == 0:
+            print(f"  libreoffice: {i}/{len(todo)}", file=sys.stderr)
+    return read_by_lo
 
 
 # --- driver --------------------------------------------------------------------------
@@ -308,13 +356,11 @@ def collect(peers: Path) -> list[Path]:
     return files
 
 
-def sweep_one(path: Path, timeout: float, soffice: bool) -> dict:
+def sweep_one(path: Path, timeout: float) -> dict:
     result = _in_child(_project_read, path, timeout)
     if result["outcome"] != "ok":
         others = _in_child(lambda p: {"outcome": "others", "readers": _others(p)}, path, timeout)
         result["others"] = others.get("readers") or {"(all)": (others["outcome"], "")}
-        if soffice:
-            result["others"]["soffice"] = ("ok" if _soffice_reads(path, timeout) else "fail", "")
     return result
 
 
@@ -333,7 +379,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--timeout", type=float, default=30.0)
     ap.add_argument("--limit", type=int, default=0, help="only the first N files")
-    ap.add_argument("--soffice", action="store_true", help="also try LibreOffice if installed")
+    ap.add_argument(
+        "--libreoffice",
+        action="store_true",
+        help="ask LibreOffice (soffice --convert-to csv) about every file not read; with "
+        "--render, about the files not read in that earlier sweep",
+    )
     ap.add_argument("--render", type=Path, default=None, help="only print the table of a --json")
     ap.add_argument(
         "--build",
@@ -342,7 +393,13 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = ap.parse_args(argv)
     if args.render:
-        print(render(json.loads(args.render.read_text()), 0))
+        results = json.loads(args.render.read_text())
+        if args.libreoffice:
+            print(render_libreoffice(libreoffice_pass(results, args.peers, args.timeout), results))
+            if args.json:
+                args.json.write_text(json.dumps(results, ensure_ascii=False, indent=1))
+            return 0
+        print(render(results, 0))
         return 0
     if args.build:
         return build_over(args.peers)
@@ -365,7 +422,7 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.jobs <= 1:
         for i, p in enumerate(files):
-            results[str(p.relative_to(args.peers))] = sweep_one(p, args.timeout, args.soffice)
+            results[str(p.relative_to(args.peers))] = sweep_one(p, args.timeout)
             if i % 500 == 0:
                 print(f"  {i}/{len(files)}", file=sys.stderr)
     else:
@@ -380,9 +437,7 @@ def main(argv: list[str] | None = None) -> int:
                 try:
                     part = {}
                     for i, p in enumerate(shard):
-                        part[str(p.relative_to(args.peers))] = sweep_one(
-                            p, args.timeout, args.soffice
-                        )
+                        part[str(p.relative_to(args.peers))] = sweep_one(p, args.timeout)
                         if i % 500 == 0:
                             print(f"  shard {len(pids)}: {i}/{len(shard)}", file=sys.stderr)
                     Path(name).write_text(json.dumps(part, default=str))
@@ -398,8 +453,11 @@ def main(argv: list[str] | None = None) -> int:
             finally:
                 os.unlink(name)
 
+    read_by_lo = libreoffice_pass(results, args.peers, args.timeout) if args.libreoffice else None
     report = render(results, time.monotonic() - started)
     print(report)
+    if read_by_lo is not None:
+        print(render_libreoffice(read_by_lo, results))
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(results, ensure_ascii=False, indent=1, default=str))
@@ -454,6 +512,14 @@ def build_over(peers: Path) -> int:
     print("last lines:")
     print("\n".join("  " + line for line in tail))
     return 0
+
+
+def render_libreoffice(read_by_lo: list[str], results: dict[str, dict]) -> str:
+    lines = [f"Not read by us but read by LibreOffice: {len(read_by_lo)}"]
+    for name in read_by_lo:
+        r = results[name]
+        lines.append(f"  {name} [{r['outcome']}]: {r.get('message', r.get('type', ''))[:150]!r}")
+    return "\n".join(lines)
 
 
 def render(results: dict[str, dict], seconds: float) -> str:

@@ -12,6 +12,7 @@ import os
 import re
 import struct
 import zipfile
+from datetime import date, datetime
 from pathlib import Path
 
 import openpyxl
@@ -497,3 +498,86 @@ def test_a_cell_address_is_openpyxl_s_and_none_past_column_zzz():
     assert [_a1(0, 0), _a1(6, 1), _a1(0, 26), _a1(99, 16_383)] == ["A1", "B7", "AA1", "XFD100"]
     assert _a1(0, 18_277) == "ZZZ1"
     assert _a1(0, 18_278) is None  # a CSV that wide: the message names the sheet only
+
+
+# --- serial dates: openpyxl's from_excel, the workbook's date system ----------------------
+
+
+def test_a_serial_date_counts_from_the_workbooks_own_epoch():
+    from pipeline.ingest.recognise.extract import parse_date
+
+    # 43831 days after 1899-12-30 is 2020-01-01; a 1904 workbook counts 1462 days fewer
+    assert parse_date(43831) == (date(2020, 1, 1), None)
+    assert parse_date(43831 - 1462, epoch1904=True) == (date(2020, 1, 1), None)
+    assert parse_date(43831, epoch1904=True) == (date(2024, 1, 2), None)
+
+
+def test_a_1904_workbook_says_so_in_every_sheet(tmp_path):
+    from openpyxl.utils.datetime import CALENDAR_MAC_1904
+
+    wb = openpyxl.Workbook()
+    wb.epoch = CALENDAR_MAC_1904
+    ws = wb.active
+    ws.title = "KT"
+    ws.append(["Ngày quyết định", 42369])  # a bare serial: 2020-01-01 in the 1904 system
+    ws.append(["Ngày", datetime(2020, 5, 17)])  # a formatted date
+    wb.save(tmp_path / "mac.xlsx")
+    grid = read_workbook(tmp_path / "mac.xlsx")[0]
+    assert grid.epoch1904
+    assert grid.rows[1][1] == date(2020, 5, 17)  # calamine counts it in 1904 too
+    p = small_xlsx(tmp_path / "win.xlsx")
+    assert not read_workbook(p)[0].epoch1904
+
+
+def xls_dates(dates, epoch1904: bool = False) -> bytes:
+    import xlwt
+
+    wb = xlwt.Workbook()
+    wb.dates_1904 = epoch1904
+    ws = wb.add_sheet("KT")
+    style = xlwt.easyxf(num_format_str="DD/MM/YYYY")
+    for r, d in enumerate(dates):
+        ws.write(r, 0, d, style)
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("epoch1904", [False, True])
+def test_the_second_xls_reader_gives_dates_not_serials(epoch1904):
+    # the 1900 system's leap-year bug: serial 60 is a 29 February 1900 that never was, so
+    # the days either side of it must come out as 28 February and 1 March
+    from pipeline.ingest.read import _read_xlrd
+
+    days = [datetime(1900, 2, 28), datetime(1900, 3, 1), datetime(2020, 1, 1)]
+    if epoch1904:
+        days = days[2:]
+    grid = _read_xlrd(xls_dates(days, epoch1904))[0]
+    assert [row[0] for row in grid.rows] == days
+    assert grid.epoch1904 is epoch1904
+
+
+# --- the sheet scanner: expat, streaming, no DTD -----------------------------------------
+
+
+def test_a_sheet_that_is_not_well_formed_xml_is_refused_by_the_guard_naming_the_part(tmp_path):
+    p = xlsx_from_sheet_xml(tmp_path / "broken.xlsx", '<row r="1"><c r="A1"><v>1</v></row>')
+    with pytest.raises(guard.Rejected) as err:
+        guard.check_file(p)
+    assert str(err.value).startswith(
+        "Không đọc được tệp Excel (.xlsx): tệp hỏng — phần «xl/worksheets/sheet1.xml» không "
+        "phải XML hợp lệ (dòng "
+    )
+
+
+def test_the_sheet_scanner_counts_what_the_cells_hold(tmp_path):
+    xml = (
+        '<row r="2" hidden="1"><c r="B2" t="e"><v>#DIV/0!</v></c><c r="C2"><f>A1</f></c></row>'
+        '<row r="5"><c r="D5"><v> </v></c><c t="inlineStr"><is><t>x</t></is></c>'
+        '<c r="G5" s="0"/></row>'
+    )
+    p = xlsx_from_sheet_xml(tmp_path / "cells.xlsx", xml)
+    cells = guard.check_file(p).sheets["KT"]
+    assert cells.hidden_rows == {1}
+    assert cells.errors == {(1, 1): "#DIV/0!"}
+    assert cells.formula_no_value == {(1, 2)}

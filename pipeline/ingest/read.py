@@ -78,6 +78,7 @@ class SheetGrid:
     percent_cells: set[tuple[int, int]] = field(default_factory=set)
     formula_no_value: set[tuple[int, int]] = field(default_factory=set)
     merged: list[tuple[int, int, int, int]] = field(default_factory=list)  # r0, c0, r1, c1
+    epoch1904: bool = False  # the workbook's serial dates count from 1904-01-01 (Mac Excel)
 
     def value(self, r: int, c: int) -> object:
         if r < len(self.rows) and c < len(self.rows[r]):
@@ -137,6 +138,7 @@ def _read_book(data: bytes, inspection, suffix: str) -> list[SheetGrid]:
         grids = _second_reader(data, fmt, inspection, first)
     if fmt == "xlsx":  # what calamine does not report, from the guard's pass
         for grid in grids:
+            grid.epoch1904 = inspection.epoch1904
             cells = inspection.sheets.get(grid.name)
             if cells is not None:
                 grid.hidden_rows |= cells.hidden_rows
@@ -176,6 +178,18 @@ def _quiet_stderr():
                 os.dup2(saved, 2)
     finally:
         os.close(saved)
+
+
+def serial_date(value: float, epoch1904: bool = False):
+    """An Excel serial number as the date (and time) it stands for: openpyxl's `from_excel`,
+    which knows the 1900 system's leap-year bug (serial 60 is a 29 February 1900 that never
+    was) and the 1904 system of Mac workbooks.  None when no calendar holds it."""
+    from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900, from_excel
+
+    try:
+        return from_excel(value, CALENDAR_MAC_1904 if epoch1904 else CALENDAR_WINDOWS_1900)
+    except (OverflowError, ValueError, TypeError):
+        return None
 
 
 def _put_errors(grid: SheetGrid, errors: dict[tuple[int, int], str]) -> None:
@@ -360,7 +374,9 @@ def _read_xlrd(data: bytes) -> list[SheetGrid]:
                 for r in range(sheet.nrows):
                     row = []
                     for cell in sheet.row(r):
-                        if cell.ctype == xlrd.XL_CELL_ERROR:
+                        if cell.ctype == xlrd.XL_CELL_DATE:
+                            row.append(serial_date(cell.value, bool(book.datemode)))
+                        elif cell.ctype == xlrd.XL_CELL_ERROR:
                             row.append(CellError(xlrd.error_text_from_code.get(cell.value, "#N/A")))
                         elif cell.ctype in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK):
                             row.append(None)
@@ -371,7 +387,13 @@ def _read_xlrd(data: bytes) -> list[SheetGrid]:
                     rows.append(row)
                 merged = [(r0, c0, r1 - 1, c1 - 1) for r0, r1, c0, c1 in sheet.merged_cells]
                 grids.append(
-                    SheetGrid(sheet.name, rows, hidden=sheet.visibility != 0, merged=merged)
+                    SheetGrid(
+                        sheet.name,
+                        rows,
+                        hidden=sheet.visibility != 0,
+                        merged=merged,
+                        epoch1904=bool(book.datemode),
+                    )
                 )
                 book.unload_sheet(idx)
         finally:
@@ -407,6 +429,8 @@ def _xls_meta(data: bytes, grids: list[SheetGrid]) -> None:
             )
         }
         by_name = {g.name: g for g in grids}
+        for grid in grids:
+            grid.epoch1904 = bool(book.datemode)
         for idx, name in enumerate(book.sheet_names()):
             grid = by_name.get(name)
             if grid is None:

@@ -64,9 +64,9 @@ The modules, one job each (this module keeps `check_file` and re-exports the pub
 | `fs` | `open_once`, `is_regular_file`, `skip_reason`, `display_name` |
 | `sniff` | the real format from the first bytes |
 | `text` | UTF-16/UTF-32 told from the bytes; a .csv's checks |
-| `zip` | the ZIP container: entries, sizes, ratios, `part_key`, the streaming unpacker |
+| `zip` | the ZIP container: entries, sizes, ratios, `part_key`, entries streamed by `ZipFile.open` |
 | `package` | a ZIP workbook: which format, then every part checked |
-| `xlsx` | .xlsx/.xlsm sheets, shared strings, styles; .xlsb records (`_Biff12`) |
+| `xlsx` | .xlsx/.xlsm sheets (streamed through expat, no DTD), shared strings, styles; .xlsb records (`_Biff12`) |
 | `ods` | .ods content.xml and manifest |
 | `ole` | OLE/CFB containers and BIFF records (.xls) |
 | `sizes` | a sheet's used area, the book's cells, counted patterns |

@@ -27,6 +27,7 @@ class Inspection:
     decrypted: bytes | None = None  # the file opened with Excel's default password
     not_tables: list[str] = field(default_factory=list)  # chart, macro, dialog sheets
     old: bool = False  # a bare BIFF stream (Excel 2.x–4.x): xlrd reads it
+    epoch1904: bool = False  # serial dates count from 1904-01-01 (<workbookPr date1904>)
 
 
 @dataclass(frozen=True)

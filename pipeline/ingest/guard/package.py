@@ -56,7 +56,7 @@ def _check_zip(data: bytes, suffix: str, lim: Limits) -> Inspection:
         UnicodeDecodeError,
     ) as exc:
         raise Rejected(_corrupt_zip(suffix)) from exc
-    with zf, io.BytesIO(data) as raw:
+    with zf:
         infos = [i for i in zf.infolist() if not i.is_dir()]
         # part names as a reader finds them: "\\" for "/", any case (Windows zippers)
         lookup: dict[str, zipfile.ZipInfo] = {}
@@ -65,14 +65,14 @@ def _check_zip(data: bytes, suffix: str, lim: Limits) -> Inspection:
         _check_zip_sizes(len(data), infos, lim)
         if any(i.flag_bits & 0x1 for i in infos):
             raise Rejected(_encrypted())
-        unpack = _Unpacker(raw, suffix, lim)
+        unpack = _Unpacker(zf, suffix, lim)
         fmt, workbook = _zip_format(lookup, suffix, unpack)
         if fmt == "ods":
             _check_ods_manifest(lookup, unpack)
         inspection = Inspection(fmt, binary=workbook.endswith(".bin"))
         sheets = {}
         if fmt == "xlsx":
-            sheets = _xlsx_sheet_parts(lookup, workbook, unpack, lim, inspection.not_tables)
+            sheets = _xlsx_sheet_parts(lookup, workbook, unpack, lim, inspection)
         percent: set[int] = set()
         styles = lookup.get(part_key(posixpath.dirname(workbook) + "/styles.xml"))
         if fmt != "xlsx" or inspection.binary:
@@ -96,7 +96,7 @@ def _check_zip(data: bytes, suffix: str, lim: Limits) -> Inspection:
                 continue  # (a second copy of styles or strings is checked as any part)
             if fmt == "xlsx" and key in sheets:
                 cells = inspection.sheets.setdefault(sheets[key], SheetCells())
-                scan = _Utf16(_SheetScan(sheets[key], lim, book, cells, percent, strings))
+                scan = _Utf16(_SheetScan(sheets[key], lim, book, cells, percent, strings, name))
             elif fmt == "xlsx" and key.endswith("sharedstrings.xml"):
                 scan = _CountScan(_SI, lim.max_cells, _too_many_strings, lim)
             elif fmt == "ods" and key == "content.xml":

@@ -8,8 +8,9 @@ import posixpath
 import re
 import struct
 import zipfile
+from xml.parsers import expat
 
-from pipeline.ingest.guard.inspection import SheetCells
+from pipeline.ingest.guard.inspection import Inspection, SheetCells
 from pipeline.ingest.guard.limits import Limits, MiB
 from pipeline.ingest.guard.messages import FIX_HINT, Rejected, _mb, _n
 from pipeline.ingest.guard.sizes import _Book, _Extent
@@ -260,46 +261,43 @@ def _too_many_strings(count: int, lim: Limits) -> str:
     )
 
 
-# The usual cell (<c …/>, or <c …> with an optional <f> and an optional <v> and nothing else)
-# is taken in one match; anything else falls back to one tag at a time.  No piece crosses a
-# "<" (XML allows none inside a tag), so a failed match costs at most the text up to the
-# next "<" and the scan stays linear whatever the part holds.
-_XLSX_TOKEN = re.compile(
-    rb"<(?:\w+:)?c(?=[\s/>])(?: r=\"([A-Z]{1,3})(\d{1,7})\")?(?: s=\"(\d{1,9})\")?([^<>]*?)"
-    rb"(?:(/)>|>"
-    rb"(<(?:\w+:)?f\b[^<>]*?(?:/>|>[^<]*</(?:\w+:)?f>))?"
-    rb"(?:<(?:\w+:)?v>([^<]*)</(?:\w+:)?v>)?"
-    rb"</(?:\w+:)?c>)"
-    rb"|<(/?)(?:\w+:)?(row|c|v|is|f|mergeCell)\b([^<>]*?)(/?)>"
-)
+_REF = re.compile(r"([A-Za-z]{0,3})([0-9]{1,9})")  # a cell's r="B7" (ASCII digits, bounded)
 
 
-_R_ATTR = re.compile(rb'\br\s*=\s*["\']([A-Za-z]{0,3})([0-9]{1,9})["\']')
-
-
-_ROW_R = re.compile(rb'\br\s*=\s*["\']([0-9]{1,9})["\']')
+_SMALL = re.compile(r"[0-9]{1,9}")
 
 
 @functools.lru_cache(maxsize=4096)
-def _col_number(letters: bytes) -> int:
+def _col_number(letters: str) -> int:
+    """A column's number from its letters, up to "ZZZ" (openpyxl's stops at "XFD": a cell
+    past it is still counted, and refused by the cell limits)."""
     n = 0
     for ch in letters.upper():
-        n = n * 26 + (ch - 64)
+        n = n * 26 + (ord(ch) - 64)
     return n
 
 
-_T_ATTR = re.compile(rb'\bt\s*=\s*["\']([a-zA-Z]{1,9})["\']')
+def _not_xml(part: str, exc: expat.ExpatError) -> str:
+    return (
+        f"Không đọc được tệp Excel (.xlsx): tệp hỏng — phần «{part}» không phải XML hợp lệ "
+        f"(dòng {exc.lineno}, cột {exc.offset + 1}). {FIX_HINT}"
+    )
 
 
-_S_ATTR = re.compile(rb'\bs\s*=\s*["\']([0-9]{1,9})["\']')
-
-
-_HIDDEN = re.compile(rb'\bhidden\s*=\s*["\'](?:1|true)["\']')
+def _no_dtd(*_args) -> None:
+    raise Rejected(
+        "Không đọc được tệp: một trang tính có khai báo DOCTYPE/ENTITY. Bảng tính do Excel hay "
+        "LibreOffice lưu không bao giờ có khai báo này; tệp có thể độc hại (tấn công mở rộng "
+        "thực thể XML) nên không được đọc."
+    )
 
 
 class _SheetScan:
-    """Streams one .xlsx worksheet part: the last row and column that hold a value, and
-    the `SheetCells` (hidden rows, percent-formatted cells, formulas without a value)."""
+    """Streams one .xlsx worksheet part through expat (no DTD allowed, nothing expanded):
+    the last row and column that hold a value, and the `SheetCells` (hidden rows,
+    percent-formatted cells, formulas without a value, cached errors), and the text the
+    cells expand to from the shared strings.  Bytes are read as Latin-1, so a stray byte in
+    a text stops nothing: every name and number looked at is ASCII."""
 
     def __init__(
         self,
@@ -309,111 +307,104 @@ class _SheetScan:
         cells: SheetCells | None = None,
         percent: set[int] | frozenset = frozenset(),
         strings: _SharedStrings | None = None,
+        part: str = "xl/worksheets/sheet1.xml",
     ):
         self.extent = _Extent(sheet, lim, book)
         self.book = self.extent.book
         self.strings = strings
-        self.kind: bytes | None = None  # the cell's t="…"
-        self.value: bytes | None = None
-        self.lim = lim
+        self.lim, self.part = lim, part
         self.cells = cells if cells is not None else SheetCells()
         self.percent = percent
-        self.buf = b""
-        self.row = 0
-        self.col = 0
+        self.row = self.col = 0
         self.cell: tuple[int, int] | None = None
+        self.kind: str | None = None  # the cell's t="…"
+        self.value: list[str] | None = None  # the text of its <v>, while inside one
+        self.text = ""
         self.valued = self.formula = self.has_value = False
+        self.tag_run = 0  # bytes since the last ">": one tag's length
+        self.started = False
+        parser = self.parser = expat.ParserCreate("ISO-8859-1")
+        parser.buffer_text = True
+        parser.StartElementHandler = self._start
+        parser.EndElementHandler = self._end
+        parser.CharacterDataHandler = self._chars
+        parser.StartDoctypeDeclHandler = _no_dtd  # defusedxml's forbid_dtd
+        parser.EntityDeclHandler = _no_dtd
 
     def feed(self, chunk: bytes) -> None:
-        self.buf += chunk
-        # whole tags, and the text after each, only: cut at the last "<" (a cell may span
-        # two feeds)
-        cut = self.buf.rfind(b"<")
-        if cut <= 0:
-            if len(self.buf) > self.lim.max_row_xml_bytes:
-                raise Rejected(
-                    f"Không đọc được tệp: trang «{self.extent.sheet}» có một thẻ XML dài hơn "
-                    f"{_mb(self.lim.max_row_xml_bytes)} (tệp hỏng hoặc độc hại)."
-                )
-            return
-        self._tokens(self.buf[:cut])
-        self.buf = self.buf[cut:]
+        if not self.started:  # a UTF-8 mark, read as Latin-1, would be text before the root
+            self.started = True
+            chunk = chunk.removeprefix(b"\xef\xbb\xbf")
+        end = chunk.rfind(b">")
+        self.tag_run = self.tag_run + len(chunk) if end < 0 else len(chunk) - end - 1
+        if self.tag_run > self.lim.max_row_xml_bytes:
+            raise Rejected(
+                f"Không đọc được tệp: trang «{self.extent.sheet}» có một thẻ XML dài hơn "
+                f"{_mb(self.lim.max_row_xml_bytes)} (tệp hỏng hoặc độc hại)."
+            )
+        self._parse(chunk, False)
 
     def finish(self) -> None:
-        self._tokens(self.buf)
-        self.buf = b""
+        self._parse(b"", True)
 
-    def _tokens(self, data: bytes) -> None:
-        cells = self.cells
-        for m in _XLSX_TOKEN.finditer(data):
-            attrs = m.group(4)
-            if attrs is not None:  # a whole cell
-                self._open(attrs, m.group(1), m.group(2), m.group(3))
-                if not m.group(5):
-                    value = self.value = m.group(7)
-                    self.formula = m.group(6) is not None
-                    self.valued = self.formula or value is not None
-                    self.has_value = bool(value and value.strip())
-                    self._close()
-                self.cell = None
-                continue
-            closing, name, attrs, empty = m.group(8, 9, 10, 11)
-            if name == b"row":
-                if not closing:
-                    r = _ROW_R.search(attrs)
-                    self.row = int(r.group(1)) if r else self.row + 1
-                    self.col = 0
-                    if b"hidden" in attrs and _HIDDEN.search(attrs):
-                        cells.hidden_rows.add(max(self.row, 1) - 1)
-                self.cell = None
-            elif name == b"c":
-                if closing:
-                    self._close()
-                    continue
-                self._open(attrs)
-                if empty:
-                    self.cell = None
-            elif name == b"mergeCell":
-                self.extent.merge()
-            elif not closing and self.cell is not None:  # <v>, <is> or <f> inside a cell
-                self.valued = True
-                if name == b"f":
-                    self.formula = True
-                elif name == b"is":
-                    self.has_value = True
-                elif name == b"v" and not empty and not self.has_value:
-                    end = data.find(b"<", m.end())
-                    self.value = data[m.end() : end if end >= 0 else len(data)]
-                    self.has_value = bool(self.value.strip())
+    def _parse(self, data: bytes, last: bool) -> None:
+        try:
+            self.parser.Parse(data, last)
+        except expat.ExpatError as exc:
+            raise Rejected(_not_xml(self.part, exc)) from None
 
-    def _open(
-        self,
-        attrs: bytes,
-        letters: bytes | None = None,
-        number: bytes | None = None,
-        style: bytes | None = None,
-    ) -> None:
-        """A cell opens: its place (from r="B7", given when the cell pattern caught it
-        first, as every writer puts it) and whether its format is a percent."""
-        if letters is None:
-            r = _R_ATTR.search(attrs)
-            if r and r.group(1):
-                letters, number = r.group(1), r.group(2)
-        if letters:
-            self.col, self.row = _col_number(letters), int(number)
+    def _start(self, name: str, attrs: dict[str, str]) -> None:
+        local = name.rpartition(":")[2]
+        if local == "c":
+            self._open(attrs)
+        elif local == "row":
+            r = attrs.get("r", "")
+            self.row = int(r) if _SMALL.fullmatch(r) else self.row + 1
+            self.col = 0
+            if attrs.get("hidden") in ("1", "true"):
+                self.cells.hidden_rows.add(max(self.row, 1) - 1)
+            self.cell = None
+        elif self.cell is not None and local in ("v", "f", "is"):
+            self.valued = True
+            if local == "f":
+                self.formula = True
+            elif local == "is":
+                self.has_value = True
+            elif not self.has_value:
+                self.value = []
+        elif local == "mergeCell":
+            self.extent.merge()
+
+    def _chars(self, data: str) -> None:
+        if self.value is not None:
+            self.value.append(data)
+
+    def _end(self, name: str) -> None:
+        local = name.rpartition(":")[2]
+        if local == "v" and self.value is not None:
+            self.text = "".join(self.value)
+            self.has_value = bool(self.text.strip())
+            self.value = None
+        elif local == "c":
+            self._close()
+
+    def _open(self, attrs: dict[str, str]) -> None:
+        """A cell opens: its place (from r="B7", else the one after the last) and whether
+        its format is a percent."""
+        ref = _REF.fullmatch(attrs.get("r", ""))
+        if ref and ref.group(1):
+            self.col, self.row = _col_number(ref.group(1)), int(ref.group(2))
         else:
             self.col += 1
         self.cell = (max(self.row, 1), max(self.col, 1))
         if self.percent:
-            if style is None and b"s" in attrs:
-                found = _S_ATTR.search(attrs)
-                style = found.group(1) if found else None
-            if style is not None and int(style) in self.percent:
+            style = attrs.get("s", "")
+            if _SMALL.fullmatch(style) and int(style) in self.percent:
                 self.cells.percent_cells.add((self.cell[0] - 1, self.cell[1] - 1))
         self.valued = self.formula = self.has_value = False
-        self.value = None
-        found = _T_ATTR.search(attrs) if b"t" in attrs else None
-        self.kind = found.group(1) if found else None
+        self.value, self.text = None, ""
+        kind = attrs.get("t")
+        self.kind = kind if kind and len(kind) <= 9 else None
 
     def _close(self) -> None:
         if self.cell is not None:
@@ -421,13 +412,12 @@ class _SheetScan:
                 self.extent.add(*self.cell)
             if self.formula and not self.has_value:
                 self.cells.formula_no_value.add((self.cell[0] - 1, self.cell[1] - 1))
-            if self.kind == b"s" and self.strings is not None:
-                self.book.text += self.strings.size(self.value)
+            if self.kind == "s" and self.strings is not None:
+                self.book.text += self.strings.size(self.text.strip().encode("latin-1"))
                 if self.book.text > self.lim.max_expanded_text_bytes:
                     raise Rejected(_too_much_text(self.extent.sheet, self.lim))
-            elif self.kind == b"e" and self.value:
-                code = self.value.strip().decode("ascii", "replace")[:16]
-                self.cells.errors[(self.cell[0] - 1, self.cell[1] - 1)] = code
+            elif self.kind == "e" and self.text:
+                self.cells.errors[(self.cell[0] - 1, self.cell[1] - 1)] = self.text.strip()[:16]
         self.cell = None
 
 
@@ -436,14 +426,16 @@ def _xlsx_sheet_parts(
     workbook: str,
     unpack,
     lim: Limits,
-    skipped: list[str] | None = None,
+    inspection: Inspection | None = None,
 ) -> dict[str, str]:
-    """Worksheet part (its `part_key`) → sheet name, from the workbook and its relationships."""
+    """Worksheet part (its `part_key`) → sheet name, from the workbook and its relationships;
+    the sheets that hold no table go to `inspection.not_tables`, the date system to
+    `inspection.epoch1904`."""
     from xml.etree import ElementTree as ET
 
     parts: dict[str, str] = {}
-    if skipped is None:
-        skipped = []
+    inspection = inspection if inspection is not None else Inspection("xlsx")
+    skipped = inspection.not_tables
     if workbook.endswith(".bin"):  # .xlsb: the sheets are binary parts, sized in the ZIP
         return parts
     folder = posixpath.dirname(workbook)
@@ -464,6 +456,9 @@ def _xlsx_sheet_parts(
         else:  # a chart, macro or dialog sheet: no table, read by no reader here
             others[rel.get("Id")] = target
     sheets = [el for el in book.iter() if str(el.tag).rsplit("}", 1)[-1] == "sheet"]
+    for el in book.iter():
+        if str(el.tag).rsplit("}", 1)[-1] == "workbookPr":
+            inspection.epoch1904 = el.get("date1904", "").lower() in ("1", "true")
     if len(sheets) > lim.max_sheets:
         raise Rejected(
             f"Không đọc được tệp: sổ làm việc có {_n(len(sheets))} trang tính, vượt giới hạn "

@@ -3,11 +3,12 @@
 
 from __future__ import annotations
 
+import copy
 import io
 import re
-import struct
 import types
 import zipfile
+import zlib
 
 from pipeline.ingest.guard.limits import CHUNK, Limits
 from pipeline.ingest.guard.messages import FIX_HINT, Rejected, _mb, _n
@@ -92,14 +93,15 @@ def _too_long_text(part: str, lim: Limits) -> str:
 
 
 class _Unpacker:
-    """Inflates ZIP entries as streams straight from the file, trusting nothing declared:
-    the entry must inflate to exactly its declared size (never one byte more: a central
-    directory that understates sizes is how a bomb hides) with the declared CRC; only the
-    methods spreadsheet programs use (stored, deflate) are accepted.  Every XML part is
-    searched for DOCTYPE/ENTITY declarations on the way."""
+    """Unpacks ZIP entries as streams (the stdlib's `ZipFile.open`: local header, inflate,
+    CRC), trusting nothing declared: the entry must unpack to exactly its declared size
+    (never one byte more: a central directory that understates sizes is how a bomb hides);
+    only the methods spreadsheet programs use (stored, deflate) are accepted; the bytes of
+    all entries together are capped.  Every XML part is searched for DOCTYPE/ENTITY
+    declarations on the way."""
 
-    def __init__(self, raw, suffix: str, lim: Limits):
-        self.raw, self.suffix, self.lim = raw, suffix, lim
+    def __init__(self, zf: zipfile.ZipFile, suffix: str, lim: Limits):
+        self.zf, self.suffix, self.lim = zf, suffix, lim
         self.total = 0
 
     def read(self, info: zipfile.ZipInfo, scan: bool = False) -> bytes:
@@ -112,7 +114,7 @@ class _Unpacker:
         return b"".join(kept)
 
     def scan(self, info: zipfile.ZipInfo, scan, text: bool = True) -> None:
-        if not text:  # a binary part: inflated and checked, no XML rules
+        if not text:  # a binary part: unpacked and checked, no XML rules
             for chunk in self.chunks(info):
                 if scan is not None:
                     scan.feed(chunk)
@@ -144,62 +146,48 @@ class _Unpacker:
                 scan.feed(chunk)
 
     def chunks(self, info: zipfile.ZipInfo):
-        import zlib
-
-        corrupt = Rejected(_corrupt_zip(self.suffix))
+        """The entry's bytes, `CHUNK` at a time, through `ZipFile.open` (local header,
+        inflate).  It is opened as declaring one byte more than it does, so an entry that
+        unpacks past its declared size shows that byte (the stdlib would stop at the
+        declared size); the CRC is then checked here over what the entry really holds."""
         if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
             raise Rejected(
                 f"Không đọc được tệp: phần «{info.filename}» dùng kiểu nén số "
                 f"{info.compress_type}, không phải kiểu Excel hay LibreOffice dùng (tệp hỏng "
                 f"hoặc do phần mềm lạ tạo ra). {FIX_HINT}"
             )
+        probe = copy.copy(info)
+        probe.file_size = info.file_size + 1
+        del probe.CRC  # the stdlib checks no CRC where none is given: checked below
+        produced, crc = 0, 0
         try:
-            self.raw.seek(info.header_offset)
-            head = self.raw.read(30)
-            if len(head) != 30 or head[:4] != b"PK\x03\x04":
-                raise corrupt
-            name_len, extra_len = struct.unpack("<HH", head[26:30])
-            self.raw.seek(info.header_offset + 30 + name_len + extra_len)
-        except (OSError, struct.error, ValueError) as exc:
-            raise corrupt from exc
-        left, produced, crc = info.compress_size, 0, 0
-        inflater = zlib.decompressobj(-15) if info.compress_type == zipfile.ZIP_DEFLATED else None
-        pending = b""
-        while True:
-            if inflater is not None and pending:
-                data, pending = pending, b""
-            elif left > 0:
-                data = self.raw.read(min(CHUNK, left))
-                if not data:
-                    raise corrupt  # the file ends inside the entry: cut short
-                left -= len(data)
-            else:
-                break
-            try:
-                out = inflater.decompress(data, CHUNK) if inflater is not None else data
-            except zlib.error as exc:
-                raise corrupt from exc
-            if inflater is not None:
-                pending = inflater.unconsumed_tail
-            produced += len(out)
-            self.total += len(out)
-            if produced > info.file_size:
-                raise Rejected(
-                    f"Không đọc được tệp: phần «{info.filename}» giải nén ra nhiều hơn cỡ ghi "
-                    f"trong tệp ({_mb(info.file_size)}): tệp bị sửa để đánh lừa trình đọc "
-                    "(«bom nén» độc hại) hoặc bị hỏng."
-                )
-            if self.total > self.lim.max_unpacked_bytes:
-                raise Rejected(
-                    f"Không đọc được tệp: khi giải nén, tệp chiếm hơn "
-                    f"{_mb(self.lim.max_unpacked_bytes)} (tệp có thể là «bom nén» độc hại)."
-                )
-            crc = zlib.crc32(out, crc)
-            if out:
-                yield out
-            if inflater is not None and inflater.eof:
-                break
-        if inflater is not None and not inflater.eof:
-            raise corrupt
-        if produced != info.file_size or crc != info.CRC:
-            raise corrupt
+            with self.zf.open(probe) as entry:
+                while out := entry.read(min(CHUNK, info.file_size + 1 - produced)):
+                    produced += len(out)
+                    if produced > info.file_size:
+                        raise Rejected(
+                            f"Không đọc được tệp: phần «{info.filename}» giải nén ra nhiều hơn "
+                            f"cỡ ghi trong tệp ({_mb(info.file_size)}): tệp bị sửa để đánh lừa "
+                            "trình đọc («bom nén» độc hại) hoặc bị hỏng."
+                        )
+                    self.total += len(out)
+                    if self.total > self.lim.max_unpacked_bytes:
+                        raise Rejected(
+                            f"Không đọc được tệp: khi giải nén, tệp chiếm hơn "
+                            f"{_mb(self.lim.max_unpacked_bytes)} (tệp có thể là «bom nén» độc hại)."
+                        )
+                    crc = zlib.crc32(out, crc)
+                    yield out
+        except Rejected:
+            raise
+        except (
+            zipfile.BadZipFile,
+            EOFError,
+            OSError,
+            ValueError,
+            zlib.error,
+            NotImplementedError,
+        ) as exc:
+            raise Rejected(_corrupt_zip(self.suffix)) from exc
+        if produced != info.file_size or crc != info.CRC:  # ended early, or other bytes
+            raise Rejected(_corrupt_zip(self.suffix))

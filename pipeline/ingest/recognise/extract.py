@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from pipeline.core.text import Number, clean, fold, parse_number
-from pipeline.ingest.read import CellError
+from pipeline.ingest.read import CellError, serial_date
 from pipeline.ingest.recognise import forms, names
 from pipeline.ingest.recognise.lookups import ref
 from pipeline.ingest.recognise.mappings import mapping_target, mapping_target_message
@@ -307,7 +307,7 @@ def long_recipients(ctx: Context, r: int, f: dict, fact: dict) -> None:
             decision_date_raw = m.group(0)
         no = re.split(r"\bngày\b|\bngay\b", combined, maxsplit=1, flags=re.I)[0]
         decision_no = decision_no or clean(no.strip(" ,;"))
-    decision_date, date_problem = parse_date(decision_date_raw)
+    decision_date, date_problem = parse_date(decision_date_raw, ctx.grid.epoch1904)
     name, position = ctx.text(r, f, "name"), ctx.text(r, f, "position")
     birth = parse_number(ctx.grid.value(r, f["birth_year"].index)) if "birth_year" in f else None
     birth_year = (
@@ -488,7 +488,9 @@ EXTRACTORS: dict[tuple[str, str], Callable] = {
 }
 
 
-def parse_date(raw: object) -> tuple[date | None, str | None]:
+def parse_date(raw: object, epoch1904: bool = False) -> tuple[date | None, str | None]:
+    """A decision date as written: a date cell, an Excel serial number (counted in the
+    workbook's date system), or text such as "17/5/2024" or "ngày 17 tháng 5 năm 2024"."""
     if raw in (None, ""):
         return None, None
     if isinstance(raw, datetime):
@@ -497,9 +499,8 @@ def parse_date(raw: object) -> tuple[date | None, str | None]:
         return raw, None
     if isinstance(raw, (int, float)):
         # an Excel serial number that was not formatted as a date
-        if 20000 < float(raw) < 80000:
-            return date(1899, 12, 30) + timedelta(days=int(raw)), None
-        return None, "bad_date"
+        day = serial_date(raw, epoch1904) if 20000 < float(raw) < 80000 else None
+        return (day.date(), None) if day is not None else (None, "bad_date")
     m = re.search(r"(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})", str(raw))
     if not m:
         m2 = re.search(r"ngay\s+(\d{1,2})\s+thang\s+(\d{1,2})\s+nam\s+(\d{4})", fold(raw))
