@@ -148,7 +148,12 @@ def build(
     progress: bool = True,
     wait_seconds: float = 5.0,
     jobs: int | None = None,
+    on_state=None,
 ) -> Summary:
+    """`on_state(when, con)`, if given, reads what readers see through the writer's own
+    connection: when="before" (con None if the read snapshot is not a copy of the warehouse
+    as it stands) and when="after" the snapshot is published (one DuckDB instance, not a
+    reader's too)."""
     from pipeline.load import warehouse as wh
 
     started = time.perf_counter()
@@ -158,6 +163,8 @@ def build(
     con = wh.connect_waiting(warehouse_path, wait_seconds)
     summary = Summary()
     try:
+        if on_state is not None:
+            on_state("before", con if wh.snapshot_is_current(con, warehouse_path) else None)
         wh.ensure_schema(con)
         known = wh.ledger(con)
         # what «bí danh» sheets teach, as the last build stored it
@@ -198,6 +205,8 @@ def build(
             wh.publish_snapshot(con, warehouse_path)  # readers see this build, whole
         except Exception as exc:
             raise CommittedNotPublished(exc) from exc
+        if on_state is not None:
+            on_state("after", con)
     finally:
         con.close()
     summary.seconds = time.perf_counter() - started
