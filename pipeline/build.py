@@ -17,17 +17,23 @@ import types
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pipeline.core import refdata
-from pipeline.ingest import guard, worker
 from pipeline.ingest.batch import Prepared, fact_frames, prepare_batch
 from pipeline.ingest.discover import discover
 from pipeline.ingest.normalise import normalise
 from pipeline.ingest.recognise.mappings import Teaching
-from pipeline.ingest.worker import FileOutcome
+
+# the guard, the readers and the workers (`pipeline.ingest.worker`) are imported where a
+# file is read or hashed: a re-run with nothing changed does neither
+if TYPE_CHECKING:
+    from pipeline.ingest.worker import FileOutcome
 
 
 def sha256_of(path: Path) -> str:
+    from pipeline.ingest import guard
+
     h = hashlib.sha256()
     if not guard.is_regular_file(path):  # a link, pipe or device is never opened
         h.update(
@@ -43,6 +49,8 @@ def sha256_of(path: Path) -> str:
 def process_file(source_file: str, path: Path) -> FileOutcome:
     """Read and recognise one file (no validation, no I/O besides reading it); never
     raises: open once, guard, read, recognise, isolated in `worker.process_file`."""
+    from pipeline.ingest import worker
+
     return worker.process_file(source_file, path, _finish)
 
 
@@ -69,6 +77,8 @@ def _normalised(outcome: FileOutcome, ref) -> FileOutcome:
     try:
         return normalise(outcome, ref)
     except Exception:  # noqa: BLE001 - one file never fails a build
+        from pipeline.ingest import guard
+
         outcome.sheets = []
         outcome.error_rule = "file_unreadable"
         outcome.error = "Không xử lý được số liệu của tệp (cấu trúc bất thường). " + guard.FIX_HINT
@@ -138,7 +148,12 @@ def build(
     progress: bool = True,
     wait_seconds: float = 5.0,
     jobs: int | None = None,
+    on_state=None,
 ) -> Summary:
+    """`on_state(when, con)`, if given, reads what readers see through the writer's own
+    connection: when="before" (con None if the read snapshot is not a copy of the warehouse
+    as it stands) and when="after" the snapshot is published (one DuckDB instance, not a
+    reader's too)."""
     from pipeline.load import warehouse as wh
 
     started = time.perf_counter()
@@ -148,6 +163,8 @@ def build(
     con = wh.connect_waiting(warehouse_path, wait_seconds)
     summary = Summary()
     try:
+        if on_state is not None:
+            on_state("before", con if wh.snapshot_is_current(con, warehouse_path) else None)
         wh.ensure_schema(con)
         known = wh.ledger(con)
         # what «bí danh» sheets teach, as the last build stored it
@@ -188,6 +205,8 @@ def build(
             wh.publish_snapshot(con, warehouse_path)  # readers see this build, whole
         except Exception as exc:
             raise CommittedNotPublished(exc) from exc
+        if on_state is not None:
+            on_state("after", con)
     finally:
         con.close()
     summary.seconds = time.perf_counter() - started
@@ -305,6 +324,8 @@ def _process_chunks(changed: list[tuple[str, Path]], progress: bool, jobs: int |
         return
     from rich.markup import escape
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from pipeline.ingest import worker
 
     size = max(1, CHUNK_FILES)
     workers = _workers(jobs, len(changed))

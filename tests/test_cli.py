@@ -110,6 +110,7 @@ def test_second_build_says_what_changed_and_counts_partly_superseded(raw, wh):
     assert "bị thay thế bởi tệp mới hơn" in done.stdout and "1 một phần" in done.stdout
     again = run_cli("build", "--raw", raw, "--warehouse", wh)
     assert "không có tệp nào mới, sửa hay xóa" in again.stdout
+    assert "Số liệu đã đổi" not in again.stdout  # the totals kept with the build id
     old.unlink()
     gone = run_cli("build", "--raw", raw, "--warehouse", wh)
     assert "1 tệp đã gỡ («a_cu.xlsx»)" in gone.stdout

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.build import FileOutcome
 from pipeline.core import refdata
 from pipeline.ingest.normalise import new_indicator_id, normalise
 from pipeline.ingest.recognise import Problem, SheetResult
+from pipeline.ingest.worker import FileOutcome
 
 CONFLICT = (
     "Kỳ báo cáo không thống nhất: tiêu đề ghi «2023-H1», tên trang tính ghi «2023-FY»; "

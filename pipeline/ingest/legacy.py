@@ -122,18 +122,18 @@ def detect_legacy(texts, max_words: int = 50_000) -> LegacyText | None:
         if not isinstance(text, str) or text.isascii():
             # an ASCII word is never suspicious, but it counts towards `max_words`
             if isinstance(text, str):
-                seen += len(_LEGACY_WORD.findall(text[:1000]))
+                seen += _ascii_words(text)
                 if seen > max_words:
                     break
             continue
-        for word in _LEGACY_WORD.findall(unicodedata.normalize("NFC", text)[:1000]):
+        for word, verdict in _text_evidence(text):
             seen += 1
             if seen > max_words:
                 break
-            verdict = _legacy_verdict(word)
             if verdict is None:
-                if not word.isascii() and is_syllable(word.lower()):
-                    unicode_words += 1  # Vietnamese typed in Unicode: evidence against
+                continue
+            if verdict is _UNICODE_SYLLABLE:
+                unicode_words += 1  # Vietnamese typed in Unicode: evidence against
                 continue
             suspicious += 1
             for enc, decoded in verdict:
@@ -154,6 +154,36 @@ def detect_legacy(texts, max_words: int = 50_000) -> LegacyText | None:
         word, decoded = examples[best]
         return LegacyText(best, LEGACY_LABELS.get(best, best), word, decoded, scores[best])
     return None
+
+
+# a word's evidence: a syllable in Unicode as written (not a tuple: `_legacy_verdict` may
+# give an empty one, a suspicious word no encoding decodes)
+_UNICODE_SYLLABLE = "unicode"
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _text_evidence(text: str) -> tuple[tuple[str, tuple[tuple[str, str], ...] | str | None], ...]:
+    """Each word of a non-ASCII text (its first 1 000 characters, NFC) with its evidence:
+    `_legacy_verdict`'s pairs, `_UNICODE_SYLLABLE` for a Vietnamese syllable typed in
+    Unicode, or None.  Worked out once per text and process: a sheet's labels recur in
+    every workbook of a batch."""
+    out = []
+    for word in _LEGACY_WORD.findall(unicodedata.normalize("NFC", text)[:1000]):
+        verdict = _legacy_verdict(word)
+        if verdict is None and not word.isascii() and _is_syllable_cached(word.lower()):
+            verdict = _UNICODE_SYLLABLE
+        out.append((word, verdict))
+    return tuple(out)
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _ascii_words(text: str) -> int:
+    return len(_LEGACY_WORD.findall(text[:1000]))
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _is_syllable_cached(word: str) -> bool:
+    return is_syllable(word)
 
 
 _NOT_A_BYTE = re.compile(

@@ -113,6 +113,11 @@ def _meta(con: duckdb.DuckDBPyConnection, key: str) -> str | None:
     return rows[0][0] if rows else None
 
 
+def build_id(con: duckdb.DuckDBPyConnection) -> str | None:
+    """The id of the warehouse's latest change (None: a warehouse from before build ids)."""
+    return _meta(con, "build_id")
+
+
 def made_from_latest(con: duckdb.DuckDBPyConnection, key: str) -> bool:
     """Whether what was derived under `key` (meta: the `build_id` it was made from) is of
     the warehouse's latest change: then it need not be made again."""
@@ -186,6 +191,21 @@ def publish_snapshot(con: duckdb.DuckDBPyConnection, path: Path) -> Path:
         "INSERT OR REPLACE INTO meta VALUES ('published', ?)", [_snapshot_stamp(build_id, snap)]
     )
     return snap
+
+
+def snapshot_is_current(con: duckdb.DuckDBPyConnection, path: Path) -> bool:
+    """Whether the read snapshot in place is a copy of the warehouse as `con` (the writer's
+    connection, holding the write lock) sees it now: then what readers would read can be
+    read from `con`, without a second DuckDB instance."""
+    try:
+        build_id, published = _meta(con, "build_id"), _meta(con, "published")
+    except duckdb.Error:  # a warehouse without its tables yet
+        return False
+    return (
+        build_id is not None
+        and published is not None
+        and published == _snapshot_stamp(build_id, snapshot_path(Path(path)))
+    )
 
 
 def open_reader(path: Path) -> duckdb.DuckDBPyConnection:

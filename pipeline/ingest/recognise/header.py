@@ -9,7 +9,7 @@ quả khen thưởng" over Tập thể | Cá nhân).
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from pipeline.core import refdata
 from pipeline.core.text import fold, parse_number
@@ -59,6 +59,54 @@ def _match_field(kind: str, text: str, exact: bool) -> str | None:
     keys = [k for k in dict.fromkeys((plain, full)) if k]
     if not keys:
         return None
+    first, several, regular = _variant_index(kind)
+    if not regular or any(" ".join(k.split()) != k for k in keys):
+        return _match_field_scan(kind, keys, exact)
+    # the scan below, by look-ups: the first variant (in the reference's order) that is a
+    # key, else that starts a key, else (several words) stands inside a short key
+    hits = [first[k] for k in keys if k in first]
+    if hits:
+        return min(hits)[1]
+    if exact:
+        return None
+    split = [k.split() for k in keys]
+    hits = [
+        first[p]
+        for words in split
+        for n in range(1, len(words))
+        if (p := " ".join(words[:n])) in first
+    ]
+    if hits:
+        return min(hits)[1]
+    hits = [
+        several[p]
+        for words in split
+        if len(words) <= 8
+        for a in range(len(words))
+        for b in range(a + 2, len(words) + 1)
+        if (p := " ".join(words[a:b])) in several
+    ]
+    return min(hits)[1] if hits else None
+
+
+@clears_with_reference
+@cache
+def _variant_index(kind: str) -> tuple[dict, dict, bool]:
+    """A kind's header variants as look-ups: variant → (its place in the reference's order,
+    field), all of them and those of several words; and whether every variant is words
+    joined by single spaces (else `_match_field_scan` is used)."""
+    first: dict[str, tuple[int, str]] = {}
+    several: dict[str, tuple[int, str]] = {}
+    regular = True
+    for i, (variant, fname) in enumerate(refdata.load().header_variants[kind]):
+        regular = regular and bool(variant) and " ".join(variant.split()) == variant
+        first.setdefault(variant, (i, fname))
+        if " " in variant:
+            several.setdefault(variant, (i, fname))
+    return first, several, regular
+
+
+def _match_field_scan(kind: str, keys: list[str], exact: bool) -> str | None:
     variants = refdata.load().header_variants[kind]
     for variant, fname in variants:
         if variant in keys:
