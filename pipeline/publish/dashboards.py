@@ -411,6 +411,16 @@ def _previous_year(
     )
 
 
+def _of_cluster(frame: pd.DataFrame, cluster: int) -> pd.DataFrame:
+    """The rows of one cluster from a `by_cluster=True` frame: what the same query with
+    `cluster_no=cluster` gives (a count column the other clusters left empty is whole again)."""
+    part = frame[frame["cluster_no"] == cluster].drop(columns="cluster_no").reset_index(drop=True)
+    for col in part.columns:
+        if isinstance(part[col].dtype, pd.Int64Dtype) and not part[col].isna().any():
+            part[col] = part[col].astype("int64")
+    return part
+
+
 def _awards(con) -> Page:
     years = sorted({int(p[:4]) for p in an.periods(con)})
     span = (years[0], years[-1]) if years else (0, 0)
@@ -437,14 +447,27 @@ def _awards(con) -> Page:
         ],
         lead_html=_missing_note(con, {"awards": FACT_VIEWS["awards"]}),
     )
+    # per half and territory: one query for all units, one for every cluster at once
+    fetched: dict = {}
+    for half, _ in page.filters[1].options:
+        for terr, _ in page.filters[2].options:
+            territory = 2025 if terr == "2025" else None
+            fetched[half, terr] = (
+                an.awards_series(con, span, half, None, None, territory),
+                an.yearly_unit_metrics(con, span, half, None, None, territory),
+                an.awards_series(con, span, half, None, None, territory, by_cluster=True),
+                an.yearly_unit_metrics(con, span, half, None, None, territory, by_cluster=True),
+            )
     for scope, _ in page.filters[0].options:
         cluster = None if scope == "all" else int(scope)
         for half, half_label in page.filters[1].options:
             for terr, _ in page.filters[2].options:
                 territory = 2025 if terr == "2025" else None
                 where = "toàn bộ đơn vị" if cluster is None else f"Cụm thi đua số {cluster}"
-                series = an.awards_series(con, span, half, cluster, None, territory)
-                per_unit = an.yearly_unit_metrics(con, span, half, cluster, None, territory)
+                series, per_unit, series_c, per_unit_c = fetched[half, terr]
+                if cluster is not None:
+                    series = _of_cluster(series_c, cluster)
+                    per_unit = _of_cluster(per_unit_c, cluster)
                 totals = an.yearly_totals(per_unit)
                 t = f"{half_label}, {where}" + (", theo địa giới 2025" if territory else "")
                 panels = [
