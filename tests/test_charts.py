@@ -7,7 +7,7 @@ from pipeline.publish import charts
 
 
 def test_template_uses_vietnamese_number_separators_and_print_safe_patterns():
-    t = pio.templates[charts.TEMPLATE_NAME]
+    t = charts.template()
     assert t.layout.separators == ",."
     assert "DejaVu Sans" in t.layout.font.family
     shapes = [b.marker.pattern.shape for b in t.data.bar]
@@ -112,3 +112,22 @@ def test_movers_separate_increases_from_decreases():
     )
     fig = charts.movers(df, "Thay đổi")
     assert {t.name: sorted(t.x) for t in fig.data} == {"Tăng": [0.0, 5.0], "Giảm": [-3.0]}
+
+
+def test_the_site_builder_does_not_import_plotly():
+    """The pages need only dict specs; Plotly's import is left to notebooks and exports."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; import pipeline.publish.dashboards, pipeline.publish.charts; "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('plotly', 'great_expectations')))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+def test_a_chart_function_registers_the_template_for_notebooks():
+    fig = charts.score_ranking(ranking(), "Xếp hạng")
+    assert charts.TEMPLATE_NAME in pio.templates
+    assert fig.layout.template.layout.separators == ",."

@@ -314,13 +314,18 @@ def yearly_unit_metrics(
     cluster_no: int | None = None,
     unit_id: str | None = None,
     territory: int | None = None,
+    by_cluster: bool = False,
 ) -> pd.DataFrame:
     """Per year and unit: awards (collective, individual, total), initiatives, indicators met
     and the score total; a figure a unit did not report is missing (NaN), never zero.
     With `territory`, former provinces are summed into the unit that holds
     their territory then; the score total is then left out when units were summed, because
-    points of two provinces do not add up to a comparable score."""
+    points of two provinces do not add up to a comparable score.
+    `by_cluster`: also per cluster (column `cluster_no`), every cluster in one query; the rows
+    of one cluster are then what `cluster_no=` that cluster gives."""
     lo, hi = years
+    cl = "f.cluster_no, " if by_cluster else ""
+    kcl = "cluster_no, " if by_cluster else ""
     tmap = _territory_sql(con, territory)
     unit_filter = "AND coalesce(t.dst, f.unit_id) = $unit" if unit_id else ""
     cluster_filter = "AND f.cluster_no = $cluster" if cluster_no is not None else ""
@@ -331,11 +336,14 @@ def yearly_unit_metrics(
         params["cluster"] = cluster_no
 
     def part(view: str, select: str) -> str:
-        return f"""SELECT f.year, coalesce(t.dst, f.unit_id) AS unit_id, f.unit_id AS src,
+        return f"""SELECT {cl}f.year, coalesce(t.dst, f.unit_id) AS unit_id, f.unit_id AS src,
                           {select}, f.illustrative
                    FROM {view} f LEFT JOIN tmap t ON t.src = f.unit_id
                    WHERE f.year BETWEEN $lo AND $hi AND f.period = f.year || '-' || $half
                    {cluster_filter} {unit_filter}"""
+
+    def on(alias: str) -> str:
+        return f"AND {alias}.cluster_no = k.cluster_no" if by_cluster else ""
 
     sql = f"""
     WITH tmap AS ({tmap}),
@@ -348,33 +356,35 @@ def yearly_unit_metrics(
             "f.total_points",
         )
     }),
-    keys AS (SELECT year, unit_id, src, illustrative FROM a UNION ALL
-             SELECT year, unit_id, src, illustrative FROM i UNION ALL
-             SELECT year, unit_id, src, illustrative FROM r UNION ALL
-             SELECT year, unit_id, src, illustrative FROM s)
-    SELECT k.year, k.unit_id, u.name, k.sources,
+    keys AS (SELECT {kcl}year, unit_id, src, illustrative FROM a UNION ALL
+             SELECT {kcl}year, unit_id, src, illustrative FROM i UNION ALL
+             SELECT {kcl}year, unit_id, src, illustrative FROM r UNION ALL
+             SELECT {kcl}year, unit_id, src, illustrative FROM s)
+    SELECT {"k.cluster_no, " if by_cluster else ""}k.year, k.unit_id, u.name, k.sources,
            a.collective, a.individual, a.collective + a.individual AS awards,
            i.initiatives,
            r.n_indicators, r.n_met,
            round(100.0 * r.n_met / nullif(r.n_indicators, 0), 1) AS share_met,
            CASE WHEN k.sources = 1 THEN s.total_points END AS total_points,
            k.illustrative
-    FROM (SELECT year, unit_id, count(DISTINCT src) AS sources, bool_or(illustrative) AS illustrative
+    FROM (SELECT {kcl}year, unit_id, count(DISTINCT src) AS sources,
+                 bool_or(illustrative) AS illustrative
           FROM keys GROUP BY ALL) k
     JOIN units u ON u.unit_id = k.unit_id
-    LEFT JOIN (SELECT year, unit_id,
+    LEFT JOIN (SELECT {kcl}year, unit_id,
                       coalesce(sum(count) FILTER (WHERE recipient_kind = 'tap_the'), 0)
                           AS collective,
                       coalesce(sum(count) FILTER (WHERE recipient_kind = 'ca_nhan'), 0)
                           AS individual
-               FROM a GROUP BY ALL) a ON a.year = k.year AND a.unit_id = k.unit_id
-    LEFT JOIN (SELECT year, unit_id, sum(count) AS initiatives FROM i GROUP BY ALL) i
-           ON i.year = k.year AND i.unit_id = k.unit_id
-    LEFT JOIN (SELECT year, unit_id, count(met) AS n_indicators,
+               FROM a GROUP BY ALL) a ON a.year = k.year AND a.unit_id = k.unit_id {on("a")}
+    LEFT JOIN (SELECT {kcl}year, unit_id, sum(count) AS initiatives FROM i GROUP BY ALL) i
+           ON i.year = k.year AND i.unit_id = k.unit_id {on("i")}
+    LEFT JOIN (SELECT {kcl}year, unit_id, count(met) AS n_indicators,
                       count(*) FILTER (WHERE met) AS n_met FROM r GROUP BY ALL) r
-           ON r.year = k.year AND r.unit_id = k.unit_id
-    LEFT JOIN (SELECT year, unit_id, sum(total_points) AS total_points FROM s GROUP BY ALL) s
-           ON s.year = k.year AND s.unit_id = k.unit_id"""
+           ON r.year = k.year AND r.unit_id = k.unit_id {on("r")}
+    LEFT JOIN (SELECT {kcl}year, unit_id, sum(total_points) AS total_points
+               FROM s GROUP BY ALL) s
+           ON s.year = k.year AND s.unit_id = k.unit_id {on("s")}"""
     return vn_order(_df(con, sql, params), ["year", "name"])
 
 
@@ -393,16 +403,17 @@ def yearly_totals(per_unit: pd.DataFrame) -> pd.DataFrame:
                 "illustrative",
             ]
         )
-    g = per_unit.groupby("year", as_index=False).agg(
-        units=("unit_id", "nunique"),
-        collective=("collective", lambda v: v.sum(min_count=1)),
-        individual=("individual", lambda v: v.sum(min_count=1)),
-        awards=("awards", lambda v: v.sum(min_count=1)),
-        initiatives=("initiatives", lambda v: v.sum(min_count=1)),
-        n_indicators=("n_indicators", "sum"),
-        n_met=("n_met", "sum"),
-        illustrative=("illustrative", "any"),
-    )
+    by_year = per_unit.groupby("year")
+    counts = ["collective", "individual", "awards", "initiatives"]
+    g = pd.concat(
+        [
+            by_year["unit_id"].nunique().rename("units"),
+            by_year[counts].sum(min_count=1),  # a year without any figure stays missing
+            by_year[["n_indicators", "n_met"]].sum(),
+            by_year["illustrative"].any(),
+        ],
+        axis=1,
+    ).reset_index()
     g["share_met"] = (100.0 * g["n_met"] / g["n_indicators"].where(g["n_indicators"] > 0)).round(1)
     return g.drop(columns=["n_indicators", "n_met"])
 
@@ -415,9 +426,11 @@ def awards_series(
     unit_id: str | None = None,
     territory: int | None = None,
     by_unit: bool = False,
+    by_cluster: bool = False,
 ) -> pd.DataFrame:
     """Awards per year, form and recipient kind (the awards timeline); `by_unit`: also per
-    unit (the unit holding the territory, with `territory`), for all units in one query."""
+    unit (the unit holding the territory, with `territory`), for all units in one query; `by_cluster`: also per cluster (column `cluster_no`), the rows of
+    one cluster being what `cluster_no=` that cluster gives."""
     lo, hi = years
     tmap = _territory_sql(con, territory)
     params: dict = {"lo": lo, "hi": hi, "half": half}
@@ -430,6 +443,9 @@ def awards_series(
         params["unit"] = unit_id
     unit = "coalesce(t.dst, f.unit_id) AS unit_id," if by_unit else ""
     group = "coalesce(t.dst, f.unit_id)," if by_unit else ""
+    if by_cluster:
+        unit += " f.cluster_no,"
+        group += " f.cluster_no,"
     sql = f"""
     WITH tmap AS ({tmap})
     SELECT {unit} f.year, f.award_id, f.award_name, f.recipient_kind, sum(f.count) AS count,

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import math
+import sys
 from datetime import date, datetime
 
 import pandas as pd
@@ -116,7 +117,11 @@ def _register() -> None:
         pio.templates[TEMPLATE_NAME] = template()
 
 
-_register()  # so `template="thidua"` works in notebooks as before
+# So `template="thidua"` works in a notebook that imported Plotly before this module (a chart
+# function registers it in any case). The site needs only dict specs: importing this module
+# alone does not import Plotly.
+if "plotly.io" in sys.modules:
+    _register()
 
 
 def vn_number(value, decimals: int = 1) -> str:
@@ -418,13 +423,24 @@ def awards_timeline(
     fig = _Spec(title, source, _illus(df), height=560)
     if df.empty:
         return fig.no_data("khen thưởng")
-    by_form = df.groupby(["year", "award_name"])["count"].sum()
-    ranked = by_form.groupby(level="award_name").sum().sort_values(ascending=False)
-    keep = list(ranked.index[:top])
+    # one pass over the rows (a chart per view and unit: pandas' groupby was most of its cost)
+    by_form: dict = {}
+    for year, form, count in zip(df["year"], df["award_name"], df["count"], strict=True):
+        if form is None or form is pd.NA or form != form or year != year:
+            continue  # as groupby: no group for a missing key
+        if count == count and count is not pd.NA:  # as sum(): a missing count adds nothing
+            by_form[year, form] = by_form.get((year, form), 0) + count
+        else:
+            by_form.setdefault((year, form), 0)
+    totals: dict = {}
+    for (_, form), count in sorted(by_form.items()):
+        totals[form] = totals.get(form, 0) + count
+    ranked = list(pd.Series(totals).sort_values(ascending=False).index)  # the largest first
+    keep = ranked[:top]
     kept = set(keep)
-    years = sorted(set(by_form.index.get_level_values("year")))
+    years = sorted({y for y, _ in by_form})
     cells: dict = {}
-    for (year, form), count in by_form.items():
+    for (year, form), count in sorted(by_form.items()):
         key = (form if form in kept else "Hình thức khác", year)
         cells[key] = cells.get(key, 0) + count
     for form in keep + (["Hình thức khác"] if len(ranked) > top else []):
