@@ -15,7 +15,7 @@ help: ## List the targets
 $(BIN)/.installed: requirements.lock pyproject.toml
 	@echo "Cài môi trường Python vào $(VENV)/ (một lần, khoảng một phút)…"
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	@$(BIN)/python -m pip install -q --disable-pip-version-check uv==0.13.8
+	@$(BIN)/python -m pip install -qq --disable-pip-version-check uv==0.13.8
 	@# sync, not install: a package the lock no longer holds (JupyterLab's, now in .venv-lab)
 	@# goes too; pip and uv stay, and the project is installed editable with them
 	@$(BIN)/uv pip sync -q --compile-bytecode --python $(BIN)/python requirements.lock \

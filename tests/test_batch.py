@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from pipeline.build import FileOutcome
+from pipeline.ingest.worker import FileOutcome
 from pipeline.ingest.batch import fact_frames, prepare_batch
 from pipeline.ingest.recognise import Problem, SheetResult
 from pipeline.ingest.validate import Validation
