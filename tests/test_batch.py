@@ -2,10 +2,10 @@
 
 from pathlib import Path
 
-from pipeline.ingest.worker import FileOutcome
 from pipeline.ingest.batch import fact_frames, prepare_batch
 from pipeline.ingest.recognise import Problem, SheetResult
 from pipeline.ingest.validate import Validation
+from pipeline.ingest.worker import FileOutcome
 
 
 def award(row_no, unit_id="gia_lai"):
