@@ -492,38 +492,29 @@ def targets(figures: dict[str, Figure]) -> list[Target]:
             why = figures[key].skipped if key in figures and figures[key].skipped else "chưa đo"
             out.append(Target(label, f"– ({why})", goal, None))
 
-    if "build" in g and "peer" in g:
-        v = g["build"] / g["peer"]
-        out.append(
-            Target(
-                "Nạp toàn bộ 882 tệp / chỉ đọc bằng pandas (cùng lần chạy)",
-                f"{_s(v)} ({_s(g['build'])} s / {_s(g['peer'])} s)",
-                "≤ 0,6",
-                v <= 0.6,
-            )
-        )
-    else:
-        out.append(Target("Nạp toàn bộ / chỉ đọc bằng pandas", "– (chưa đo)", "≤ 0,6", None))
+    def ratio(label, top, bottom, goal, limit, missing="chưa đo"):
+        if top in g and bottom in g:
+            v = g[top] / g[bottom]
+            shown = f"{_s(v)} ({_s(g[top])} s / {_s(g[bottom])} s)"
+            out.append(Target(label, shown, goal, v <= limit))
+        else:
+            out.append(Target(label, f"– ({missing})", goal, None))
+
+    ratio(
+        "Nạp toàn bộ 882 tệp / chỉ đọc bằng pandas (cùng lần chạy)", "build", "peer", "≤ 0,6", 0.6
+    )
     add("Chạy lại sau khi thêm 1 tệp mới", "one_new", "≤ 1,5 s", 1.5)
     add("Chạy lại, không tệp nào đổi", "rerun", "≤ 0,3 s", 0.3)
     add("Dựng dashboards", "dashboards", "≤ 3 s", 3.0)
     add("Dựng một bản nháp clip (không giọng đọc)", "clip", "≤ 8 s", 8.0)
-    if "tenfold" in g and "build" in g:
-        v = g["tenfold"] / g["build"]
-        out.append(
-            Target(
-                "Bộ gấp 10 / nạp toàn bộ (thời gian)",
-                f"{_s(v)} ({_s(g['tenfold'])} s / {_s(g['build'])} s)",
-                "≤ 10",
-                v <= 10,
-            )
-        )
-    else:
-        out.append(
-            Target(
-                "Bộ gấp 10 / nạp toàn bộ (thời gian)", "– (chưa đo: --skip-tenfold)", "≤ 10", None
-            )
-        )
+    ratio(
+        "Bộ gấp 10 / nạp toàn bộ (thời gian)",
+        "tenfold",
+        "build",
+        "≤ 10",
+        10,
+        missing="chưa đo: --skip-tenfold",
+    )
     builds = [figures[k] for k in ("build", "one_new", "rerun", "tenfold") if k in g]
     if builds:
         peak = max(f.peak_kb for f in builds)
