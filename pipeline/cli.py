@@ -682,6 +682,13 @@ def _print_summary(summary, warehouse: Path, report: dict, raw: Path, quiet: boo
             )
             + "."
         )
+    elif summary.files_changed:
+        # read again (a warehouse rebuilt beside the snapshot readers still had): the files
+        # readers see are the same, but «kho giữ nguyên» would not be true
+        echo(
+            f"  Thay đổi: {n(summary.files_changed)} tệp được đọc lại, cùng các tệp và nội dung "
+            "người đọc đang xem; không có tệp nào mới, sửa hay xóa."
+        )
     else:
         echo("  Thay đổi: không có tệp nào mới, sửa hay xóa; kho giữ nguyên.")
     if report["moved"]:

@@ -116,6 +116,18 @@ def test_second_build_says_what_changed_and_counts_partly_superseded(raw, wh):
     assert "1 tệp đã gỡ («a_cu.xlsx»)" in gone.stdout
 
 
+def test_a_warehouse_rebuilt_beside_the_old_snapshot_is_not_called_unchanged(raw, wh):
+    # seen on the terminal: the warehouse file deleted, its read snapshot left, the rebuild
+    # read every file and said «kho giữ nguyên»
+    write_xlsx(raw / "a.xlsx", {"KT": awards_wide_rows()})
+    assert run_cli("build", "--raw", raw, "--warehouse", wh).returncode == 0
+    wh.unlink()
+    again = run_cli("build", "--raw", raw, "--warehouse", wh)
+    assert again.returncode == 0, again.stderr
+    assert "kho giữ nguyên" not in again.stdout
+    assert "1 tệp được đọc lại" in again.stdout
+
+
 def test_check_on_a_folder_checks_the_files_in_it(raw, tmp_path):
     bad_awards(raw / "2022", n_bad=1)
     done = run_cli("check", raw)
