@@ -1046,34 +1046,45 @@ def _percent_text(value: float, rng: random.Random):
     return value, False
 
 
-NATIONAL_AWARDS = {  # the forms of a period: (form as headed, collective, individual)
-    "H1": [
-        ("Bằng khen của Viện trưởng VKSND tối cao", True, True),
-        ("Giấy khen", True, True),
-    ],
-    "FY": [
-        ("Bằng khen của Viện trưởng VKSND tối cao", True, True),
-        ("Giấy khen", True, True),
-        ("Tập thể lao động tiên tiến", True, False),
-        ("Tập thể lao động xuất sắc", True, False),
-        ("Lao động tiên tiến", False, True),
-        ("Chiến sĩ thi đua cơ sở", False, True),
+# the forms of the hand-written cluster files (AWARD_COLUMNS), in their sizes; the clusters
+# holding a unit of the named-recipients workbook (Quảng Ninh, Lạng Sơn, Cao Bằng: Cụm 2 and
+# 4) also report that workbook's forms, in its sizes, so every cluster reports the same forms
+# in every year and every unit's yearly total stays within 3 × of the next
+# (tests/test_national_sample.py): (form as headed, collective range, individual range)
+GK, TTXS = "Giấy khen", "Tập thể lao động xuất sắc"
+TTTT, CO = "Tập thể lao động tiên tiến", "Cờ thi đua của ngành Kiểm sát nhân dân"
+HISTORY_CLUSTERS = (2, 4)
+NATIONAL_AWARDS = {
+    "H1": [(BK, (0, 1), (1, 2)), (GK, (0, 2), (1, 3)), (CS, None, (1, 2)), (TTXS, (0, 1), None)],
+    "FY": [(BK, (1, 2), (2, 4)), (GK, (1, 3), (3, 5)), (CS, None, (2, 3)), (TTXS, (0, 1), None)],
+    "FY+": [
+        (BK, (0, 1), (1, 2)),
+        (GK, (0, 1), (1, 2)),
+        (CS, None, (1, 1)),
+        (TTXS, (0, 1), None),
+        (TTTT, (3, 5), None),
+        (LDTT, None, (10, 12)),
+        (CO, (0, 1), None),
     ],
 }
 
 
-def _award_counts(period: str, rng: random.Random) -> list[int]:
-    """One unit's counts, form by form (collective then individual), within the rules of
-    pipeline/core/reference/award_rules.csv: Tập thể lao động xuất sắc at most 20 % of the
-    Tập thể lao động tiên tiến and never without a Chiến sĩ thi đua cơ sở, Chiến sĩ thi đua
-    cơ sở at most 15 % of the Lao động tiên tiến."""
-    bk = [rng.randint(0, 3), rng.randint(0, 6)]
-    gk = [rng.randint(0, 6), rng.randint(2, 20)]
-    if period.endswith("H1"):
-        return bk + gk
-    tt = rng.randint(6, 15)
-    ld = rng.randint(60, 160)
-    return bk + gk + [tt, rng.randint(0, tt // 5), ld, rng.randint(1, ld * 15 // 100)]
+def _award_forms(period: str, cluster: int) -> list[tuple]:
+    half = period[5:]
+    return NATIONAL_AWARDS["FY+" if half == "FY" and cluster in HISTORY_CLUSTERS else half]
+
+
+def _award_counts(period: str, cluster: int, rng: random.Random) -> list[int]:
+    """One unit's counts, form by form (collective then individual, the side a form does not
+    have left out), within the rules of pipeline/core/reference/award_rules.csv: Tập thể lao
+    động xuất sắc at most 20 % of the Tập thể lao động tiên tiến and never without a Chiến sĩ
+    thi đua cơ sở, Chiến sĩ thi đua cơ sở at most 15 % of the Lao động tiên tiến."""
+    drawn = {}
+    for form, tt, cn in _award_forms(period, cluster):
+        drawn[form] = [rng.randint(*r) for r in (tt, cn) if r]
+    if TTTT in drawn:  # at most 20 % of the Tập thể lao động tiên tiến
+        drawn[TTXS] = [min(drawn[TTXS][0], drawn[TTTT][0] // 5)]
+    return [c for counts in drawn.values() for c in counts]
 
 
 class _Book:
@@ -1162,7 +1173,7 @@ class _Book:
         self.sheets["Chấm điểm"] = rows + _signature(self.period)
 
     def awards_wide(self, units: list[str]) -> None:
-        forms = NATIONAL_AWARDS[self.period[5:]]
+        forms = _award_forms(self.period, self.no)
         head = self.head("TỔNG HỢP KHEN THƯỞNG")
         top = len(head) + 1
         h1, h2 = ["STT", "Đơn vị"], [None, None]
@@ -1173,7 +1184,7 @@ class _Book:
         width = len(h2) - 2
         sums = [0] * width
         for i, uid in enumerate(units, 1):
-            counts = _award_counts(self.period, self.rng)
+            counts = _award_counts(self.period, self.no, self.rng)
             sums = [a + b for a, b in zip(sums, counts, strict=True)]
             shown = [("-" if c == 0 and self.rng.random() < 0.3 else c) for c in counts]
             rows.append([i, national_written(uid, self.rng)] + shown)
@@ -1192,19 +1203,19 @@ class _Book:
 
     def awards_long_rows(self, units: list[str]) -> list[list]:
         """One row per unit and form (the layout of a received .csv or a long sheet)."""
-        forms = NATIONAL_AWARDS[self.period[5:]]
+        forms = _award_forms(self.period, self.no)
         rows = [["STT", "Đơn vị", "Hình thức khen thưởng", "Tập thể", "Cá nhân"]]
         for uid in units:
             unit = national_written(uid, self.rng)
-            counts = iter(_award_counts(self.period, self.rng))
-            for form, tt, cn in forms:
+            counts = iter(_award_counts(self.period, self.no, self.rng))
+            for form, tt, cn in forms:  # a side the form does not have: empty (contract §1)
                 rows.append(
                     [
                         len(rows),
                         unit,
                         form,
-                        next(counts) if tt else "x",
-                        next(counts) if cn else "x",
+                        next(counts) if tt else None,
+                        next(counts) if cn else None,
                     ]
                 )
         return rows

@@ -5,6 +5,7 @@ illustrative, and no figure that another file of raw/ already holds.  The truth 
 
 from __future__ import annotations
 
+import csv
 import sys
 
 import pytest
@@ -166,3 +167,94 @@ def test_a_unit_merged_in_july_is_expected_for_the_first_half_only(raw, wh, peri
         assert rows == [("kon_tum", "missing"), ("quang_ngai", "received")]
     else:
         assert rows == [("quang_ngai", "received")]
+
+
+# files of real figures (raw/README.md «Real figures»): they carry the forms and sizes of the
+# reports they come from, so the rules below do not judge their years
+REAL_FIGURES = ("2022/thai_binh_khen_thuong_nam_2022.xlsx", "2022/cum7_tong_ket_nam_2022.xlsx")
+
+
+def _series_key(unit_id: str) -> str:
+    """A unit and the unit it became by a rename (Thừa Thiên Huế → Huế, 1/1/2025: the new unit
+    has this one predecessor and starts the day after it ends) are one series."""
+    row = samples.UNITS[unit_id]
+    successor = row["successor_id"]
+    if not successor:
+        return unit_id
+    before = [u for u, r in samples.UNITS.items() if r["successor_id"] == successor]
+    start = samples.UNITS[successor]["valid_from"]
+    ended = row["valid_to"]
+    renamed = len(before) == 1 and start > ended and start[:4] == str(int(ended[:4]) + 1)
+    return successor if renamed and start.endswith("-01-01") else unit_id
+
+
+def _year_end_awards(sample_wh):
+    real = " AND ".join(f"source_file <> '{f}'" for f in REAL_FIGURES)
+    return query(
+        sample_wh,
+        f"SELECT year, cluster_no, unit_id, award_id, count, source_file LIKE '%/"
+        f"{samples.NATIONAL_DIR}/%' FROM awards WHERE period LIKE '%-FY' AND {real}",
+    )
+
+
+def test_every_units_year_end_awards_read_as_one_history_across_sources(sample_wh):
+    """Rule: for every unit (a unit and the unit it was renamed to, Thừa Thiên Huế → Huế, are
+    one), take its year-end (FY) award total — the sum of count over every form and both
+    recipient kinds — in each year 2020–2025 that has awards, leaving out the two files of
+    real figures.  Between two consecutive such years of which at least one comes from the
+    national sample, the larger total is at most 3 × the smaller.  (Two years that both come
+    from the older hand-written files are theirs, not the national sample's.)"""
+    totals, national = {}, {}
+    for year, _, unit_id, _, count, is_national in _year_end_awards(sample_wh):
+        key = (_series_key(unit_id), year)
+        totals[key] = totals.get(key, 0) + count
+        national[key] = national.get(key, False) or is_national
+    assert len({u for u, _ in totals}) >= 63
+    jumps = []
+    for unit in sorted({u for u, _ in totals}):
+        years = sorted(y for u, y in totals if u == unit)
+        for a, b in zip(years, years[1:], strict=False):
+            if not (national[unit, a] or national[unit, b]):
+                continue
+            small, large = sorted((totals[unit, a], totals[unit, b]))
+            if large > 3 * small:
+                jumps.append((unit, a, totals[unit, a], b, totals[unit, b]))
+    assert jumps == []
+
+
+def test_a_clusters_members_report_the_same_award_forms_every_year(sample_wh):
+    """Rule: for every cluster number, the set of award forms (award_id) of the year-end (FY)
+    rows of its members in a year is the same in every year 2020–2025 that has such rows,
+    leaving out the two files of real figures."""
+    forms = {}
+    for year, cluster_no, _, award_id, _, _ in _year_end_awards(sample_wh):
+        forms.setdefault(cluster_no, {}).setdefault(year, set()).add(award_id)
+    assert set(forms) >= set(range(1, 14))
+    differ = {
+        no: {y: sorted(f) for y, f in sorted(by_year.items())}
+        for no, by_year in forms.items()
+        if len({frozenset(f) for f in by_year.values()}) > 1
+    }
+    assert differ == {}
+
+
+def test_the_national_files_leave_a_side_that_does_not_apply_empty():
+    """A form with one recipient side (Chiến sĩ thi đua cơ sở, Lao động tiên tiến for
+    individuals; Tập thể lao động xuất sắc, Tập thể lao động tiên tiến, Cờ thi đua for
+    collectives) has its other cell empty in the long award files, as in the hand-written
+    files, not 0 (the wide ones have no column for it)."""
+    one_sided = {
+        form: (tt is None, cn is None)
+        for forms in samples.NATIONAL_AWARDS.values()
+        for form, tt, cn in forms
+        if tt is None or cn is None
+    }
+    seen = 0
+    for path in sorted((ROOT / "raw").glob(f"*/{samples.NATIONAL_DIR}/khen_thuong_*.csv")):
+        with open(path, encoding="utf-8-sig", newline="") as fh:
+            for row in csv.reader(fh):
+                if len(row) == 5 and row[2] in one_sided:
+                    no_tt, no_cn = one_sided[row[2]]
+                    assert (row[3] == "") == no_tt and (row[4] == "") == no_cn, (path.name, row)
+                    seen += 1
+    assert seen > 100
