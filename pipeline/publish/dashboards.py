@@ -1017,7 +1017,8 @@ def _panel_json(p: Panel) -> dict:
     return {
         "title": p.title,
         "figure": fig,
-        "note": " ".join(x for x in (source, p.note) if x),
+        # the chart's source line ends without a stop («… · DỮ LIỆU MINH HỌA»): one between
+        "note": ". ".join(x.rstrip(". ") for x in (source, p.note) if x) + ("." if p.note else ""),
         "table": table_html(p.table, compact=True),  # set as innerHTML by site.js
         "columns": cols,
         "headers": [LABELS.get(c, c) for c in cols],
