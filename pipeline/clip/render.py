@@ -4,6 +4,7 @@ only the model."""
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -76,9 +77,10 @@ def render(
         spoken = V.voices(kept, out_dir, machine_voice)
         sb.voice = V.MACHINE_LABEL if machine_voice else "giọng đọc đã thu (voice/)"
     scenes_dir, thumbs = out_dir / "scenes", out_dir / "parts" / "thumbs"
-    for d in (scenes_dir, thumbs):
+    raw_dir = out_dir / "parts" / "raw"  # the frames uncompressed, for ffmpeg only
+    for d in (scenes_dir, thumbs, raw_dir):
         d.mkdir(parents=True, exist_ok=True)
-        for old in d.glob("*.png"):
+        for old in [*d.glob("*.png"), *d.glob("*.ppm")]:
             old.unlink()
     # the charts are drawn by Chromium, in its own processes, while Pillow draws the frames
     # that have no chart; the frames with a chart are drawn once their images are there
@@ -102,6 +104,7 @@ def render(
     order = list(enumerate(kept, 1))
     order.sort(key=lambda item: item[1].id in sb.charts)  # frames without a chart first
     frames: dict[int, Path] = {}
+    raw: dict[int, Path] = {}
     for i, s in order:
         if drawing is not None and s.id in sb.charts:
             drawing.join()
@@ -112,6 +115,10 @@ def render(
         path = scenes_dir / f"{i:02d}.png"
         img.save(path, compress_level=1)  # 5× quicker than the default level, files ~1.5× larger
         img.resize((256, 144), Image.LANCZOS).save(thumbs / f"{i:02d}.png", compress_level=1)
+        # ffmpeg reads each frame once per subtitle cue (some 200 times for 15 frames):
+        # from an uncompressed copy that is a copy of memory instead of a PNG decoding
+        raw[i] = raw_dir / f"{i:02d}.ppm"
+        img.save(raw[i])
         s.image = str(path.relative_to(out_dir))
         frames[i] = path
     if drawing is not None:
@@ -119,12 +126,16 @@ def render(
         if failed:
             raise failed[0]
     frames = [frames[i] for i in sorted(frames)]
+    raws = [raw[i] for i in sorted(raw)]
     say("Ghi phụ đề narration.srt…")
     srt = write_srt(kept, out_dir / "narration.srt")
     say(f"Dựng video xem trước preview.mp4 (ffmpeg, {sb.total_duration():g} giây)…")
-    mp4 = write_mp4(
-        frames, [s.duration for s in kept], srt, out_dir / "preview.mp4", srt_cues(kept)
-    )
+    try:
+        mp4 = write_mp4(
+            raws, [s.duration for s in kept], srt, out_dir / "preview.mp4", srt_cues(kept)
+        )
+    finally:
+        shutil.rmtree(raw_dir, ignore_errors=True)  # ~6 MB a frame, of no use once encoded
     if any(spoken):
         say("Ghép tiếng vào preview.mp4…")
         audio = V.write_audio(spoken, [s.duration for s in kept], out_dir / "parts" / "voice.m4a")
