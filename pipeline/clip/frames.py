@@ -102,6 +102,10 @@ def wrap(text: str, f: ImageFont.FreeTypeFont, width: int) -> list[str]:
         if not words:
             lines.append("")
             continue
+        whole = " ".join(words)
+        if f.getlength(whole) <= width:  # most cells and short items: one measure, not one a word
+            lines.append(whole)
+            continue
         for word in words:
             trial = f"{line} {word}".strip()
             if f.getlength(trial) <= width or not line:
