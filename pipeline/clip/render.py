@@ -12,7 +12,7 @@ from PIL import Image
 
 from pipeline.clip.frames import CHART_H, W, draw_frame
 from pipeline.clip.model import Storyboard
-from pipeline.clip.video import probe, split_cues, srt_cues, write_mp4, write_srt
+from pipeline.clip.video import probe, split_cues, srt_cues, start_mp4, write_mp4, write_srt
 
 __all__ = ["probe", "render", "render_charts", "split_cues", "srt_cues", "write_mp4", "write_srt"]
 
@@ -59,10 +59,12 @@ def render(
     out_dir: Path,
     progress: Callable[[str], None] | None = None,
     machine_voice: bool = False,
+    meanwhile: Callable[[], None] | None = None,
 ) -> dict:
     """Frames (scenes/NN.png), thumbnails, narration.srt and preview.mp4 for the kept scenes;
     with recorded voice/NN.* (or `machine_voice`: espeak-ng), a voice track, each scene as
-    long as its voice at least."""
+    long as its voice at least. `meanwhile` (writing the storyboard files) is run once the
+    frames are drawn, while ffmpeg encodes the preview."""
     from pipeline.clip import voice as V
 
     say = progress or (lambda _m: None)
@@ -114,7 +116,9 @@ def render(
         img = draw_frame(sb, s, i, len(kept), out_dir)
         path = scenes_dir / f"{i:02d}.png"
         img.save(path, compress_level=1)  # 5× quicker than the default level, files ~1.5× larger
-        img.resize((256, 144), Image.LANCZOS).save(thumbs / f"{i:02d}.png", compress_level=1)
+        img.resize((256, 144), Image.LANCZOS, reducing_gap=3.0).save(
+            thumbs / f"{i:02d}.png", compress_level=1
+        )
         # ffmpeg reads each frame once per subtitle cue (some 200 times for 15 frames):
         # from an uncompressed copy that is a copy of memory instead of a PNG decoding
         raw[i] = raw_dir / f"{i:02d}.ppm"
@@ -131,9 +135,14 @@ def render(
     srt = write_srt(kept, out_dir / "narration.srt")
     say(f"Dựng video xem trước preview.mp4 (ffmpeg, {sb.total_duration():g} giây)…")
     try:
-        mp4 = write_mp4(
+        encoded = start_mp4(
             raws, [s.duration for s in kept], srt, out_dir / "preview.mp4", srt_cues(kept)
         )
+        try:
+            if meanwhile is not None:
+                meanwhile()
+        finally:
+            mp4 = encoded()
     finally:
         shutil.rmtree(raw_dir, ignore_errors=True)  # ~6 MB a frame, of no use once encoded
     if any(spoken):
