@@ -609,3 +609,30 @@ def test_sender_markup_in_narration_stays_text_in_the_subtitles(tmp_path):
     # no override block, colour or line break is left for libass to obey; the words still show
     assert "{\\" not in text and "\\c" not in text and "\\fs" not in text and "\\N" not in text
     assert 'color="red"' in text and "<\u200bfont" in text and "giải quyết" in text
+
+
+def test_ticks_and_crosses_show_although_the_frame_font_lacks_them():
+    """«✓ đạt» and «✗ chưa đạt» (table cells, highlights, the legend): Be Vietnam Pro and Noto
+    Sans have no such glyph, so the marks are drawn as strokes in the width the font gives."""
+    from PIL import ImageDraw
+
+    from pipeline.clip.frames import draw_text, font
+
+    f = font(30)
+
+    def inked(text, drawer):
+        img = Image.new("L", (200, 60), 255)
+        drawer(ImageDraw.Draw(img), text)
+        return sum(img.histogram()[:128])
+
+    def plain(d, text):
+        d.text((10, 10), text, font=f, fill=0)
+
+    def marked(d, text):
+        draw_text(d, (10, 10), text, f, "black")
+
+    for mark in "✓✗":
+        assert inked(mark, plain) == 0  # the font leaves it blank
+        assert inked(mark, marked) > 20  # drawn
+    assert inked("✓ 93,8%", marked) > inked("93,8%", marked)  # text still drawn after the mark
+    assert inked("đạt", marked) == inked("đạt", plain)  # text with no mark: as before

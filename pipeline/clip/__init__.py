@@ -184,11 +184,14 @@ def make_clip(
     if edited:
         aside = keep_aside(out_dir)
         say(f"Bản đã sửa được cất vào {aside}/ trước khi dựng bản nháp mới.")
-    render(sb, out_dir, say, machine_voice)
-    say(f"Ghi storyboard.json, storyboard.xlsx và lời dẫn {DOCX_NAME}…")
-    write_xlsx(sb, out_dir / XLSX_NAME, out_dir)
-    write_json(sb, out_dir / JSON_NAME, out_dir / XLSX_NAME)
-    write_docx(sb, out_dir / DOCX_NAME)
+
+    def storyboard_files() -> None:  # while ffmpeg encodes the preview
+        say(f"Ghi storyboard.json, storyboard.xlsx và lời dẫn {DOCX_NAME}…")
+        write_xlsx(sb, out_dir / XLSX_NAME, out_dir)
+        write_json(sb, out_dir / JSON_NAME, out_dir / XLSX_NAME)
+        write_docx(sb, out_dir / DOCX_NAME)
+
+    render(sb, out_dir, say, machine_voice, meanwhile=storyboard_files)
     return sb
 
 
@@ -226,10 +229,13 @@ def rerender(
         if is_placeholder(s.narration) or is_placeholder(s.body) or is_placeholder(s.title):
             warnings.append(f"{where}: còn chỗ «(điền …)» chưa viết.")
     say(f"Giữ {len(sb.kept())}/{len(sb.scenes)} cảnh, {sb.total_duration():g} giây.")
-    render(sb, xlsx.parent, say, machine_voice)
-    sb.edited = True
-    out = xlsx.parent / XLSX_NAME
-    write_xlsx(sb, out, xlsx.parent)
-    write_json(sb, js, out)
-    write_docx(sb, xlsx.parent / DOCX_NAME)
+
+    def storyboard_files() -> None:  # while ffmpeg encodes the preview
+        sb.edited = True
+        out = xlsx.parent / XLSX_NAME
+        write_xlsx(sb, out, xlsx.parent)
+        write_json(sb, js, out)
+        write_docx(sb, xlsx.parent / DOCX_NAME)
+
+    render(sb, xlsx.parent, say, machine_voice, meanwhile=storyboard_files)
     return sb, warnings

@@ -10,6 +10,7 @@ bottom, a dark band where ffmpeg burns in the subtitles. The frames, `narration.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -102,6 +103,10 @@ def wrap(text: str, f: ImageFont.FreeTypeFont, width: int) -> list[str]:
         if not words:
             lines.append("")
             continue
+        whole = " ".join(words)
+        if f.getlength(whole) <= width:  # most cells and short items: one measure, not one a word
+            lines.append(whole)
+            continue
         for word in words:
             trial = f"{line} {word}".strip()
             if f.getlength(trial) <= width or not line:
@@ -139,6 +144,34 @@ def fit_text(
     return f, lines
 
 
+MARKS = "✓✗"  # not in Be Vietnam Pro nor Noto Sans: drawn as strokes, in the width they measure
+
+
+def draw_text(d: ImageDraw.ImageDraw, xy, text: str, f, fill: str) -> None:
+    """`d.text`, with «✓» and «✗» drawn as a tick and a cross where the font leaves a blank."""
+    x, y = xy
+    if not any(m in text for m in MARKS):
+        d.text((x, y), text, font=f, fill=fill)
+        return
+    top = f.getbbox("x")[1]  # the x-height band of the line
+    for run in re.split(f"([{MARKS}])", text):
+        if not run:
+            continue
+        w = f.getlength(run)
+        if run in MARKS:
+            a, b = y + top - f.size * 0.12, y + f.getbbox("x")[3]  # from above x-height to base
+            stroke = max(2, f.size // 11)
+            if run == "✓":
+                pts = [(x + w * 0.08, (a + b) / 2 + 1), (x + w * 0.4, b), (x + w * 0.98, a)]
+                d.line(pts, fill=fill, width=stroke, joint="curve")
+            else:
+                d.line([(x + w * 0.1, a), (x + w * 0.9, b)], fill=fill, width=stroke)
+                d.line([(x + w * 0.1, b), (x + w * 0.9, a)], fill=fill, width=stroke)
+        else:
+            d.text((x, y), run, font=f, fill=fill)
+        x += w
+
+
 def draw_lines(
     d: ImageDraw.ImageDraw,
     lines: list[str],
@@ -151,11 +184,11 @@ def draw_lines(
 ) -> int:
     for line in lines:
         if align == "center":
-            d.text((x + (width - f.getlength(line)) / 2, y), line, font=f, fill=fill)
+            draw_text(d, (x + (width - f.getlength(line)) / 2, y), line, f, fill)
         elif align == "right":
-            d.text((x + width - f.getlength(line), y), line, font=f, fill=fill)
+            draw_text(d, (x + width - f.getlength(line), y), line, f, fill)
         else:
-            d.text((x, y), line, font=f, fill=fill)
+            draw_text(d, (x, y), line, f, fill)
         y += _line_h(f)
     return y
 
@@ -373,7 +406,7 @@ def _table(d, v: dict, box) -> None:
         )
         y += 40
     if v.get("legend"):
-        d.text((x0, min(y + 12, y1 - 30)), v["legend"], font=font(24), fill=GREY)
+        draw_text(d, (x0, min(y + 12, y1 - 30)), v["legend"], font(24), GREY)
 
 
 def _table_card(sb, scene, index, count) -> Image.Image:
@@ -455,7 +488,7 @@ def _bullets(d, items: list[str], box) -> None:
         color = GOOD if mark == "✓" else (BAD if mark == "✗" else INK)
         if y + _line_h(f) > y1:
             break
-        d.text((x0, y), mark, font=f, fill=color)
+        draw_text(d, (x0, y), mark, f, color)
         for line in lines:
             if y + _line_h(f) > y1:
                 break

@@ -4,6 +4,7 @@ only the model."""
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -11,7 +12,7 @@ from PIL import Image
 
 from pipeline.clip.frames import CHART_H, W, draw_frame
 from pipeline.clip.model import Storyboard
-from pipeline.clip.video import probe, split_cues, srt_cues, write_mp4, write_srt
+from pipeline.clip.video import probe, split_cues, srt_cues, start_mp4, write_mp4, write_srt
 
 __all__ = ["probe", "render", "render_charts", "split_cues", "srt_cues", "write_mp4", "write_srt"]
 
@@ -58,10 +59,12 @@ def render(
     out_dir: Path,
     progress: Callable[[str], None] | None = None,
     machine_voice: bool = False,
+    meanwhile: Callable[[], None] | None = None,
 ) -> dict:
     """Frames (scenes/NN.png), thumbnails, narration.srt and preview.mp4 for the kept scenes;
     with recorded voice/NN.* (or `machine_voice`: espeak-ng), a voice track, each scene as
-    long as its voice at least."""
+    long as its voice at least. `meanwhile` (writing the storyboard files) is run once the
+    frames are drawn, while ffmpeg encodes the preview."""
     from pipeline.clip import voice as V
 
     say = progress or (lambda _m: None)
@@ -76,9 +79,10 @@ def render(
         spoken = V.voices(kept, out_dir, machine_voice)
         sb.voice = V.MACHINE_LABEL if machine_voice else "giọng đọc đã thu (voice/)"
     scenes_dir, thumbs = out_dir / "scenes", out_dir / "parts" / "thumbs"
-    for d in (scenes_dir, thumbs):
+    raw_dir = out_dir / "parts" / "raw"  # the frames uncompressed, for ffmpeg only
+    for d in (scenes_dir, thumbs, raw_dir):
         d.mkdir(parents=True, exist_ok=True)
-        for old in d.glob("*.png"):
+        for old in [*d.glob("*.png"), *d.glob("*.ppm")]:
             old.unlink()
     # the charts are drawn by Chromium, in its own processes, while Pillow draws the frames
     # that have no chart; the frames with a chart are drawn once their images are there
@@ -102,6 +106,7 @@ def render(
     order = list(enumerate(kept, 1))
     order.sort(key=lambda item: item[1].id in sb.charts)  # frames without a chart first
     frames: dict[int, Path] = {}
+    raw: dict[int, Path] = {}
     for i, s in order:
         if drawing is not None and s.id in sb.charts:
             drawing.join()
@@ -111,7 +116,13 @@ def render(
         img = draw_frame(sb, s, i, len(kept), out_dir)
         path = scenes_dir / f"{i:02d}.png"
         img.save(path, compress_level=1)  # 5× quicker than the default level, files ~1.5× larger
-        img.resize((256, 144), Image.LANCZOS).save(thumbs / f"{i:02d}.png", compress_level=1)
+        img.resize((256, 144), Image.LANCZOS, reducing_gap=3.0).save(
+            thumbs / f"{i:02d}.png", compress_level=1
+        )
+        # ffmpeg reads each frame once per subtitle cue (some 200 times for 15 frames):
+        # from an uncompressed copy that is a copy of memory instead of a PNG decoding
+        raw[i] = raw_dir / f"{i:02d}.ppm"
+        img.save(raw[i])
         s.image = str(path.relative_to(out_dir))
         frames[i] = path
     if drawing is not None:
@@ -119,12 +130,21 @@ def render(
         if failed:
             raise failed[0]
     frames = [frames[i] for i in sorted(frames)]
+    raws = [raw[i] for i in sorted(raw)]
     say("Ghi phụ đề narration.srt…")
     srt = write_srt(kept, out_dir / "narration.srt")
     say(f"Dựng video xem trước preview.mp4 (ffmpeg, {sb.total_duration():g} giây)…")
-    mp4 = write_mp4(
-        frames, [s.duration for s in kept], srt, out_dir / "preview.mp4", srt_cues(kept)
-    )
+    try:
+        encoded = start_mp4(
+            raws, [s.duration for s in kept], srt, out_dir / "preview.mp4", srt_cues(kept)
+        )
+        try:
+            if meanwhile is not None:
+                meanwhile()
+        finally:
+            mp4 = encoded()
+    finally:
+        shutil.rmtree(raw_dir, ignore_errors=True)  # ~6 MB a frame, of no use once encoded
     if any(spoken):
         say("Ghép tiếng vào preview.mp4…")
         audio = V.write_audio(spoken, [s.duration for s in kept], out_dir / "parts" / "voice.m4a")
