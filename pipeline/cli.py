@@ -795,7 +795,9 @@ def clip(
     started = time.monotonic()
 
     def say(message: str) -> None:
-        typer.echo(f"[{time.monotonic() - started:5.1f} giây] {message}")
+        # seconds written the Vietnamese way (4,2), like every other figure on the terminal
+        seconds = f"{time.monotonic() - started:5.1f}".replace(".", ",")
+        typer.echo(f"[{seconds} giây] {message}")
 
     if from_xlsx is None and (cluster is None or period is None):
         _fail(
