@@ -307,6 +307,10 @@ def _territory_sql(con, territory: int | None) -> str:
     return f"SELECT * FROM (VALUES {pairs}) t(src, dst)"
 
 
+# the figures of `yearly_unit_metrics`, in the order the site and the report show them
+YEARLY_METRICS = ["collective", "individual", "awards", "initiatives", "share_met", "total_points"]
+
+
 def yearly_unit_metrics(
     con,
     years: tuple[int, int],

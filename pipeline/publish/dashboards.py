@@ -663,17 +663,7 @@ def _unit_view(
             charts.yearly_lines.spec(
                 per_year, ["awards", "initiatives"], f"Khen thưởng và sáng kiến theo năm — {who}"
             ),
-            per_year[
-                [
-                    "year",
-                    "collective",
-                    "individual",
-                    "awards",
-                    "initiatives",
-                    "share_met",
-                    "total_points",
-                ]
-            ],  # fmt: skip
+            per_year[["year", *an.YEARLY_METRICS]],
             "Theo địa giới 2025: số liệu của " + ", ".join(members) + " được cộng lại; tổng điểm "
             "thi đua để trống khi cộng nhiều tỉnh (điểm của hai tỉnh không cộng được). Kết quả "
             "từng chỉ tiêu của mỗi tỉnh: chọn «Theo đơn vị lúc báo cáo» và đơn vị liên quan."

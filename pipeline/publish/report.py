@@ -256,16 +256,7 @@ def write(con, report: Report, out_dir: Path, base: str) -> tuple[Path, Path]:
         "<h2>Số liệu theo đơn vị và năm</h2>",
         _fmt_table(
             report.per_unit,
-            [
-                "year",
-                "name",
-                "collective",
-                "individual",
-                "awards",
-                "initiatives",
-                "share_met",
-                "total_points",
-            ],
+            ["year", "name", *an.YEARLY_METRICS],
         ),
     ]
     style = (
