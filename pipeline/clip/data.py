@@ -15,15 +15,7 @@ from pipeline.core.refdata import read_csv
 from pipeline.core.text import fold
 from pipeline.publish import analytics as A
 
-PUBLIC_VIEWS = (
-    "units",
-    "clusters",
-    "indicator_results",
-    "scores",
-    "score_ranking",
-    "awards",
-    "initiatives",
-)
+PUBLIC_VIEWS = A.FACT_VIEWS
 
 
 def lit(value) -> str:

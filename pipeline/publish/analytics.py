@@ -47,7 +47,8 @@ def vn_order(frame: pd.DataFrame, by: list[str], ascending: bool | list[bool] = 
     )
 
 
-SNAPSHOT_VIEWS = (
+# the public views of the facts (contract §3); the clip reads these, the site more
+FACT_VIEWS = (
     "units",
     "clusters",
     "indicator_results",
@@ -55,6 +56,9 @@ SNAPSHOT_VIEWS = (
     "score_ranking",
     "awards",
     "initiatives",
+)
+SNAPSHOT_VIEWS = (
+    *FACT_VIEWS,
     "loads",
     "rejections",
     "ref_award_forms",
