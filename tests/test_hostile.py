@@ -543,13 +543,13 @@ HOSTILE = {
             p,
             {
                 "xl/worksheets/sheet1.xml": SHEET_HEAD + b'<row r="1"><c r="A1"><v>1</v></c></row>'
-                b'</sheetData><mergeCells count="20000">'
-                + b"".join(b'<mergeCell ref="A%d:B%d"/>' % (i, i) for i in range(2, 20_002))
+                b'</sheetData><mergeCells count="100001">'
+                + b"".join(b'<mergeCell ref="A%d:B%d"/>' % (i, i) for i in range(2, 100_003))
                 + b"</mergeCells></worksheet>"
             },
         ),
         _is(
-            "Không đọc được tệp: trang «KT» có hơn 10.000 vùng ô gộp, vượt giới hạn (tệp hỏng "
+            "Không đọc được tệp: trang «KT» có hơn 100.000 vùng ô gộp, vượt giới hạn (tệp hỏng "
             "hoặc độc hại). Hãy bỏ gộp ô ở vùng thừa."
         ),
     ),

@@ -22,7 +22,7 @@ class Limits:
     max_rows: int = 100_000
     max_cells: int = 2_000_000
     max_sheets: int = 255
-    max_merges: int = 10_000  # merged ranges per sheet
+    max_merges: int = 100_000  # merged ranges per sheet (looked up once each: `merge_anchors`)
     max_book_cells: int = 5_000_000  # all sheets together
     max_text_bytes: int = 4 * MiB  # one text node of an XML part
     max_row_xml_bytes: int = 64 * MiB  # one <row> element of a sheet
@@ -48,6 +48,7 @@ def limits() -> Limits:
         max_ratio=env("THIDUA_MAX_RATIO", base.max_ratio),
         max_rows=int(env("THIDUA_MAX_ROWS", base.max_rows)),
         max_cells=int(env("THIDUA_MAX_CELLS", base.max_cells)),
+        max_merges=int(env("THIDUA_MAX_MERGES", base.max_merges)),
         max_book_cells=max(base.max_book_cells, int(env("THIDUA_MAX_CELLS", 0))),
         max_expanded_text_bytes=int(env("THIDUA_MAX_TEXT_MB", base.max_expanded_text_bytes, MiB)),
     )
