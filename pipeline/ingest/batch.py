@@ -104,7 +104,7 @@ def prepare_batch(outcomes: Sequence, validation) -> Prepared:
                 "rows_loaded": loaded,
                 "rows_rejected": rejected,
                 "illustrative": outcome.illustrative,
-                "message": outcome.error,
+                "message": outcome.error or " ".join(getattr(outcome, "notes", ())) or None,
             }
         )
     return Prepared(facts, rejections, sheet_rows, file_rows)

@@ -42,6 +42,7 @@ class FileOutcome:
     sheets: list[SheetResult] = field(default_factory=list)
     error: str | None = None  # the whole file could not be used
     error_rule: str | None = None  # file_unreadable, file_crashed, file_skipped, file_no_data
+    notes: list[str] = field(default_factory=list)  # the reader's, for a file it read
 
     @property
     def illustrative(self) -> bool:
@@ -95,6 +96,7 @@ def process_file(
                 outcome.error_rule = "file_memory"  # a pool reads it again alone
             return outcome
         del opened
+        outcome.notes = [note for grid in grids for note in grid.notes]
         outcome.sheets = [recognise_sheet(g, source_file) for g in grids]
         del grids
         if finish is not None:
