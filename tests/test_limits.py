@@ -163,6 +163,30 @@ def test_nul_bytes_that_are_not_strays_still_refuse_the_csv(tmp_path, data):
         read_workbook(p)
 
 
+# --- rows of a CSV -------------------------------------------------------------------
+
+
+def test_a_csv_of_more_lines_than_a_sheet_may_have_is_read_to_excels_limit(tmp_path):
+    # SheetJS 2011/libreoffice_calc_xlsx-import_perf_300000_line_sample.xlsx.0.csv: 300 000
+    # lines of one column; a CSV's cells (not its lines) are what a reader allocates
+    p = tmp_path / "perf.csv"
+    p.write_bytes(b"".join(b"%d\r\n" % i for i in range(150_000)))
+    grid = read_workbook(p)[0]
+    assert len(grid.rows) == 150_000 and grid.rows[-1] == ["149999"]
+
+
+def test_the_csv_line_limit_has_its_own_override(tmp_path, monkeypatch):
+    monkeypatch.setenv("THIDUA_MAX_CSV_ROWS", "1000")
+    p = tmp_path / "dai.csv"
+    p.write_bytes(b"1\n" * 1001)
+    with pytest.raises(ReadError) as exc:
+        read_workbook(p)
+    assert str(exc.value) == (
+        "Không đọc được tệp: trang «dai» có hơn 1.000 dòng, vượt giới hạn 1.000 dòng một "
+        "trang. Hãy xóa các dòng thừa hoặc tách số liệu thành nhiều tệp nhỏ hơn."
+    )
+
+
 # --- merged ranges -------------------------------------------------------------------
 
 
@@ -229,3 +253,17 @@ def test_merged_ranges_are_indexed_as_the_first_listed_range_covering_a_cell():
                     None,
                 )
                 assert anchors.get(r) == first, (merged, c, r)
+
+
+def test_a_csv_of_more_cells_than_a_sheet_may_have_is_still_refused(tmp_path, monkeypatch):
+    """The counterpart of the line limit raised: a CSV's cells stay bounded (2 000 000 by
+    default: the old million-line CSV of three columns is refused by them)."""
+    monkeypatch.setenv("THIDUA_MAX_CELLS", "1000")
+    p = tmp_path / "rong.csv"
+    p.write_bytes(b"1,2,3\n" * 400)
+    with pytest.raises(ReadError) as exc:
+        read_workbook(p)
+    assert str(exc.value) == (
+        "Không đọc được tệp: tệp CSV có khoảng 1.200 ô, vượt giới hạn 1.000 ô. Hãy tách số "
+        "liệu thành nhiều tệp."
+    )

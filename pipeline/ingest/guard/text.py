@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from pipeline.ingest.guard.limits import Limits
 from pipeline.ingest.guard.messages import FORMATS_HINT, Rejected, _n
@@ -60,8 +61,8 @@ def _check_csv(data: bytes, stem: str, lim: Limits) -> str:
     lines = max(data.count(b"\n"), data.count(b"\r"))
     delimiters = data.count(b",") + data.count(b";") + data.count(b"\t")
     lines += 0 if data[-1:] in (b"\n", b"\r", b"") else 1
-    if lines > lim.max_rows:
-        raise Rejected(_too_many_rows(stem, None, lim))
+    if lines > lim.max_csv_rows:
+        raise Rejected(_too_many_rows(stem, None, replace(lim, max_rows=lim.max_csv_rows)))
     if delimiters + lines > lim.max_cells:
         raise Rejected(
             f"Không đọc được tệp: tệp CSV có khoảng {_n(delimiters + lines)} ô, vượt giới hạn "
