@@ -58,6 +58,16 @@ def test_a_csv_read_in_a_guessed_code_page_says_so_in_loads(raw, wh):
     assert "bảng mã Windows-1250 (Trung Âu)" in message and "«Ryža Škoda»" in message
 
 
+def test_a_csv_with_no_table_keeps_its_code_page_note_beside_the_reason(raw, wh):
+    """Wrong letters may be why no header was recognised: the note stays in loads."""
+    (raw / "ghi_chu.csv").write_bytes("Poznámka,Košice\n1,2\n".encode("cp1250"))
+    build(raw, wh)
+    [(status, message)] = query(wh, "SELECT status, message FROM loads")
+    assert status == "rejected"
+    assert message.startswith("Không tìm thấy bảng số liệu nào trong tệp")
+    assert "đã đọc theo bảng mã Windows-1250 (Trung Âu)" in message
+
+
 def test_a_plain_utf8_csv_has_no_note_in_loads(raw, wh):
     (raw / "kt_2022.csv").write_text(AWARDS_CSV.format(note="Ghi chú"), encoding="utf-8")
     build(raw, wh)

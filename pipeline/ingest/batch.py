@@ -104,7 +104,9 @@ def prepare_batch(outcomes: Sequence, validation) -> Prepared:
                 "rows_loaded": loaded,
                 "rows_rejected": rejected,
                 "illustrative": outcome.illustrative,
-                "message": outcome.error or " ".join(getattr(outcome, "notes", ())) or None,
+                # why the file was refused, and how it was read (a code page guessed…)
+                "message": " ".join(filter(None, [outcome.error, *getattr(outcome, "notes", ())]))
+                or None,
             }
         )
     return Prepared(facts, rejections, sheet_rows, file_rows)
