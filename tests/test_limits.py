@@ -277,3 +277,28 @@ def test_a_csv_of_more_cells_than_a_sheet_may_have_is_still_refused(tmp_path, mo
         "Không đọc được tệp: tệp CSV có khoảng 1.200 ô, vượt giới hạn 1.000 ô. Hãy tách số "
         "liệu thành nhiều tệp."
     )
+
+
+# --- sheets past the cell limit ------------------------------------------------------
+
+
+def test_a_sheet_past_the_cell_limit_is_refused_naming_its_farthest_cell(tmp_path, monkeypatch):
+    """POI's SharedFormulaTest, 51535: a few cells far apart make the rectangle every reader
+    holds; the message says where the far corner is, so the analyst can go there (Ctrl+End)
+    and delete what is left."""
+    monkeypatch.setenv("THIDUA_MAX_CELLS", "1000")
+    p = tmp_path / "xa.xlsx"
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.active.title = "KT"
+    book.active["A1"] = "STT"
+    book.active["AD40"] = 1  # 40 rows × 30 columns: 1 200 cells
+    book.save(p)
+    with pytest.raises(ReadError) as exc:
+        read_workbook(p)
+    assert str(exc.value) == (
+        "Không đọc được tệp: vùng số liệu của trang «KT» rộng 40 dòng × 30 cột (từ ô A1 đến ô "
+        "AD40, nơi Ctrl+End trong Excel đưa tới), vượt giới hạn 1.000 ô một trang. Hãy xóa các "
+        "ô thừa ở xa bảng số liệu hoặc tách số liệu thành nhiều tệp."
+    )
