@@ -490,16 +490,18 @@ HOSTILE = {
         ),
         _is(
             "Không đọc được tệp: vùng số liệu của trang «KT» rộng 200 dòng × 16.384 cột (từ ô "
-            "A1 đến ô XFD200, nơi Ctrl+End trong Excel đưa tới), vượt giới hạn 2.000.000 ô một "
-            "trang. Hãy xóa các ô thừa ở xa bảng số liệu hoặc tách số liệu thành nhiều tệp."
+            "A1 đến ít nhất ô XFD200; phím Ctrl+End trong Excel đưa tới ô cuối cùng có dữ liệu), "
+            "vượt giới hạn 2.000.000 ô một trang. Hãy xóa các ô thừa ở xa bảng số liệu hoặc tách "
+            "số liệu thành nhiều tệp."
         ),
     ),
     "o_xa_2022.xls": (
         xls_with_far_cell,
         _is(
             "Không đọc được tệp: vùng số liệu của trang «KT» rộng 65.536 dòng × 256 cột (từ ô A1 "
-            "đến ô IV65536, nơi Ctrl+End trong Excel đưa tới), vượt giới hạn 2.000.000 ô một "
-            "trang. Hãy xóa các ô thừa ở xa bảng số liệu hoặc tách số liệu thành nhiều tệp."
+            "đến ít nhất ô IV65536; phím Ctrl+End trong Excel đưa tới ô cuối cùng có dữ liệu), "
+            "vượt giới hạn 2.000.000 ô một trang. Hãy xóa các ô thừa ở xa bảng số liệu hoặc tách "
+            "số liệu thành nhiều tệp."
         ),
     ),
     "lap_dong_2022.ods": (

@@ -298,7 +298,8 @@ def test_a_sheet_past_the_cell_limit_is_refused_naming_its_farthest_cell(tmp_pat
     with pytest.raises(ReadError) as exc:
         read_workbook(p)
     assert str(exc.value) == (
-        "Không đọc được tệp: vùng số liệu của trang «KT» rộng 40 dòng × 30 cột (từ ô A1 đến ô "
-        "AD40, nơi Ctrl+End trong Excel đưa tới), vượt giới hạn 1.000 ô một trang. Hãy xóa các "
-        "ô thừa ở xa bảng số liệu hoặc tách số liệu thành nhiều tệp."
+        "Không đọc được tệp: vùng số liệu của trang «KT» rộng 40 dòng × 30 cột (từ ô A1 đến ít "
+        "nhất ô AD40; phím Ctrl+End trong Excel đưa tới ô cuối cùng có dữ liệu), vượt giới hạn "
+        "1.000 ô một trang. Hãy xóa các ô thừa ở xa bảng số liệu hoặc tách số liệu thành nhiều "
+        "tệp."
     )

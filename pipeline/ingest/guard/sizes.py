@@ -19,7 +19,13 @@ def _too_many_rows(sheet: str, row: int | None, lim: Limits) -> str:
 
 def _too_many_cells(sheet: str, rows: int, cols: int, lim: Limits) -> str:
     corner = _corner(rows, cols)
-    where = f" (từ ô A1 đến ô {corner}, nơi Ctrl+End trong Excel đưa tới)" if corner else ""
+    # (the count stops where the limit is passed: the sheet reaches this far at least)
+    where = (
+        f" (từ ô A1 đến ít nhất ô {corner}; phím Ctrl+End trong Excel đưa tới ô cuối cùng có "
+        "dữ liệu)"
+        if corner
+        else ""
+    )
     return (
         f"Không đọc được tệp: vùng số liệu của trang «{sheet}» rộng {_n(rows)} dòng × "
         f"{_n(cols)} cột{where}, vượt giới hạn {_n(lim.max_cells)} ô một trang. Hãy xóa các "
