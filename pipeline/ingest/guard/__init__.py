@@ -77,7 +77,9 @@ The modules import one another in one direction only (`limits` ← `messages` �
 
 from __future__ import annotations
 
+import io
 import struct
+import zipfile
 from pathlib import Path
 
 from pipeline.ingest.guard.fs import (
@@ -94,8 +96,10 @@ from pipeline.ingest.guard.messages import (
     FIX_HINT,
     FORMATS_HINT,
     Rejected,
+    Unreadable,
     _encrypted,
     _mb,
+    _n,
     encrypted_message,
 )
 from pipeline.ingest.guard.ole import DEFAULT_PASSWORD, _check_cfb, _Encrypted, _scan_biff
@@ -103,7 +107,7 @@ from pipeline.ingest.guard.package import _check_zip
 from pipeline.ingest.guard.sniff import FOREIGN, MAGIC, OLD_BIFF_MAX_BYTES, sniff
 from pipeline.ingest.guard.text import _check_csv, wide_text
 from pipeline.ingest.guard.xlsx import _SheetScan, is_percent_format
-from pipeline.ingest.guard.zip import part_key
+from pipeline.ingest.guard.zip import _DECL, _check_zip_sizes, _zip_entry_count, part_key
 
 __all__ = [
     "CHUNK",
@@ -119,8 +123,10 @@ __all__ = [
     "Opened",
     "Rejected",
     "SheetCells",
+    "Unreadable",
     "VANISHED",
     "check_file",
+    "check_unparsed",
     "display_name",
     "encrypted_message",
     "is_percent_format",
@@ -147,13 +153,7 @@ def check_file(path: Path, lim: Limits | None = None, data: bytes | None = None)
     suffix = path.suffix.lower()
     if data is None:
         data = open_once(path, lim).data
-    if not data:
-        raise Rejected("Không đọc được tệp: tệp rỗng (0 byte). Hãy gửi lại tệp có số liệu.")
-    if len(data) > lim.max_file_bytes:
-        raise Rejected(
-            f"Không đọc được tệp: tệp nặng {_mb(len(data))}, vượt giới hạn "
-            f"{_mb(lim.max_file_bytes)} cho một tệp. Hãy tách số liệu thành nhiều tệp nhỏ hơn."
-        )
+    _check_size(data, lim)
     head = data[:8192]
     kind = sniff(head)
     expected = "csv" if suffix == ".csv" else ("xls" if suffix == ".xls" else "zip")
@@ -179,3 +179,47 @@ def check_file(path: Path, lim: Limits | None = None, data: bytes | None = None)
     raise Rejected(
         f"Không đọc được tệp: tệp mang đuôi «{suffix}» nhưng thực chất là {what}. " + FORMATS_HINT
     )
+
+
+def _check_size(data: bytes, lim: Limits) -> None:
+    if not data:
+        raise Rejected("Không đọc được tệp: tệp rỗng (0 byte). Hãy gửi lại tệp có số liệu.")
+    if len(data) > lim.max_file_bytes:
+        raise Rejected(
+            f"Không đọc được tệp: tệp nặng {_mb(len(data))}, vượt giới hạn "
+            f"{_mb(lim.max_file_bytes)} cho một tệp. Hãy tách số liệu thành nhiều tệp nhỏ hơn."
+        )
+
+
+def check_unparsed(data: bytes, lim: Limits | None = None) -> None:
+    """What can be checked of bytes that go to LibreOffice instead of a reader here (a
+    format none reads, or a structure `Unreadable`): the size; a ZIP's entry count, unpacked
+    size, ratios and encrypted entries, from its central directory when that opens (one
+    that does not is what LibreOffice repairs; its memory, time and file sizes are capped
+    instead, `convert.to_xlsx`); no DOCTYPE/ENTITY in XML or text (a .fods).  Raises a final
+    `Rejected`; the .xlsx LibreOffice writes then passes `check_file` like any file."""
+    lim = lim or limits()
+    _check_size(data, lim)
+    kind = sniff(data[:8192])
+    if kind == "zip":
+        try:
+            entries = _zip_entry_count(data)
+            zf = zipfile.ZipFile(io.BytesIO(data))
+        except Exception:  # noqa: BLE001 - a damaged directory: LibreOffice repairs it
+            return
+        with zf:
+            if entries > lim.max_entries:
+                raise Rejected(
+                    f"Không đọc được tệp: tệp nén chứa {_n(entries)} thành phần, vượt giới hạn "
+                    f"{_n(lim.max_entries)} (tệp có thể là «bom nén» độc hại)."
+                )
+            infos = [i for i in zf.infolist() if not i.is_dir()]
+            _check_zip_sizes(len(data), infos, lim)
+            if any(i.flag_bits & 0x1 for i in infos):
+                raise Rejected(_encrypted())
+    elif kind not in ("cfb", "biff_old") and _DECL.search(data):
+        raise Rejected(
+            "Không đọc được tệp: tệp có khai báo DOCTYPE/ENTITY. Bảng tính do Excel hay "
+            "LibreOffice lưu không bao giờ có khai báo này; tệp có thể độc hại (tấn công mở "
+            "rộng thực thể XML) nên không được đọc."
+        )
