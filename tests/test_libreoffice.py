@@ -8,8 +8,11 @@ reproduce were found by `python -m bench.sweep --libreoffice`.
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
 import struct
+import tempfile
+import time
 from xml.sax.saxutils import escape
 
 import pytest
@@ -249,3 +252,25 @@ def test_a_file_libreoffice_cannot_read_either_is_refused_in_vietnamese(tmp_path
         read_workbook(p)
     message = str(err.value)
     assert "Apple Numbers" in message and message.endswith("LibreOffice cũng không đọc được tệp.")
+
+
+def test_a_conversion_past_its_time_is_ended_with_its_whole_process_group(tmp_path, monkeypatch):
+    from pipeline.ingest import convert
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))  # its scratch folder in here
+    started = time.monotonic()
+    with pytest.raises(convert.Failed, match="sau 0,3 giây"):
+        convert.to_xlsx(fods(awards_wide_rows()).encode(), ".fods", seconds=0.3)
+    # ended then, not when LibreOffice would have finished (it takes 1,5 s at least)
+    assert time.monotonic() - started < 1.2
+    time.sleep(0.5)
+    left = []
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            with open(f"/proc/{pid}/cmdline", "rb") as fh:
+                if str(tmp_path).encode() in fh.read():
+                    left.append(pid)
+        except OSError:
+            pass
+    assert left == []  # soffice and its soffice.bin, killed as one group
+    assert list(tmp_path.glob("thidua-lo-*")) == []  # and its scratch folder removed

@@ -124,9 +124,8 @@ def to_xlsx(data: bytes, suffix: str, seconds: float | None = None) -> bytes:
             try:
                 proc.wait(timeout=seconds)
             except subprocess.TimeoutExpired:
-                raise Failed(
-                    f"LibreOffice cũng không chuyển được tệp sau {seconds:g} giây."
-                ) from None
+                shown = f"{seconds:g}".replace(".", ",")  # 0,5 giây
+                raise Failed(f"LibreOffice cũng không chuyển được tệp sau {shown} giây.") from None
             finally:
                 _kill_group(proc)
         out = root / "out" / "tep.xlsx"
