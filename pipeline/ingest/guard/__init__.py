@@ -48,7 +48,8 @@ variable, e.g. THIDUA_MAX_ROWS=200000):
 | text all cells expand to (each shared string counted per use) | 64 MiB | THIDUA_MAX_TEXT_MB |
 
 Each file is read once (`open_once`: no symlink followed, no pipe opened) and checked, and
-parsed, from those bytes.  The part names of a ZIP are matched as readers match them
+parsed, from those bytes; bytes sent to LibreOffice instead (`read.read_workbook`) pass
+`check_unparsed` first, and the .xlsx it writes `check_file`.  The part names of a ZIP are matched as readers match them
 (`part_key`: "\\" or "/", any case), the workbook found through `_rels/.rels`; .xlsb
 binary parts are streamed as records (`_Biff12`).  An OLE container's streams are named in
 any case; a workbook encrypted with Excel's default password is decrypted (msoffcrypto)
@@ -59,7 +60,7 @@ The modules, one job each (this module keeps `check_file` and re-exports the pub
 | module | job |
 | --- | --- |
 | `limits` | `Limits` and their environment overrides |
-| `messages` | `Rejected`, the hints, the refusals several checks share |
+| `messages` | `Rejected` (and `Unreadable`, the refusals LibreOffice may read past), the hints, the refusals several checks share |
 | `inspection` | `Opened`, `Inspection`, `SheetCells`: what the guard hands on |
 | `fs` | `open_once`, `is_regular_file`, `skip_reason`, `display_name` |
 | `sniff` | the real format from the first bytes |
