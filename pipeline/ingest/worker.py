@@ -42,6 +42,8 @@ class FileOutcome:
     sheets: list[SheetResult] = field(default_factory=list)
     error: str | None = None  # the whole file could not be used
     error_rule: str | None = None  # file_unreadable, file_crashed, file_skipped, file_no_data
+    note: str | None = None  # how a file that was read was read (through LibreOffice), for
+    # the ledger's message
 
     @property
     def illustrative(self) -> bool:
@@ -95,6 +97,7 @@ def process_file(
                 outcome.error_rule = "file_memory"  # a pool reads it again alone
             return outcome
         del opened
+        outcome.note = getattr(grids, "note", None)
         outcome.sheets = [recognise_sheet(g, source_file) for g in grids]
         del grids
         if finish is not None:
