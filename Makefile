@@ -27,7 +27,7 @@ $(BIN)/.installed: requirements.lock pyproject.toml
 setup: $(BIN)/.installed system ## Create .venv with the pinned dependencies (and system packages)
 
 system: ## Install the Debian packages the project needs, only if missing
-	@bash scripts/ensure-system.sh chromium ffmpeg espeak-ng poppler-utils fonts-dejavu-core fonts-noto-core fonts-liberation2
+	@bash scripts/ensure-system.sh chromium ffmpeg espeak-ng poppler-utils fonts-dejavu-core fonts-noto-core fonts-liberation2 libreoffice-calc
 
 # exit 3 of build means "loaded, some rows or files rejected": say so instead of a make error
 EXPLAIN_BUILD = rc=$$?; if [ $$rc -eq 3 ]; then echo "→ Mã thoát 3: kho đã nạp xong, chỉ các dòng/tệp nêu trên bị từ chối (trong dữ liệu mẫu đó là lỗi cố ý để minh họa)."; elif [ $$rc -ne 0 ]; then exit $$rc; fi

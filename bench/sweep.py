@@ -1,6 +1,7 @@
 """Sweep: the project's guard and reader over every spreadsheet of peer libraries' test suites.
 
     python -m bench.sweep [--peers DIR] [--json OUT] [--jobs N] [--timeout S] [--limit N]
+                          [--only FILELIST]
 
 `DIR` (default /work/peers) holds spreadsheets taken from other spreadsheet libraries'
 test suites: real files, broken files, hostile files.  None of them is committed; this
@@ -11,6 +12,8 @@ aborts the reader is counted as such and the sweep goes on.
 Outcomes:
 
 - ``ok``: read into sheets;
+- ``ok-lo``: read into sheets through LibreOffice (`pipeline.ingest.convert`: the readers
+  here refused it, LibreOffice converted it to .xlsx);
 - ``refused``: a `ReadError` with a Vietnamese message (grouped by rule);
 - ``refused-english``: refused, but the message carries a library's or English words;
 - ``crash``: any other exception escaped (its type is listed);
@@ -111,7 +114,9 @@ def _project_read(path: Path) -> dict:
             "where": "".join(tb[-3:])[-600:],
         }
     cells = sum(len(r) for g in grids for r in g.rows)
-    return {"outcome": "ok", "sheets": len(grids), "cells": cells}
+    # read through LibreOffice (the last reader): an outcome of its own
+    outcome = "ok-lo" if getattr(grids, "note", None) else "ok"
+    return {"outcome": outcome, "sheets": len(grids), "cells": cells}
 
 
 def _drain(rows) -> int:
@@ -324,7 +329,7 @@ def libreoffice_pass(results: dict[str, dict], peers: Path, timeout: float) -> l
     read and is not asked); its verdict goes into the file's `others`.  Returns the files
     LibreOffice reads."""
     read_by_lo = []
-    todo = [n for n, r in sorted(results.items()) if r["outcome"] != "ok"]
+    todo = [n for n, r in sorted(results.items()) if not r["outcome"].startswith("ok")]
     for i, name in enumerate(todo):
         path = peers / name
         if not path.is_file() or path.stat().st_size == 0:
@@ -356,9 +361,21 @@ def collect(peers: Path) -> list[Path]:
     return files
 
 
+def only_list(path: Path) -> set[str]:
+    """The file names of a `--only` list: one a line, or as `render_libreoffice` prints
+    them ("  name [outcome]: message")."""
+    names = set()
+    for line in path.read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        names.add(re.sub(r" \[[a-z-]+\]: .*$", "", line))
+    return names
+
+
 def sweep_one(path: Path, timeout: float) -> dict:
     result = _in_child(_project_read, path, timeout)
-    if result["outcome"] != "ok":
+    if not result["outcome"].startswith("ok"):
         others = _in_child(lambda p: {"outcome": "others", "readers": _others(p)}, path, timeout)
         result["others"] = others.get("readers") or {"(all)": (others["outcome"], "")}
     return result
@@ -379,6 +396,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--timeout", type=float, default=30.0)
     ap.add_argument("--limit", type=int, default=0, help="only the first N files")
+    ap.add_argument(
+        "--only",
+        type=Path,
+        default=None,
+        help="only the files named in FILELIST, one a line, relative to --peers ('#' "
+        "comments; a line of /tmp/lo_render.txt, '  name [outcome]: …', is taken too)",
+    )
     ap.add_argument(
         "--libreoffice",
         action="store_true",
@@ -412,6 +436,9 @@ def main(argv: list[str] | None = None) -> int:
     import xlrd  # noqa: F401
 
     files = collect(args.peers)
+    if args.only:
+        wanted = only_list(args.only)
+        files = [p for p in files if str(p.relative_to(args.peers)) in wanted]
     if args.limit:
         files = files[: args.limit]
     if not files:
@@ -531,9 +558,11 @@ def render(results: dict[str, dict], seconds: float) -> str:
     by_ext: dict[str, collections.Counter] = collections.defaultdict(collections.Counter)
     for name, r in results.items():
         by_ext[Path(name).suffix.lower()][r["outcome"]] += 1
-    order = ["ok", "refused", "refused-english", "crash", "hang", "oom", "signal"]
+    order = ["ok", "ok-lo", "refused", "refused-english", "crash", "hang", "oom", "signal"]
     outcomes = order + sorted(set(by_outcome) - set(order))
-    refused_readable = {n: r for n, r in results.items() if r["outcome"] != "ok" and readable_by(r)}
+    refused_readable = {
+        n: r for n, r in results.items() if not r["outcome"].startswith("ok") and readable_by(r)
+    }
     stderr_noise = [n for n, r in results.items() if r.get("stderr")]
     lines.append(f"Sweep: {len(results)} files in {seconds:,.0f} s")
     lines.append("")
@@ -570,6 +599,11 @@ def render(results: dict[str, dict], seconds: float) -> str:
         for n, r in sorted(hits.items()):
             lines.append(f"  {n}: {r.get('type', '')} {r.get('message', '')[:140]!r}")
         lines.append("")
+    via_lo = sorted(n for n, r in results.items() if r["outcome"] == "ok-lo")
+    lines.append(f"Read through LibreOffice (ok-lo): {len(via_lo)}")
+    for n in via_lo:
+        lines.append(f"  {n}: {results[n].get('sheets')} sheets, {results[n].get('cells')} cells")
+    lines.append("")
     lines.append(f"Refused (or failed) but read by another reader: {len(refused_readable)}")
     for n, r in sorted(refused_readable.items()):
         lines.append(

@@ -2,7 +2,8 @@
 # Install the Debian packages thidua needs, only when they are missing.
 set -euo pipefail
 need=()
-# chromium: dashboards tests and kaleido images; ffmpeg: the clip preview; fonts: Vietnamese glyphs.
+# chromium: dashboards tests and kaleido images; ffmpeg: the clip preview; fonts: Vietnamese glyphs;
+# libreoffice-calc: the last reader of a file the readers here refuse (pipeline/ingest/convert.py).
 for pkg in "$@"; do dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg"); done
 [ ${#need[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" -ne 0 ] && ! command -v sudo >/dev/null; then

@@ -104,9 +104,8 @@ def prepare_batch(outcomes: Sequence, validation) -> Prepared:
                 "rows_loaded": loaded,
                 "rows_rejected": rejected,
                 "illustrative": outcome.illustrative,
-                # why the file was refused, and how it was read (a code page guessed…)
-                "message": " ".join(filter(None, [outcome.error, *getattr(outcome, "notes", ())]))
-                or None,
+                # a file read through LibreOffice says so (`worker.FileOutcome.note`)
+                "message": " ".join(m for m in (outcome.error, outcome.note) if m) or None,
             }
         )
     return Prepared(facts, rejections, sheet_rows, file_rows)

@@ -2,7 +2,8 @@
 
 Cell values come from calamine (fast, Rust) for .xlsx/.xlsm/.xlsb/.xls/.ods; where calamine
 refuses a file another reader is tried before the file is refused (openpyxl for .xlsx,
-xlrd for .xls, odfpy for .ods), and a sheet no reader supports (an Excel 4 macro sheet, a
+xlrd for .xls, odfpy for .ods) and, last, LibreOffice (`convert`: where the refusal is
+not final, the file converted to .xlsx and that read, guard first), and a sheet no reader supports (an Excel 4 macro sheet, a
 dialog sheet) is left out, not the workbook.  A cached formula error (#DIV/0!, #N/A, …) is
 delivered as a `CellError`, never as an empty cell.  What calamine does
 not expose and the pipeline needs is read from the file itself: which cells are formatted
@@ -55,7 +56,22 @@ FORMULA_ERRORS = ("#DIV/0!", "#N/A", "#REF!", "#VALUE!", "#NAME?", "#NUM!", "#NU
 
 
 class ReadError(Exception):
-    """A file that cannot be read at all; the message is for the analyst (Vietnamese)."""
+    """A file that cannot be read at all; the message is for the analyst (Vietnamese).
+    `why`: where the readers here refuse a file LibreOffice may still read (a format none of
+    them reads, a damaged structure, a reader's error), why, as the note of a file read
+    through LibreOffice says it; None for a final refusal (an empty file, a real password,
+    a limit of the guard, hostile content, legacy text)."""
+
+    def __init__(self, message: str, why: str | None = None):
+        super().__init__(message)
+        self.why = why
+
+
+class Sheets(list):
+    """The sheets of a workbook (`SheetGrid`s); `note`: how it was read, when that is worth
+    recording in the ledger (read through LibreOffice), in Vietnamese."""
+
+    note: str | None = None
 
 
 class OutOfMemory(ReadError):
@@ -90,27 +106,47 @@ class SheetGrid:
         return None
 
 
-def read_workbook(path: Path, data: bytes | None = None) -> list[SheetGrid]:
+def read_workbook(path: Path, data: bytes | None = None) -> Sheets:
     """Every sheet of the file at `path`, read from `data` (its bytes, read once by
-    `guard.open_once`; read here when not given)."""
+    `guard.open_once`; read here when not given).  A file the readers here refuse, where
+    the refusal is not final (`ReadError.why`), is converted by LibreOffice and that
+    .xlsx read (`_through_libreoffice`)."""
     suffix = path.suffix.lower()
+    try:
+        if data is None and (suffix in SPREADSHEET_SUFFIXES or suffix in _CONVERTIBLE):
+            data = guard.open_once(path).data
+        return Sheets(_read_here(path, data, suffix))
+    except guard.Rejected as exc:
+        raise ReadError(str(exc)) from exc
+    except ReadError as exc:
+        if exc.why is None or data is None:
+            raise
+        return _through_libreoffice(data, suffix, exc)
+
+
+def _read_here(path: Path, data: bytes | None, suffix: str) -> list[SheetGrid]:
+    """The readers of this module, guard first; a `ReadError` when none reads the file."""
     if suffix not in SPREADSHEET_SUFFIXES:
         what = UNSUPPORTED_SPREADSHEETS.get(suffix)
-        what = f"là {what}" if what else f"có đuôi «{suffix or '(không có đuôi)'}»"
+        said = f"là {what}" if what else f"có đuôi «{suffix or '(không có đuôi)'}»"
         raise ReadError(
-            f"Định dạng tệp không được hỗ trợ: tệp {what}. Hãy mở bằng chương trình đã tạo "
-            "ra nó và lưu thành Excel (.xlsx) rồi gửi lại."
+            f"Định dạng tệp không được hỗ trợ: tệp {said}. Hãy mở bằng chương trình đã tạo "
+            "ra nó và lưu thành Excel (.xlsx) rồi gửi lại.",
+            why="đây là định dạng mà chương trình không tự đọc" if suffix in _CONVERTIBLE else None,
         )
     try:
         if data is None:
             data = guard.open_once(path).data
         inspection = guard.check_file(path, data=data)
     except guard.Rejected as exc:
-        raise ReadError(str(exc)) from exc
+        why = None
+        if isinstance(exc, guard.Unreadable):
+            why = _WHY_ENCRYPTED if str(exc) == guard.encrypted_message() else _WHY_DAMAGED
+        raise ReadError(str(exc), why=why) from exc
     except MemoryError as exc:
         raise OutOfMemory(OUT_OF_MEMORY) from exc
     except Exception as exc:  # damage the guard did not foresee: this file only, never the build
-        raise ReadError(_describe_read_error(exc, suffix)) from exc
+        raise _unreadable(exc, suffix) from exc
     fmt = inspection.format
     try:
         if fmt == "csv":
@@ -122,8 +158,56 @@ def read_workbook(path: Path, data: bytes | None = None) -> list[SheetGrid]:
     except MemoryError as exc:
         raise OutOfMemory(OUT_OF_MEMORY) from exc
     except Exception as exc:  # every kind of damage a reader raises
-        raise ReadError(_describe_read_error(exc, suffix)) from exc
+        raise _unreadable(exc, suffix) from exc
     _refuse_legacy_text(grids)
+    return grids
+
+
+# formats no reader here reads that LibreOffice does (a .gsheet is a link, no data)
+_CONVERTIBLE = set(UNSUPPORTED_SPREADSHEETS) - {".gsheet"}
+_WHY_DAMAGED = "tệp hỏng hoặc có cấu trúc mà các bộ đọc của chương trình không đọc được"
+_WHY_ENCRYPTED = (
+    "tệp được mã hóa theo cách chương trình không tự giải được (LibreOffice mở được nên đây "
+    "là mật khẩu mặc định của Excel)"
+)
+
+
+def _through_libreoffice(data: bytes, suffix: str, first: ReadError) -> Sheets:
+    """The file LibreOffice saves as .xlsx, read through the guard and the readers here
+    like any file (every limit applies to it); `first`: why the readers refused the
+    original, whose message stands, with a sentence added, when LibreOffice does not read
+    it either."""
+    from pipeline.ingest import convert
+
+    try:
+        guard.check_unparsed(data)
+        xlsx = convert.to_xlsx(data, suffix)
+    except guard.Rejected as exc:
+        raise ReadError(str(exc)) from exc
+    except convert.Failed as exc:
+        raise ReadError(f"{first} {exc}") from first
+    label = _FORMAT_LABEL.get(suffix) or UNSUPPORTED_SPREADSHEETS.get(suffix) or f"«{suffix}»"
+    try:
+        inspection = guard.check_file(Path("tep.xlsx"), data=xlsx)
+        grids = Sheets(_read_book(xlsx, inspection, ".xlsx"))
+    except guard.Rejected as exc:
+        raise ReadError(str(exc)) from exc
+    except OutOfMemory:
+        raise
+    except ReadError as exc:
+        raise ReadError(str(exc)) from exc  # final: never converted twice
+    except MemoryError as exc:
+        raise OutOfMemory(OUT_OF_MEMORY) from exc
+    except Exception as exc:  # noqa: BLE001 - what LibreOffice wrote, no reader reads
+        raise ReadError(f"{first} LibreOffice cũng không đọc được tệp.") from exc
+    if not any(v is not None for g in grids for row in g.rows for v in row):
+        # it opened the file and found nothing in it (a damaged one, often): not read
+        raise ReadError(f"{first} LibreOffice mở được tệp nhưng không thấy số liệu nào.")
+    _refuse_legacy_text(grids)
+    grids.note = (
+        f"Đọc qua LibreOffice: tệp {label} được LibreOffice chuyển sang .xlsx rồi mới đọc, vì "
+        f"{first.why}. Nên mở tệp kiểm tra số liệu và lưu lại thành Excel (.xlsx)."
+    )
     return grids
 
 
@@ -210,7 +294,7 @@ def _second_reader(data: bytes, fmt: str, inspection, first: BaseException) -> l
     """Where calamine refuses a file, the reader of that format that others use."""
     name = type(first).__name__
     if "Password" in name:
-        raise ReadError(guard.encrypted_message()) from None
+        raise ReadError(guard.encrypted_message()) from None  # final: never to LibreOffice
     try:
         if fmt == "xlsx" and not inspection.binary:
             skip = set(inspection.not_tables)
@@ -225,7 +309,14 @@ def _second_reader(data: bytes, fmt: str, inspection, first: BaseException) -> l
         raise OutOfMemory(OUT_OF_MEMORY) from exc
     except BaseException:  # noqa: BLE001 - the second reader refuses it too
         pass
-    raise ReadError(_describe_read_error(first, "." + fmt)) from None
+    raise _unreadable(first, "." + fmt) from None
+
+
+def _unreadable(exc: BaseException, suffix: str) -> ReadError:
+    """A reader's failure, as the refusal LibreOffice may still read past (a password
+    never: that refusal is final)."""
+    final = "Password" in type(exc).__name__
+    return ReadError(_describe_read_error(exc, suffix), why=None if final else _WHY_DAMAGED)
 
 
 _FORMAT_LABEL = {

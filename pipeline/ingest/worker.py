@@ -42,7 +42,8 @@ class FileOutcome:
     sheets: list[SheetResult] = field(default_factory=list)
     error: str | None = None  # the whole file could not be used
     error_rule: str | None = None  # file_unreadable, file_crashed, file_skipped, file_no_data
-    notes: list[str] = field(default_factory=list)  # the reader's, for a file it read
+    note: str | None = None  # how a file that was read was read (through LibreOffice), for
+    # the ledger's message
 
     @property
     def illustrative(self) -> bool:
@@ -96,7 +97,10 @@ def process_file(
                 outcome.error_rule = "file_memory"  # a pool reads it again alone
             return outcome
         del opened
-        outcome.notes = [note for grid in grids for note in grid.notes]
+        # how it was read: through LibreOffice (the list's note), a CSV's code page guessed
+        # or its stray NUL bytes dropped (the sheets' notes)
+        notes = [getattr(grids, "note", None), *(n for g in grids for n in g.notes)]
+        outcome.note = " ".join(n for n in notes if n) or None
         outcome.sheets = [recognise_sheet(g, source_file) for g in grids]
         del grids
         if finish is not None:

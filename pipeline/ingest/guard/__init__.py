@@ -48,7 +48,8 @@ variable, e.g. THIDUA_MAX_ROWS=200000):
 | text all cells expand to (each shared string counted per use) | 64 MiB | THIDUA_MAX_TEXT_MB |
 
 Each file is read once (`open_once`: no symlink followed, no pipe opened) and checked, and
-parsed, from those bytes.  The part names of a ZIP are matched as readers match them
+parsed, from those bytes; bytes sent to LibreOffice instead (`read.read_workbook`) pass
+`check_unparsed` first, and the .xlsx it writes `check_file`.  The part names of a ZIP are matched as readers match them
 (`part_key`: "\\" or "/", any case), the workbook found through `_rels/.rels`; .xlsb
 binary parts are streamed as records (`_Biff12`).  An OLE container's streams are named in
 any case; a workbook encrypted with Excel's default password is decrypted (msoffcrypto)
@@ -59,7 +60,7 @@ The modules, one job each (this module keeps `check_file` and re-exports the pub
 | module | job |
 | --- | --- |
 | `limits` | `Limits` and their environment overrides |
-| `messages` | `Rejected`, the hints, the refusals several checks share |
+| `messages` | `Rejected` (and `Unreadable`, the refusals LibreOffice may read past), the hints, the refusals several checks share |
 | `inspection` | `Opened`, `Inspection`, `SheetCells`: what the guard hands on |
 | `fs` | `open_once`, `is_regular_file`, `skip_reason`, `display_name` |
 | `sniff` | the real format from the first bytes |
@@ -77,7 +78,9 @@ The modules import one another in one direction only (`limits` ← `messages` �
 
 from __future__ import annotations
 
+import io
 import struct
+import zipfile
 from pathlib import Path
 
 from pipeline.ingest.guard.fs import (
@@ -94,8 +97,10 @@ from pipeline.ingest.guard.messages import (
     FIX_HINT,
     FORMATS_HINT,
     Rejected,
+    Unreadable,
     _encrypted,
     _mb,
+    _n,
     encrypted_message,
 )
 from pipeline.ingest.guard.ole import DEFAULT_PASSWORD, _check_cfb, _Encrypted, _scan_biff
@@ -103,7 +108,7 @@ from pipeline.ingest.guard.package import _check_zip
 from pipeline.ingest.guard.sniff import FOREIGN, MAGIC, OLD_BIFF_MAX_BYTES, sniff
 from pipeline.ingest.guard.text import _check_csv, wide_text
 from pipeline.ingest.guard.xlsx import _SheetScan, is_percent_format
-from pipeline.ingest.guard.zip import part_key
+from pipeline.ingest.guard.zip import _DECL, _check_zip_sizes, _zip_entry_count, part_key
 
 __all__ = [
     "CHUNK",
@@ -119,8 +124,10 @@ __all__ = [
     "Opened",
     "Rejected",
     "SheetCells",
+    "Unreadable",
     "VANISHED",
     "check_file",
+    "check_unparsed",
     "display_name",
     "encrypted_message",
     "is_percent_format",
@@ -147,13 +154,7 @@ def check_file(path: Path, lim: Limits | None = None, data: bytes | None = None)
     suffix = path.suffix.lower()
     if data is None:
         data = open_once(path, lim).data
-    if not data:
-        raise Rejected("Không đọc được tệp: tệp rỗng (0 byte). Hãy gửi lại tệp có số liệu.")
-    if len(data) > lim.max_file_bytes:
-        raise Rejected(
-            f"Không đọc được tệp: tệp nặng {_mb(len(data))}, vượt giới hạn "
-            f"{_mb(lim.max_file_bytes)} cho một tệp. Hãy tách số liệu thành nhiều tệp nhỏ hơn."
-        )
+    _check_size(data, lim)
     head = data[:8192]
     kind = sniff(head)
     expected = "csv" if suffix == ".csv" else ("xls" if suffix == ".xls" else "zip")
@@ -179,3 +180,47 @@ def check_file(path: Path, lim: Limits | None = None, data: bytes | None = None)
     raise Rejected(
         f"Không đọc được tệp: tệp mang đuôi «{suffix}» nhưng thực chất là {what}. " + FORMATS_HINT
     )
+
+
+def _check_size(data: bytes, lim: Limits) -> None:
+    if not data:
+        raise Rejected("Không đọc được tệp: tệp rỗng (0 byte). Hãy gửi lại tệp có số liệu.")
+    if len(data) > lim.max_file_bytes:
+        raise Rejected(
+            f"Không đọc được tệp: tệp nặng {_mb(len(data))}, vượt giới hạn "
+            f"{_mb(lim.max_file_bytes)} cho một tệp. Hãy tách số liệu thành nhiều tệp nhỏ hơn."
+        )
+
+
+def check_unparsed(data: bytes, lim: Limits | None = None) -> None:
+    """What can be checked of bytes that go to LibreOffice instead of a reader here (a
+    format none reads, or a structure `Unreadable`): the size; a ZIP's entry count, unpacked
+    size, ratios and encrypted entries, from its central directory when that opens (one
+    that does not is what LibreOffice repairs; its memory, time and file sizes are capped
+    instead, `convert.to_xlsx`); no DOCTYPE/ENTITY in XML or text (a .fods).  Raises a final
+    `Rejected`; the .xlsx LibreOffice writes then passes `check_file` like any file."""
+    lim = lim or limits()
+    _check_size(data, lim)
+    kind = sniff(data[:8192])
+    if kind == "zip":
+        try:
+            entries = _zip_entry_count(data)
+            zf = zipfile.ZipFile(io.BytesIO(data))
+        except Exception:  # noqa: BLE001 - a damaged directory: LibreOffice repairs it
+            return
+        with zf:
+            if entries > lim.max_entries:
+                raise Rejected(
+                    f"Không đọc được tệp: tệp nén chứa {_n(entries)} thành phần, vượt giới hạn "
+                    f"{_n(lim.max_entries)} (tệp có thể là «bom nén» độc hại)."
+                )
+            infos = [i for i in zf.infolist() if not i.is_dir()]
+            _check_zip_sizes(len(data), infos, lim)
+            if any(i.flag_bits & 0x1 for i in infos):
+                raise Rejected(_encrypted())
+    elif kind not in ("cfb", "biff_old") and _DECL.search(data):
+        raise Rejected(
+            "Không đọc được tệp: tệp có khai báo DOCTYPE/ENTITY. Bảng tính do Excel hay "
+            "LibreOffice lưu không bao giờ có khai báo này; tệp có thể độc hại (tấn công mở "
+            "rộng thực thể XML) nên không được đọc."
+        )

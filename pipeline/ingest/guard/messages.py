@@ -9,6 +9,15 @@ class Rejected(Exception):
     """The file must not be parsed; the message is for the analyst (Vietnamese)."""
 
 
+class Unreadable(Rejected):
+    """A refusal because the structure cannot be read here (an OLE container that does not
+    open, a workbook that lists no sheet or whose workbook part is not XML, an .xlsb record
+    cut short, an encryption scheme msoffcrypto does not know): not hostile, over no limit,
+    not cut short, so LibreOffice, which reads more, may be tried (`read.read_workbook`).
+    Every other `Rejected` is final: among them a ZIP that does not open (headless
+    LibreOffice never repairs one: it would ask first) and bytes that fail their CRC."""
+
+
 def _n(value: float) -> str:
     from pipeline.core.text import format_vn
 

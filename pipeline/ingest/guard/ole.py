@@ -8,7 +8,14 @@ import struct
 
 from pipeline.ingest.guard.inspection import Inspection
 from pipeline.ingest.guard.limits import Limits
-from pipeline.ingest.guard.messages import FIX_HINT, FORMATS_HINT, Rejected, _encrypted, _n
+from pipeline.ingest.guard.messages import (
+    FIX_HINT,
+    FORMATS_HINT,
+    Rejected,
+    Unreadable,
+    _encrypted,
+    _n,
+)
 from pipeline.ingest.guard.package import _check_zip
 from pipeline.ingest.guard.sizes import _Book, _Extent
 from pipeline.ingest.guard.sniff import FOREIGN, sniff
@@ -61,24 +68,36 @@ def _cfb_streams(data: bytes) -> tuple[set[str], bytes | None]:
 
 
 def _decrypt_default(data: bytes) -> bytes | None:
-    """The file decrypted with Excel's default password, or None (a real password)."""
+    """The file decrypted with Excel's default password, or None (a real password: the
+    default one was tried and is wrong).  A scheme msoffcrypto does not know (XOR
+    obfuscation, a damaged header) is `Unreadable`: LibreOffice may open it with the
+    default password, and refuses it as well when the password is a real one."""
     try:
         import msoffcrypto
-
+        from msoffcrypto.exceptions import InvalidKeyError
+    except ImportError:
+        raise Unreadable(_encrypted()) from None
+    try:
         office = msoffcrypto.OfficeFile(io.BytesIO(data))
         office.load_key(password=DEFAULT_PASSWORD)
         out = io.BytesIO()
         office.decrypt(out)
         return out.getvalue() or None
-    except Exception:  # noqa: BLE001 - wrong password, or a scheme it does not know
+    except InvalidKeyError:  # the default password tried, and wrong: a real one
         return None
+    except Exception:  # noqa: BLE001 - a scheme it does not know
+        raise Unreadable(_encrypted()) from None
 
 
 def _check_cfb(data: bytes, suffix: str, lim: Limits, decrypted: bool = False) -> Inspection:
     try:
         names, stream = _cfb_streams(data)
     except Exception as exc:
-        raise Rejected(
+        # damaged, LibreOffice may read it; cut short (not a whole number of sectors), the
+        # rest of its rows is lost: refused like a ZIP whose bytes fail their CRC
+        shift = data[30] if len(data) > 31 and 7 <= data[30] <= 16 else 9  # sector size
+        cut = len(data) < 512 or (len(data) - 512) % (1 << shift) != 0
+        raise (Rejected if cut else Unreadable)(
             f"Không đọc được tệp {suffix}: tệp Excel 97-2003 bị hỏng hoặc bị cắt cụt (cấu trúc "
             f"OLE không đọc được). {FIX_HINT}"
         ) from exc
@@ -110,7 +129,7 @@ def _check_cfb(data: bytes, suffix: str, lim: Limits, decrypted: bool = False) -
         return inspection
     if not listed:  # a workbook stream that lists no sheet is damaged, and readers given it
         # may run away (ExcelDataReader Test_git_issue_382_oom.xls made calamine abort)
-        raise Rejected(
+        raise Unreadable(
             f"Không đọc được tệp {suffix}: tệp Excel 97-2003 bị hỏng (sổ làm việc không liệt kê "
             f"trang tính nào). {FIX_HINT}"
         )

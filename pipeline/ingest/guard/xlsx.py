@@ -12,7 +12,7 @@ from xml.parsers import expat
 
 from pipeline.ingest.guard.inspection import Inspection, SheetCells
 from pipeline.ingest.guard.limits import Limits, MiB
-from pipeline.ingest.guard.messages import FIX_HINT, Rejected, _mb, _n
+from pipeline.ingest.guard.messages import FIX_HINT, Rejected, Unreadable, _mb, _n
 from pipeline.ingest.guard.sizes import _Book, _Extent
 from pipeline.ingest.guard.zip import _corrupt_zip, part_key
 
@@ -72,7 +72,7 @@ class _Biff12:
                 ok = True
             if not ok or pos + size > end:
                 if size > self.limit:
-                    raise Rejected(_corrupt_zip(".xlsb"))
+                    raise Unreadable(_corrupt_zip(".xlsb"))
                 pos = head
                 break
             self.on_record(rtype, buf[pos : pos + size])
@@ -229,7 +229,7 @@ def _percent_styles(xml: bytes) -> set[int]:
     try:
         root = ET.fromstring(xml)
     except ET.ParseError as exc:
-        raise Rejected(
+        raise Unreadable(
             f"Không đọc được định dạng ô của tệp (phần «{_STYLES}» hỏng). {FIX_HINT}"
         ) from exc
 
@@ -446,7 +446,7 @@ def _xlsx_sheet_parts(
             ET.fromstring(unpack.read(lookup[rels_key], scan=True)) if rels_key in lookup else None
         )
     except ET.ParseError as exc:
-        raise Rejected(_corrupt_zip(".xlsx")) from exc
+        raise Unreadable(_corrupt_zip(".xlsx")) from exc
     targets, others = {}, {}
     for rel in rels if rels is not None else []:
         target = rel.get("Target", "")
