@@ -460,10 +460,11 @@ HOSTILE = {
         ),
     ),
     "trieu_dong_2022.csv": (
-        lambda p: p.write_bytes(b"STT,Don vi,Giay khen\n" + b"1,Gia Lai,1\n" * 1_000_000) and p,
+        # past Excel's 1 048 576 rows (a CSV's own limit: its cells are bounded apart)
+        lambda p: p.write_bytes(b"STT,Don vi,Giay khen\n" + b"1\n" * 1_100_000) and p,
         _is(
-            "Không đọc được tệp: trang «trieu_dong_2022» có hơn 100.000 dòng, vượt giới hạn "
-            "100.000 dòng một trang. Hãy xóa các dòng thừa hoặc tách số liệu thành nhiều tệp "
+            "Không đọc được tệp: trang «trieu_dong_2022» có hơn 1.048.576 dòng, vượt giới hạn "
+            "1.048.576 dòng một trang. Hãy xóa các dòng thừa hoặc tách số liệu thành nhiều tệp "
             "nhỏ hơn."
         ),
     ),
@@ -488,17 +489,19 @@ HOSTILE = {
             },
         ),
         _is(
-            "Không đọc được tệp: vùng số liệu của trang «KT» rộng 200 dòng × 16.384 cột, vượt "
-            "giới hạn 2.000.000 ô một trang. Hãy xóa các ô thừa ở xa bảng số liệu hoặc tách "
+            "Không đọc được tệp: vùng số liệu của trang «KT» rộng 200 dòng × 16.384 cột (từ ô "
+            "A1 đến ít nhất ô XFD200; phím Ctrl+End trong Excel đưa tới ô cuối cùng có dữ liệu), "
+            "vượt giới hạn 2.000.000 ô một trang. Hãy xóa các ô thừa ở xa bảng số liệu hoặc tách "
             "số liệu thành nhiều tệp."
         ),
     ),
     "o_xa_2022.xls": (
         xls_with_far_cell,
         _is(
-            "Không đọc được tệp: vùng số liệu của trang «KT» rộng 65.536 dòng × 256 cột, vượt giới "
-            "hạn 2.000.000 ô một trang. Hãy xóa các ô thừa ở xa bảng số liệu hoặc tách số liệu "
-            "thành nhiều tệp."
+            "Không đọc được tệp: vùng số liệu của trang «KT» rộng 65.536 dòng × 256 cột (từ ô A1 "
+            "đến ít nhất ô IV65536; phím Ctrl+End trong Excel đưa tới ô cuối cùng có dữ liệu), "
+            "vượt giới hạn 2.000.000 ô một trang. Hãy xóa các ô thừa ở xa bảng số liệu hoặc tách "
+            "số liệu thành nhiều tệp."
         ),
     ),
     "lap_dong_2022.ods": (
@@ -543,13 +546,13 @@ HOSTILE = {
             p,
             {
                 "xl/worksheets/sheet1.xml": SHEET_HEAD + b'<row r="1"><c r="A1"><v>1</v></c></row>'
-                b'</sheetData><mergeCells count="20000">'
-                + b"".join(b'<mergeCell ref="A%d:B%d"/>' % (i, i) for i in range(2, 20_002))
+                b'</sheetData><mergeCells count="100001">'
+                + b"".join(b'<mergeCell ref="A%d:B%d"/>' % (i, i) for i in range(2, 100_003))
                 + b"</mergeCells></worksheet>"
             },
         ),
         _is(
-            "Không đọc được tệp: trang «KT» có hơn 10.000 vùng ô gộp, vượt giới hạn (tệp hỏng "
+            "Không đọc được tệp: trang «KT» có hơn 100.000 vùng ô gộp, vượt giới hạn (tệp hỏng "
             "hoặc độc hại). Hãy bỏ gộp ô ở vùng thừa."
         ),
     ),

@@ -10,7 +10,9 @@ not expose and the pipeline needs is read from the file itself: which cells are 
 as a percent (0.955 shown as 95,5 %), which formula cells carry no cached value, which
 rows are hidden (for .xlsx these come from `guard.check_file`'s pass over the sheet XML,
 which every .xlsx goes through anyway).  CSV files are decoded as UTF-8 (with or without
-BOM), UTF-16 (with BOM) or Windows-1258.
+BOM), UTF-16/UTF-32 (with or without a mark) or Windows-1258; failing those, in the code
+page charset-normalizer reads best (`_guess_code_page`: never for Vietnamese text with a
+broken byte), with a note for `loads` (`SheetGrid.notes`), as stray NUL bytes are dropped.
 
 Each file is read from the bytes `guard.open_once` read (the same bytes that are hashed);
 no parser sees them before `guard.check_file` has passed them (real format from the
@@ -27,6 +29,7 @@ import contextlib
 import csv
 import io
 import os
+import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -95,6 +98,7 @@ class SheetGrid:
     formula_no_value: set[tuple[int, int]] = field(default_factory=set)
     merged: list[tuple[int, int, int, int]] = field(default_factory=list)  # r0, c0, r1, c1
     epoch1904: bool = False  # the workbook's serial dates count from 1904-01-01 (Mac Excel)
+    notes: list[str] = field(default_factory=list)  # what the analyst should know (in loads)
 
     def value(self, r: int, c: int) -> object:
         if r < len(self.rows) and c < len(self.rows[r]):
@@ -689,6 +693,7 @@ def _ods_meta(data: bytes, grids: list[SheetGrid]) -> None:
 
 
 def _read_csv(data: bytes, stem: str) -> SheetGrid:
+    notes: list[str] = []
     text = None
     wide = guard.wide_text(data[:8192])  # Excel's "Unicode text" export, UTF-32, no mark
     if wide is not None:
@@ -697,21 +702,27 @@ def _read_csv(data: bytes, stem: str) -> SheetGrid:
         except UnicodeDecodeError as exc:
             label = "UTF-32" if "32" in wide else "UTF-16"
             raise ReadError(f"Không đọc được tệp CSV: bảng mã {label} bị hỏng.") from exc
+    elif b"\x00" in data:  # strays only: the guard refuses any other (`stray_nuls`)
+        notes.append(
+            f"Tệp CSV có {_n(data.count(0))} byte rỗng (NUL) lẫn trong chữ — chương trình "
+            "xuất tệp để lại, không chương trình bảng tính nào hiện chúng; đã bỏ đi khi đọc."
+        )
+        data = data.replace(b"\x00", b"")
     if text is None:
         try:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError:
             pass
+    guessed = None
     if text is None:
         # Not UTF-8: Windows-1258, unless it was typed in a legacy font (TCVN3, VNI), whose
         # bytes read as Windows-1252 letters.
         _refuse_legacy_text([SheetGrid(stem, [[data.decode("cp1252", "replace")]])])
         try:
             text = data.decode("cp1258")
-        except UnicodeDecodeError as exc:
-            raise ReadError(
-                "Không nhận ra bảng mã của tệp CSV (cần UTF-8 hoặc Windows-1258)."
-            ) from exc
+        except UnicodeDecodeError:
+            guessed = _guess_code_page(data)
+            text = data.decode(guessed)
     sample = text[:4096]
     try:
         dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
@@ -728,4 +739,116 @@ def _read_csv(data: bytes, stem: str) -> SheetGrid:
             "Không đọc được tệp CSV: có dấu ngoặc kép không đóng hoặc một ô quá dài. Hãy mở "
             "tệp bằng Excel, kiểm tra rồi lưu lại dạng CSV UTF-8."
         ) from exc
-    return SheetGrid(name=stem, rows=rows)
+    if guessed is not None:
+        notes.append(_guessed_note(guessed, rows))
+    return SheetGrid(name=stem, rows=rows, notes=notes)
+
+
+def _n(value: float) -> str:
+    from pipeline.core.text import format_vn
+
+    return format_vn(float(value), 0)
+
+
+# Code pages a CSV that is neither Unicode nor Windows-1258 may be in, most likely first,
+# with how they are named to the analyst.  None of them holds Vietnamese (ă, đ, ơ, ư and
+# the tone marks): Vietnamese bytes are Windows-1258 (tried before), or TCVN3/VNI (refused
+# with the conversion named).
+CODE_PAGES = {
+    "cp1252": "Windows-1252 (Tây Âu)",
+    "cp1250": "Windows-1250 (Trung Âu)",
+    "cp1257": "Windows-1257 (vùng Baltic)",
+    "cp1251": "Windows-1251 (chữ Kirin)",
+    "mac_roman": "Mac Roman (máy Mac đời cũ)",
+}
+# Windows-1258's tone marks (combining grave, acute, tilde, hook above, dot below) and the
+# vowels they follow in Vietnamese (a e i o u y, â ê ô ơ ư ă and their capitals)
+_CP1258_TONE = re.compile(rb"[\xcc\xec\xde\xd2\xf2]")
+_CP1258_VOICED = re.compile(
+    rb"[aeiouyAEIOUY\xe2\xea\xf4\xf5\xfd\xe3\xc2\xca\xd4\xd5\xdd\xc3][\xcc\xec\xde\xd2\xf2]"
+)
+
+
+def _guess_code_page(data: bytes) -> str:
+    """The code page of a CSV that is neither UTF-8 nor Windows-1258, or a `ReadError`
+    when the bytes are Vietnamese text with damage in it (a guess would load wrong letters
+    where the sender wrote right ones) or fit none of `CODE_PAGES`."""
+    bad_line = _damaged_line(data)
+    if bad_line is not None:
+        raise ReadError(
+            f"Không đọc được tệp CSV: tệp được lưu bằng bảng mã {bad_line[0]} nhưng dòng "
+            f"{_n(bad_line[1])} có byte không thuộc bảng mã đó — tệp bị hỏng hoặc ghép từ "
+            "nhiều tệp khác bảng mã; đọc theo bảng mã khác sẽ ra chữ sai. Hãy mở tệp bằng "
+            "Excel, kiểm tra dòng đó rồi lưu lại dạng «CSV UTF-8» và gửi lại."
+        )
+    from charset_normalizer import from_bytes
+
+    order = list(CODE_PAGES)
+    found = [m for m in from_bytes(data, cp_isolation=order) if m.encoding in CODE_PAGES]
+    if not found:
+        raise ReadError(
+            "Không nhận ra bảng mã của tệp CSV: không phải UTF-8, UTF-16 hay Windows-1258, "
+            "và đọc theo bảng mã nào khác (Windows-1250, Windows-1252…) cũng chỉ ra ký tự vô "
+            "nghĩa. Hãy mở tệp bằng Excel hoặc LibreOffice, lưu lại dạng «CSV UTF-8» rồi gửi "
+            "lại."
+        )
+    # the least garbled reading; between equals, the more common code page
+    return min(found, key=lambda m: (round(m.chaos, 2), order.index(m.encoding))).encoding
+
+
+def _damaged_line(data: bytes) -> tuple[str, int] | None:
+    """(encoding, line) of the first byte that breaks a Vietnamese text: UTF-8 where the
+    valid multi-byte letters outnumber the broken bytes ten to one, or Windows-1258 where
+    tone marks follow vowels as Vietnamese writes them; None for text of another code page."""
+    broken, at, good = 0, None, 0
+    for run in re.finditer(rb"[\x80-\xff]+", data):
+        text = run.group().decode("utf-8", "replace")
+        bad = text.count("\ufffd")
+        good += len(text) - bad
+        if bad and at is None:
+            at = run.start()
+        broken += bad
+    if broken and good >= 10 * broken:
+        return "UTF-8", _line_of(data, at)
+    # (a Czech ň after a vowel is the same byte as a tone mark: but it is one letter in
+    # dozens of the others, where a Vietnamese text's tone marks are one in five at least)
+    tones = sum(1 for _ in _CP1258_TONE.finditer(data))
+    voiced = sum(1 for _ in _CP1258_VOICED.finditer(data))
+    high = len(data) - len(data.translate(None, bytes(range(128, 256))))
+    if voiced >= 3 and voiced * 2 > tones and voiced * 5 >= high:
+        undefined = re.search(rb"[\x81\x8a\x8d-\x90\x9a\x9d\x9e]", data)  # not in Windows-1258
+        return "Windows-1258", _line_of(data, undefined.start() if undefined else 0)
+    return None
+
+
+def _line_of(data: bytes, at: int) -> int:
+    """The 1-based line holding byte `at` (lines end in LF, CR LF or CR alone)."""
+    head = data[:at]
+    return max(head.count(b"\n"), head.count(b"\r")) + 1
+
+
+def _guessed_note(encoding: str, rows: list[list[object]]) -> str:
+    """The note of a CSV read in a guessed code page: which one, how many cells hold letters
+    it decided, one of them as read."""
+    cells = [
+        (r, c, v)
+        for r, row in enumerate(rows)
+        for c, v in enumerate(row)
+        if isinstance(v, str) and not v.isascii()
+    ]
+    note = (
+        f"Tệp CSV không lưu bằng UTF-8 hay Windows-1258: đã đọc theo bảng mã "
+        f"{CODE_PAGES[encoding]}, đoán từ nội dung tệp."
+    )
+    if cells:
+        r, c, v = cells[0]
+        where = _a1(r, c) or f"dòng {_n(r + 1)}"
+        at = next(i for i, ch in enumerate(v) if not ch.isascii())
+        lo, hi = max(0, at - 30), at + 30
+        example = ("…" if lo else "") + v[lo:hi] + ("…" if hi < len(v) else "")
+        note += (
+            f" {_n(len(cells))} ô có chữ ngoài bảng chữ Latinh cơ bản, ví dụ ô {where}: "
+            f"«{example}». Nếu chữ có dấu hiện sai, hãy mở tệp bằng Excel, lưu lại dạng "
+            "«CSV UTF-8» rồi gửi lại."
+        )
+    return note

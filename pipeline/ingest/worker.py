@@ -97,7 +97,10 @@ def process_file(
                 outcome.error_rule = "file_memory"  # a pool reads it again alone
             return outcome
         del opened
-        outcome.note = getattr(grids, "note", None)
+        # how it was read: through LibreOffice (the list's note), a CSV's code page guessed
+        # or its stray NUL bytes dropped (the sheets' notes)
+        notes = [getattr(grids, "note", None), *(n for g in grids for n in g.notes)]
+        outcome.note = " ".join(n for n in notes if n) or None
         outcome.sheets = [recognise_sheet(g, source_file) for g in grids]
         del grids
         if finish is not None:

@@ -20,9 +20,10 @@ class Limits:
     ratio_floor_bytes: int = 128 * MiB  # below this, a high ratio harms nobody
     max_part_bytes: int = 64 * MiB
     max_rows: int = 100_000
+    max_csv_rows: int = 1_048_576  # Excel's own; a CSV's cells are bounded by `max_cells`
     max_cells: int = 2_000_000
     max_sheets: int = 255
-    max_merges: int = 10_000  # merged ranges per sheet
+    max_merges: int = 100_000  # merged ranges per sheet (looked up once each: `merge_anchors`)
     max_book_cells: int = 5_000_000  # all sheets together
     max_text_bytes: int = 4 * MiB  # one text node of an XML part
     max_row_xml_bytes: int = 64 * MiB  # one <row> element of a sheet
@@ -47,7 +48,9 @@ def limits() -> Limits:
         max_unpacked_bytes=int(env("THIDUA_MAX_UNPACKED_MB", base.max_unpacked_bytes, MiB)),
         max_ratio=env("THIDUA_MAX_RATIO", base.max_ratio),
         max_rows=int(env("THIDUA_MAX_ROWS", base.max_rows)),
+        max_csv_rows=int(env("THIDUA_MAX_CSV_ROWS", base.max_csv_rows)),
         max_cells=int(env("THIDUA_MAX_CELLS", base.max_cells)),
+        max_merges=int(env("THIDUA_MAX_MERGES", base.max_merges)),
         max_book_cells=max(base.max_book_cells, int(env("THIDUA_MAX_CELLS", 0))),
         max_expanded_text_bytes=int(env("THIDUA_MAX_TEXT_MB", base.max_expanded_text_bytes, MiB)),
     )

@@ -18,11 +18,31 @@ def _too_many_rows(sheet: str, row: int | None, lim: Limits) -> str:
 
 
 def _too_many_cells(sheet: str, rows: int, cols: int, lim: Limits) -> str:
+    corner = _corner(rows, cols)
+    # (the count stops where the limit is passed: the sheet reaches this far at least)
+    where = (
+        f" (từ ô A1 đến ít nhất ô {corner}; phím Ctrl+End trong Excel đưa tới ô cuối cùng có "
+        "dữ liệu)"
+        if corner
+        else ""
+    )
     return (
         f"Không đọc được tệp: vùng số liệu của trang «{sheet}» rộng {_n(rows)} dòng × "
-        f"{_n(cols)} cột, vượt giới hạn {_n(lim.max_cells)} ô một trang. Hãy xóa các ô "
-        "thừa ở xa bảng số liệu hoặc tách số liệu thành nhiều tệp."
+        f"{_n(cols)} cột{where}, vượt giới hạn {_n(lim.max_cells)} ô một trang. Hãy xóa các "
+        "ô thừa ở xa bảng số liệu hoặc tách số liệu thành nhiều tệp."
     )
+
+
+def _corner(rows: int, cols: int) -> str | None:
+    """The far corner of a used area ("IV65536", 1-based row and column), or None where no
+    spreadsheet program has such a cell (past row 1 048 576 or column XFD)."""
+    if not (0 < rows <= 1_048_576 and 0 < cols <= 16_384):
+        return None
+    letters, c = "", cols
+    while c:
+        c, rest = divmod(c - 1, 26)
+        letters = chr(65 + rest) + letters
+    return f"{letters}{rows}"
 
 
 class _Book:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from pipeline.ingest.guard.limits import MiB
-from pipeline.ingest.guard.text import wide_text
+from pipeline.ingest.guard.text import stray_nuls, wide_text
 
 OLD_BIFF_MAX_BYTES = 4 * MiB  # a bare BIFF stream is read by xlrd, whole, into memory
 
@@ -86,6 +86,6 @@ def sniff(head: bytes) -> str:
         and b"urn:schemas-microsoft-com:office:spreadsheet" in body
     ):
         return "xml2003"
-    if b"\x00" in body:
+    if b"\x00" in body and not stray_nuls(body):
         return "binary"
     return "text"

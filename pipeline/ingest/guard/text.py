@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from dataclasses import replace
+
 from pipeline.ingest.guard.limits import Limits
 from pipeline.ingest.guard.messages import FORMATS_HINT, Rejected, _n
 from pipeline.ingest.guard.sizes import _too_many_rows
@@ -31,9 +34,25 @@ def wide_text(head: bytes) -> str | None:
     return None
 
 
+# C0 control bytes no text holds (tab, LF, CR, form feed and Ctrl-Z, the old end-of-file
+# mark, are text); NUL is judged apart (`stray_nuls`)
+_CONTROLS = re.compile(rb"[\x01-\x08\x0b\x0e-\x19\x1b-\x1f]")
+
+
+def stray_nuls(data: bytes) -> bool:
+    """Whether the NUL bytes of otherwise plain text are strays: each one alone (never two
+    together: a run of zeros is a file cut short or overwritten, the rest of it lost), at
+    most one byte in eight (text in UTF-16 has one zero byte in two to four: that is
+    `wide_text`'s, never to be stripped), and no other control byte anywhere (a binary
+    file has them).  Such NULs are what some exporters leave for an empty cell or a character they
+    cannot write; no program shows them, and the reader drops them with a note."""
+    n = data.count(0)
+    return 0 < n <= len(data) // 8 and b"\x00\x00" not in data and _CONTROLS.search(data) is None
+
+
 def _check_csv(data: bytes, stem: str, lim: Limits) -> str:
     wide = wide_text(data[:8192]) is not None  # UTF-16 or UTF-32: zero bytes are letters
-    if not wide and b"\x00" in data:
+    if not wide and b"\x00" in data and not stray_nuls(data):
         raise Rejected(
             "Không đọc được tệp: tệp mang đuôi «.csv» nhưng chứa dữ liệu nhị phân, "
             "không phải văn bản CSV. " + FORMATS_HINT
@@ -42,8 +61,8 @@ def _check_csv(data: bytes, stem: str, lim: Limits) -> str:
     lines = max(data.count(b"\n"), data.count(b"\r"))
     delimiters = data.count(b",") + data.count(b";") + data.count(b"\t")
     lines += 0 if data[-1:] in (b"\n", b"\r", b"") else 1
-    if lines > lim.max_rows:
-        raise Rejected(_too_many_rows(stem, None, lim))
+    if lines > lim.max_csv_rows:
+        raise Rejected(_too_many_rows(stem, None, replace(lim, max_rows=lim.max_csv_rows)))
     if delimiters + lines > lim.max_cells:
         raise Rejected(
             f"Không đọc được tệp: tệp CSV có khoảng {_n(delimiters + lines)} ô, vượt giới hạn "

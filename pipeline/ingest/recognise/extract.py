@@ -30,6 +30,35 @@ _PENALTY = ("diem tru", "tru diem")
 WIDE_ONE_ROW_PER_UNIT = "wide"
 
 
+def merge_anchors(merged, c: int, rows: int) -> dict[int, tuple[int, int]]:
+    """row -> the top-left cell of the merged range that covers (row, `c`), for the rows
+    below `rows`; where ranges overlap (no program writes that), the first listed wins.
+    One pass over the ranges, each row filled once (the next row still to fill is found
+    through a union-find over the filled ones): ranges + rows, never ranges × rows, so a
+    sheet of 50 000 merged ranges is looked up as fast as one of five."""
+    anchors: dict[int, tuple[int, int]] = {}
+    after: dict[int, int] = {}  # a filled row -> a later row that may still be empty
+
+    def unfilled(r: int) -> int:
+        path = []
+        while r in after:
+            path.append(r)
+            r = after[r]
+        for p in path:
+            after[p] = r
+        return r
+
+    for r0, c0, r1, c1 in merged:
+        if not c0 <= c <= c1:
+            continue
+        r, last = unfilled(max(r0, 0)), min(r1, rows - 1)
+        while r <= last:
+            anchors[r] = (r0, c0)
+            after[r] = r + 1
+            r = unfilled(r + 1)
+    return anchors
+
+
 class Context:
     """Turns the data rows of one recognised sheet into facts."""
 
@@ -41,6 +70,7 @@ class Context:
         self.ref = ref()
         self._row_unit: dict[int, str] = {}
         self._discarding = False  # a rejected row: figures summed for the totals, not emitted
+        self._anchors: dict[int, dict[int, tuple[int, int]]] = {}  # column -> merged rows
 
     # cells ------------------------------------------------------------------------
 
@@ -116,10 +146,11 @@ class Context:
         return f" (đơn vị «{written}»)" if written else ""
 
     def _merged_value(self, r: int, c: int) -> object:
-        for r0, c0, r1, c1 in self.grid.merged:
-            if r0 <= r <= r1 and c0 <= c <= c1:
-                return self.grid.value(r0, c0)
-        return None
+        anchors = self._anchors.get(c)
+        if anchors is None:
+            anchors = self._anchors[c] = merge_anchors(self.grid.merged, c, len(self.grid.rows))
+        anchor = anchors.get(r)
+        return None if anchor is None else self.grid.value(*anchor)
 
     def reject(self, r: int, column: str | None, value: str | None, rule: str, message: str):
         if self._discarding:
