@@ -694,6 +694,9 @@ def _ods_meta(data: bytes, grids: list[SheetGrid]) -> None:
 
 def _read_csv(data: bytes, stem: str) -> SheetGrid:
     notes: list[str] = []
+    if data.startswith(guard.GZIP):  # the guard unpacked it once, within its limits
+        data = guard.gunzip_csv(data, guard.limits())
+        notes.append("Tệp CSV được nén gzip (không phải tệp CSV thường): đã giải nén khi đọc.")
     text = None
     wide = guard.wide_text(data[:8192])  # Excel's "Unicode text" export, UTF-32, no mark
     if wide is not None:

@@ -40,8 +40,10 @@ variable, e.g. THIDUA_MAX_ROWS=200000):
 | one XML part other than sheets and shared strings | 64 MiB | — |
 | rows per sheet (last row with a value) | 100 000 | THIDUA_MAX_ROWS |
 | cells per sheet (rows × columns of the used area) | 2 000 000 | THIDUA_MAX_CELLS |
+| lines of a CSV (its cells are bounded by the cells' limit) | 1 048 576 | THIDUA_MAX_CSV_ROWS |
+| a gzip-compressed .csv, unpacked | the file size | THIDUA_MAX_FILE_MB |
 | sheets per workbook | 255 | — |
-| merged ranges per sheet | 10 000 | — |
+| merged ranges per sheet | 100 000 | THIDUA_MAX_MERGES |
 | cells of all sheets together | 5 000 000 | — |
 | one text node of an XML part | 4 MiB | — |
 | one shared string | 256 KiB | — |
@@ -106,7 +108,7 @@ from pipeline.ingest.guard.messages import (
 from pipeline.ingest.guard.ole import DEFAULT_PASSWORD, _check_cfb, _Encrypted, _scan_biff
 from pipeline.ingest.guard.package import _check_zip
 from pipeline.ingest.guard.sniff import FOREIGN, MAGIC, OLD_BIFF_MAX_BYTES, sniff
-from pipeline.ingest.guard.text import _check_csv, wide_text
+from pipeline.ingest.guard.text import GZIP, _check_csv, gunzip_csv, wide_text
 from pipeline.ingest.guard.xlsx import _SheetScan, is_percent_format
 from pipeline.ingest.guard.zip import _DECL, _check_zip_sizes, _zip_entry_count, part_key
 
@@ -114,6 +116,7 @@ __all__ = [
     "CHUNK",
     "DEFAULT_PASSWORD",
     "FIX_HINT",
+    "GZIP",
     "FOREIGN",
     "FORMATS_HINT",
     "Inspection",
@@ -128,6 +131,7 @@ __all__ = [
     "VANISHED",
     "check_file",
     "check_unparsed",
+    "gunzip_csv",
     "display_name",
     "encrypted_message",
     "is_percent_format",
@@ -164,6 +168,10 @@ def check_file(path: Path, lim: Limits | None = None, data: bytes | None = None)
         return _check_cfb(data, suffix, lim)
     if kind == "text" and expected == "csv":
         return Inspection(_check_csv(data, path.stem, lim))
+    if kind == "archive" and expected == "csv" and data.startswith(GZIP):  # a .csv.gz renamed
+        text = gunzip_csv(data, lim)
+        if sniff(text[:8192]) == "text":
+            return Inspection(_check_csv(text, path.stem, lim))
     if kind == "biff_old" and len(data) <= OLD_BIFF_MAX_BYTES:
         # a bare BIFF stream (Excel 2.x–4.x, or 5.0–2003 written without a container):
         # xlrd reads it; small enough that whatever it holds stays small in memory

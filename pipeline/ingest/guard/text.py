@@ -6,7 +6,7 @@ import re
 from dataclasses import replace
 
 from pipeline.ingest.guard.limits import Limits
-from pipeline.ingest.guard.messages import FORMATS_HINT, Rejected, _n
+from pipeline.ingest.guard.messages import FORMATS_HINT, Rejected, _mb, _n
 from pipeline.ingest.guard.sizes import _too_many_rows
 
 
@@ -69,3 +69,32 @@ def _check_csv(data: bytes, stem: str, lim: Limits) -> str:
             f"{_n(lim.max_cells)} ô. Hãy tách số liệu thành nhiều tệp."
         )
     return "csv"
+
+
+GZIP = b"\x1f\x8b"
+
+
+def gunzip_csv(data: bytes, lim: Limits) -> bytes:
+    """The text of a gzip-compressed .csv, unpacked as a stream and stopped past the file
+    size limit (what the reader would then hold: a ZIP bomb's limit, in spirit)."""
+    import zlib
+
+    unpack = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    try:
+        text = unpack.decompress(data, lim.max_file_bytes + 1)
+    except zlib.error:
+        raise Rejected(
+            "Không đọc được tệp: tệp CSV nén gzip bị hỏng hoặc bị cắt cụt (thường do tải về "
+            "hoặc chép chưa xong). Hãy giải nén tệp rồi gửi lại tệp .csv."
+        ) from None
+    if len(text) > lim.max_file_bytes or unpack.unconsumed_tail:
+        raise Rejected(
+            f"Không đọc được tệp: tệp CSV nén gzip bung ra hơn {_mb(lim.max_file_bytes)}, "
+            "vượt giới hạn cho một tệp. Hãy tách số liệu thành nhiều tệp nhỏ hơn."
+        )
+    if not unpack.eof or unpack.unused_data:
+        raise Rejected(
+            "Không đọc được tệp: tệp CSV nén gzip bị hỏng hoặc bị cắt cụt (thường do tải về "
+            "hoặc chép chưa xong). Hãy giải nén tệp rồi gửi lại tệp .csv."
+        )
+    return text
