@@ -207,6 +207,8 @@ def build(
     from pipeline import build as build_mod
     from pipeline.load.warehouse import WarehouseBusy
 
+    global _EXIT_AT_ONCE
+    _EXIT_AT_ONCE = True  # (read by `main`: the build closes everything it opened)
     if not raw.is_dir():
         _fail(f"Không có thư mục dữ liệu gốc «{raw}»: kiểm tra lại --raw.", EXIT_USAGE)
     _not_in_raw(warehouse, "kho dữ liệu", raw)
@@ -910,6 +912,27 @@ def _show_usage_error(exc) -> None:
     typer.echo(f"Lỗi: {usage_message(exc)}", err=True)
 
 
+# Set by a command that leaves nothing to the interpreter's teardown (its connections and
+# files closed): `main`, run as the program, then ends the process without the teardown.
+_EXIT_AT_ONCE = False
+
+
+def _exit_at_once(code: int) -> None:
+    """End the process now: the exit handlers run and the output is flushed, but not the
+    interpreter's teardown, which after a build that validated (Great Expectations: some
+    1 900 modules and their objects freed one by one) costs 0,4–0,6 s of CPU for nothing."""
+    import atexit
+    import os
+
+    atexit._run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a closed pipe: what it would have printed is lost
+            pass
+    os._exit(code)
+
+
 def main(argv: list[str] | None = None) -> None:
     from typer._click import exceptions as ce
 
@@ -943,4 +966,7 @@ def main(argv: list[str] | None = None) -> None:
         )
         typer.echo(message, err=True)
         code = EXIT_FATAL
-    sys.exit(code if isinstance(code, int) else EXIT_OK)
+    code = code if isinstance(code, int) else EXIT_OK
+    if argv is None and _EXIT_AT_ONCE:  # the program itself, not a caller in Python
+        _exit_at_once(code)
+    sys.exit(code)
