@@ -48,6 +48,9 @@ def _fold_column(values: pd.Series) -> pd.Series:
     return values.map(keys)
 
 
+RESULT_FORMAT = {"result_format": "COMPLETE", "unexpected_index_column_names": ["rid"]}
+
+
 @dataclass
 class Validation:
     rejections: list[dict]
@@ -101,17 +104,9 @@ class BatchValidator:
         seen: set[tuple] = set()
         if not frames:
             return Validation([], set())
-        if self.context is None:
-            self._start()
-        result_format = {"result_format": "COMPLETE", "unexpected_index_column_names": ["rid"]}
         for kind, facts in frames.items():
-            vd, rules = self._definition(kind)
             df = prepare(kind, facts)
-            # each run is kept in the context's validation results store; the Data Docs
-            # site is built once from all of them (`finish`), not once per kind
-            results = vd.run(
-                batch_parameters={"dataframe": df}, result_format=result_format
-            ).results
+            rules, results = self.results(kind, df)
             for res in results:
                 meta = res.expectation_config.meta or {}
                 rule = rules[meta["index"]]
@@ -133,6 +128,16 @@ class BatchValidator:
                         rejections.append(rejection)
         keys = {(r["source_file"], r["sheet"], r["row_no"]) for r in rejections}
         return Validation(rejections, keys)
+
+    def results(self, kind: str, df: pd.DataFrame) -> tuple[list[Rule], list]:
+        """The kind's rules and Great Expectations' result of each over `df` (`prepare`d)."""
+        if self.context is None:
+            self._start()
+        vd, rules = self._definition(kind)
+        # each run is kept in the context's validation results store; the Data Docs site
+        # is built once from all of them (`finish`), not once per kind
+        run = vd.run(batch_parameters={"dataframe": df}, result_format=RESULT_FORMAT)
+        return rules, run.results
 
     def finish(self) -> None:
         if self.context is not None and self.docs_dir is not None:
