@@ -22,12 +22,11 @@ from typing import TYPE_CHECKING
 from pipeline.core import refdata
 from pipeline.ingest.batch import Prepared, fact_frames, prepare_batch
 from pipeline.ingest.discover import discover
-from pipeline.ingest.normalise import normalise
-from pipeline.ingest.recognise.mappings import Teaching
 
-# the guard, the readers and the workers (`pipeline.ingest.worker`) are imported where a
-# file is read or hashed: a re-run with nothing changed does neither
+# the readers, the recogniser and the workers (`pipeline.ingest.worker`) are imported where
+# a file is read or hashed: a re-run with nothing changed does neither
 if TYPE_CHECKING:
+    from pipeline.ingest.recognise.mappings import Teaching
     from pipeline.ingest.worker import FileOutcome
 
 
@@ -74,6 +73,8 @@ def _finish(outcome: FileOutcome) -> None:
 
 def _normalised(outcome: FileOutcome, ref) -> FileOutcome:
     """`normalise(outcome)`; what it cannot do to one file is that file's rejection."""
+    from pipeline.ingest.normalise import normalise
+
     try:
         return normalise(outcome, ref)
     except Exception:  # noqa: BLE001 - one file never fails a build
@@ -167,14 +168,12 @@ def build(
             on_state("before", con if wh.snapshot_is_current(con, warehouse_path) else None)
         wh.ensure_schema(con)
         known = wh.ledger(con)
-        # what «bí danh» sheets teach, as the last build stored it
-        teaching = Teaching.from_state(wh.read_state(con, "bi_danh"), warehouse_path.parent)
-        teaching.activate()
         files = discover(raw_dir)
         changed, touched, removed = _diff_ledger(files, known)
         summary.files_seen, summary.files_unchanged = len(files), len(files) - len(changed)
         summary.files_changed, summary.files_removed = len(changed), len(removed)
         if changed or removed or touched:
+            teaching = _teaching(con, warehouse_path)
             # one transaction: the changed files are read, validated and loaded a chunk at
             # a time (memory stays bounded), and the warehouse changes whole or not at all
             with wh.transaction(con):
@@ -211,6 +210,17 @@ def build(
         con.close()
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+def _teaching(con, warehouse_path: Path) -> Teaching:
+    """What «bí danh» sheets teach, as the last build stored it, put in force for the
+    readers (only a build that reads or removes files needs it: 40 ms of imports)."""
+    from pipeline.ingest.recognise.mappings import Teaching
+    from pipeline.load import warehouse as wh
+
+    teaching = Teaching.from_state(wh.read_state(con, "bi_danh"), warehouse_path.parent)
+    teaching.activate()
+    return teaching
 
 
 def _diff_ledger(files: list[tuple[str, Path]], known: dict[str, tuple]):
