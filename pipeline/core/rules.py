@@ -63,7 +63,7 @@ class Rule:
 # for nothing.  They are deferred: the name stands in `sys.modules` and the real module is
 # imported at the first use of one of its attributes, so an expectation that needs one
 # still works; the suites never do.
-DEFERRED_BY_GX = ("altair", "scipy.stats", "jsonschema")
+DEFERRED_BY_GX = ("altair", "scipy.stats", "jsonschema", "requests")
 _GX_LOCK = threading.Lock()
 
 
@@ -114,6 +114,13 @@ UNUSED_DATASOURCES = tuple(
         "sql_datasource sql_server_datasource sqlite_datasource databricks_sql_datasource "
         "snowflake_datasource"
     ).split()
+)
+# GX Cloud: its store backend, HTTP session and metric store (an ephemeral context uses
+# none), and so `requests` (deferred: `DEFERRED_BY_GX`)
+UNUSED_CLOUD = (
+    "great_expectations.data_context.store.gx_cloud_store_backend",
+    "great_expectations.core.http",
+    "great_expectations.experimental.metric_repository.cloud_data_store",
 )
 # the expectation classes the suites are made of (`rules_for`: `Rule.check`), and the one
 # Great Expectations itself imports by name (`ValidationDefinition`)
@@ -181,7 +188,7 @@ def _trimmed() -> frozenset[str]:
     unused = {
         _GX_CORE_EXPECTATIONS + p.stem for p in core.glob("expect_*.py") if p.stem not in used
     }
-    return frozenset(UNUSED_DATASOURCES) | unused
+    return frozenset(UNUSED_DATASOURCES) | frozenset(UNUSED_CLOUD) | unused
 
 
 def great_expectations():
