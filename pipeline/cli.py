@@ -205,13 +205,30 @@ def build(
     debug: bool = typer.Option(False, "--debug", help="In chi tiết lỗi cho lập trình viên."),
 ) -> None:
     from pipeline import build as build_mod
-    from pipeline.load.warehouse import WarehouseBusy
 
     global _EXIT_AT_ONCE
     _EXIT_AT_ONCE = True  # (read by `main`: the build closes everything it opened)
     if not raw.is_dir():
         _fail(f"Không có thư mục dữ liệu gốc «{raw}»: kiểm tra lại --raw.", EXIT_USAGE)
     _not_in_raw(warehouse, "kho dữ liệu", raw)
+    # before DuckDB is imported: a validation process forked now inherits none of it
+    validator, listing = build_mod.start_validator(raw, warehouse)
+    try:
+        summary, states = _build(build_mod, raw, warehouse, wait, quiet, debug, validator)
+    finally:
+        if validator is not None:
+            validator.close()
+    build_mod.remember_listing(raw, warehouse, listing)
+    report = _after_build(warehouse, states.get("before", {}), states.get("after"))
+    _print_summary(summary, warehouse, report, raw, quiet)
+    raise typer.Exit(EXIT_REJECTED if summary.warehouse_rejections else EXIT_OK)
+
+
+def _build(build_mod, raw: Path, warehouse: Path, wait: float, quiet: bool, debug: bool, validator):
+    """`build.build`, its errors said in Vietnamese: its summary, and what readers saw
+    before and after it (`on_state`)."""
+    from pipeline.load.warehouse import WarehouseBusy
+
     states: dict[str, dict] = {}
 
     def on_state(when: str, con) -> None:
@@ -231,6 +248,7 @@ def build(
             progress=not quiet and sys.stderr.isatty(),
             wait_seconds=wait,
             on_state=on_state,
+            validator=validator,
         )
     except WarehouseBusy:
         _fail(
@@ -243,9 +261,7 @@ def build(
         _fail(exc.vietnamese())
     except Exception as exc:
         _fatal(exc, warehouse, debug, "Kho dữ liệu không thay đổi. ")
-    report = _after_build(warehouse, states.get("before", {}), states.get("after"))
-    _print_summary(summary, warehouse, report, raw, quiet)
-    raise typer.Exit(EXIT_REJECTED if summary.warehouse_rejections else EXIT_OK)
+    return summary, states
 
 
 @app.command(
