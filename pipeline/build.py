@@ -154,8 +154,9 @@ def build(
 ) -> Summary:
     """`on_state(when, con)`, if given, reads what readers see through the writer's own
     connection: when="before" (con None if the read snapshot is not a copy of the warehouse
-    as it stands) and when="after" the snapshot is published (one DuckDB instance, not a
-    reader's too).  `validator`: a `validate.ValidatorProcess` already started (the caller
+    as it stands), when="publishing" (right before the snapshot is copied: what it writes
+    now is in the snapshot) and when="after" the snapshot is published (one DuckDB
+    instance, not a reader's too).  `validator`: a `validate.ValidatorProcess` already started (the caller
     closes it), else the batches are validated in this process."""
     from pipeline.load import warehouse as wh
 
@@ -207,6 +208,8 @@ def build(
                 from pipeline.load import history
 
                 history.refresh(con)  # streaks, candidates, flags from the facts
+            if on_state is not None:  # (what the caller keeps in the snapshot too)
+                on_state("publishing", con)
             wh.publish_snapshot(con, warehouse_path)  # readers see this build, whole
         except Exception as exc:
             raise CommittedNotPublished(exc) from exc
