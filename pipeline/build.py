@@ -22,12 +22,11 @@ from typing import TYPE_CHECKING
 from pipeline.core import refdata
 from pipeline.ingest.batch import Prepared, fact_frames, prepare_batch
 from pipeline.ingest.discover import discover
-from pipeline.ingest.normalise import normalise
-from pipeline.ingest.recognise.mappings import Teaching
 
-# the guard, the readers and the workers (`pipeline.ingest.worker`) are imported where a
-# file is read or hashed: a re-run with nothing changed does neither
+# the readers, the recogniser and the workers (`pipeline.ingest.worker`) are imported where
+# a file is read or hashed: a re-run with nothing changed does neither
 if TYPE_CHECKING:
+    from pipeline.ingest.recognise.mappings import Teaching
     from pipeline.ingest.worker import FileOutcome
 
 
@@ -74,6 +73,8 @@ def _finish(outcome: FileOutcome) -> None:
 
 def _normalised(outcome: FileOutcome, ref) -> FileOutcome:
     """`normalise(outcome)`; what it cannot do to one file is that file's rejection."""
+    from pipeline.ingest.normalise import normalise
+
     try:
         return normalise(outcome, ref)
     except Exception:  # noqa: BLE001 - one file never fails a build
@@ -149,11 +150,14 @@ def build(
     wait_seconds: float = 5.0,
     jobs: int | None = None,
     on_state=None,
+    validator=None,
 ) -> Summary:
     """`on_state(when, con)`, if given, reads what readers see through the writer's own
     connection: when="before" (con None if the read snapshot is not a copy of the warehouse
-    as it stands) and when="after" the snapshot is published (one DuckDB instance, not a
-    reader's too)."""
+    as it stands), when="publishing" (right before the snapshot is copied: what it writes
+    now is in the snapshot) and when="after" the snapshot is published (one DuckDB
+    instance, not a reader's too).  `validator`: a `validate.ValidatorProcess` already started (the caller
+    closes it), else the batches are validated in this process."""
     from pipeline.load import warehouse as wh
 
     started = time.perf_counter()
@@ -167,14 +171,12 @@ def build(
             on_state("before", con if wh.snapshot_is_current(con, warehouse_path) else None)
         wh.ensure_schema(con)
         known = wh.ledger(con)
-        # what «bí danh» sheets teach, as the last build stored it
-        teaching = Teaching.from_state(wh.read_state(con, "bi_danh"), warehouse_path.parent)
-        teaching.activate()
         files = discover(raw_dir)
         changed, touched, removed = _diff_ledger(files, known)
         summary.files_seen, summary.files_unchanged = len(files), len(files) - len(changed)
         summary.files_changed, summary.files_removed = len(changed), len(removed)
         if changed or removed or touched:
+            teaching = _teaching(con, warehouse_path)
             # one transaction: the changed files are read, validated and loaded a chunk at
             # a time (memory stays bounded), and the warehouse changes whole or not at all
             with wh.transaction(con):
@@ -185,13 +187,17 @@ def build(
                         wh.touch_file(con, rel, path.lstat().st_mtime)
                 # no Data Docs (CDN scripts, file names unescaped): the site's «Kiểm tra dữ
                 # liệu» page shows the same checks
-                _load_changed(con, changed, known, None, summary, progress, jobs, teaching)
+                _load_changed(
+                    con, changed, known, None, summary, progress, jobs, teaching, validator
+                )
                 for _ in range(2):  # a «bí danh» change: the files it concerns, read again
                     again = teaching.affected(dict(files))
                     if not again:
                         break
                     replacing = {rel for rel, _ in again}
-                    _load_changed(con, again, replacing, None, summary, progress, jobs, teaching)
+                    _load_changed(
+                        con, again, replacing, None, summary, progress, jobs, teaching, validator
+                    )
                 wh.write_state(con, "bi_danh", teaching.state())
                 wh.mark_changed(con)
         try:  # committed: a failure from here on must not be reported as "nothing changed"
@@ -202,6 +208,8 @@ def build(
                 from pipeline.load import history
 
                 history.refresh(con)  # streaks, candidates, flags from the facts
+            if on_state is not None:  # (what the caller keeps in the snapshot too)
+                on_state("publishing", con)
             wh.publish_snapshot(con, warehouse_path)  # readers see this build, whole
         except Exception as exc:
             raise CommittedNotPublished(exc) from exc
@@ -211,6 +219,71 @@ def build(
         con.close()
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+EARLY_VALIDATION_MAX_FILES = 24  # more changed files: a pool reads them; GX in a thread
+
+
+def _listing_path(warehouse_path: Path) -> Path:
+    """thidua.duckdb → thidua.raw-listing.json: the raw files as the last build saw them."""
+    return warehouse_path.with_name(f"{warehouse_path.stem}.raw-listing.json")
+
+
+def start_validator(raw_dir: Path, warehouse_path: Path):
+    """(a started `validate.ValidatorProcess` or None, the raw listing now, or None if it
+    is the last build's).
+
+    Called before the warehouse is opened: if between 1 and `EARLY_VALIDATION_MAX_FILES`
+    files differ from the last build's listing (new, or a new size or time), validation
+    will very likely be needed, so its process is forked now and imports Great Expectations
+    on the other core while this one connects, reads and recognises.  Only a guess: the
+    ledger still decides what is read (a wrong guess costs the other core's time, or the
+    import here as before)."""
+    import json
+
+    from pipeline.ingest.discover import listing
+
+    now = listing(raw_dir)
+    try:
+        seen = json.loads(_listing_path(warehouse_path).read_text(encoding="utf-8"))
+        before = seen["files"] if seen.get("raw") == str(raw_dir.resolve()) else {}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        before = {}
+    differ = sum(1 for name, stat in now.items() if before.get(name) != stat)
+    if differ == 0 and len(now) == len(before):
+        return None, None  # as the last build saw them: nothing to remember either
+    if not 0 < differ <= EARLY_VALIDATION_MAX_FILES:
+        return None, now
+    from pipeline.ingest.validate import ValidatorProcess  # (pandas: shared with the child)
+
+    return ValidatorProcess.start(), now
+
+
+def remember_listing(raw_dir: Path, warehouse_path: Path, now: dict) -> None:
+    """Keep the raw listing this build started from, for the next build's guess."""
+    import json
+
+    if now is None:
+        return
+    path = _listing_path(warehouse_path)
+    text = json.dumps({"raw": str(raw_dir.resolve()), "files": now})
+    try:
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError:  # a guess for speed: the build itself has succeeded
+        pass
+
+
+def _teaching(con, warehouse_path: Path) -> Teaching:
+    """What «bí danh» sheets teach, as the last build stored it, put in force for the
+    readers (only a build that reads or removes files needs it: 40 ms of imports)."""
+    from pipeline.ingest.recognise.mappings import Teaching
+    from pipeline.load import warehouse as wh
+
+    teaching = Teaching.from_state(wh.read_state(con, "bi_danh"), warehouse_path.parent)
+    teaching.activate()
+    return teaching
 
 
 def _diff_ledger(files: list[tuple[str, Path]], known: dict[str, tuple]):
@@ -238,14 +311,22 @@ def _diff_ledger(files: list[tuple[str, Path]], known: dict[str, tuple]):
 
 
 def _load_changed(
-    con, changed, known, docs_dir: Path | None, summary: Summary, progress, jobs, teaching=None
+    con,
+    changed,
+    known,
+    docs_dir: Path | None,
+    summary: Summary,
+    progress,
+    jobs,
+    teaching=None,
+    validator=None,
 ) -> None:
-    """Read → normalise → validate → load the changed files, a chunk at a time."""
+    """Read → normalise → validate → load the changed files, a chunk at a time (validated
+    by `validator` if given: a `ValidatorProcess`, whose suites are made already)."""
     from pipeline.load import warehouse as wh
 
     ref = refdata.load()
-    validator = None
-    chunks = _process_chunks(changed, progress, jobs)
+    chunks = _process_chunks(changed, progress, jobs, preimport=validator is None)
     try:
         for outcomes in chunks:
             for i, outcome in enumerate(outcomes):  # one at a time: the read one is let go
@@ -315,7 +396,9 @@ def _preimport() -> None:
         pass
 
 
-def _process_chunks(changed: list[tuple[str, Path]], progress: bool, jobs: int | None):
+def _process_chunks(
+    changed: list[tuple[str, Path]], progress: bool, jobs: int | None, preimport: bool = True
+):
     """The outcomes of the changed files in order, `CHUNK_FILES` at a time.
 
     With a pool, the workers read the next chunk while the caller validates and loads this
@@ -341,7 +424,7 @@ def _process_chunks(changed: list[tuple[str, Path]], progress: bool, jobs: int |
         task = bar.add_task("", total=len(changed))
         chunk: list[FileOutcome] = []
         warm = None
-        if workers > 1:
+        if workers > 1 and preimport:  # (not when a validator process imports it)
             import threading
 
             warm = threading.Thread(target=_preimport, name="preimport", daemon=True)

@@ -116,6 +116,26 @@ def test_second_build_says_what_changed_and_counts_partly_superseded(raw, wh):
     assert "1 tệp đã gỡ («a_cu.xlsx»)" in gone.stdout
 
 
+def test_the_read_snapshot_keeps_the_totals_of_its_own_build(raw, wh):
+    # a build that finds the snapshot is not a copy of the warehouse (the warehouse put
+    # back from a copy) reads what readers saw from the snapshot: its totals kept in it
+    import json
+
+    from pipeline.cli import _figures
+
+    write_xlsx(raw / "a.xlsx", {"KT": awards_wide_rows()})
+    assert run_cli("build", "--raw", raw, "--warehouse", wh).returncode == 0
+    write_xlsx(raw / "b.xlsx", {"KT": awards_wide_rows(units=[[1, "Gia Lai", 9, 9, 9, 9, 9]])})
+    assert run_cli("build", "--raw", raw, "--warehouse", wh).returncode == 0
+    con = duckdb.connect(str(wh.with_name("thidua.read.duckdb")), read_only=True)
+    try:
+        meta = dict(con.execute("SELECT key, value FROM meta").fetchall())
+        kept = json.loads(meta["state:figures"])
+        assert kept == {"build_id": meta["build_id"], "values": _figures(con)}
+    finally:
+        con.close()
+
+
 def test_a_warehouse_rebuilt_beside_the_old_snapshot_is_not_called_unchanged(raw, wh):
     # seen on the terminal: the warehouse file deleted, its read snapshot left, the rebuild
     # read every file and said «kho giữ nguyên»

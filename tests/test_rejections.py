@@ -182,3 +182,68 @@ def test_csv_in_utf8_bom_and_windows_1258(tmp_path, encoding):
         ("thua_thien_hue", "tap_the", 2),
         ("thua_thien_hue", "ca_nhan", 5),
     }
+
+
+SAMPLE_WITH_ERRORS = [  # the project's sample workbooks with their deliberate errors
+    *(f"raw/{year}" for year in (2022, 2023, 2024)),
+    "raw/cum_thi_dua_bo_sung_minh_hoa.xlsx",
+    "raw/danh_sach_khen_thuong_nhieu_nam_minh_hoa.xlsx",
+]
+EVERY_REJECTION = (
+    "SELECT source_file, sheet, row_no, column_name, value, rule, message FROM rejections "
+    "ORDER BY ALL"
+)
+
+
+def test_the_build_validated_in_its_forked_process_rejects_exactly_as_in_process(tmp_path):
+    import shutil
+
+    from conftest import ROOT, build, query, run_cli
+
+    raw = tmp_path / "raw"
+    for item in SAMPLE_WITH_ERRORS:
+        src = ROOT / item
+        if src.is_dir():
+            shutil.copytree(src, raw / src.name, ignore=shutil.ignore_patterns("toan_quoc"))
+        else:
+            shutil.copy2(src, raw / src.name)
+    assert 0 < sum(1 for p in raw.rglob("*") if p.is_file()) <= 24  # (the early validation)
+    forked, here = tmp_path / "cli" / "thidua.duckdb", tmp_path / "here" / "thidua.duckdb"
+    done = run_cli("build", "--raw", raw, "--warehouse", forked, "--quiet")
+    assert done.returncode == 3, done.stderr
+    build(raw, here)  # (no validator process: every batch validated in this one)
+    rejections = query(forked, EVERY_REJECTION)
+    # rules of Great Expectations' suites (scores, awards) among them
+    assert {"points_over_max", "unit_unknown"} <= {r[5] for r in rejections}, rejections
+    assert rejections == query(here, EVERY_REJECTION)
+    loads = (
+        "SELECT source_file, status, rows_read, rows_loaded, rows_rejected FROM loads ORDER BY 1"
+    )
+    assert query(forked, loads) == query(here, loads)
+
+
+def test_a_validation_process_that_died_leaves_the_validation_to_this_one(tmp_path):
+    import os
+    import signal
+
+    from pipeline.ingest.batch import fact_frames
+    from pipeline.ingest.validate import ValidatorProcess, validate_batch
+
+    path = write_xlsx(
+        tmp_path / "kt.xlsx",
+        {"KT": awards_wide_rows(units=[[1, "VKSND tỉnh Gia Lai", 1.5, 2, 3, 4, 5]])},
+        merges={"KT": ["A6:A7", "B6:B7", "C6:D6", "E6:F6", "G6:G7"]},
+    )
+    from pipeline.build import _normalised, process_file
+    from pipeline.core import refdata
+
+    frames = fact_frames([_normalised(process_file(path.name, path), refdata.load())])
+    validator = ValidatorProcess.start()
+    try:
+        os.kill(validator.pid, signal.SIGKILL)
+        validation = validator.run(frames)
+    finally:
+        validator.close()
+    expected = validate_batch(frames)
+    assert [(r["rule"], r["row_no"]) for r in validation.rejections] == [("not_whole", 8)]
+    assert validation == expected

@@ -8,6 +8,8 @@ Great Expectations (`Rule.make` builds one expectation on demand).
 from __future__ import annotations
 
 import importlib
+import importlib.abc
+import importlib.machinery
 import importlib.util
 import os
 import sys
@@ -15,6 +17,7 @@ import threading
 import types
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 from pipeline.core import refdata
 from pipeline.core.labels import RECIPIENT_KIND_LABELS
@@ -60,7 +63,7 @@ class Rule:
 # for nothing.  They are deferred: the name stands in `sys.modules` and the real module is
 # imported at the first use of one of its attributes, so an expectation that needs one
 # still works; the suites never do.
-DEFERRED_BY_GX = ("altair", "scipy.stats", "jsonschema")
+DEFERRED_BY_GX = ("altair", "scipy.stats", "jsonschema", "requests")
 _GX_LOCK = threading.Lock()
 
 
@@ -90,14 +93,120 @@ def _defer(name: str) -> None:
     sys.modules[name] = module
 
 
+# Great Expectations' own modules that validating our suites never runs, replaced by
+# stand-ins while it is imported (see `_StandIn`): the fluent datasources other than the
+# in-memory pandas one we use (SQL databases, Spark, Databricks, Snowflake, cloud storage,
+# files on disk: about 0,3 s of CPU of pydantic classes) and the expectations the suites do
+# not use (each a pydantic class too).  `tests/test_imports.py` runs the suites over good
+# and bad rows with and without the stand-ins and compares every result in full.
+_FLUENT = "great_expectations.datasource.fluent."
+_GX_CORE_EXPECTATIONS = "great_expectations.expectations.core."
+UNUSED_DATASOURCES = tuple(
+    _FLUENT + name
+    for name in (
+        "alloy_datasource aurora_datasource bigquery_datasource citus_datasource "
+        "pandas_file_path_datasource pandas_filesystem_datasource pandas_dbfs_datasource "
+        "pandas_s3_datasource pandas_google_cloud_storage_datasource "
+        "pandas_azure_blob_storage_datasource fabric fabric_datasource postgres_datasource "
+        "neon_datasource redshift_datasource spark_datasource spark_file_path_datasource "
+        "spark_filesystem_datasource spark_dbfs_datasource spark_s3_datasource "
+        "spark_google_cloud_storage_datasource spark_azure_blob_storage_datasource "
+        "sql_datasource sql_server_datasource sqlite_datasource databricks_sql_datasource "
+        "snowflake_datasource"
+    ).split()
+)
+# GX Cloud: its store backend, HTTP session and metric store (an ephemeral context uses
+# none), and so `requests` (deferred: `DEFERRED_BY_GX`)
+UNUSED_CLOUD = (
+    "great_expectations.data_context.store.gx_cloud_store_backend",
+    "great_expectations.core.http",
+    "great_expectations.experimental.metric_repository.cloud_data_store",
+)
+# the expectation classes the suites are made of (`rules_for`: `Rule.check`), and the one
+# Great Expectations itself imports by name (`ValidationDefinition`)
+USED_EXPECTATIONS = (
+    "ExpectColumnValuesToNotBeNull",
+    "ExpectColumnValuesToBeNull",
+    "ExpectColumnValuesToBeBetween",
+    "ExpectColumnValuesToBeInSet",
+    "ExpectCompoundColumnsToBeUnique",
+    "ExpectColumnPairValuesAToBeGreaterThanB",
+    "UnexpectedRowsExpectation",
+)
+TRIM_ENV = "THIDUA_GX_WHOLE"  # set (to anything) to import Great Expectations whole
+
+
+def _module_of(class_name: str) -> str:
+    """ExpectColumnValuesToBeNull → expect_column_values_to_be_null (GX's file names)."""
+    return "".join("_" + c.lower() if c.isupper() else c for c in class_name).lstrip("_")
+
+
+class _StandIn(types.ModuleType):
+    """A module of Great Expectations left out of its import: each name taken from it is a
+    class of its own that no object is ever an instance of, and that refuses to be made
+    (so `isinstance` checks against it are simply false, and a use says what happened)."""
+
+    def __getattr__(self, attr: str):
+        if attr.startswith("__"):
+            raise AttributeError(attr)
+        module = self.__name__
+
+        def refuse(*args, **kwargs):
+            raise RuntimeError(
+                f"{module}.{attr} is left out of the Great Expectations import "
+                f"(pipeline.core.rules, {TRIM_ENV}=1 imports it whole)"
+            )
+
+        stand_in = type(attr, (), {"__module__": module, "__new__": refuse})
+        setattr(self, attr, stand_in)
+        return stand_in
+
+
+class _StandInFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
+    def __init__(self, names: frozenset[str]):
+        self.names = names
+
+    def find_spec(self, name, path=None, target=None):
+        if name in self.names:
+            return importlib.machinery.ModuleSpec(name, self)
+        return None
+
+    def create_module(self, spec):
+        return _StandIn(spec.name)
+
+    def exec_module(self, module) -> None:
+        pass
+
+
+def _trimmed() -> frozenset[str]:
+    """The modules of Great Expectations replaced by stand-ins."""
+    spec = importlib.util.find_spec("great_expectations")
+    if spec is None or not spec.submodule_search_locations:
+        return frozenset()
+    core = Path(spec.submodule_search_locations[0]) / "expectations" / "core"
+    used = {_module_of(name) for name in USED_EXPECTATIONS}
+    unused = {
+        _GX_CORE_EXPECTATIONS + p.stem for p in core.glob("expect_*.py") if p.stem not in used
+    }
+    return frozenset(UNUSED_DATASOURCES) | frozenset(UNUSED_CLOUD) | unused
+
+
 def great_expectations():
     """The `great_expectations` package, imported with the least of its tree (see
-    `DEFERRED_BY_GX`) and without its usage analytics; seconds, once per process."""
+    `DEFERRED_BY_GX`, `UNUSED_DATASOURCES`, `USED_EXPECTATIONS`) and without its usage
+    analytics; seconds, once per process."""
     if "great_expectations.expectations" not in sys.modules:
         os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
         with _GX_LOCK:
             for name in DEFERRED_BY_GX:
                 _defer(name)
+            if "great_expectations" not in sys.modules and not os.environ.get(TRIM_ENV):
+                finder = _StandInFinder(_trimmed())
+                sys.meta_path.insert(0, finder)
+                try:
+                    import great_expectations.expectations  # noqa: F401
+                finally:
+                    sys.meta_path.remove(finder)
     import great_expectations as gx
     import great_expectations.expectations  # noqa: F401
 

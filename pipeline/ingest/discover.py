@@ -46,3 +46,19 @@ def discover(raw_dir: Path) -> list[tuple[str, Path]]:
         for name in sorted(files):
             add(here / name)
     return found
+
+
+def listing(raw_dir: Path) -> dict[str, list[int]]:
+    """Relative path → [size, mtime_ns] of every file under `raw_dir` (links not followed):
+    what a re-run compares with the last build's, before it opens the warehouse, to guess
+    whether files changed.  A guess only: the ledger decides what is read."""
+    found: dict[str, list[int]] = {}
+    for root, _dirs, files in os.walk(raw_dir):
+        for name in files:
+            path = os.path.join(root, name)
+            try:
+                st = os.lstat(path)
+            except OSError:
+                continue
+            found[os.path.relpath(path, raw_dir)] = [st.st_size, st.st_mtime_ns]
+    return found

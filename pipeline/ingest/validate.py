@@ -8,6 +8,9 @@ there is something to validate (its import costs seconds).
 
 from __future__ import annotations
 
+import os
+import pickle
+import signal
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -48,6 +51,9 @@ def _fold_column(values: pd.Series) -> pd.Series:
     return values.map(keys)
 
 
+RESULT_FORMAT = {"result_format": "COMPLETE", "unexpected_index_column_names": ["rid"]}
+
+
 @dataclass
 class Validation:
     rejections: list[dict]
@@ -77,6 +83,13 @@ class BatchValidator:
             _configure_docs(self.context, self.docs_dir)
         self._source = self.context.data_sources.add_pandas("thidua")
 
+    def start(self, kinds=()) -> None:
+        """Import Great Expectations, make the context and the suites of `kinds` now."""
+        if self.context is None:
+            self._start()
+        for kind in kinds:
+            self._definition(kind)
+
     def _definition(self, kind: str) -> tuple:
         if kind not in self._definitions:
             gx, context = self._gx, self.context
@@ -101,17 +114,9 @@ class BatchValidator:
         seen: set[tuple] = set()
         if not frames:
             return Validation([], set())
-        if self.context is None:
-            self._start()
-        result_format = {"result_format": "COMPLETE", "unexpected_index_column_names": ["rid"]}
         for kind, facts in frames.items():
-            vd, rules = self._definition(kind)
             df = prepare(kind, facts)
-            # each run is kept in the context's validation results store; the Data Docs
-            # site is built once from all of them (`finish`), not once per kind
-            results = vd.run(
-                batch_parameters={"dataframe": df}, result_format=result_format
-            ).results
+            rules, results = self.results(kind, df)
             for res in results:
                 meta = res.expectation_config.meta or {}
                 rule = rules[meta["index"]]
@@ -134,9 +139,127 @@ class BatchValidator:
         keys = {(r["source_file"], r["sheet"], r["row_no"]) for r in rejections}
         return Validation(rejections, keys)
 
+    def results(self, kind: str, df: pd.DataFrame) -> tuple[list[Rule], list]:
+        """The kind's rules and Great Expectations' result of each over `df` (`prepare`d)."""
+        if self.context is None:
+            self._start()
+        vd, rules = self._definition(kind)
+        # each run is kept in the context's validation results store; the Data Docs site
+        # is built once from all of them (`finish`), not once per kind
+        run = vd.run(batch_parameters={"dataframe": df}, result_format=RESULT_FORMAT)
+        return rules, run.results
+
     def finish(self) -> None:
         if self.context is not None and self.docs_dir is not None:
             self.context.build_data_docs()
+
+
+# the suites a validation process makes before the first batch arrives: the tables of a
+# yearly report (the others, award lists and clusters, when a batch has them: 15 ms each)
+KINDS_AHEAD = ("indicators", "scores", "awards", "initiatives")
+
+
+class ValidatorProcess:
+    """A `BatchValidator` in a child process, forked at the start of a build that has new
+    files, before the build opens the warehouse (no DuckDB yet: nothing to inherit but
+    pandas).  The child imports Great Expectations and makes every suite (≈ 0,8 s of CPU)
+    while the build connects, reads and recognises the files on the other core; `run`
+    then sends it the batch's frames and gets its `Validation` back, the same suites over
+    the same frames.  If the child fails in any way, the batch is validated here instead."""
+
+    def __init__(self, pid: int, to_child: int, from_child: int):
+        self.pid = pid
+        self._to = os.fdopen(to_child, "wb")
+        self._from = os.fdopen(from_child, "rb")
+        self._here: BatchValidator | None = None  # the fallback
+
+    @classmethod
+    def start(cls) -> ValidatorProcess | None:
+        """Fork the child (None where there is no fork: validation stays in-process)."""
+        if not hasattr(os, "fork"):
+            return None
+        try:
+            down_r, down_w = os.pipe()
+            up_r, up_w = os.pipe()
+        except OSError:
+            return None
+        try:
+            pid = os.fork()
+        except OSError:  # (no memory, a process limit): validation stays in-process
+            for fd in (down_r, down_w, up_r, up_w):
+                os.close(fd)
+            return None
+        if pid == 0:  # the child: serves until the parent closes its end, never returns
+            code = 0
+            try:
+                os.close(down_w)
+                os.close(up_r)
+                signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C is the parent's
+                _serve(down_r, up_w)
+            except BaseException:  # noqa: BLE001 - the parent validates in-process then
+                code = 1
+            finally:
+                os._exit(code)
+        os.close(down_r)
+        os.close(up_w)
+        return cls(pid, down_w, up_r)
+
+    def run(self, frames: dict[str, pd.DataFrame]) -> Validation:
+        if self._here is None:
+            try:
+                pickle.dump(frames, self._to, protocol=pickle.HIGHEST_PROTOCOL)
+                self._to.flush()
+                status, value = pickle.load(self._from)
+                if status == "ok":
+                    return value
+            except (OSError, EOFError, pickle.PickleError):
+                pass
+            self._here = BatchValidator()  # the child failed: the same suites, here
+        return self._here.run(frames)
+
+    def finish(self) -> None:
+        if self._here is not None:
+            self._here.finish()
+
+    def close(self) -> None:
+        """End the child (at once: it holds nothing but what it computed) and reap it."""
+        for stream in (self._to, self._from):
+            try:
+                stream.close()
+            except OSError:
+                pass
+        try:
+            os.kill(self.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        try:
+            os.waitpid(self.pid, 0)
+        except ChildProcessError:
+            pass
+
+
+def _serve(from_parent: int, to_parent: int) -> None:
+    """The child of `ValidatorProcess`: the suites made first, then each batch validated."""
+    with os.fdopen(from_parent, "rb") as inp, os.fdopen(to_parent, "wb") as out:
+        validator = BatchValidator()
+        failed = None
+        try:
+            validator.start(KINDS_AHEAD)
+        except Exception as exc:  # noqa: BLE001 - reported with the first batch
+            failed = exc
+        while True:
+            try:
+                frames = pickle.load(inp)
+            except EOFError:
+                return
+            try:
+                if failed is not None:
+                    raise failed
+                answer = ("ok", validator.run(frames))
+            except Exception as exc:  # noqa: BLE001 - the parent validates in-process
+                answer = ("error", repr(exc))
+            pickle.dump(answer, out, protocol=pickle.HIGHEST_PROTOCOL)
+            out.flush()
 
 
 def validate_batch(frames: dict[str, pd.DataFrame], docs_dir: Path | None = None) -> Validation:

