@@ -102,4 +102,4 @@ lint: $(BIN)/.installed ## ruff check and format check
 	$(BIN)/ruff format -q --check $(LINTED)
 
 clean: ## Remove the built warehouse and caches (never raw/)
-	rm -rf warehouse/*.duckdb warehouse/*.wal warehouse/*.changes.json warehouse/validation .pytest_cache dashboards/*.html dashboards/assets
+	rm -rf warehouse/*.duckdb warehouse/*.wal warehouse/*.changes.json warehouse/*.raw-listing.json warehouse/validation .pytest_cache dashboards/*.html dashboards/assets
