@@ -97,17 +97,27 @@ class Page:
 # -- formatting --------------------------------------------------------------------------------
 
 
+# The words a table cell shows; the site's tables are built in the browser from the rows
+# (`site.js`, with these words and `_column_format`), the data check page's by `table_html`.
+CELL_WORDS = {"none": "–", "yes": "Có", "no": "Không", "empty": "Không có dòng số liệu nào."}
+WHOLE_COLUMNS = ("year", "cluster_no", "rank", "row_no")  # numbers shown without decimals
+
+
+def _is_delta(column: str) -> bool:
+    return column == "delta" or column.endswith("_delta")  # a change: «+3» when it grew
+
+
 def _cell(value, column: str) -> str:
     if value is None or value is pd.NA or (isinstance(value, float) and pd.isna(value)):
-        return "–"
+        return CELL_WORDS["none"]
     if isinstance(value, bool):
-        return "Có" if value else "Không"
+        return CELL_WORDS["yes"] if value else CELL_WORDS["no"]
     if column == "period" and isinstance(value, str) and PERIOD_CODE.match(value):
         return period_label(value)
-    if column in ("year", "cluster_no", "rank", "row_no"):
+    if column in WHOLE_COLUMNS:
         return str(int(value)) if isinstance(value, (int, float)) else str(value)
     if isinstance(value, (int, float)):
-        sign = "+" if (column == "delta" or column.endswith("_delta")) and value > 0 else ""
+        sign = "+" if _is_delta(column) and value > 0 else ""
         return sign + charts.vn_number(value)
     if hasattr(value, "strftime"):
         return charts.vn_date(value, with_time=True)
@@ -125,7 +135,7 @@ STATUS_CLASS = {
 
 def _plain_value(value):
     """A JSON value for the downloads (raw, as in the view: 95.5, 2024-FY, ISO dates)."""
-    if value is None or value is pd.NA:
+    if value is None or value is pd.NA or value is pd.NaT:
         return None
     if isinstance(value, float) and math.isnan(value):
         return None
@@ -138,15 +148,15 @@ def _plain_value(value):
     return value
 
 
-def _td(value, column: str, end: str = "</td>") -> str:
+def _td(value, column: str) -> str:
     num = isinstance(value, (int, float)) and not isinstance(value, bool) and not pd.isna(value)
     text = _cell(value, column)
     cls = "num" if num else STATUS_CLASS.get(text)
     attrs = (f' class="{cls}"' if cls else "") + (f' data-v="{float(value)!r}"' if num else "")
-    return f"<td{attrs}>{html.escape(text)}{end}"
+    return f"<td{attrs}>{html.escape(text)}</td>"
 
 
-def _column_cells(column: str, values: list, end: str = "</td>") -> list[str]:
+def _column_cells(column: str, values: list) -> list[str]:
     """The cells of one column; a value repeated down the column is formatted once."""
     seen: dict = {}
     out = []
@@ -156,7 +166,7 @@ def _column_cells(column: str, values: list, end: str = "</td>") -> list[str]:
         except TypeError:  # an unhashable value
             td = None
         if td is None:
-            td = _td(v, column, end)
+            td = _td(v, column)
             try:
                 seen[v] = td
             except TypeError:
@@ -165,26 +175,24 @@ def _column_cells(column: str, values: list, end: str = "</td>") -> list[str]:
     return out
 
 
-def table_html(frame: pd.DataFrame, columns: list[str] | None = None, compact: bool = False) -> str:
+def table_html(frame: pd.DataFrame, columns: list[str] | None = None) -> str:
     """An HTML table with Vietnamese headings and numbers (1.234,5); text is escaped.
     Numeric cells carry their raw value (`data-v`) so the page sorts them as numbers.
-    `compact`: the body's cells and rows without their end tags, which HTML lets a parser
-    infer (the same table once the page sets it as innerHTML; 6 MB less on don-vi.html)."""
+    (The data check page and the reports; the other pages' tables are built by `site.js`.)"""
     if frame.empty:
-        return '<p class="empty">Không có dòng số liệu nào.</p>'
+        return f'<p class="empty">{CELL_WORDS["empty"]}</p>'
     cols = [c for c in (columns or list(frame.columns)) if c in frame.columns]
     head = "".join(f"<th>{html.escape(LABELS.get(c, c))}</th>" for c in cols)
-    end = "" if compact else "</td>"
-    cells = [_column_cells(c, frame[c].tolist(), end) for c in cols]
-    row_end = "" if compact else "</tr>"
-    rows = "".join("<tr>" + "".join(r) + row_end for r in zip(*cells, strict=True))
+    cells = [_column_cells(c, frame[c].tolist()) for c in cols]
+    rows = "".join("<tr>" + "".join(r) + "</tr>" for r in zip(*cells, strict=True))
     return f'<table class="data"><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>'
 
 
-def _json_rows(frame: pd.DataFrame) -> list[list]:
-    """The rows as JSON values for the downloads (raw, as in the view: 95.5, 2024-FY, ISO dates)."""
-    columns = []
-    for c in frame.columns:
+def _json_rows(frame: pd.DataFrame) -> tuple[list[list], list[int]]:
+    """The rows as JSON values for the downloads (raw, as in the view: 95.5, 2024-FY, ISO dates),
+    and the positions of the columns that hold dates (written as ISO text)."""
+    columns, dates = [], []
+    for i, c in enumerate(frame.columns):
         dtype = frame[c].dtype
         kind = dtype.kind if isinstance(dtype, np.dtype) else "O"  # not pandas' nullable ones
         if kind in "iub":  # numpy ints and bools: tolist() gives the plain values already
@@ -195,6 +203,7 @@ def _json_rows(frame: pd.DataFrame) -> list[list]:
             continue
         seen: dict = {}
         values = []
+        dated = False
         for v in frame[c].tolist():
             try:
                 if v in seen:
@@ -204,8 +213,24 @@ def _json_rows(frame: pd.DataFrame) -> list[list]:
                 values.append(seen[v])
             except TypeError:
                 values.append(_plain_value(v))
+            dated = dated or (hasattr(v, "strftime") and v is not pd.NaT)
         columns.append(values)
-    return [list(r) for r in zip(*columns, strict=True)] if columns else []
+        if dated:
+            dates.append(i)
+    return ([list(r) for r in zip(*columns, strict=True)] if columns else []), dates
+
+
+def _column_format(column: str, dated: bool) -> str:
+    """How `site.js` shows a column's values (the rules of `_cell`): "p" period codes in
+    words, "w" whole numbers (years, cluster numbers, ranks), "d" a change (+3), "t" dates
+    (dd/mm/yyyy hh:mm), "" numbers as 1.234,5 and text as it is."""
+    if column == "period":
+        return "p"
+    if column in WHOLE_COLUMNS:
+        return "w"
+    if dated:
+        return "t"
+    return "d" if _is_delta(column) else ""
 
 
 def _missing_note(con, needs: dict[str, str]) -> str:
@@ -997,38 +1022,46 @@ def _split_title(fig: dict) -> tuple[str, str]:
     return re.sub(r"<[^>]+>", "", head), html.unescape(re.sub(r"<[^>]+>", "", rest))
 
 
-def _panel_json(p: Panel) -> dict:
+def _panel_json(p: Panel, periods: set[str]) -> dict:
+    """A panel for `site.js`: its chart, and its rows written once (the downloads' raw values;
+    the table is built from them in the browser, with each column's `formats`). The period
+    codes of its rows are added to `periods` (their words go into the page once)."""
     fig, source = p.figure, ""
     if fig is not None:
         chart_title, source = _split_title(fig)
         title = {**fig["layout"]["title"], "text": chart_title}  # for the PNG; not on screen
         fig = {"data": fig["data"], "layout": {**fig["layout"], "title": title}}
     cols = list(p.table.columns)
+    rows, dates = _json_rows(p.table)
+    if "period" in cols:
+        periods.update(v for v in p.table["period"].unique() if isinstance(v, str))
     return {
         "title": p.title,
         "figure": fig,
         # the chart's source line ends without a stop («… · DỮ LIỆU MINH HỌA»): one between
         "note": ". ".join(x.rstrip(". ") for x in (source, p.note) if x) + ("." if p.note else ""),
-        "table": table_html(p.table, compact=True),  # set as innerHTML by site.js
         "columns": cols,
         "headers": [LABELS.get(c, c) for c in cols],
-        "rows": _json_rows(p.table),
+        "formats": [_column_format(c, i in dates) for i, c in enumerate(cols)],
+        "rows": rows,
     }
 
 
 def _payload(page: Page) -> dict:
     """The page's views; a panel shown in several views (the same Panel object) is written
-    once in `panels` and referred to by its index."""
+    once in `panels` and referred to by its index. `cells`: the words and classes of the
+    tables' cells, and the period codes of the rows in words."""
     base = page.file.removesuffix(".html")
     pool: list[dict] = []
     index: dict[int, int] = {}
+    periods: set[str] = set()
     views = {}
     for key, view in page.views.items():
         refs = []
         for i, p in enumerate(view.panels):
             if id(p) not in index:
                 index[id(p)] = len(pool)
-                pool.append(_panel_json(p))
+                pool.append(_panel_json(p, periods))
             file = re.sub(r"[^0-9A-Za-z_-]+", "_", f"{base}_{key}_{i + 1}").strip("_")
             refs.append({"ref": index[id(p)], "id": f"p{i}", "file": file})
         views[key] = {
@@ -1037,7 +1070,12 @@ def _payload(page: Page) -> dict:
             "links": [{"key": k, "text": t} for k, t in view.links],
             "panels": refs,
         }
-    return {"views": views, "panels": pool}
+    cells = {
+        "words": CELL_WORDS,
+        "classes": STATUS_CLASS,
+        "periods": {p: period_label(p) for p in sorted(periods) if PERIOD_CODE.match(p)},
+    }
+    return {"views": views, "panels": pool, "cells": cells}
 
 
 TEMPLATE_JSON = json.dumps(charts.template_dict(), ensure_ascii=False, separators=(",", ":"))
