@@ -819,3 +819,45 @@ def test_tables_built_in_the_browser_show_what_the_generator_writes(site, browse
         assert visible == ["Đơn vị C"]
     finally:
         shown.close()
+
+
+def test_one_query_per_site_gives_each_view_what_its_own_query_gave(sample_wh):
+    """The cluster page queries every period and cluster at once (`by=`) and picks a view's
+    rows (`dashboards._groups`): the same rows, in the same order, as the query of that
+    period and cluster alone; `clusters_by_period` is `cluster_numbers` of every period."""
+    import pandas as pd
+
+    from pipeline.load.warehouse import open_reader
+    from pipeline.publish import analytics as an
+
+    con = open_reader(sample_wh)
+    try:
+        each = ("period", "cluster_no")
+        found = an.clusters_by_period(con)
+        assert found == {p: c for p in an.periods(con) if (c := an.cluster_numbers(con, p))}
+        pairs = [(p, c) for p, cs in found.items() for c in cs]
+        assert len(pairs) > 20
+        at_once = {
+            an.indicator_summary: dashboards._groups(
+                an.indicator_summary(con, None, by=each), each
+            ),
+            an.awards_by_unit: dashboards._groups(an.awards_by_unit(con, None, by=each), each),
+            an.initiatives_by_unit: dashboards._groups(
+                an.initiatives_by_unit(con, None, by=each), each
+            ),
+            an.score_ranking: dashboards._groups(an.score_ranking(con, None), each, drop=False),
+            an.indicator_results: dashboards._groups(an.indicator_results(con), each, drop=False),
+        }
+        for period, cluster in pairs + [("2024-FY", 99)]:  # and a cluster with no rows
+            for alone, picked in at_once.items():
+                want = alone(con, period, cluster)
+                got = picked((period, cluster))
+                assert list(got.columns) == list(want.columns), alone.__name__
+                pd.testing.assert_frame_equal(got, want, check_dtype=False, obj=alone.__name__)
+        by_period = dashboards._groups(an.awards_by_unit(con, None, by=("period",)), ("period",))
+        for period in found:
+            pd.testing.assert_frame_equal(
+                by_period((period,)), an.awards_by_unit(con, period), check_dtype=False
+            )
+    finally:
+        con.close()

@@ -101,6 +101,20 @@ def cluster_numbers(con, period: str) -> list[int]:
     return [r[0] for r in con.execute(sql, [period]).fetchall()]
 
 
+def clusters_by_period(con) -> dict[str, list[int]]:
+    """`cluster_numbers` of every period in one query: period → clusters with any figure."""
+    sql = """SELECT DISTINCT period, cluster_no FROM (
+                 SELECT period, cluster_no FROM indicator_results UNION ALL
+                 SELECT period, cluster_no FROM scores UNION ALL
+                 SELECT period, cluster_no FROM awards UNION ALL
+                 SELECT period, cluster_no FROM initiatives)
+             WHERE cluster_no IS NOT NULL ORDER BY cluster_no"""
+    out: dict[str, list[int]] = {}
+    for period, cluster in con.execute(sql).fetchall():
+        out.setdefault(period, []).append(cluster)
+    return out
+
+
 def unit_names(con) -> dict[str, str]:
     return dict(con.execute("SELECT unit_id, name FROM units").fetchall())
 
@@ -182,12 +196,26 @@ def indicator_results(
     return out
 
 
+def _by(by: tuple[str, ...]) -> str:
+    """The leading columns of a `by=` query: also per period and/or cluster, every group in
+    one query (the rows of one group are what the query filtered to it gives)."""
+    unknown = set(by) - {"period", "cluster_no"}
+    if unknown:
+        raise ValueError(f"by: {sorted(unknown)}")
+    return "".join(f"f.{c}, " for c in by)
+
+
 def indicator_summary(
-    con, period: str, cluster_no: int | None = None, unit_id: str | None = None
+    con,
+    period: str | None,
+    cluster_no: int | None = None,
+    unit_id: str | None = None,
+    by: tuple[str, ...] = (),
 ) -> pd.DataFrame:
-    """Per unit: how many indicators have figures, how many met, the share met."""
+    """Per unit: how many indicators have figures, how many met, the share met. `by`: also
+    per `period` and/or `cluster_no` (leading columns), all groups in one query."""
     where, params = _where(period, cluster_no, unit_id)
-    sql = f"""SELECT f.unit_id, u.name, count(f.met) AS n_indicators,
+    sql = f"""SELECT {_by(by)}f.unit_id, u.name, count(f.met) AS n_indicators,
                      count(*) FILTER (WHERE f.met) AS n_met,
                      count(*) FILTER (WHERE NOT f.met) AS n_missed,
                      round(100.0 * count(*) FILTER (WHERE f.met) / nullif(count(f.met), 0), 1)
@@ -198,7 +226,7 @@ def indicator_summary(
     return vn_order(_df(con, sql, params), ["share_met", "name"], [False, True])
 
 
-def score_ranking(con, period: str, cluster_no: int | None = None) -> pd.DataFrame:
+def score_ranking(con, period: str | None, cluster_no: int | None = None) -> pd.DataFrame:
     where, params = _where(period, cluster_no, None, "r")
     sql = f"""SELECT r.period, r.cluster_no, r.unit_id, u.name, r.total_points, r.rank,
                      r.illustrative
@@ -208,11 +236,16 @@ def score_ranking(con, period: str, cluster_no: int | None = None) -> pd.DataFra
 
 
 def awards_by_unit(
-    con, period: str, cluster_no: int | None = None, unit_id: str | None = None
+    con,
+    period: str | None,
+    cluster_no: int | None = None,
+    unit_id: str | None = None,
+    by: tuple[str, ...] = (),
 ) -> pd.DataFrame:
-    """Per unit: awards to collectives and to individuals, and their total."""
+    """Per unit: awards to collectives and to individuals, and their total (`by`: as in
+    `indicator_summary`)."""
     where, params = _where(period, cluster_no, unit_id)
-    sql = f"""SELECT f.unit_id, u.name,
+    sql = f"""SELECT {_by(by)}f.unit_id, u.name,
                      coalesce(sum(f.count) FILTER (WHERE f.recipient_kind = 'tap_the'), 0)
                          AS collective,
                      coalesce(sum(f.count) FILTER (WHERE f.recipient_kind = 'ca_nhan'), 0)
@@ -238,10 +271,15 @@ def awards_by_form(
 
 
 def initiatives_by_unit(
-    con, period: str, cluster_no: int | None = None, unit_id: str | None = None
+    con,
+    period: str | None,
+    cluster_no: int | None = None,
+    unit_id: str | None = None,
+    by: tuple[str, ...] = (),
 ) -> pd.DataFrame:
+    """Per unit and level: initiatives (`by`: as in `indicator_summary`)."""
     where, params = _where(period, cluster_no, unit_id)
-    sql = f"""SELECT f.unit_id, u.name, f.level, sum(f.count) AS count,
+    sql = f"""SELECT {_by(by)}f.unit_id, u.name, f.level, sum(f.count) AS count,
                      bool_or(f.illustrative) AS illustrative
               FROM initiatives f JOIN units u USING (unit_id)
               WHERE {where} GROUP BY ALL"""

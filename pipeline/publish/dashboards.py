@@ -263,7 +263,8 @@ FACT_VIEWS = {
 
 
 def _overview(con) -> Page:
-    with_clusters = [p for p in an.periods(con) if an.cluster_numbers(con, p)]
+    clusters = an.clusters_by_period(con)
+    with_clusters = [p for p in an.periods(con) if clusters.get(p)]
     page = Page(
         "index.html",
         "Tổng quan",
@@ -328,7 +329,8 @@ def _overview(con) -> Page:
 
 
 def _cluster(con) -> Page:
-    pairs = [(p, c) for p in an.periods(con) for c in an.cluster_numbers(con, p)]
+    clusters = an.clusters_by_period(con)
+    pairs = [(p, c) for p in an.periods(con) for c in clusters.get(p, [])]
     page = Page(
         "cum.html",
         "So sánh trong cụm",
@@ -351,14 +353,24 @@ def _cluster(con) -> Page:
         ],
         lead_html=_missing_note(con, FACT_VIEWS),
     )
-    previous_figures: dict = {}
+    # each query once for every period and cluster; each view picks its group's rows
+    each = ("period", "cluster_no")
+    summaries = _groups(an.indicator_summary(con, None, by=each), each)
+    ranks = _groups(an.score_ranking(con, None), each, drop=False)
+    awards = _groups(an.awards_by_unit(con, None, by=each), each)
+    initiatives = _groups(an.initiatives_by_unit(con, None, by=each), each)
+    results = _groups(an.indicator_results(con), each, drop=False)
+    previous_figures = {
+        "awards": _groups(an.awards_by_unit(con, None, by=("period",)), ("period",)),
+        "share": _groups(an.indicator_summary(con, None, by=("period",)), ("period",)),
+    }
     for period, cluster in pairs:
         where = f"Cụm thi đua số {cluster}, {period_label(period)}"
-        summ = an.indicator_summary(con, period, cluster)
-        rank = an.score_ranking(con, period, cluster)
-        aw = an.awards_by_unit(con, period, cluster)
-        ini = an.initiatives_by_unit(con, period, cluster)
-        res = an.indicator_results(con, period, cluster)
+        summ = summaries((period, cluster))
+        rank = ranks((period, cluster))
+        aw = awards((period, cluster))
+        ini = initiatives((period, cluster))
+        res = results((period, cluster))
         panels = [
             Panel(
                 "Tỷ lệ chỉ tiêu đạt",
@@ -396,7 +408,7 @@ def _cluster(con) -> Page:
                 ],
                 "Nguồn: view indicator_results. Chênh lệch dương là tốt hơn chỉ tiêu.",
             ),
-            _previous_year(con, period, summ, aw, previous_figures),
+            _previous_year(period, summ, aw, previous_figures),
         ]
         page.views[f"{period}|{cluster}"] = View(
             where, panels, an.any_illustrative(summ, rank, aw, ini)
@@ -404,22 +416,20 @@ def _cluster(con) -> Page:
     return page
 
 
-def _previous_year(
-    con, period: str, summ: pd.DataFrame, aw: pd.DataFrame, known: dict | None = None
-) -> Panel:
+def _previous_year(period: str, summ: pd.DataFrame, aw: pd.DataFrame, known: dict) -> Panel:
     """The cluster's units beside the same report of the previous year (same units, wherever
-    they were then)."""
+    they were then). `known`: the per-period figures of all units («awards», «share»: from
+    `_groups` of `by=("period",)` queries), fetched once for the site."""
     previous = f"{int(period[:4]) - 1}{period[4:]}"
     units = pd.concat([summ[["unit_id", "name"]], aw[["unit_id", "name"]]]).drop_duplicates(
         "unit_id"
     )
     now_aw = aw.set_index("unit_id")["awards"]
     now_share = summ.set_index("unit_id")["share_met"]
-    known = {} if known is None else known  # the previous year's figures, once a period
-    if previous not in known:
+    if previous not in known:  # the previous year's figures, once a period
         known[previous] = (
-            an.awards_by_unit(con, previous).set_index("unit_id")["awards"],
-            an.indicator_summary(con, previous).set_index("unit_id")["share_met"],
+            known["awards"]((previous,)).set_index("unit_id")["awards"],
+            known["share"]((previous,)).set_index("unit_id")["share_met"],
         )
     prev_aw, prev_share = known[previous]
     frame = units.assign(
@@ -449,6 +459,34 @@ def _previous_year(
     )
 
 
+def _whole_counts(part: pd.DataFrame) -> pd.DataFrame:
+    """A count column another group left empty (pandas' Int64) is whole again in a group
+    that has every value, as the same query filtered to that group gives it."""
+    for col in part.columns:
+        if isinstance(part[col].dtype, pd.Int64Dtype) and not part[col].isna().any():
+            part[col] = part[col].astype("int64")
+    return part
+
+
+def _groups(
+    frame: pd.DataFrame, keys: tuple[str, ...], drop: bool = True
+) -> Callable[[tuple], pd.DataFrame]:
+    """The rows of one group (a tuple of `keys` values) of a frame queried for all groups at
+    once, in its order: what the same query filtered to that group gives (`drop`: without
+    the `keys` columns a `by=` query added). A group without rows gives no rows."""
+    parts = dict(tuple(frame.groupby(list(keys), sort=False))) if not frame.empty else {}
+    shape = frame.drop(columns=list(keys)) if drop else frame
+
+    def get(key: tuple) -> pd.DataFrame:
+        part = parts.get(key)
+        if part is None:
+            return shape.iloc[0:0].reset_index(drop=True)
+        part = part.drop(columns=list(keys)) if drop else part
+        return _whole_counts(part.reset_index(drop=True))
+
+    return get
+
+
 def _of_cluster(frame: pd.DataFrame, cluster: int) -> pd.DataFrame:
     """The rows of one cluster from a `by_cluster=True` frame: what the same query with
     `cluster_no=cluster` gives (a count column the other clusters left empty is whole again)."""
@@ -462,7 +500,7 @@ def _of_cluster(frame: pd.DataFrame, cluster: int) -> pd.DataFrame:
 def _awards(con) -> Page:
     years = sorted({int(p[:4]) for p in an.periods(con)})
     span = (years[0], years[-1]) if years else (0, 0)
-    clusters = sorted({c for p in an.periods(con) for c in an.cluster_numbers(con, p)})
+    clusters = sorted({c for cs in an.clusters_by_period(con).values() for c in cs})
     page = Page(
         "khen-thuong.html",
         "Khen thưởng qua các năm",
