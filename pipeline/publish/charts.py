@@ -425,7 +425,9 @@ def awards_timeline(
         return fig.no_data("khen thưởng")
     # one pass over the rows (a chart per view and unit: pandas' groupby was most of its cost)
     by_form: dict = {}
-    for year, form, count in zip(df["year"], df["award_name"], df["count"], strict=True):
+    for year, form, count in zip(
+        df["year"].tolist(), df["award_name"].tolist(), df["count"].tolist(), strict=True
+    ):
         if form is None or form is pd.NA or form != form or year != year:
             continue  # as groupby: no group for a missing key
         if count == count and count is not pd.NA:  # as sum(): a missing count adds nothing

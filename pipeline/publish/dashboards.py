@@ -198,7 +198,9 @@ def _json_rows(frame: pd.DataFrame) -> tuple[list[list], list[int]]:
         if kind in "iub":  # numpy ints and bools: tolist() gives the plain values already
             columns.append(frame[c].tolist())
             continue
-        if kind == "f":  # numpy floats: the same, a missing value (NaN) as null
+        if kind == "f" or (isinstance(dtype, pd.StringDtype) and dtype.na_value is not pd.NA):
+            # numpy floats and pandas' text (str): the values as they are, a missing one (NaN)
+            # as null
             columns.append([None if v != v else v for v in frame[c].tolist()])
             continue
         seen: dict = {}
@@ -631,7 +633,7 @@ def _units(con) -> Page:
         lead_html=_missing_note(con, FACT_VIEWS),
     )
     results = an.indicator_results(con)
-    ranks = an.score_ranking(con, None)
+    ranks = an.vn_order(an.score_ranking(con, None), ["period", "name"])  # once, not per unit
     for frame in (results, ranks):
         frame["half"] = frame["period"].str[-2:]
         frame["holder"] = frame["unit_id"].map(lambda u: holder.get(u, u))
@@ -656,10 +658,10 @@ def _units(con) -> Page:
             series = an.awards_series(con, span, half, territory=territory, by_unit=True)
             by = "holder" if territory else "unit_id"
             groups = {
-                "years": dict(tuple(per_year.groupby("unit_id"))),
-                "series": dict(tuple(series.groupby("unit_id"))),
-                "results": dict(tuple(results[results["half"] == half].groupby(by))),
-                "ranks": dict(tuple(ranks[ranks["half"] == half].groupby(by))),
+                "years": _by_unit(per_year, per_year["unit_id"], "years"),
+                "series": _by_unit(series, series["unit_id"], "series"),
+                "results": _by_unit(results, results[by], "results", results["half"] == half),
+                "ranks": _by_unit(ranks, ranks[by], "ranks", ranks["half"] == half),
             }
             made: dict[str, View] = {}
             for unit_id in options:
@@ -693,25 +695,41 @@ def _units(con) -> Page:
     return page
 
 
+# the columns of a unit's rows, per query of the unit profile
+UNIT_COLUMNS = {
+    "series": ["year", "award_id", "award_name", "recipient_kind", "recipient_label", "count",
+               "illustrative"],
+    "years": ["year", "unit_id", "name", "collective", "individual", "awards", "initiatives",
+              "share_met", "total_points", "illustrative"],
+    "results": ["period", "name", "indicator_name", "measure_unit", "target", "actual",
+                "margin", "met_label", "illustrative"],
+    "ranks": ["period", "name", "cluster_no", "total_points", "rank", "illustrative"],
+}  # fmt: skip
+
+
+def _by_unit(frame: pd.DataFrame, unit: pd.Series, kind: str, keep=None) -> dict:
+    """Each unit's rows of a query for all units (the `UNIT_COLUMNS[kind]`, in the frame's
+    order; `keep`: a mask of the rows to use); columns chosen once, not per unit."""
+    columns = frame.reindex(columns=UNIT_COLUMNS[kind])
+    if keep is not None:
+        columns, unit = columns[keep], unit[keep]
+    return dict(tuple(columns.groupby(unit, sort=False)))
+
+
 def _unit_view(
     name: str, half_label: str, territory: int | None, rows: dict, members: list[str]
 ) -> View:
+    """`rows`: the unit's rows of each query (`_by_unit`), None where it has none."""
     empty = pd.DataFrame()
 
-    def pick(key: str, columns: list[str]) -> pd.DataFrame:
+    def pick(key: str) -> pd.DataFrame:
         frame = rows.get(key)
-        return (frame if frame is not None else empty).reindex(columns=columns)
+        return frame if frame is not None else empty.reindex(columns=UNIT_COLUMNS[key])
 
-    series = pick("series", ["year", "award_id", "award_name", "recipient_kind", "recipient_label",
-                             "count", "illustrative"])  # fmt: skip
-    per_year = pick("years", ["year", "unit_id", "name", "collective", "individual", "awards",
-                              "initiatives", "share_met", "total_points", "illustrative"])  # fmt: skip
-    res = pick("results", ["period", "name", "indicator_name", "measure_unit", "target",
-                           "actual", "margin", "met_label", "illustrative"])  # fmt: skip
-    ranks = an.vn_order(
-        pick("ranks", ["period", "name", "cluster_no", "total_points", "rank", "illustrative"]),
-        ["period", "name"],
-    )
+    series = pick("series")
+    per_year = pick("years")
+    res = pick("results")
+    ranks = pick("ranks")  # sorted by period and name for all units
     merged = bool(territory) and members not in ([], [name])  # other provinces' figures in it
     who = name + (" (theo địa giới 2025)" if territory else "")
     unit_col = ["name"] if merged else []
