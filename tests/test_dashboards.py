@@ -822,9 +822,10 @@ def test_tables_built_in_the_browser_show_what_the_generator_writes(site, browse
 
 
 def test_one_query_per_site_gives_each_view_what_its_own_query_gave(sample_wh):
-    """The cluster page queries every period and cluster at once (`by=`) and picks a view's
-    rows (`dashboards._groups`): the same rows, in the same order, as the query of that
-    period and cluster alone; `clusters_by_period` is `cluster_numbers` of every period."""
+    """The cluster page queries every period and cluster at once (`by=`), the overview every
+    period, and each view picks its rows (`dashboards._groups`): the same rows, in the same
+    order, as the query of that period (and cluster) alone; `clusters_by_period` is
+    `cluster_numbers` of every period."""
     import pandas as pd
 
     from pipeline.load.warehouse import open_reader
@@ -855,9 +856,13 @@ def test_one_query_per_site_gives_each_view_what_its_own_query_gave(sample_wh):
                 assert list(got.columns) == list(want.columns), alone.__name__
                 pd.testing.assert_frame_equal(got, want, check_dtype=False, obj=alone.__name__)
         by_period = dashboards._groups(an.awards_by_unit(con, None, by=("period",)), ("period",))
+        overviews = dashboards._groups(an.cluster_overview(con, None), ("period",))
         for period in found:
             pd.testing.assert_frame_equal(
                 by_period((period,)), an.awards_by_unit(con, period), check_dtype=False
+            )
+            pd.testing.assert_frame_equal(
+                overviews((period,)), an.cluster_overview(con, period), check_dtype=False
             )
     finally:
         con.close()

@@ -94,6 +94,21 @@ class Page:
     default: str = ""  # the view a page opens on with no filters in its address (else the first)
 
 
+# -- queries shared by pages -----------------------------------------------------------------
+
+_SHARED: dict = {}  # (query, args) → (connection, frame): within one build_site, cleared after
+
+
+def _shared(con, query: Callable[..., pd.DataFrame], *args) -> pd.DataFrame:
+    """`query(con, *args)`, run once for all the pages that read it (the cluster page and the
+    unit profile both read every indicator result). Callers do not change the frame."""
+    key = (query, args)
+    held = _SHARED.get(key)
+    if held is None or held[0] is not con:  # the connection is held: its id is not reused
+        held = _SHARED[key] = (con, query(con, *args))
+    return held[1]
+
+
 # -- formatting --------------------------------------------------------------------------------
 
 
@@ -285,8 +300,9 @@ def _overview(con) -> Page:
         "awards_per_unit",
         "initiatives",
     ]
+    overviews = _groups(an.cluster_overview(con, None), ("period",))  # every period at once
     for period in with_clusters:
-        ov = an.cluster_overview(con, period)
+        ov = overviews((period,))
         label = period_label(period)
         panels = [
             Panel(
@@ -358,10 +374,10 @@ def _cluster(con) -> Page:
     # each query once for every period and cluster; each view picks its group's rows
     each = ("period", "cluster_no")
     summaries = _groups(an.indicator_summary(con, None, by=each), each)
-    ranks = _groups(an.score_ranking(con, None), each, drop=False)
+    ranks = _groups(_shared(con, an.score_ranking, None), each, drop=False)
     awards = _groups(an.awards_by_unit(con, None, by=each), each)
     initiatives = _groups(an.initiatives_by_unit(con, None, by=each), each)
-    results = _groups(an.indicator_results(con), each, drop=False)
+    results = _groups(_shared(con, an.indicator_results), each, drop=False)
     previous_figures = {
         "awards": _groups(an.awards_by_unit(con, None, by=("period",)), ("period",)),
         "share": _groups(an.indicator_summary(con, None, by=("period",)), ("period",)),
@@ -464,8 +480,8 @@ def _previous_year(period: str, summ: pd.DataFrame, aw: pd.DataFrame, known: dic
 def _whole_counts(part: pd.DataFrame) -> pd.DataFrame:
     """A count column another group left empty (pandas' Int64) is whole again in a group
     that has every value, as the same query filtered to that group gives it."""
-    for col in part.columns:
-        if isinstance(part[col].dtype, pd.Int64Dtype) and not part[col].isna().any():
+    for col, dtype in part.dtypes.items():  # the dtypes once (not a Series per column)
+        if isinstance(dtype, pd.Int64Dtype) and not part[col].isna().any():
             part[col] = part[col].astype("int64")
     return part
 
@@ -492,11 +508,7 @@ def _groups(
 def _of_cluster(frame: pd.DataFrame, cluster: int) -> pd.DataFrame:
     """The rows of one cluster from a `by_cluster=True` frame: what the same query with
     `cluster_no=cluster` gives (a count column the other clusters left empty is whole again)."""
-    part = frame[frame["cluster_no"] == cluster].drop(columns="cluster_no").reset_index(drop=True)
-    for col in part.columns:
-        if isinstance(part[col].dtype, pd.Int64Dtype) and not part[col].isna().any():
-            part[col] = part[col].astype("int64")
-    return part
+    return _groups(frame, ("cluster_no",))((cluster,))
 
 
 def _awards(con) -> Page:
@@ -530,11 +542,19 @@ def _awards(con) -> Page:
     for half, _ in page.filters[1].options:
         for terr, _ in page.filters[2].options:
             territory = 2025 if terr == "2025" else None
+            per_unit_c = an.yearly_unit_metrics(
+                con, span, half, None, None, territory, by_cluster=True
+            )
             fetched[half, terr] = (
                 an.awards_series(con, span, half, None, None, territory),
                 an.yearly_unit_metrics(con, span, half, None, None, territory),
-                an.awards_series(con, span, half, None, None, territory, by_cluster=True),
-                an.yearly_unit_metrics(con, span, half, None, None, territory, by_cluster=True),
+                # each cluster's rows: what the query of that cluster gives (_groups)
+                _groups(
+                    an.awards_series(con, span, half, None, None, territory, by_cluster=True),
+                    ("cluster_no",),
+                ),
+                _groups(per_unit_c, ("cluster_no",)),
+                _groups(an.yearly_totals(per_unit_c, by=("cluster_no",)), ("cluster_no",)),
             )
     for scope, _ in page.filters[0].options:
         cluster = None if scope == "all" else int(scope)
@@ -542,11 +562,13 @@ def _awards(con) -> Page:
             for terr, _ in page.filters[2].options:
                 territory = 2025 if terr == "2025" else None
                 where = "toàn bộ đơn vị" if cluster is None else f"Cụm thi đua số {cluster}"
-                series, per_unit, series_c, per_unit_c = fetched[half, terr]
-                if cluster is not None:
-                    series = _of_cluster(series_c, cluster)
-                    per_unit = _of_cluster(per_unit_c, cluster)
-                totals = an.yearly_totals(per_unit)
+                series, per_unit, series_c, per_unit_c, totals_c = fetched[half, terr]
+                if cluster is None:
+                    totals = an.yearly_totals(per_unit)
+                else:
+                    series = series_c((cluster,))
+                    per_unit = per_unit_c((cluster,))
+                    totals = totals_c((cluster,))
                 t = f"{half_label}, {where}" + (", theo địa giới 2025" if territory else "")
                 panels = [
                     Panel(
@@ -585,11 +607,21 @@ def _awards(con) -> Page:
     return page
 
 
+AWARD_HISTORY_VIEWS = ("award_candidates", "award_streaks", "award_quota", "award_flags",
+                       "award_rules")  # fmt: skip
+
+
 def _award_history(con, page: Page) -> None:
     """Issue 16: streaks, quota use, flags and candidate counts (never names) under every
     view of the awards page, for its scope (all units or one cluster)."""
     from pipeline.publish import award_history
 
+    # the section's views read once into tables of the connection (as analytics.snapshot):
+    # each scope's queries then read a table instead of recomputing the view
+    views = {v for (v,) in con.execute("SELECT view_name FROM duckdb_views()").fetchall()}
+    for view in AWARD_HISTORY_VIEWS:
+        if view in views:
+            con.execute(f"CREATE OR REPLACE TEMP TABLE {view} AS SELECT * FROM main.{view}")
     made: dict[str, list[Panel]] = {}
     for key, view in page.views.items():
         scope = key.split("|")[0]
@@ -632,11 +664,14 @@ def _units(con) -> Page:
         ],
         lead_html=_missing_note(con, FACT_VIEWS),
     )
-    results = an.indicator_results(con)
-    ranks = an.vn_order(an.score_ranking(con, None), ["period", "name"])  # once, not per unit
-    for frame in (results, ranks):
-        frame["half"] = frame["period"].str[-2:]
-        frame["holder"] = frame["unit_id"].map(lambda u: holder.get(u, u))
+    results = _shared(con, an.indicator_results)
+    ranks = an.vn_order(_shared(con, an.score_ranking, None), ["period", "name"])  # once
+    results, ranks = (
+        frame.assign(  # new frames: the shared ones stay as the query gave them
+            half=frame["period"].str[-2:], holder=frame["unit_id"].map(lambda u: holder.get(u, u))
+        )
+        for frame in (results, ranks)
+    )
 
     def name(u: str) -> str:
         return names.get(u, u)
@@ -880,6 +915,7 @@ def _submissions(con, changes: dict | None = None) -> Page:
         lead_html=_changes_html(changes),
         default=_submissions_default(sub),
     )
+    sub = an.vn_order(sub, ["name", "kind_label"])  # once: each view's rows keep this order
     for (period, cluster), part in sub.groupby(["period", "cluster"]):
         kinds = [k for k in KIND_ORDER if k in set(part["kind"])] + sorted(
             set(part["kind"]) - set(KIND_ORDER)
@@ -890,7 +926,10 @@ def _submissions(con, changes: dict | None = None) -> Page:
         ):
             seen.setdefault((unit_id, name), {}).setdefault(kind, set()).add(status)
         grid_rows = []
-        for (_unit_id, name), by_kind in sorted(seen.items()):
+        # the units in Vietnamese order of their names (then by id, as a stable sort would)
+        for (_unit_id, name), by_kind in sorted(
+            seen.items(), key=lambda item: (collate_key(item[0][1]), item[0])
+        ):
             row = {"name": name}
             for kind in kinds:
                 st = by_kind.get(kind, set())
@@ -902,16 +941,15 @@ def _submissions(con, changes: dict | None = None) -> Page:
                 if "received" in st and "superseded" in st:
                     row[_kind_label(kind)] = "Đã nhận (có bản cũ bị thay thế)"
             grid_rows.append(row)
-        grid = an.vn_order(pd.DataFrame(grid_rows), ["name"])
+        grid = pd.DataFrame(grid_rows)
         counts = (
             part.groupby(["kind_label", "status_label"], as_index=False)
             .size()
             .rename(columns={"size": "count"})
         )
-        detail = an.vn_order(
-            part[["name", "kind_label", "status_label", "source_file", "loaded_at"]],
-            ["name", "kind_label"],
-        )
+        detail = part[
+            ["name", "kind_label", "status_label", "source_file", "loaded_at"]
+        ].reset_index(drop=True)
         where = (
             f"Cụm thi đua số {cluster}" if cluster != "none" else "Đơn vị chưa xếp cụm"
         ) + f", {period_label(period)}"
@@ -1185,6 +1223,7 @@ def build_site(
             make = BUILDERS[file]
             pages.append(make(con, last) if make is _submissions else make(con))
     finally:
+        _SHARED.clear()
         con.close()
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(WEB), autoescape=True)
     out.mkdir(parents=True, exist_ok=True)
