@@ -203,9 +203,10 @@ def table_html(frame: pd.DataFrame, columns: list[str] | None = None) -> str:
     return f'<table class="data"><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>'
 
 
-def _json_rows(frame: pd.DataFrame) -> tuple[list[list], list[int]]:
-    """The rows as JSON values for the downloads (raw, as in the view: 95.5, 2024-FY, ISO dates),
-    and the positions of the columns that hold dates (written as ISO text)."""
+def _json_columns(frame: pd.DataFrame) -> tuple[list[list], list[int]]:
+    """The columns' values as JSON for the downloads and the table (raw, as in the view: 95.5,
+    2024-FY, ISO dates), column by column, and the positions of the columns that hold dates
+    (written as ISO text)."""
     columns, dates = [], []
     for i, c in enumerate(frame.columns):
         dtype = frame[c].dtype
@@ -234,7 +235,7 @@ def _json_rows(frame: pd.DataFrame) -> tuple[list[list], list[int]]:
         columns.append(values)
         if dated:
             dates.append(i)
-    return ([list(r) for r in zip(*columns, strict=True)] if columns else []), dates
+    return columns, dates
 
 
 def _column_format(column: str, dated: bool) -> str:
@@ -1117,16 +1118,17 @@ def _split_title(fig: dict) -> tuple[str, str]:
 
 
 def _panel_json(p: Panel, periods: set[str]) -> dict:
-    """A panel for `site.js`: its chart, and its rows written once (the downloads' raw values;
-    the table is built from them in the browser, with each column's `formats`). The period
-    codes of its rows are added to `periods` (their words go into the page once)."""
+    """A panel for `site.js`: its chart, and its rows written once, column by column
+    (`values`: the downloads' raw values; `site.js` makes the rows and builds the table from
+    them, with each column's `formats`). The period codes of its rows are added to `periods`
+    (their words go into the page once)."""
     fig, source = p.figure, ""
     if fig is not None:
         chart_title, source = _split_title(fig)
         title = {**fig["layout"]["title"], "text": chart_title}  # for the PNG; not on screen
         fig = {"data": fig["data"], "layout": {**fig["layout"], "title": title}}
     cols = list(p.table.columns)
-    rows, dates = _json_rows(p.table)
+    values, dates = _json_columns(p.table)
     if "period" in cols:
         periods.update(v for v in p.table["period"].unique() if isinstance(v, str))
     return {
@@ -1137,7 +1139,7 @@ def _panel_json(p: Panel, periods: set[str]) -> dict:
         "columns": cols,
         "headers": [LABELS.get(c, c) for c in cols],
         "formats": [_column_format(c, i in dates) for i, c in enumerate(cols)],
-        "rows": rows,
+        "values": values,
     }
 
 

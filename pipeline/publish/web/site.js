@@ -137,6 +137,16 @@
     return String(v);
   }
 
+  function rowsOf(columns) {  // a panel's rows from its values, written column by column
+    var n = columns.length ? columns[0].length : 0, rows = new Array(n);
+    for (var i = 0; i < n; i++) {
+      var r = new Array(columns.length);
+      for (var j = 0; j < columns.length; j++) { r[j] = columns[j][i]; }
+      rows[i] = r;
+    }
+    return rows;
+  }
+
   function tableHtml(p) {
     if (!p.rows.length || !p.columns.length) {
       return '<p class="empty">' + escapeHtml(cells.words.empty) + "</p>";
@@ -435,7 +445,9 @@
       holder.appendChild(links);
     }
     view.panels.forEach(function (ref) {
-      panel(Object.assign({}, pool[ref.ref], { id: ref.id, file: ref.file }), view);
+      var base = pool[ref.ref];
+      if (!base.rows) { base.rows = rowsOf(base.values); }
+      panel(Object.assign({}, base, { id: ref.id, file: ref.file }), view);
     });
   }
 
