@@ -101,7 +101,8 @@ _SHARED: dict = {}  # (query, args) → (connection, frame): within one build_si
 
 def _shared(con, query: Callable[..., pd.DataFrame], *args) -> pd.DataFrame:
     """`query(con, *args)`, run once for all the pages that read it (the cluster page and the
-    unit profile both read every indicator result). Callers do not change the frame."""
+    unit profile both read every indicator result, the awards page and the unit profile the
+    yearly figures of all units). Callers do not change the frame."""
     key = (query, args)
     held = _SHARED.get(key)
     if held is None or held[0] is not con:  # the connection is held: its id is not reused
@@ -440,26 +441,34 @@ def _previous_year(period: str, summ: pd.DataFrame, aw: pd.DataFrame, known: dic
     they were then). `known`: the per-period figures of all units («awards», «share»: from
     `_groups` of `by=("period",)` queries), fetched once for the site."""
     previous = f"{int(period[:4]) - 1}{period[4:]}"
-    units = pd.concat([summ[["unit_id", "name"]], aw[["unit_id", "name"]]]).drop_duplicates(
-        "unit_id"
-    )
-    now_aw = aw.set_index("unit_id")["awards"]
-    now_share = summ.set_index("unit_id")["share_met"]
+
+    def figures(frame: pd.DataFrame, column: str) -> dict:
+        return dict(zip(frame["unit_id"].tolist(), frame[column].tolist(), strict=True))
+
     if previous not in known:  # the previous year's figures, once a period
         known[previous] = (
-            known["awards"]((previous,)).set_index("unit_id")["awards"],
-            known["share"]((previous,)).set_index("unit_id")["share_met"],
+            figures(known["awards"]((previous,)), "awards"),
+            figures(known["share"]((previous,)), "share_met"),
         )
     prev_aw, prev_share = known[previous]
-    frame = units.assign(
-        awards_prev=units["unit_id"].map(prev_aw),
-        awards_now=units["unit_id"].map(now_aw),
-        share_prev=units["unit_id"].map(prev_share),
-        share_now=units["unit_id"].map(now_share),
+    now_aw, now_share = figures(aw, "awards"), figures(summ, "share_met")
+    names: dict = {}  # the units of either frame, each once (the first name it has)
+    for frame in (summ, aw):
+        for unit, name in zip(frame["unit_id"].tolist(), frame["name"].tolist(), strict=True):
+            names.setdefault(unit, name)
+    units = sorted(names, key=lambda u: collate_key(names[u]))  # stable: as an.vn_order
+    nan = float("nan")  # a unit without a figure that period (as pandas' map gives it)
+    frame = pd.DataFrame(
+        {
+            "name": [names[u] for u in units],
+            "awards_prev": [prev_aw.get(u, nan) for u in units],
+            "awards_now": [now_aw.get(u, nan) for u in units],
+            "share_prev": [prev_share.get(u, nan) for u in units],
+            "share_now": [now_share.get(u, nan) for u in units],
+        }
     )
     frame["awards_delta"] = frame["awards_now"] - frame["awards_prev"]
     frame["share_delta"] = frame["share_now"] - frame["share_prev"]
-    frame = an.vn_order(frame, ["name"])
     return Panel(
         f"So với cùng kỳ năm trước ({period_label(previous)})",
         None,
@@ -495,13 +504,14 @@ def _groups(
     the `keys` columns a `by=` query added). A group without rows gives no rows."""
     parts = dict(tuple(frame.groupby(list(keys), sort=False))) if not frame.empty else {}
     shape = frame.drop(columns=list(keys)) if drop else frame
+    counts = any(isinstance(t, pd.Int64Dtype) for t in shape.dtypes)  # else nothing to make whole
 
     def get(key: tuple) -> pd.DataFrame:
         part = parts.get(key)
         if part is None:
             return shape.iloc[0:0].reset_index(drop=True)
-        part = part.drop(columns=list(keys)) if drop else part
-        return _whole_counts(part.reset_index(drop=True))
+        part = (part.drop(columns=list(keys)) if drop else part).reset_index(drop=True)
+        return _whole_counts(part) if counts else part
 
     return get
 
@@ -548,7 +558,7 @@ def _awards(con) -> Page:
             )
             fetched[half, terr] = (
                 an.awards_series(con, span, half, None, None, territory),
-                an.yearly_unit_metrics(con, span, half, None, None, territory),
+                _shared(con, an.yearly_unit_metrics, span, half, None, None, territory),
                 # each cluster's rows: what the query of that cluster gives (_groups)
                 _groups(
                     an.awards_series(con, span, half, None, None, territory, by_cluster=True),
@@ -690,7 +700,7 @@ def _units(con) -> Page:
     for half, half_label in halves:
         for terr, _ in TERRITORIES:
             territory = 2025 if terr == "2025" else None
-            per_year = an.yearly_unit_metrics(con, span, half, territory=territory)
+            per_year = _shared(con, an.yearly_unit_metrics, span, half, None, None, territory)
             series = an.awards_series(con, span, half, territory=territory, by_unit=True)
             by = "holder" if territory else "unit_id"
             groups = {
