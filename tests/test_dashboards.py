@@ -698,3 +698,171 @@ def test_no_two_data_labels_overlap_on_any_chart_of_the_site(
             assert found["bad"] == [], (name, found["bad"][:10])
         finally:
             page.close()
+
+
+# -- the tables built in the browser from the rows (issue 17) ----------------------------------
+
+ODD_VALUES = {  # a column each: what dashboards._cell writes is what site.js must show
+    "share_met": [
+        0.25,
+        0.75,
+        1.25,
+        -0.25,
+        2.675,
+        0.15,
+        99.95,
+        1234.5,
+        -1234.5,
+        1234567.89,
+        1e6,
+        3.0,
+        0.0,
+        -0.04,
+        None,
+        float("nan"),
+    ],  # fmt: skip
+    "awards_delta": [3, -2, 0, 1.5, -0.25, None, 2.25, 1000, 7, -7, 0.5, 12, 1, 2, 3, 4],
+    "year": [
+        2024.0,
+        2023,
+        None,
+        2022,
+        2021,
+        2020,
+        2019,
+        2018,
+        2017,
+        2016,
+        2015,
+        2014,
+        2013,
+        2012,
+        2011,
+        2010,
+    ],  # fmt: skip
+    "period": ["2024-FY", "2023-H1", "2024-X1", None, *["2022-FY"] * 12],
+    "status_label": [
+        "Thiếu",
+        "Đã nhận",
+        "Bị từ chối",
+        "Bị thay thế",
+        "<b>&amp;</b> x",
+        True,
+        False,
+        None,
+        *["Đã nhận (có bản cũ bị thay thế)"] * 8,
+    ],  # fmt: skip
+}
+
+
+def test_tables_built_in_the_browser_show_what_the_generator_writes(site, browser, tmp_path):
+    """Every value a table can hold, shown by site.js from the page's rows: the same text as
+    dashboards._cell (1.234,5, a half to even, «+» on a rise, years whole, periods and dates in
+    words, Có/Không, «–»), numbers right-aligned and sortable, statuses coloured; and the
+    table sorts, searches and downloads like the others."""
+    import shutil
+
+    import pandas as pd
+
+    from pipeline.publish import analytics as an
+
+    frame = pd.DataFrame(ODD_VALUES)
+    frame["loaded_at"] = [pd.Timestamp("2026-12-02 02:26:01"), pd.NaT] * 8
+    frame["name"] = [f"Đơn vị {chr(0x41 + i)}" for i in range(len(frame))]
+    page = dashboards.Page("thu.html", "Thử", "", [dashboards.Filter("x", "X", [("a", "A")])])
+    page.views["a"] = dashboards.View("Thử", [dashboards.Panel("Bảng", None, frame)])
+    shutil.copytree(site[0] / "assets", tmp_path / "assets")
+    import jinja2
+
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(dashboards.WEB), autoescape=True)
+    stamp = an.DataStamp(None, None, 0, 0)
+    (tmp_path / "thu.html").write_text(dashboards._render(page, stamp, env), encoding="utf-8")
+    shown, seen = open_page(browser, tmp_path / "thu.html")
+    try:
+        cells = shown.evaluate(
+            "() => Array.from(document.querySelectorAll('#table-p0 tbody tr')).map(tr =>"
+            " Array.from(tr.cells).map(td => [td.textContent, td.className, td.dataset.v]))"
+        )
+
+        def number(v):
+            return isinstance(v, (int, float)) and not isinstance(v, bool) and v == v
+
+        want = [
+            [
+                [
+                    dashboards._cell(v, c),
+                    "num" if number(v) else dashboards.STATUS_CLASS.get(dashboards._cell(v, c), ""),
+                    float(v) if number(v) else None,
+                ]
+                for c, v in zip(frame.columns, row, strict=True)
+            ]
+            for row in frame.itertuples(index=False)
+        ]
+        got = [[[t, k, None if d is None else float(d)] for t, k, d in r] for r in cells]
+        assert got == want
+        assert got[0][0][0] == "0,2" and got[1][0][0] == "0,8" and got[9][0][0] == "1.234.567,9"
+        assert got[0][1][0] == "+3" and got[0][5][0] == "02/12/2026 02:26"  # spot checks
+        assert shown.locator("#table-p0 b").count() == 0  # text, never markup
+        assert seen["errors"] == []
+        # sort by the first column (numbers), then search
+        shown.locator("#table-p0 th").first.click()
+        values = shown.evaluate(
+            "() => Array.from(document.querySelectorAll('#table-p0 tbody tr'))"
+            ".map(r => r.cells[0].dataset.v).filter(v => v !== undefined).map(parseFloat)"
+        )
+        assert values == sorted(v for v in frame["share_met"] if v == v)
+        shown.fill("#panels input.search", "don vi c")  # without diacritics
+        visible = shown.evaluate(
+            "() => Array.from(document.querySelectorAll('#table-p0 tbody tr'))"
+            ".filter(r => !r.hidden).map(r => r.cells[r.cells.length - 1].textContent)"
+        )
+        assert visible == ["Đơn vị C"]
+    finally:
+        shown.close()
+
+
+def test_one_query_per_site_gives_each_view_what_its_own_query_gave(sample_wh):
+    """The cluster page queries every period and cluster at once (`by=`), the overview every
+    period, and each view picks its rows (`dashboards._groups`): the same rows, in the same
+    order, as the query of that period (and cluster) alone; `clusters_by_period` is
+    `cluster_numbers` of every period."""
+    import pandas as pd
+
+    from pipeline.load.warehouse import open_reader
+    from pipeline.publish import analytics as an
+
+    con = open_reader(sample_wh)
+    try:
+        each = ("period", "cluster_no")
+        found = an.clusters_by_period(con)
+        assert found == {p: c for p in an.periods(con) if (c := an.cluster_numbers(con, p))}
+        pairs = [(p, c) for p, cs in found.items() for c in cs]
+        assert len(pairs) > 20
+        at_once = {
+            an.indicator_summary: dashboards._groups(
+                an.indicator_summary(con, None, by=each), each
+            ),
+            an.awards_by_unit: dashboards._groups(an.awards_by_unit(con, None, by=each), each),
+            an.initiatives_by_unit: dashboards._groups(
+                an.initiatives_by_unit(con, None, by=each), each
+            ),
+            an.score_ranking: dashboards._groups(an.score_ranking(con, None), each, drop=False),
+            an.indicator_results: dashboards._groups(an.indicator_results(con), each, drop=False),
+        }
+        for period, cluster in pairs + [("2024-FY", 99)]:  # and a cluster with no rows
+            for alone, picked in at_once.items():
+                want = alone(con, period, cluster)
+                got = picked((period, cluster))
+                assert list(got.columns) == list(want.columns), alone.__name__
+                pd.testing.assert_frame_equal(got, want, check_dtype=False, obj=alone.__name__)
+        by_period = dashboards._groups(an.awards_by_unit(con, None, by=("period",)), ("period",))
+        overviews = dashboards._groups(an.cluster_overview(con, None), ("period",))
+        for period in found:
+            pd.testing.assert_frame_equal(
+                by_period((period,)), an.awards_by_unit(con, period), check_dtype=False
+            )
+            pd.testing.assert_frame_equal(
+                overviews((period,)), an.cluster_overview(con, period), check_dtype=False
+            )
+    finally:
+        con.close()

@@ -101,6 +101,20 @@ def cluster_numbers(con, period: str) -> list[int]:
     return [r[0] for r in con.execute(sql, [period]).fetchall()]
 
 
+def clusters_by_period(con) -> dict[str, list[int]]:
+    """`cluster_numbers` of every period in one query: period → clusters with any figure."""
+    sql = """SELECT DISTINCT period, cluster_no FROM (
+                 SELECT period, cluster_no FROM indicator_results UNION ALL
+                 SELECT period, cluster_no FROM scores UNION ALL
+                 SELECT period, cluster_no FROM awards UNION ALL
+                 SELECT period, cluster_no FROM initiatives)
+             WHERE cluster_no IS NOT NULL ORDER BY cluster_no"""
+    out: dict[str, list[int]] = {}
+    for period, cluster in con.execute(sql).fetchall():
+        out.setdefault(period, []).append(cluster)
+    return out
+
+
 def unit_names(con) -> dict[str, str]:
     return dict(con.execute("SELECT unit_id, name FROM units").fetchall())
 
@@ -131,7 +145,8 @@ def data_stamp(con) -> DataStamp:
 
 def any_illustrative(*frames: pd.DataFrame) -> bool:
     return any(
-        "illustrative" in f.columns and bool(f["illustrative"].fillna(False).any()) for f in frames
+        "illustrative" in f.columns and bool(f["illustrative"].any())
+        for f in frames  # NA: no
     )
 
 
@@ -182,12 +197,26 @@ def indicator_results(
     return out
 
 
+def _by(by: tuple[str, ...]) -> str:
+    """The leading columns of a `by=` query: also per period and/or cluster, every group in
+    one query (the rows of one group are what the query filtered to it gives)."""
+    unknown = set(by) - {"period", "cluster_no"}
+    if unknown:
+        raise ValueError(f"by: {sorted(unknown)}")
+    return "".join(f"f.{c}, " for c in by)
+
+
 def indicator_summary(
-    con, period: str, cluster_no: int | None = None, unit_id: str | None = None
+    con,
+    period: str | None,
+    cluster_no: int | None = None,
+    unit_id: str | None = None,
+    by: tuple[str, ...] = (),
 ) -> pd.DataFrame:
-    """Per unit: how many indicators have figures, how many met, the share met."""
+    """Per unit: how many indicators have figures, how many met, the share met. `by`: also
+    per `period` and/or `cluster_no` (leading columns), all groups in one query."""
     where, params = _where(period, cluster_no, unit_id)
-    sql = f"""SELECT f.unit_id, u.name, count(f.met) AS n_indicators,
+    sql = f"""SELECT {_by(by)}f.unit_id, u.name, count(f.met) AS n_indicators,
                      count(*) FILTER (WHERE f.met) AS n_met,
                      count(*) FILTER (WHERE NOT f.met) AS n_missed,
                      round(100.0 * count(*) FILTER (WHERE f.met) / nullif(count(f.met), 0), 1)
@@ -198,7 +227,7 @@ def indicator_summary(
     return vn_order(_df(con, sql, params), ["share_met", "name"], [False, True])
 
 
-def score_ranking(con, period: str, cluster_no: int | None = None) -> pd.DataFrame:
+def score_ranking(con, period: str | None, cluster_no: int | None = None) -> pd.DataFrame:
     where, params = _where(period, cluster_no, None, "r")
     sql = f"""SELECT r.period, r.cluster_no, r.unit_id, u.name, r.total_points, r.rank,
                      r.illustrative
@@ -208,11 +237,16 @@ def score_ranking(con, period: str, cluster_no: int | None = None) -> pd.DataFra
 
 
 def awards_by_unit(
-    con, period: str, cluster_no: int | None = None, unit_id: str | None = None
+    con,
+    period: str | None,
+    cluster_no: int | None = None,
+    unit_id: str | None = None,
+    by: tuple[str, ...] = (),
 ) -> pd.DataFrame:
-    """Per unit: awards to collectives and to individuals, and their total."""
+    """Per unit: awards to collectives and to individuals, and their total (`by`: as in
+    `indicator_summary`)."""
     where, params = _where(period, cluster_no, unit_id)
-    sql = f"""SELECT f.unit_id, u.name,
+    sql = f"""SELECT {_by(by)}f.unit_id, u.name,
                      coalesce(sum(f.count) FILTER (WHERE f.recipient_kind = 'tap_the'), 0)
                          AS collective,
                      coalesce(sum(f.count) FILTER (WHERE f.recipient_kind = 'ca_nhan'), 0)
@@ -238,10 +272,15 @@ def awards_by_form(
 
 
 def initiatives_by_unit(
-    con, period: str, cluster_no: int | None = None, unit_id: str | None = None
+    con,
+    period: str | None,
+    cluster_no: int | None = None,
+    unit_id: str | None = None,
+    by: tuple[str, ...] = (),
 ) -> pd.DataFrame:
+    """Per unit and level: initiatives (`by`: as in `indicator_summary`)."""
     where, params = _where(period, cluster_no, unit_id)
-    sql = f"""SELECT f.unit_id, u.name, f.level, sum(f.count) AS count,
+    sql = f"""SELECT {_by(by)}f.unit_id, u.name, f.level, sum(f.count) AS count,
                      bool_or(f.illustrative) AS illustrative
               FROM initiatives f JOIN units u USING (unit_id)
               WHERE {where} GROUP BY ALL"""
@@ -250,26 +289,30 @@ def initiatives_by_unit(
     return out
 
 
-def cluster_overview(con, period: str) -> pd.DataFrame:
-    """Clusters side by side for one period."""
-    sql = """
-    WITH ind AS (SELECT cluster_no, count(DISTINCT unit_id) AS u1, count(met) AS n,
+def cluster_overview(con, period: str | None) -> pd.DataFrame:
+    """Clusters side by side for one period (`None`: every period in one query, with a
+    leading `period` column; one period's rows are what that period alone gives)."""
+    k = "period, cluster_no" if period is None else "cluster_no"  # the group of a row
+    where = "TRUE" if period is None else "period = $p"
+    sql = f"""
+    WITH ind AS (SELECT {k}, count(DISTINCT unit_id) AS u1, count(met) AS n,
                         count(*) FILTER (WHERE met) AS n_met, bool_or(illustrative) AS i1
-                 FROM indicator_results WHERE period = $p GROUP BY cluster_no),
-         sc AS (SELECT cluster_no, count(DISTINCT unit_id) AS u2, avg(total_points) AS mean_points,
+                 FROM indicator_results WHERE {where} GROUP BY {k}),
+         sc AS (SELECT {k}, count(DISTINCT unit_id) AS u2, avg(total_points) AS mean_points,
                        bool_or(illustrative) AS i2
-                FROM score_ranking WHERE period = $p GROUP BY cluster_no),
-         aw AS (SELECT cluster_no, count(DISTINCT unit_id) AS u3,
+                FROM score_ranking WHERE {where} GROUP BY {k}),
+         aw AS (SELECT {k}, count(DISTINCT unit_id) AS u3,
                        coalesce(sum(count) FILTER (WHERE recipient_kind = 'tap_the'), 0) AS collective,
                        coalesce(sum(count) FILTER (WHERE recipient_kind = 'ca_nhan'), 0) AS individual,
                        bool_or(illustrative) AS i3
-                FROM awards WHERE period = $p GROUP BY cluster_no),
-         ini AS (SELECT cluster_no, count(DISTINCT unit_id) AS u4, sum(count) AS initiatives,
+                FROM awards WHERE {where} GROUP BY {k}),
+         ini AS (SELECT {k}, count(DISTINCT unit_id) AS u4, sum(count) AS initiatives,
                         bool_or(illustrative) AS i4
-                 FROM initiatives WHERE period = $p GROUP BY cluster_no),
-         cl AS (SELECT cluster_no FROM ind UNION SELECT cluster_no FROM sc
-                UNION SELECT cluster_no FROM aw UNION SELECT cluster_no FROM ini)
-    SELECT cl.cluster_no, greatest(coalesce(u1, 0), coalesce(u2, 0), coalesce(u3, 0),
+                 FROM initiatives WHERE {where} GROUP BY {k}),
+         cl AS (SELECT {k} FROM ind UNION SELECT {k} FROM sc
+                UNION SELECT {k} FROM aw UNION SELECT {k} FROM ini)
+    SELECT {"cl.period, " if period is None else ""}cl.cluster_no,
+           greatest(coalesce(u1, 0), coalesce(u2, 0), coalesce(u3, 0),
                                    coalesce(u4, 0)) AS units,
            round(100.0 * n_met / nullif(n, 0), 1) AS share_met,
            round(mean_points, 1) AS mean_points, collective, individual,
@@ -279,10 +322,10 @@ def cluster_overview(con, period: str) -> pd.DataFrame:
            initiatives,
            coalesce(i1, FALSE) OR coalesce(i2, FALSE) OR coalesce(i3, FALSE)
                OR coalesce(i4, FALSE) AS illustrative
-    FROM cl LEFT JOIN ind USING (cluster_no) LEFT JOIN sc USING (cluster_no)
-    LEFT JOIN aw USING (cluster_no) LEFT JOIN ini USING (cluster_no)
+    FROM cl LEFT JOIN ind USING ({k}) LEFT JOIN sc USING ({k})
+    LEFT JOIN aw USING ({k}) LEFT JOIN ini USING ({k})
     WHERE cl.cluster_no IS NOT NULL ORDER BY cl.cluster_no"""
-    return _df(con, sql, {"p": period})
+    return _df(con, sql, {} if period is None else {"p": period})
 
 
 # -- over the years ----------------------------------------------------------------------------
@@ -396,11 +439,14 @@ def yearly_unit_metrics(
     return vn_order(_df(con, sql, params), ["year", "name"])
 
 
-def yearly_totals(per_unit: pd.DataFrame) -> pd.DataFrame:
-    """The units of `yearly_unit_metrics` summed per year (share met recomputed from counts)."""
+def yearly_totals(per_unit: pd.DataFrame, by: tuple[str, ...] = ()) -> pd.DataFrame:
+    """The units of `yearly_unit_metrics` summed per year (share met recomputed from counts).
+    `by`: also per these columns (e.g. `("cluster_no",)` of a `by_cluster=True` frame),
+    leading; one group's rows are what its units alone give."""
     if per_unit.empty:
         return pd.DataFrame(
             columns=[
+                *by,
                 "year",
                 "units",
                 "collective",
@@ -411,7 +457,7 @@ def yearly_totals(per_unit: pd.DataFrame) -> pd.DataFrame:
                 "illustrative",
             ]
         )
-    by_year = per_unit.groupby("year")
+    by_year = per_unit.groupby([*by, "year"])
     counts = ["collective", "individual", "awards", "initiatives"]
     g = pd.concat(
         [

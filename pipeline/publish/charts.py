@@ -223,7 +223,7 @@ def _title(text: str) -> dict:
 
 
 def _illus(df: pd.DataFrame) -> bool:
-    return "illustrative" in df.columns and bool(df["illustrative"].fillna(False).any())
+    return "illustrative" in df.columns and bool(df["illustrative"].any())  # NA: not true
 
 
 @_chart
@@ -425,7 +425,9 @@ def awards_timeline(
         return fig.no_data("khen thưởng")
     # one pass over the rows (a chart per view and unit: pandas' groupby was most of its cost)
     by_form: dict = {}
-    for year, form, count in zip(df["year"], df["award_name"], df["count"], strict=True):
+    for year, form, count in zip(
+        df["year"].tolist(), df["award_name"].tolist(), df["count"].tolist(), strict=True
+    ):
         if form is None or form is pd.NA or form != form or year != year:
             continue  # as groupby: no group for a missing key
         if count == count and count is not pd.NA:  # as sum(): a missing count adds nothing
@@ -435,7 +437,10 @@ def awards_timeline(
     totals: dict = {}
     for (_, form), count in sorted(by_form.items()):
         totals[form] = totals.get(form, 0) + count
-    ranked = list(pd.Series(totals).sort_values(ascending=False).index)  # the largest first
+    if len(set(totals.values())) == len(totals):  # the largest first; no tie: no pandas
+        ranked = sorted(totals, key=totals.__getitem__, reverse=True)
+    else:  # ties in the order pandas' sort has always given them
+        ranked = list(pd.Series(totals).sort_values(ascending=False).index)
     keep = ranked[:top]
     kept = set(keep)
     years = sorted({y for y, _ in by_form})
@@ -554,18 +559,27 @@ def submission_status(df: pd.DataFrame, title: str, source: str = "view submissi
     fig = _Spec(title, source, _illus(df), height=max(320, 130 + 50 * len(kinds)))
     if df.empty:
         return fig.no_data("nộp báo cáo")
+    counts: dict = {}  # (status, kind) → count: one pass, not a selection per status
+    for kind, status, count in zip(
+        df["kind_label"].tolist(), df["status_label"].tolist(), df["count"].tolist(), strict=True
+    ):
+        if (status, kind) in counts:
+            raise ValueError(f"two counts for {status} / {kind}")
+        counts[status, kind] = count
     for status in STATUS_ORDER + sorted(set(df["status_label"]) - set(STATUS_ORDER)):
-        part = df[df["status_label"] == status].set_index("kind_label").reindex(kinds)
-        if part["count"].isna().all():
+        values = [counts.get((status, k)) for k in kinds]
+        if all(v is None or pd.isna(v) for v in values):
             continue
+        if None in values:  # as pandas' reindex gave them: numbers beside a gap are floats
+            values = [None if v is None else float(v) for v in values]
         fig.trace(
             "bar",
             y=kinds,
-            x=_vals(part["count"]),
+            x=_vals(values),
             name=status,
             orientation="h",
             marker={"color": STATUS_COLOURS.get(status)},
-            text=[vn_number(v, 0) if pd.notna(v) else "" for v in part["count"]],
+            text=[vn_number(v, 0) if v is not None and pd.notna(v) else "" for v in values],
             textposition="inside",
             hovertemplate="%{y}: %{x:,~f} bảng (" + status.lower() + ")<extra></extra>",
         )

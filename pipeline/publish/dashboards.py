@@ -94,20 +94,46 @@ class Page:
     default: str = ""  # the view a page opens on with no filters in its address (else the first)
 
 
+# -- queries shared by pages -----------------------------------------------------------------
+
+_SHARED: dict = {}  # (query, args) → (connection, frame): within one build_site, cleared after
+
+
+def _shared(con, query: Callable[..., pd.DataFrame], *args) -> pd.DataFrame:
+    """`query(con, *args)`, run once for all the pages that read it (the cluster page and the
+    unit profile both read every indicator result, the awards page and the unit profile the
+    yearly figures of all units). Callers do not change the frame."""
+    key = (query, args)
+    held = _SHARED.get(key)
+    if held is None or held[0] is not con:  # the connection is held: its id is not reused
+        held = _SHARED[key] = (con, query(con, *args))
+    return held[1]
+
+
 # -- formatting --------------------------------------------------------------------------------
+
+
+# The words a table cell shows; the site's tables are built in the browser from the rows
+# (`site.js`, with these words and `_column_format`), the data check page's by `table_html`.
+CELL_WORDS = {"none": "–", "yes": "Có", "no": "Không", "empty": "Không có dòng số liệu nào."}
+WHOLE_COLUMNS = ("year", "cluster_no", "rank", "row_no")  # numbers shown without decimals
+
+
+def _is_delta(column: str) -> bool:
+    return column == "delta" or column.endswith("_delta")  # a change: «+3» when it grew
 
 
 def _cell(value, column: str) -> str:
     if value is None or value is pd.NA or (isinstance(value, float) and pd.isna(value)):
-        return "–"
+        return CELL_WORDS["none"]
     if isinstance(value, bool):
-        return "Có" if value else "Không"
+        return CELL_WORDS["yes"] if value else CELL_WORDS["no"]
     if column == "period" and isinstance(value, str) and PERIOD_CODE.match(value):
         return period_label(value)
-    if column in ("year", "cluster_no", "rank", "row_no"):
+    if column in WHOLE_COLUMNS:
         return str(int(value)) if isinstance(value, (int, float)) else str(value)
     if isinstance(value, (int, float)):
-        sign = "+" if (column == "delta" or column.endswith("_delta")) and value > 0 else ""
+        sign = "+" if _is_delta(column) and value > 0 else ""
         return sign + charts.vn_number(value)
     if hasattr(value, "strftime"):
         return charts.vn_date(value, with_time=True)
@@ -125,7 +151,7 @@ STATUS_CLASS = {
 
 def _plain_value(value):
     """A JSON value for the downloads (raw, as in the view: 95.5, 2024-FY, ISO dates)."""
-    if value is None or value is pd.NA:
+    if value is None or value is pd.NA or value is pd.NaT:
         return None
     if isinstance(value, float) and math.isnan(value):
         return None
@@ -138,15 +164,15 @@ def _plain_value(value):
     return value
 
 
-def _td(value, column: str, end: str = "</td>") -> str:
+def _td(value, column: str) -> str:
     num = isinstance(value, (int, float)) and not isinstance(value, bool) and not pd.isna(value)
     text = _cell(value, column)
     cls = "num" if num else STATUS_CLASS.get(text)
     attrs = (f' class="{cls}"' if cls else "") + (f' data-v="{float(value)!r}"' if num else "")
-    return f"<td{attrs}>{html.escape(text)}{end}"
+    return f"<td{attrs}>{html.escape(text)}</td>"
 
 
-def _column_cells(column: str, values: list, end: str = "</td>") -> list[str]:
+def _column_cells(column: str, values: list) -> list[str]:
     """The cells of one column; a value repeated down the column is formatted once."""
     seen: dict = {}
     out = []
@@ -156,7 +182,7 @@ def _column_cells(column: str, values: list, end: str = "</td>") -> list[str]:
         except TypeError:  # an unhashable value
             td = None
         if td is None:
-            td = _td(v, column, end)
+            td = _td(v, column)
             try:
                 seen[v] = td
             except TypeError:
@@ -165,36 +191,38 @@ def _column_cells(column: str, values: list, end: str = "</td>") -> list[str]:
     return out
 
 
-def table_html(frame: pd.DataFrame, columns: list[str] | None = None, compact: bool = False) -> str:
+def table_html(frame: pd.DataFrame, columns: list[str] | None = None) -> str:
     """An HTML table with Vietnamese headings and numbers (1.234,5); text is escaped.
     Numeric cells carry their raw value (`data-v`) so the page sorts them as numbers.
-    `compact`: the body's cells and rows without their end tags, which HTML lets a parser
-    infer (the same table once the page sets it as innerHTML; 6 MB less on don-vi.html)."""
+    (The data check page and the reports; the other pages' tables are built by `site.js`.)"""
     if frame.empty:
-        return '<p class="empty">Không có dòng số liệu nào.</p>'
+        return f'<p class="empty">{CELL_WORDS["empty"]}</p>'
     cols = [c for c in (columns or list(frame.columns)) if c in frame.columns]
     head = "".join(f"<th>{html.escape(LABELS.get(c, c))}</th>" for c in cols)
-    end = "" if compact else "</td>"
-    cells = [_column_cells(c, frame[c].tolist(), end) for c in cols]
-    row_end = "" if compact else "</tr>"
-    rows = "".join("<tr>" + "".join(r) + row_end for r in zip(*cells, strict=True))
+    cells = [_column_cells(c, frame[c].tolist()) for c in cols]
+    rows = "".join("<tr>" + "".join(r) + "</tr>" for r in zip(*cells, strict=True))
     return f'<table class="data"><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>'
 
 
-def _json_rows(frame: pd.DataFrame) -> list[list]:
-    """The rows as JSON values for the downloads (raw, as in the view: 95.5, 2024-FY, ISO dates)."""
-    columns = []
-    for c in frame.columns:
+def _json_columns(frame: pd.DataFrame) -> tuple[list[list], list[int]]:
+    """The columns' values as JSON for the downloads and the table (raw, as in the view: 95.5,
+    2024-FY, ISO dates), column by column, and the positions of the columns that hold dates
+    (written as ISO text)."""
+    columns, dates = [], []
+    for i, c in enumerate(frame.columns):
         dtype = frame[c].dtype
         kind = dtype.kind if isinstance(dtype, np.dtype) else "O"  # not pandas' nullable ones
         if kind in "iub":  # numpy ints and bools: tolist() gives the plain values already
             columns.append(frame[c].tolist())
             continue
-        if kind == "f":  # numpy floats: the same, a missing value (NaN) as null
+        if kind == "f" or (isinstance(dtype, pd.StringDtype) and dtype.na_value is not pd.NA):
+            # numpy floats and pandas' text (str): the values as they are, a missing one (NaN)
+            # as null
             columns.append([None if v != v else v for v in frame[c].tolist()])
             continue
         seen: dict = {}
         values = []
+        dated = False
         for v in frame[c].tolist():
             try:
                 if v in seen:
@@ -204,8 +232,24 @@ def _json_rows(frame: pd.DataFrame) -> list[list]:
                 values.append(seen[v])
             except TypeError:
                 values.append(_plain_value(v))
+            dated = dated or (hasattr(v, "strftime") and v is not pd.NaT)
         columns.append(values)
-    return [list(r) for r in zip(*columns, strict=True)] if columns else []
+        if dated:
+            dates.append(i)
+    return columns, dates
+
+
+def _column_format(column: str, dated: bool) -> str:
+    """How `site.js` shows a column's values (the rules of `_cell`): "p" period codes in
+    words, "w" whole numbers (years, cluster numbers, ranks), "d" a change (+3), "t" dates
+    (dd/mm/yyyy hh:mm), "" numbers as 1.234,5 and text as it is."""
+    if column == "period":
+        return "p"
+    if column in WHOLE_COLUMNS:
+        return "w"
+    if dated:
+        return "t"
+    return "d" if _is_delta(column) else ""
 
 
 def _missing_note(con, needs: dict[str, str]) -> str:
@@ -238,7 +282,8 @@ FACT_VIEWS = {
 
 
 def _overview(con) -> Page:
-    with_clusters = [p for p in an.periods(con) if an.cluster_numbers(con, p)]
+    clusters = an.clusters_by_period(con)
+    with_clusters = [p for p in an.periods(con) if clusters.get(p)]
     page = Page(
         "index.html",
         "Tổng quan",
@@ -257,8 +302,9 @@ def _overview(con) -> Page:
         "awards_per_unit",
         "initiatives",
     ]
+    overviews = _groups(an.cluster_overview(con, None), ("period",))  # every period at once
     for period in with_clusters:
-        ov = an.cluster_overview(con, period)
+        ov = overviews((period,))
         label = period_label(period)
         panels = [
             Panel(
@@ -303,7 +349,8 @@ def _overview(con) -> Page:
 
 
 def _cluster(con) -> Page:
-    pairs = [(p, c) for p in an.periods(con) for c in an.cluster_numbers(con, p)]
+    clusters = an.clusters_by_period(con)
+    pairs = [(p, c) for p in an.periods(con) for c in clusters.get(p, [])]
     page = Page(
         "cum.html",
         "So sánh trong cụm",
@@ -326,14 +373,24 @@ def _cluster(con) -> Page:
         ],
         lead_html=_missing_note(con, FACT_VIEWS),
     )
-    previous_figures: dict = {}
+    # each query once for every period and cluster; each view picks its group's rows
+    each = ("period", "cluster_no")
+    summaries = _groups(an.indicator_summary(con, None, by=each), each)
+    ranks = _groups(_shared(con, an.score_ranking, None), each, drop=False)
+    awards = _groups(an.awards_by_unit(con, None, by=each), each)
+    initiatives = _groups(an.initiatives_by_unit(con, None, by=each), each)
+    results = _groups(_shared(con, an.indicator_results), each, drop=False)
+    previous_figures = {
+        "awards": _groups(an.awards_by_unit(con, None, by=("period",)), ("period",)),
+        "share": _groups(an.indicator_summary(con, None, by=("period",)), ("period",)),
+    }
     for period, cluster in pairs:
         where = f"Cụm thi đua số {cluster}, {period_label(period)}"
-        summ = an.indicator_summary(con, period, cluster)
-        rank = an.score_ranking(con, period, cluster)
-        aw = an.awards_by_unit(con, period, cluster)
-        ini = an.initiatives_by_unit(con, period, cluster)
-        res = an.indicator_results(con, period, cluster)
+        summ = summaries((period, cluster))
+        rank = ranks((period, cluster))
+        aw = awards((period, cluster))
+        ini = initiatives((period, cluster))
+        res = results((period, cluster))
         panels = [
             Panel(
                 "Tỷ lệ chỉ tiêu đạt",
@@ -371,7 +428,7 @@ def _cluster(con) -> Page:
                 ],
                 "Nguồn: view indicator_results. Chênh lệch dương là tốt hơn chỉ tiêu.",
             ),
-            _previous_year(con, period, summ, aw, previous_figures),
+            _previous_year(period, summ, aw, previous_figures),
         ]
         page.views[f"{period}|{cluster}"] = View(
             where, panels, an.any_illustrative(summ, rank, aw, ini)
@@ -379,33 +436,39 @@ def _cluster(con) -> Page:
     return page
 
 
-def _previous_year(
-    con, period: str, summ: pd.DataFrame, aw: pd.DataFrame, known: dict | None = None
-) -> Panel:
+def _previous_year(period: str, summ: pd.DataFrame, aw: pd.DataFrame, known: dict) -> Panel:
     """The cluster's units beside the same report of the previous year (same units, wherever
-    they were then)."""
+    they were then). `known`: the per-period figures of all units («awards», «share»: from
+    `_groups` of `by=("period",)` queries), fetched once for the site."""
     previous = f"{int(period[:4]) - 1}{period[4:]}"
-    units = pd.concat([summ[["unit_id", "name"]], aw[["unit_id", "name"]]]).drop_duplicates(
-        "unit_id"
-    )
-    now_aw = aw.set_index("unit_id")["awards"]
-    now_share = summ.set_index("unit_id")["share_met"]
-    known = {} if known is None else known  # the previous year's figures, once a period
-    if previous not in known:
+
+    def figures(frame: pd.DataFrame, column: str) -> dict:
+        return dict(zip(frame["unit_id"].tolist(), frame[column].tolist(), strict=True))
+
+    if previous not in known:  # the previous year's figures, once a period
         known[previous] = (
-            an.awards_by_unit(con, previous).set_index("unit_id")["awards"],
-            an.indicator_summary(con, previous).set_index("unit_id")["share_met"],
+            figures(known["awards"]((previous,)), "awards"),
+            figures(known["share"]((previous,)), "share_met"),
         )
     prev_aw, prev_share = known[previous]
-    frame = units.assign(
-        awards_prev=units["unit_id"].map(prev_aw),
-        awards_now=units["unit_id"].map(now_aw),
-        share_prev=units["unit_id"].map(prev_share),
-        share_now=units["unit_id"].map(now_share),
+    now_aw, now_share = figures(aw, "awards"), figures(summ, "share_met")
+    names: dict = {}  # the units of either frame, each once (the first name it has)
+    for frame in (summ, aw):
+        for unit, name in zip(frame["unit_id"].tolist(), frame["name"].tolist(), strict=True):
+            names.setdefault(unit, name)
+    units = sorted(names, key=lambda u: collate_key(names[u]))  # stable: as an.vn_order
+    nan = float("nan")  # a unit without a figure that period (as pandas' map gives it)
+    frame = pd.DataFrame(
+        {
+            "name": [names[u] for u in units],
+            "awards_prev": [prev_aw.get(u, nan) for u in units],
+            "awards_now": [now_aw.get(u, nan) for u in units],
+            "share_prev": [prev_share.get(u, nan) for u in units],
+            "share_now": [now_share.get(u, nan) for u in units],
+        }
     )
     frame["awards_delta"] = frame["awards_now"] - frame["awards_prev"]
     frame["share_delta"] = frame["share_now"] - frame["share_prev"]
-    frame = an.vn_order(frame, ["name"])
     return Panel(
         f"So với cùng kỳ năm trước ({period_label(previous)})",
         None,
@@ -424,20 +487,45 @@ def _previous_year(
     )
 
 
+def _whole_counts(part: pd.DataFrame) -> pd.DataFrame:
+    """A count column another group left empty (pandas' Int64) is whole again in a group
+    that has every value, as the same query filtered to that group gives it."""
+    for col, dtype in part.dtypes.items():  # the dtypes once (not a Series per column)
+        if isinstance(dtype, pd.Int64Dtype) and not part[col].isna().any():
+            part[col] = part[col].astype("int64")
+    return part
+
+
+def _groups(
+    frame: pd.DataFrame, keys: tuple[str, ...], drop: bool = True
+) -> Callable[[tuple], pd.DataFrame]:
+    """The rows of one group (a tuple of `keys` values) of a frame queried for all groups at
+    once, in its order: what the same query filtered to that group gives (`drop`: without
+    the `keys` columns a `by=` query added). A group without rows gives no rows."""
+    parts = dict(tuple(frame.groupby(list(keys), sort=False))) if not frame.empty else {}
+    shape = frame.drop(columns=list(keys)) if drop else frame
+    counts = any(isinstance(t, pd.Int64Dtype) for t in shape.dtypes)  # else nothing to make whole
+
+    def get(key: tuple) -> pd.DataFrame:
+        part = parts.get(key)
+        if part is None:
+            return shape.iloc[0:0].reset_index(drop=True)
+        part = (part.drop(columns=list(keys)) if drop else part).reset_index(drop=True)
+        return _whole_counts(part) if counts else part
+
+    return get
+
+
 def _of_cluster(frame: pd.DataFrame, cluster: int) -> pd.DataFrame:
     """The rows of one cluster from a `by_cluster=True` frame: what the same query with
     `cluster_no=cluster` gives (a count column the other clusters left empty is whole again)."""
-    part = frame[frame["cluster_no"] == cluster].drop(columns="cluster_no").reset_index(drop=True)
-    for col in part.columns:
-        if isinstance(part[col].dtype, pd.Int64Dtype) and not part[col].isna().any():
-            part[col] = part[col].astype("int64")
-    return part
+    return _groups(frame, ("cluster_no",))((cluster,))
 
 
 def _awards(con) -> Page:
     years = sorted({int(p[:4]) for p in an.periods(con)})
     span = (years[0], years[-1]) if years else (0, 0)
-    clusters = sorted({c for p in an.periods(con) for c in an.cluster_numbers(con, p)})
+    clusters = sorted({c for cs in an.clusters_by_period(con).values() for c in cs})
     page = Page(
         "khen-thuong.html",
         "Khen thưởng qua các năm",
@@ -465,11 +553,19 @@ def _awards(con) -> Page:
     for half, _ in page.filters[1].options:
         for terr, _ in page.filters[2].options:
             territory = 2025 if terr == "2025" else None
+            per_unit_c = an.yearly_unit_metrics(
+                con, span, half, None, None, territory, by_cluster=True
+            )
             fetched[half, terr] = (
                 an.awards_series(con, span, half, None, None, territory),
-                an.yearly_unit_metrics(con, span, half, None, None, territory),
-                an.awards_series(con, span, half, None, None, territory, by_cluster=True),
-                an.yearly_unit_metrics(con, span, half, None, None, territory, by_cluster=True),
+                _shared(con, an.yearly_unit_metrics, span, half, None, None, territory),
+                # each cluster's rows: what the query of that cluster gives (_groups)
+                _groups(
+                    an.awards_series(con, span, half, None, None, territory, by_cluster=True),
+                    ("cluster_no",),
+                ),
+                _groups(per_unit_c, ("cluster_no",)),
+                _groups(an.yearly_totals(per_unit_c, by=("cluster_no",)), ("cluster_no",)),
             )
     for scope, _ in page.filters[0].options:
         cluster = None if scope == "all" else int(scope)
@@ -477,11 +573,13 @@ def _awards(con) -> Page:
             for terr, _ in page.filters[2].options:
                 territory = 2025 if terr == "2025" else None
                 where = "toàn bộ đơn vị" if cluster is None else f"Cụm thi đua số {cluster}"
-                series, per_unit, series_c, per_unit_c = fetched[half, terr]
-                if cluster is not None:
-                    series = _of_cluster(series_c, cluster)
-                    per_unit = _of_cluster(per_unit_c, cluster)
-                totals = an.yearly_totals(per_unit)
+                series, per_unit, series_c, per_unit_c, totals_c = fetched[half, terr]
+                if cluster is None:
+                    totals = an.yearly_totals(per_unit)
+                else:
+                    series = series_c((cluster,))
+                    per_unit = per_unit_c((cluster,))
+                    totals = totals_c((cluster,))
                 t = f"{half_label}, {where}" + (", theo địa giới 2025" if territory else "")
                 panels = [
                     Panel(
@@ -520,11 +618,21 @@ def _awards(con) -> Page:
     return page
 
 
+AWARD_HISTORY_VIEWS = ("award_candidates", "award_streaks", "award_quota", "award_flags",
+                       "award_rules")  # fmt: skip
+
+
 def _award_history(con, page: Page) -> None:
     """Issue 16: streaks, quota use, flags and candidate counts (never names) under every
     view of the awards page, for its scope (all units or one cluster)."""
     from pipeline.publish import award_history
 
+    # the section's views read once into tables of the connection (as analytics.snapshot):
+    # each scope's queries then read a table instead of recomputing the view
+    views = {v for (v,) in con.execute("SELECT view_name FROM duckdb_views()").fetchall()}
+    for view in AWARD_HISTORY_VIEWS:
+        if view in views:
+            con.execute(f"CREATE OR REPLACE TEMP TABLE {view} AS SELECT * FROM main.{view}")
     made: dict[str, list[Panel]] = {}
     for key, view in page.views.items():
         scope = key.split("|")[0]
@@ -567,11 +675,14 @@ def _units(con) -> Page:
         ],
         lead_html=_missing_note(con, FACT_VIEWS),
     )
-    results = an.indicator_results(con)
-    ranks = an.score_ranking(con, None)
-    for frame in (results, ranks):
-        frame["half"] = frame["period"].str[-2:]
-        frame["holder"] = frame["unit_id"].map(lambda u: holder.get(u, u))
+    results = _shared(con, an.indicator_results)
+    ranks = an.vn_order(_shared(con, an.score_ranking, None), ["period", "name"])  # once
+    results, ranks = (
+        frame.assign(  # new frames: the shared ones stay as the query gave them
+            half=frame["period"].str[-2:], holder=frame["unit_id"].map(lambda u: holder.get(u, u))
+        )
+        for frame in (results, ranks)
+    )
 
     def name(u: str) -> str:
         return names.get(u, u)
@@ -589,14 +700,14 @@ def _units(con) -> Page:
     for half, half_label in halves:
         for terr, _ in TERRITORIES:
             territory = 2025 if terr == "2025" else None
-            per_year = an.yearly_unit_metrics(con, span, half, territory=territory)
+            per_year = _shared(con, an.yearly_unit_metrics, span, half, None, None, territory)
             series = an.awards_series(con, span, half, territory=territory, by_unit=True)
             by = "holder" if territory else "unit_id"
             groups = {
-                "years": dict(tuple(per_year.groupby("unit_id"))),
-                "series": dict(tuple(series.groupby("unit_id"))),
-                "results": dict(tuple(results[results["half"] == half].groupby(by))),
-                "ranks": dict(tuple(ranks[ranks["half"] == half].groupby(by))),
+                "years": _by_unit(per_year, per_year["unit_id"], "years"),
+                "series": _by_unit(series, series["unit_id"], "series"),
+                "results": _by_unit(results, results[by], "results", results["half"] == half),
+                "ranks": _by_unit(ranks, ranks[by], "ranks", ranks["half"] == half),
             }
             made: dict[str, View] = {}
             for unit_id in options:
@@ -630,25 +741,41 @@ def _units(con) -> Page:
     return page
 
 
+# the columns of a unit's rows, per query of the unit profile
+UNIT_COLUMNS = {
+    "series": ["year", "award_id", "award_name", "recipient_kind", "recipient_label", "count",
+               "illustrative"],
+    "years": ["year", "unit_id", "name", "collective", "individual", "awards", "initiatives",
+              "share_met", "total_points", "illustrative"],
+    "results": ["period", "name", "indicator_name", "measure_unit", "target", "actual",
+                "margin", "met_label", "illustrative"],
+    "ranks": ["period", "name", "cluster_no", "total_points", "rank", "illustrative"],
+}  # fmt: skip
+
+
+def _by_unit(frame: pd.DataFrame, unit: pd.Series, kind: str, keep=None) -> dict:
+    """Each unit's rows of a query for all units (the `UNIT_COLUMNS[kind]`, in the frame's
+    order; `keep`: a mask of the rows to use); columns chosen once, not per unit."""
+    columns = frame.reindex(columns=UNIT_COLUMNS[kind])
+    if keep is not None:
+        columns, unit = columns[keep], unit[keep]
+    return dict(tuple(columns.groupby(unit, sort=False)))
+
+
 def _unit_view(
     name: str, half_label: str, territory: int | None, rows: dict, members: list[str]
 ) -> View:
+    """`rows`: the unit's rows of each query (`_by_unit`), None where it has none."""
     empty = pd.DataFrame()
 
-    def pick(key: str, columns: list[str]) -> pd.DataFrame:
+    def pick(key: str) -> pd.DataFrame:
         frame = rows.get(key)
-        return (frame if frame is not None else empty).reindex(columns=columns)
+        return frame if frame is not None else empty.reindex(columns=UNIT_COLUMNS[key])
 
-    series = pick("series", ["year", "award_id", "award_name", "recipient_kind", "recipient_label",
-                             "count", "illustrative"])  # fmt: skip
-    per_year = pick("years", ["year", "unit_id", "name", "collective", "individual", "awards",
-                              "initiatives", "share_met", "total_points", "illustrative"])  # fmt: skip
-    res = pick("results", ["period", "name", "indicator_name", "measure_unit", "target",
-                           "actual", "margin", "met_label", "illustrative"])  # fmt: skip
-    ranks = an.vn_order(
-        pick("ranks", ["period", "name", "cluster_no", "total_points", "rank", "illustrative"]),
-        ["period", "name"],
-    )
+    series = pick("series")
+    per_year = pick("years")
+    res = pick("results")
+    ranks = pick("ranks")  # sorted by period and name for all units
     merged = bool(territory) and members not in ([], [name])  # other provinces' figures in it
     who = name + (" (theo địa giới 2025)" if territory else "")
     unit_col = ["name"] if merged else []
@@ -799,6 +926,7 @@ def _submissions(con, changes: dict | None = None) -> Page:
         lead_html=_changes_html(changes),
         default=_submissions_default(sub),
     )
+    sub = an.vn_order(sub, ["name", "kind_label"])  # once: each view's rows keep this order
     for (period, cluster), part in sub.groupby(["period", "cluster"]):
         kinds = [k for k in KIND_ORDER if k in set(part["kind"])] + sorted(
             set(part["kind"]) - set(KIND_ORDER)
@@ -809,7 +937,10 @@ def _submissions(con, changes: dict | None = None) -> Page:
         ):
             seen.setdefault((unit_id, name), {}).setdefault(kind, set()).add(status)
         grid_rows = []
-        for (_unit_id, name), by_kind in sorted(seen.items()):
+        # the units in Vietnamese order of their names (then by id, as a stable sort would)
+        for (_unit_id, name), by_kind in sorted(
+            seen.items(), key=lambda item: (collate_key(item[0][1]), item[0])
+        ):
             row = {"name": name}
             for kind in kinds:
                 st = by_kind.get(kind, set())
@@ -821,16 +952,15 @@ def _submissions(con, changes: dict | None = None) -> Page:
                 if "received" in st and "superseded" in st:
                     row[_kind_label(kind)] = "Đã nhận (có bản cũ bị thay thế)"
             grid_rows.append(row)
-        grid = an.vn_order(pd.DataFrame(grid_rows), ["name"])
+        grid = pd.DataFrame(grid_rows)
         counts = (
             part.groupby(["kind_label", "status_label"], as_index=False)
             .size()
             .rename(columns={"size": "count"})
         )
-        detail = an.vn_order(
-            part[["name", "kind_label", "status_label", "source_file", "loaded_at"]],
-            ["name", "kind_label"],
-        )
+        detail = part[
+            ["name", "kind_label", "status_label", "source_file", "loaded_at"]
+        ].reset_index(drop=True)
         where = (
             f"Cụm thi đua số {cluster}" if cluster != "none" else "Đơn vị chưa xếp cụm"
         ) + f", {period_label(period)}"
@@ -997,38 +1127,47 @@ def _split_title(fig: dict) -> tuple[str, str]:
     return re.sub(r"<[^>]+>", "", head), html.unescape(re.sub(r"<[^>]+>", "", rest))
 
 
-def _panel_json(p: Panel) -> dict:
+def _panel_json(p: Panel, periods: set[str]) -> dict:
+    """A panel for `site.js`: its chart, and its rows written once, column by column
+    (`values`: the downloads' raw values; `site.js` makes the rows and builds the table from
+    them, with each column's `formats`). The period codes of its rows are added to `periods`
+    (their words go into the page once)."""
     fig, source = p.figure, ""
     if fig is not None:
         chart_title, source = _split_title(fig)
         title = {**fig["layout"]["title"], "text": chart_title}  # for the PNG; not on screen
         fig = {"data": fig["data"], "layout": {**fig["layout"], "title": title}}
     cols = list(p.table.columns)
+    values, dates = _json_columns(p.table)
+    if "period" in cols:
+        periods.update(v for v in p.table["period"].unique() if isinstance(v, str))
     return {
         "title": p.title,
         "figure": fig,
         # the chart's source line ends without a stop («… · DỮ LIỆU MINH HỌA»): one between
         "note": ". ".join(x.rstrip(". ") for x in (source, p.note) if x) + ("." if p.note else ""),
-        "table": table_html(p.table, compact=True),  # set as innerHTML by site.js
         "columns": cols,
         "headers": [LABELS.get(c, c) for c in cols],
-        "rows": _json_rows(p.table),
+        "formats": [_column_format(c, i in dates) for i, c in enumerate(cols)],
+        "values": values,
     }
 
 
 def _payload(page: Page) -> dict:
     """The page's views; a panel shown in several views (the same Panel object) is written
-    once in `panels` and referred to by its index."""
+    once in `panels` and referred to by its index. `cells`: the words and classes of the
+    tables' cells, and the period codes of the rows in words."""
     base = page.file.removesuffix(".html")
     pool: list[dict] = []
     index: dict[int, int] = {}
+    periods: set[str] = set()
     views = {}
     for key, view in page.views.items():
         refs = []
         for i, p in enumerate(view.panels):
             if id(p) not in index:
                 index[id(p)] = len(pool)
-                pool.append(_panel_json(p))
+                pool.append(_panel_json(p, periods))
             file = re.sub(r"[^0-9A-Za-z_-]+", "_", f"{base}_{key}_{i + 1}").strip("_")
             refs.append({"ref": index[id(p)], "id": f"p{i}", "file": file})
         views[key] = {
@@ -1037,7 +1176,12 @@ def _payload(page: Page) -> dict:
             "links": [{"key": k, "text": t} for k, t in view.links],
             "panels": refs,
         }
-    return {"views": views, "panels": pool}
+    cells = {
+        "words": CELL_WORDS,
+        "classes": STATUS_CLASS,
+        "periods": {p: period_label(p) for p in sorted(periods) if PERIOD_CODE.match(p)},
+    }
+    return {"views": views, "panels": pool, "cells": cells}
 
 
 TEMPLATE_JSON = json.dumps(charts.template_dict(), ensure_ascii=False, separators=(",", ":"))
@@ -1073,7 +1217,22 @@ BUILDERS = {
 def build_site(
     warehouse: Path, out: Path, progress: Callable[[str], None] | None = None
 ) -> list[Path]:
-    """Write the site into `out` (replacing the pages, keeping nothing stale); return the pages."""
+    """Write the site into `out` (replacing the pages, keeping nothing stale); return the pages.
+    Python's cyclic garbage collector pauses while the site is built: the millions of small
+    lists and dicts of the pages' rows hold no cycles, and each full collection walked them
+    all (≈ 0,25 s of CPU on the national corpus); reference counting still frees them."""
+    import gc
+
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _build_site(warehouse, out, progress)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _build_site(warehouse: Path, out: Path, progress: Callable[[str], None] | None) -> list[Path]:
     import jinja2
 
     from pipeline.load.warehouse import open_reader
@@ -1091,6 +1250,7 @@ def build_site(
             make = BUILDERS[file]
             pages.append(make(con, last) if make is _submissions else make(con))
     finally:
+        _SHARED.clear()
         con.close()
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(WEB), autoescape=True)
     out.mkdir(parents=True, exist_ok=True)

@@ -1,7 +1,8 @@
 // The site's only script (no library but the local plotly.min.js, nothing fetched):
-// switches between the views drawn ahead of time for each choice of the filters, sorts and
-// searches every table, offers each panel's rows as CSV and Excel, and fits the charts to
-// an A4 page when printing.
+// switches between the views drawn ahead of time for each choice of the filters, builds each
+// panel's table from its rows (the same rows the downloads hold), sorts and searches every
+// table, offers each panel's rows as CSV and Excel, and fits the charts to an A4 page when
+// printing.
 (function () {
   "use strict";
   var config = { displayModeBar: false, responsive: true };
@@ -92,6 +93,84 @@
       }
       enhance(t);
     });
+  }
+
+  // -- a panel's table from its rows ----------------------------------------------------------
+  // The cells as dashboards.py's _cell writes them: numbers 1.234,5 (whole numbers without
+  // decimals, a half rounded to even as Python does), «+» on a change that grew, years and
+  // ranks without decimals, period codes and dates in words; the words come with the page.
+  var cells = { words: {}, classes: {}, periods: {} };
+
+  function escapeHtml(s) {
+    return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+  }
+
+  function vnNumber(x) {
+    var negative = x < 0 || Object.is(x, -0);
+    var a = Math.abs(x), text;
+    if (Number.isInteger(a)) {
+      text = a.toFixed(0);
+    } else {
+      var q = a * 4;  // a tie at one decimal (…,25 or …,75): to the even digit
+      if (Number.isInteger(q) && q % 2 === 1) {
+        a = (q % 4 === 1 ? Math.floor(a * 10) : Math.ceil(a * 10)) / 10;
+      }
+      text = a.toFixed(1);
+    }
+    var parts = text.split(".");
+    var whole = parts[0].replace(/\B(?=(\d{3})+(?!\d))/g, ".");
+    return (negative ? "-" : "") + whole + (parts.length > 1 ? "," + parts[1] : "");
+  }
+
+  var ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2}))?/;
+
+  function cellText(v, format) {
+    if (v === null || v === undefined) { return cells.words.none; }
+    if (typeof v === "boolean") { return v ? cells.words.yes : cells.words.no; }
+    if (format === "p" && typeof v === "string" && cells.periods[v]) { return cells.periods[v]; }
+    if (format === "w") { return typeof v === "number" ? String(Math.trunc(v)) : String(v); }
+    if (typeof v === "number") { return (format === "d" && v > 0 ? "+" : "") + vnNumber(v); }
+    if (format === "t" && typeof v === "string") {
+      var m = ISO_DATE.exec(v);
+      if (m) { return m[3] + "/" + m[2] + "/" + m[1] + (m[4] ? " " + m[4] + ":" + m[5] : ""); }
+    }
+    return String(v);
+  }
+
+  function rowsOf(columns) {  // a panel's rows from its values, written column by column
+    var n = columns.length ? columns[0].length : 0, rows = new Array(n);
+    for (var i = 0; i < n; i++) {
+      var r = new Array(columns.length);
+      for (var j = 0; j < columns.length; j++) { r[j] = columns[j][i]; }
+      rows[i] = r;
+    }
+    return rows;
+  }
+
+  function tableHtml(p) {
+    if (!p.rows.length || !p.columns.length) {
+      return '<p class="empty">' + escapeHtml(cells.words.empty) + "</p>";
+    }
+    var out = ['<table class="data"><thead><tr>'];
+    p.headers.forEach(function (h) { out.push("<th>" + escapeHtml(h) + "</th>"); });
+    out.push("</tr></thead><tbody>");
+    var formats = p.formats;
+    p.rows.forEach(function (r) {
+      out.push("<tr>");
+      for (var i = 0; i < r.length; i++) {
+        var v = r[i], text = cellText(v, formats[i]);
+        if (typeof v === "number") {
+          out.push('<td class="num" data-v="' + v + '">');
+        } else {
+          var cls = cells.classes[text];
+          out.push(cls ? '<td class="' + cls + '">' : "<td>");
+        }
+        out.push(escapeHtml(text), "</td>");
+      }
+      out.push("</tr>");
+    });
+    out.push("</tbody></table>");
+    return out.join("");
   }
 
   // -- downloads ----------------------------------------------------------------------------
@@ -235,6 +314,7 @@
   var payload = JSON.parse(data.textContent);
   var views = payload.views;
   var pool = payload.panels;  // a panel shown in several views is written once
+  cells = payload.cells;
   var template = JSON.parse(document.getElementById("template").textContent);  // one per page
   var form = document.getElementById("filters");
   var holder = document.getElementById("panels");
@@ -311,7 +391,7 @@
       (p.figure ? " của biểu đồ" : "") + " (" + p.rows.length + ")"));
     var wrap = element("div", "table");
     wrap.id = "table-" + p.id;
-    wrap.innerHTML = p.table;  // built and escaped by the site generator
+    wrap.innerHTML = tableHtml(p);  // every text escaped
     details.appendChild(wrap);
     section.appendChild(details);
     var table = wrap.querySelector("table");
@@ -365,7 +445,9 @@
       holder.appendChild(links);
     }
     view.panels.forEach(function (ref) {
-      panel(Object.assign({}, pool[ref.ref], { id: ref.id, file: ref.file }), view);
+      var base = pool[ref.ref];
+      if (!base.rows) { base.rows = rowsOf(base.values); }
+      panel(Object.assign({}, base, { id: ref.id, file: ref.file }), view);
     });
   }
 
