@@ -67,6 +67,9 @@ $(LAB_VENV)/.installed: requirements-lab.lock $(BIN)/.installed
 	@test -x $(LAB_VENV)/bin/python || $(PYTHON) -m venv $(LAB_VENV)
 	@$(BIN)/uv pip install -q --compile-bytecode --python $(LAB_VENV)/bin/python -r requirements-lab.lock
 	@mkdir -p $(LAB_KERNEL)
+	@# a new file, never written through: uv installs by hard links to its cache, so writing into
+	@# the installed kernel.json would rewrite ipykernel's own in the cache and in every venv linked to it
+	@rm -f $(LAB_KERNEL)/kernel.json
 	@printf '{"argv": ["%s", "-m", "ipykernel_launcher", "-f", "{connection_file}"], "display_name": "Python 3 (thidua)", "language": "python", "metadata": {"debugger": true}}\n' \
 	  "$(abspath $(BIN))/python" > $(LAB_KERNEL)/kernel.json
 	@touch $@

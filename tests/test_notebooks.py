@@ -154,7 +154,11 @@ def test_jupyterlab_serves_the_notebooks_from_this_machine_only(tmp_path):
     log = tmp_path / "net.log"
     env = {**os.environ, "PYTHONPATH": str(site), "THIDUA_NET_LOG": str(log)}
     # JupyterLab has its own environment, .venv-lab (`make lab` makes it; its kernel is .venv's)
+    own_kernel = root / ".venv" / "share" / "jupyter" / "kernels" / "python3" / "kernel.json"
+    before = own_kernel.read_bytes() if own_kernel.exists() else None
     subprocess.run(["make", "-s", "lab-setup"], cwd=root, check=True, stdout=subprocess.DEVNULL)
+    # .venv's kernel spec (ipykernel's, hard-linked from uv's cache) is not written through
+    assert (own_kernel.read_bytes() if own_kernel.exists() else None) == before
     jupyter = root / ".venv-lab" / "bin" / "jupyter"
     proc = subprocess.Popen(
         [
