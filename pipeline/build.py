@@ -124,6 +124,8 @@ class Summary:
     superseded: int = 0
     skipped_sheets: list[tuple[str, str, str]] = field(default_factory=list)
     rejected_files: list[str] = field(default_factory=list)
+    # (file, note): a file loaded with a note on how it was read (LibreOffice, a code page)
+    noted_files: list[tuple[str, str]] = field(default_factory=list)
     seconds: float = 0.0
     warehouse_rejections: int = 0
 
@@ -135,6 +137,11 @@ class Summary:
         self.problems += len(prepared.rejections)
         self.rejected_files += [
             f["source_file"] for f in prepared.file_rows if f["status"] == "rejected"
+        ]
+        self.noted_files += [
+            (f["source_file"], f["message"])
+            for f in prepared.file_rows
+            if f["status"] == "loaded" and f["message"]
         ]
         self.skipped_sheets += [
             (s["source_file"], s["sheet"], s["reason"])

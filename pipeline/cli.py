@@ -744,6 +744,13 @@ def _print_summary(summary, warehouse: Path, report: dict, raw: Path, quiet: boo
         )
     if report["rejected_files"]:
         echo(f"  Tệp bị từ chối cả tệp: {_files(report['rejected_files'])}.")
+    if summary.noted_files:  # loaded, but read another way than saved: the analyst checks it
+        noted = summary.noted_files
+        echo(f"  Tệp đã nạp kèm ghi chú khi đọc (view «loads», cột message): {n(len(noted))}")
+        for name, note in noted[:3]:
+            echo(f"    • «{name}»: {note}")
+        if len(noted) > 3:
+            echo(f"    … và {n(len(noted) - 3)} tệp khác.")
     rejections = report["rejections"]
     if not rejections:
         echo("  Không có lỗi nào trong kho.")

@@ -11,7 +11,7 @@ import unicodedata
 from pathlib import Path
 
 import pytest
-from conftest import awards_wide_rows, build, query
+from conftest import awards_wide_rows, build, query, run_cli
 
 from pipeline.ingest.read import ReadError, read_workbook
 from pipeline.ingest.recognise.extract import merge_anchors
@@ -146,6 +146,16 @@ def test_stray_nul_bytes_in_a_csv_are_dropped_with_a_note(tmp_path):
         "Tệp CSV có 2 byte rỗng (NUL) lẫn trong chữ — chương trình xuất tệp để lại, không "
         "chương trình bảng tính nào hiện chúng; đã bỏ đi khi đọc."
     ]
+
+
+def test_the_build_summary_shows_a_loaded_files_reading_note(raw, wh):
+    # the note of a file that loaded is not only in loads: the analyst reading the
+    # build's account sees which file was read in a guessed code page
+    (raw / "kt_2022.csv").write_bytes(AWARDS_CSV.format(note="Ryža Škoda").encode("cp1250"))
+    done = run_cli("build", "--raw", raw, "--warehouse", wh)
+    assert done.returncode == 0, done.stderr
+    assert "Tệp đã nạp kèm ghi chú khi đọc (view «loads», cột message): 1" in done.stdout
+    assert "• «kt_2022.csv»: Tệp CSV không lưu bằng UTF-8 hay Windows-1258" in done.stdout
 
 
 def test_a_nul_in_a_cell_of_a_vietnamese_csv_is_dropped_and_the_figures_load(raw, wh):
