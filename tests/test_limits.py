@@ -91,29 +91,32 @@ VIETNAMESE = (
 )
 
 
-def test_a_damaged_windows_1258_csv_is_refused_naming_the_line_not_guessed(tmp_path):
-    # a guess (Windows-1250) would load «Nguyeĺn»-like names where the sender wrote right ones
+def _cp1258_with_a_byte_it_lacks() -> bytes:
     lines = cp1258(VIETNAMESE).split(b"\n")
     lines[2] = lines[2].replace(b"Tr", b"T\x9ar", 1)  # a byte Windows-1258 does not have
-    p = tmp_path / "ds.csv"
-    p.write_bytes(b"\n".join(lines))
-    with pytest.raises(ReadError) as exc:
-        read_workbook(p)
-    assert str(exc.value).startswith(
-        "Không đọc được tệp CSV: tệp được lưu bằng bảng mã Windows-1258 nhưng dòng 3 có byte "
-        "không thuộc bảng mã đó"
-    )
+    return b"\n".join(lines)
 
 
-def test_a_damaged_utf8_csv_is_refused_naming_the_line_not_guessed(tmp_path):
-    data = VIETNAMESE.encode("utf-8").replace("Chánh".encode(), b"Ch\xe1nh")  # one Latin-1 byte
+@pytest.mark.parametrize(
+    "data, encoding, line",
+    [
+        # a guess (Windows-1250) would load «Nguyeĺn»-like names where the sender wrote right ones
+        (_cp1258_with_a_byte_it_lacks(), "Windows-1258", 3),
+        # one Latin-1 byte in UTF-8
+        (VIETNAMESE.encode("utf-8").replace("Chánh".encode(), b"Ch\xe1nh"), "UTF-8", 4),
+    ],
+    ids=["windows-1258", "utf-8"],
+)
+def test_a_damaged_vietnamese_csv_is_refused_naming_the_line_not_guessed(
+    tmp_path, data, encoding, line
+):
     p = tmp_path / "ds.csv"
     p.write_bytes(data)
     with pytest.raises(ReadError) as exc:
         read_workbook(p)
     assert str(exc.value).startswith(
-        "Không đọc được tệp CSV: tệp được lưu bằng bảng mã UTF-8 nhưng dòng 4 có byte không "
-        "thuộc bảng mã đó"
+        f"Không đọc được tệp CSV: tệp được lưu bằng bảng mã {encoding} nhưng dòng {line} có "
+        "byte không thuộc bảng mã đó"
     )
 
 
