@@ -198,16 +198,38 @@ def test_a_csv_of_more_lines_than_a_sheet_may_have_is_read_to_excels_limit(tmp_p
     assert len(grid.rows) == 150_000 and grid.rows[-1] == ["149999"]
 
 
-def test_the_csv_line_limit_has_its_own_override(tmp_path, monkeypatch):
-    monkeypatch.setenv("THIDUA_MAX_CSV_ROWS", "1000")
-    p = tmp_path / "dai.csv"
-    p.write_bytes(b"1\n" * 1001)
+@pytest.mark.parametrize(
+    "env, value, name, data, message",
+    [
+        (  # the line limit has its own override
+            "THIDUA_MAX_CSV_ROWS",
+            "1000",
+            "dai",
+            b"1\n" * 1001,
+            "Không đọc được tệp: trang «dai» có hơn 1.000 dòng, vượt giới hạn 1.000 dòng một "
+            "trang. Hãy xóa các dòng thừa hoặc tách số liệu thành nhiều tệp nhỏ hơn.",
+        ),
+        (  # the counterpart of the line limit raised: a CSV's cells stay bounded (2 000 000
+            # by default: the old million-line CSV of three columns is refused by them)
+            "THIDUA_MAX_CELLS",
+            "1000",
+            "rong",
+            b"1,2,3\n" * 400,
+            "Không đọc được tệp: tệp CSV có khoảng 1.200 ô, vượt giới hạn 1.000 ô. Hãy tách số "
+            "liệu thành nhiều tệp.",
+        ),
+    ],
+    ids=["lines", "cells"],
+)
+def test_a_csv_past_its_line_or_cell_limit_is_refused(
+    tmp_path, monkeypatch, env, value, name, data, message
+):
+    monkeypatch.setenv(env, value)
+    p = tmp_path / f"{name}.csv"
+    p.write_bytes(data)
     with pytest.raises(ReadError) as exc:
         read_workbook(p)
-    assert str(exc.value) == (
-        "Không đọc được tệp: trang «dai» có hơn 1.000 dòng, vượt giới hạn 1.000 dòng một "
-        "trang. Hãy xóa các dòng thừa hoặc tách số liệu thành nhiều tệp nhỏ hơn."
-    )
+    assert str(exc.value) == message
 
 
 # --- merged ranges -------------------------------------------------------------------
@@ -276,20 +298,6 @@ def test_merged_ranges_are_indexed_as_the_first_listed_range_covering_a_cell():
                     None,
                 )
                 assert anchors.get(r) == first, (merged, c, r)
-
-
-def test_a_csv_of_more_cells_than_a_sheet_may_have_is_still_refused(tmp_path, monkeypatch):
-    """The counterpart of the line limit raised: a CSV's cells stay bounded (2 000 000 by
-    default: the old million-line CSV of three columns is refused by them)."""
-    monkeypatch.setenv("THIDUA_MAX_CELLS", "1000")
-    p = tmp_path / "rong.csv"
-    p.write_bytes(b"1,2,3\n" * 400)
-    with pytest.raises(ReadError) as exc:
-        read_workbook(p)
-    assert str(exc.value) == (
-        "Không đọc được tệp: tệp CSV có khoảng 1.200 ô, vượt giới hạn 1.000 ô. Hãy tách số "
-        "liệu thành nhiều tệp."
-    )
 
 
 # --- sheets past the cell limit ------------------------------------------------------
