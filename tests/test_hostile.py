@@ -495,15 +495,6 @@ HOSTILE = {
             "số liệu thành nhiều tệp."
         ),
     ),
-    "o_xa_2022.xls": (
-        xls_with_far_cell,
-        _is(
-            "Không đọc được tệp: vùng số liệu của trang «KT» rộng 65.536 dòng × 256 cột (từ ô A1 "
-            "đến ít nhất ô IV65536; phím Ctrl+End trong Excel đưa tới ô cuối cùng có dữ liệu), "
-            "vượt giới hạn 2.000.000 ô một trang. Hãy xóa các ô thừa ở xa bảng số liệu hoặc tách "
-            "số liệu thành nhiều tệp."
-        ),
-    ),
     "lap_dong_2022.ods": (
         lambda p: ods_repeated(p, 1_000_000),
         _has("trang «KT» có số liệu đến dòng 1.000.000, vượt giới hạn 100.000"),

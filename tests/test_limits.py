@@ -324,3 +324,68 @@ def test_a_sheet_past_the_cell_limit_is_refused_naming_its_farthest_cell(tmp_pat
         "1.000 ô một trang. Hãy xóa các ô thừa ở xa bảng số liệu hoặc tách số liệu thành nhiều "
         "tệp."
     )
+
+
+def _far_apart_xls(tmp_path: Path, far: str) -> Path:
+    """An awards sheet with one stray cell far from it («far»), saved as .xls by
+    LibreOffice (another program than the one that wrote the .xlsx)."""
+    import subprocess
+
+    import openpyxl
+    from conftest import write_xlsx
+
+    src = write_xlsx(tmp_path / "khen_thuong_2022.xlsx", {"KT": awards_wide_rows()})
+    book = openpyxl.load_workbook(src)
+    book["KT"][far] = "ghi chú lạc"
+    book.save(src)
+    out = tmp_path / "xls"
+    subprocess.run(
+        ["soffice", "--headless", "--norestore", f"-env:UserInstallation=file://{tmp_path}/lo"]
+        + ["--convert-to", "xls", "--outdir", str(out), str(src)],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+    return out / "khen_thuong_2022.xls"
+
+
+def test_an_xls_whose_few_cells_lie_far_apart_is_read_sparsely(tmp_path, monkeypatch):
+    """POI's 51535.xls (four cells at A1, IV1, A65536, IV65536) and SharedFormulaTest.xls:
+    an .xls holds its cells as records, and xlrd with ragged rows keeps only those, not the
+    rectangle between them; the cell limit then counts the cells really written."""
+    monkeypatch.setenv("THIDUA_MAX_CELLS", "1000")
+    p = _far_apart_xls(tmp_path, "AD400")  # 400 rows × 30 columns: 12 000 cells of rectangle
+    [grid] = read_workbook(p)
+    assert grid.value(399, 29) == "ghi chú lạc"
+    assert ["VKSND tỉnh Gia Lai"] == [v for r in grid.rows for v in r if v == "VKSND tỉnh Gia Lai"]
+    assert max(len(r) for r in grid.rows) == 30
+    assert sum(len(r) for r in grid.rows) < 1000  # ragged: no row padded to the widest
+
+
+def test_a_sparse_xls_loads_its_figures(tmp_path, monkeypatch):
+    monkeypatch.setenv("THIDUA_MAX_CELLS", "1000")
+    p = _far_apart_xls(tmp_path, "AD400")
+    raw, wh = tmp_path / "raw", tmp_path / "w.duckdb"
+    raw.mkdir()
+    p.rename(raw / p.name)
+    build(raw, wh)
+    assert query(wh, "SELECT sum(count) FROM awards") == [(29,)]  # 15 + 10 + 4, as in .xlsx
+
+
+def test_an_xls_with_more_cells_than_the_limit_is_still_refused(tmp_path, monkeypatch):
+    """The counterpart: the cells really written are bounded as before."""
+    monkeypatch.setenv("THIDUA_MAX_CELLS", "20")
+    p = _far_apart_xls(tmp_path, "AD400")
+    with pytest.raises(ReadError, match="vượt giới hạn 20 ô một trang"):
+        read_workbook(p)
+
+
+def test_an_xls_with_cells_at_opposite_corners_is_read_in_bounded_memory(tmp_path):
+    """POI's 51535.xls at full size (A1 and IV65536, written by xlwt): it was refused as a
+    65 536 × 256 rectangle (calamine peaks at 806 MiB on 51535); read with ragged rows it
+    holds its two rows' cells."""
+    from test_hostile import xls_with_far_cell
+
+    [grid] = read_workbook(xls_with_far_cell(tmp_path / "o_xa_2022.xls"))
+    assert len(grid.rows) == 65_536 and grid.value(65_535, 255) == 1
+    assert sum(len(r) for r in grid.rows) == 1 + 256

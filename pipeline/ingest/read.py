@@ -218,6 +218,8 @@ def _read_book(data: bytes, inspection, suffix: str) -> list[SheetGrid]:
     try:
         if getattr(inspection, "old", False):
             raise ReadError("old BIFF")  # calamine reads no Excel 2.x–4.x: straight to xlrd
+        if getattr(inspection, "sparse", False):  # calamine would hold the whole rectangle
+            raise ReadError("sparse")  # between far-apart cells: xlrd keeps only the cells
         with _quiet_stderr():  # a Rust panic prints its trace on fd 2: not for the analyst
             grids = _read_calamine(data)
     except (KeyboardInterrupt, SystemExit):
@@ -300,7 +302,7 @@ def _second_reader(data: bytes, fmt: str, inspection, first: BaseException) -> l
             skip = set(inspection.not_tables)
             return [g for g in _read_openpyxl(data) if g.name not in skip]
         if fmt == "xls":
-            return _read_xlrd(data)
+            return _read_xlrd(data, ragged=getattr(inspection, "sparse", False))
         if fmt == "ods":
             return _read_ods_stream(data)
     except (KeyboardInterrupt, SystemExit):
@@ -456,11 +458,15 @@ def _read_openpyxl(data: bytes) -> list[SheetGrid]:
     return grids
 
 
-def _read_xlrd(data: bytes) -> list[SheetGrid]:
+def _read_xlrd(data: bytes, ragged: bool = False) -> list[SheetGrid]:
+    """ragged: each row only as long as its last cell (a sparse sheet: `Inspection.sparse`),
+    not padded to the widest row."""
     import xlrd
 
     with open(os.devnull, "w") as log:
-        book = xlrd.open_workbook(file_contents=data, logfile=log, on_demand=True)
+        book = xlrd.open_workbook(
+            file_contents=data, logfile=log, on_demand=True, ragged_rows=ragged
+        )
         try:
             grids = []
             for idx in range(book.nsheets):
@@ -512,8 +518,8 @@ def _xls_meta(data: bytes, grids: list[SheetGrid]) -> None:
     from pipeline.ingest.guard import is_percent_format
 
     with open(os.devnull, "w") as log:
-        book = xlrd.open_workbook(
-            file_contents=data, formatting_info=True, on_demand=True, logfile=log
+        book = xlrd.open_workbook(  # ragged: rows as long as their cells (row_len below)
+            file_contents=data, formatting_info=True, on_demand=True, logfile=log, ragged_rows=True
         )
     try:
         percent_xf = {

@@ -175,13 +175,14 @@ def check_file(path: Path, lim: Limits | None = None, data: bytes | None = None)
     if kind == "biff_old" and len(data) <= OLD_BIFF_MAX_BYTES:
         # a bare BIFF stream (Excel 2.x–4.x, or 5.0–2003 written without a container):
         # xlrd reads it; small enough that whatever it holds stays small in memory
+        sparse = False
         try:
-            _scan_biff(data, lim)
+            sparse = _scan_biff(data, lim)[1]
         except _Encrypted:
             raise Rejected(_encrypted()) from None
         except struct.error:
             pass  # records the scan does not know (BIFF2–4): the size cap bounds them
-        return Inspection("xls", old=True)
+        return Inspection("xls", old=True, sparse=sparse)
     what = FOREIGN.get(kind, "không phải bảng tính")
     if kind == "text":
         what = "tệp văn bản (CSV hoặc văn bản thường), không phải bảng tính Excel"

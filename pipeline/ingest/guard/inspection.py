@@ -28,6 +28,7 @@ class Inspection:
     not_tables: list[str] = field(default_factory=list)  # chart, macro, dialog sheets
     old: bool = False  # a bare BIFF stream (Excel 2.x–4.x): xlrd reads it
     epoch1904: bool = False  # serial dates count from 1904-01-01 (<workbookPr date1904>)
+    sparse: bool = False  # an .xls sheet's cells lie far apart: read by xlrd's ragged rows
 
 
 @dataclass(frozen=True)

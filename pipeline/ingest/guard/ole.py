@@ -119,7 +119,7 @@ def _check_cfb(data: bytes, suffix: str, lim: Limits, decrypted: bool = False) -
             + FORMATS_HINT
         )
     try:
-        listed = _scan_biff(stream, lim)
+        listed, sparse = _scan_biff(stream, lim)
     except _Encrypted:
         plain = None if decrypted else _decrypt_default(data)
         if plain is None:
@@ -133,32 +133,35 @@ def _check_cfb(data: bytes, suffix: str, lim: Limits, decrypted: bool = False) -
             f"Không đọc được tệp {suffix}: tệp Excel 97-2003 bị hỏng (sổ làm việc không liệt kê "
             f"trang tính nào). {FIX_HINT}"
         )
-    return Inspection("xls")
+    return Inspection("xls", sparse=sparse)
 
 
 class _Encrypted(Rejected):
     """A FILEPASS record: the workbook is encrypted (maybe with the default password)."""
 
 
-def _scan_biff(stream: bytes, lim: Limits) -> int:
+def _scan_biff(stream: bytes, lim: Limits) -> tuple[int, bool]:
     """Walk the BIFF records: password protection, and each worksheet's used area; the
-    number of sheets the workbook lists (BOUNDSHEET records)."""
+    number of sheets the workbook lists (BOUNDSHEET records), and whether a sheet's few
+    cells lie farther apart than the cell limit's rectangle (to be read sparsely)."""
     sheet_at: dict[int, str] = {}  # stream offset of a sheet's BOF → its name
     extent: _Extent | None = None
     book = _Book(lim)
     sheets = 0
+    sparse = False
     pos, end = 0, len(stream)
     while pos + 4 <= end:
         rtype, length = struct.unpack_from("<HH", stream, pos)
         data = stream[pos + 4 : pos + 4 + length]
+        if rtype in (_BIFF_BOF, _BIFF_EOF) and extent is not None:
+            sparse = sparse or extent.sparse
+            extent = None
         if rtype == _BIFF_BOF:
             kind = struct.unpack_from("<H", data, 2)[0] if len(data) >= 4 else 0
-            extent = None
             if kind == 0x0010:  # a worksheet substream
                 sheets += 1
-                extent = _Extent(sheet_at.get(pos, f"trang thứ {sheets}"), lim, book)
-        elif rtype == _BIFF_EOF:
-            extent = None
+                name = sheet_at.get(pos, f"trang thứ {sheets}")
+                extent = _Extent(name, lim, book, sparse_ok=True)
         elif rtype == _BIFF_FILEPASS:
             raise _Encrypted(_encrypted())
         elif rtype == _BIFF_BOUNDSHEET and len(data) >= 8:
@@ -179,7 +182,7 @@ def _scan_biff(stream: bytes, lim: Limits) -> int:
                 if last >= first:
                     extent.add(row + 1, first + 1, 1, last - first + 1)
         pos += 4 + length
-    return len(sheet_at)
+    return len(sheet_at), sparse or (extent is not None and extent.sparse)
 
 
 def _boundsheet_name(data: bytes) -> str:

@@ -65,9 +65,12 @@ class _Book:
 class _Extent:
     """The used area of one sheet: last row and column holding a value (1-based)."""
 
-    def __init__(self, sheet: str, lim: Limits, book: _Book | None = None):
+    def __init__(self, sheet: str, lim: Limits, book: _Book | None = None, sparse_ok=False):
         self.sheet, self.lim, self.book = sheet, lim, book or _Book(lim)
         self.max_row = self.max_col = self.cells = self.merges = 0
+        # sparse_ok: a reader that holds only the cells written reads this format (.xls:
+        # xlrd's ragged rows), so a rectangle past the limit is `sparse`, not refused
+        self.sparse_ok, self.sparse = sparse_ok, False
 
     def merge(self, count: int = 1) -> None:
         self.merges += count
@@ -92,9 +95,14 @@ class _Extent:
                 raise Rejected(_too_many_rows(self.sheet, last_row, self.lim))
         if last_col > self.max_col:
             self.max_col = last_col
-        if self.max_row * self.max_col > self.lim.max_cells or self.cells > self.lim.max_cells:
+        if self.cells > self.lim.max_cells:
             raise Rejected(_too_many_cells(self.sheet, self.max_row, self.max_col, self.lim))
-        self.book.grow(self.max_row * self.max_col - area)
+        if self.max_row * self.max_col > self.lim.max_cells:
+            if not self.sparse_ok:
+                raise Rejected(_too_many_cells(self.sheet, self.max_row, self.max_col, self.lim))
+            self.sparse = True
+        # a sparse sheet's reader holds its cells, not the rectangle between them
+        self.book.grow(rows * cols if self.sparse else self.max_row * self.max_col - area)
 
 
 class _CountScan:
