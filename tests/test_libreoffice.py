@@ -161,6 +161,22 @@ def test_a_file_libreoffice_opens_as_an_empty_sheet_is_not_taken_as_read(tmp_pat
     assert message.endswith("LibreOffice mở được tệp nhưng không thấy số liệu nào.")
 
 
+def test_an_encrypted_file_libreoffice_opens_empty_without_a_password_is_not_called_protected(
+    tmp_path,
+):
+    # POI clusterfuzz …4651309315719168.xls: a FILEPASS record msoffcrypto cannot decrypt;
+    # LibreOffice opens it without asking for a password, and finds nothing in it
+    with pytest.raises(ReadError) as err:
+        read_workbook(FIXTURES / "poi_fuzz_encrypted_empty.xls")
+    message = str(err.value)
+    assert "bảo vệ bằng mật khẩu" not in message and "Hãy gỡ mật khẩu" not in message
+    assert message == (
+        "Không đọc được tệp: tệp được mã hóa theo cách chương trình không tự giải được; "
+        "LibreOffice mở được tệp mà không cần mật khẩu nhưng không thấy số liệu nào (tệp "
+        "hỏng). Hãy mở tệp bằng Excel hoặc LibreOffice, kiểm tra rồi lưu lại và gửi lại."
+    )
+
+
 def test_a_build_records_files_read_through_libreoffice_with_their_original_hash(raw, wh):
     # two workers converting at once, each with a profile of its own
     data = fods(awards_wide_rows()).encode()

@@ -202,6 +202,12 @@ def _through_libreoffice(data: bytes, suffix: str, first: ReadError) -> Sheets:
         raise ReadError(f"{first} LibreOffice cũng không đọc được tệp.") from exc
     if not any(v is not None for g in grids for row in g.rows for v in row):
         # it opened the file and found nothing in it (a damaged one, often): not read
+        if str(first) == guard.encrypted_message():  # so no password was asked: not that
+            raise ReadError(
+                "Không đọc được tệp: tệp được mã hóa theo cách chương trình không tự giải "
+                "được; LibreOffice mở được tệp mà không cần mật khẩu nhưng không thấy số liệu "
+                f"nào (tệp hỏng). {guard.FIX_HINT}"
+            )
         raise ReadError(f"{first} LibreOffice mở được tệp nhưng không thấy số liệu nào.")
     _refuse_legacy_text(grids)
     grids.note = (
