@@ -308,6 +308,9 @@ def check(
             )
     for rej in sorted(prepared.rejections, key=_rejection_order):
         typer.echo(rej["message"])
+    for row in prepared.file_rows:  # read, but not as saved (LibreOffice, a code page guessed)
+        if row["status"] == "loaded" and row["message"]:
+            typer.echo(f"Ghi chú khi đọc tệp «{row['source_file']}»: {row['message']}")
     rows = sum(r["rows_read"] for r in prepared.file_rows)
     bad = sum(r["rows_rejected"] for r in prepared.file_rows)
     typer.echo(

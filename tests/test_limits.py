@@ -161,6 +161,14 @@ def test_the_build_summary_shows_a_loaded_files_reading_note(raw, wh):
     assert "• «kt_2022.csv»: Tệp CSV không lưu bằng UTF-8 hay Windows-1258" in done.stdout
 
 
+def test_thidua_check_shows_a_files_reading_note(raw):
+    p = raw / "kt_2022.csv"
+    p.write_bytes(AWARDS_CSV.format(note="Ryža Škoda").encode("cp1250"))
+    done = run_cli("check", p)
+    assert done.returncode == 0, done.stderr
+    assert "Ghi chú khi đọc tệp «kt_2022.csv»: Tệp CSV không lưu bằng UTF-8" in done.stdout
+
+
 def test_a_nul_in_a_cell_of_a_vietnamese_csv_is_dropped_and_the_figures_load(raw, wh):
     # SheetJS 2016/oo34xml_dataformat2.xml.0.csv: a NUL inside a text cell
     data = AWARDS_CSV.format(note="ghi\x00 chú").encode("utf-8")
