@@ -150,7 +150,8 @@ def _read_here(path: Path, data: bytes | None, suffix: str) -> list[SheetGrid]:
     fmt = inspection.format
     try:
         if fmt == "csv":
-            grids = [_read_csv(data, path.stem)]
+            gzipped = inspection.unpacked is not None  # (unpacked once, by the guard)
+            grids = [_read_csv(inspection.unpacked if gzipped else data, path.stem, gzipped)]
         else:
             grids = _read_book(data, inspection, suffix)
     except ReadError:
@@ -224,7 +225,7 @@ def _read_book(data: bytes, inspection, suffix: str) -> list[SheetGrid]:
     try:
         if getattr(inspection, "old", False):
             raise ReadError("old BIFF")  # calamine reads no Excel 2.x–4.x: straight to xlrd
-        if getattr(inspection, "sparse", False):  # calamine would hold the whole rectangle
+        if inspection.sparse:  # calamine would hold the whole rectangle
             raise ReadError("sparse")  # between far-apart cells: xlrd keeps only the cells
         with _quiet_stderr():  # a Rust panic prints its trace on fd 2: not for the analyst
             grids = _read_calamine(data)
@@ -308,7 +309,7 @@ def _second_reader(data: bytes, fmt: str, inspection, first: BaseException) -> l
             skip = set(inspection.not_tables)
             return [g for g in _read_openpyxl(data) if g.name not in skip]
         if fmt == "xls":
-            return _read_xlrd(data, ragged=getattr(inspection, "sparse", False))
+            return _read_xlrd(data, ragged=inspection.sparse)
         if fmt == "ods":
             return _read_ods_stream(data)
     except (KeyboardInterrupt, SystemExit):
@@ -704,10 +705,10 @@ def _ods_meta(data: bytes, grids: list[SheetGrid]) -> None:
 # --- csv ---------------------------------------------------------------------------
 
 
-def _read_csv(data: bytes, stem: str) -> SheetGrid:
+def _read_csv(data: bytes, stem: str, gzipped: bool = False) -> SheetGrid:
+    """`gzipped`: `data` is the text of a gzip-compressed .csv, unpacked by the guard."""
     notes: list[str] = []
-    if data.startswith(guard.GZIP):  # the guard unpacked it once, within its limits
-        data = guard.gunzip_csv(data, guard.limits())
+    if gzipped:
         notes.append("Tệp CSV được nén gzip (không phải tệp CSV thường): đã giải nén khi đọc.")
     text = None
     wide = guard.wide_text(data[:8192])  # Excel's "Unicode text" export, UTF-32, no mark

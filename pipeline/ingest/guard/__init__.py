@@ -116,7 +116,6 @@ __all__ = [
     "CHUNK",
     "DEFAULT_PASSWORD",
     "FIX_HINT",
-    "GZIP",
     "FOREIGN",
     "FORMATS_HINT",
     "Inspection",
@@ -131,7 +130,6 @@ __all__ = [
     "VANISHED",
     "check_file",
     "check_unparsed",
-    "gunzip_csv",
     "display_name",
     "encrypted_message",
     "is_percent_format",
@@ -171,7 +169,7 @@ def check_file(path: Path, lim: Limits | None = None, data: bytes | None = None)
     if kind == "archive" and expected == "csv" and data.startswith(GZIP):  # a .csv.gz renamed
         text = gunzip_csv(data, lim)
         if sniff(text[:8192]) == "text":
-            return Inspection(_check_csv(text, path.stem, lim))
+            return Inspection(_check_csv(text, path.stem, lim), unpacked=text)
     if kind == "biff_old" and len(data) <= OLD_BIFF_MAX_BYTES:
         # a bare BIFF stream (Excel 2.x–4.x, or 5.0–2003 written without a container):
         # xlrd reads it; small enough that whatever it holds stays small in memory

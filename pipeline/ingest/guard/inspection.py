@@ -29,6 +29,7 @@ class Inspection:
     old: bool = False  # a bare BIFF stream (Excel 2.x–4.x): xlrd reads it
     epoch1904: bool = False  # serial dates count from 1904-01-01 (<workbookPr date1904>)
     sparse: bool = False  # an .xls sheet's cells lie far apart: read by xlrd's ragged rows
+    unpacked: bytes | None = None  # a gzip-compressed .csv's text, unpacked once here
 
 
 @dataclass(frozen=True)
