@@ -1,5 +1,6 @@
 """The offline site, opened page by page in Debian's headless Chromium."""
 
+import contextlib
 import html
 import re
 
@@ -41,6 +42,16 @@ def gappy_site(tmp_path_factory):
     return out, wh
 
 
+@contextlib.contextmanager
+def opened_page(browser, path, key=None):
+    """(page, seen) of `open_page`, the page closed after the block."""
+    page, seen = open_page(browser, path, key)
+    try:
+        yield page, seen
+    finally:
+        page.close()
+
+
 def open_page(browser, path, key=None):
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     seen = {"requests": [], "errors": []}
@@ -72,8 +83,7 @@ def test_site_has_the_five_pages_and_plotly_once(site):
 @pytest.mark.parametrize("name", [f for f, _ in dashboards.PAGES])
 def test_every_page_draws_offline_without_errors(site, browser, name):
     out, _ = site
-    page, seen = open_page(browser, out / name)
-    try:
+    with opened_page(browser, out / name) as (page, seen):
         charts = page.locator(".js-plotly-plot")
         for i in range(charts.count()):
             marks = charts.nth(i).locator(".cartesianlayer .trace path")
@@ -86,14 +96,11 @@ def test_every_page_draws_offline_without_errors(site, browser, name):
         assert external == [] and seen["errors"] == []
         if name != "kiem-tra.html":
             assert charts.count() > 0
-    finally:
-        page.close()
 
 
 def test_cluster_page_figures_equal_the_public_views(site, browser, sample_wh):
     out, _ = site
-    page, seen = open_page(browser, out / "cum.html", "2024-FY|6")
-    try:
+    with opened_page(browser, out / "cum.html", "2024-FY|6") as (page, seen):
         assert page.input_value("select[name=period]") == "2024-FY"
         drawn = page.evaluate(
             "() => { const d = document.getElementById('chart-p1').data[0];"
@@ -117,14 +124,11 @@ def test_cluster_page_figures_equal_the_public_views(site, browser, sample_wh):
         assert "Cụm thi đua số 7" in page.inner_text("#panels")
         assert page.locator("#chart-p0 .cartesianlayer .trace path").count() > 0
         assert seen["errors"] == []
-    finally:
-        page.close()
 
 
 def test_comparable_territory_sums_former_provinces_into_their_successor(site, browser, sample_wh):
     out, _ = site
-    page, _ = open_page(browser, out / "khen-thuong.html", "all|H1|2025")
-    try:
+    with opened_page(browser, out / "khen-thuong.html", "all|H1|2025") as (page, _):
         rows = table_rows(page, "table-p2")
         (want,) = query(
             sample_wh,
@@ -135,20 +139,15 @@ def test_comparable_territory_sums_former_provinces_into_their_successor(site, b
         row = next(r for r in rows if r[:2] == ["2022", "Lâm Đồng"])
         assert row[4] == f"{want:.0f}"
         assert not [r for r in rows if r[1] in ("Đắk Nông", "Bình Thuận")]
-    finally:
-        page.close()
 
 
 def test_banner_shows_only_where_illustrative_data_is_shown(gappy_site, browser):
     out, _ = gappy_site
-    page, _ = open_page(browser, out / "don-vi.html", "thai_binh|FY|asis")
-    try:
+    with opened_page(browser, out / "don-vi.html", "thai_binh|FY|asis") as (page, _):
         assert page.locator("#banner").is_hidden()  # Thái Bình 2022: real figures only
         page.select_option("select[name=unit]", "thanh_hoa")
         assert page.locator("#banner").is_visible()
         assert "DỮ LIỆU MINH HỌA" in page.inner_text("#banner")
-    finally:
-        page.close()
 
 
 def test_no_recipient_name_appears_on_any_page(site, sample_wh):
@@ -174,8 +173,7 @@ PERIOD_CODE = re.compile(r"\b\d{4}-(H1|FY)\b")
 
 def test_completeness_page_grid_equals_the_submissions_view(site, gappy_site, browser, sample_wh):
     out, _ = site
-    page, seen = open_page(browser, out / "nop-bao-cao.html", "2024-FY|6")
-    try:
+    with opened_page(browser, out / "nop-bao-cao.html", "2024-FY|6") as (page, seen):
         assert "Tình hình nộp báo cáo" in page.inner_text("h1")
         assert "Thay đổi ở lần nạp gần nhất" in page.inner_text("main")
         headers = page.evaluate(
@@ -194,16 +192,11 @@ def test_completeness_page_grid_equals_the_submissions_view(site, gappy_site, br
             n: label[s] for n, s in want
         }
         assert seen["errors"] == []
-    finally:
-        page.close()
     # a cluster with no file at all in 2022 is all missing, not absent
-    page, seen = open_page(browser, gappy_site[0] / "nop-bao-cao.html", "2022-FY|9")
-    try:
+    with opened_page(browser, gappy_site[0] / "nop-bao-cao.html", "2022-FY|9") as (page, seen):
         cells = [c for r in table_rows(page, "table-p0") for c in r[1:]]
         assert cells and set(cells) == {"Thiếu"}
         assert seen["errors"] == []
-    finally:
-        page.close()
 
 
 def _download(page, button):
@@ -218,8 +211,7 @@ def test_csv_and_excel_downloads_equal_the_view_rows(site, browser, sample_wh, t
     import openpyxl
 
     out, _ = site
-    page, _ = open_page(browser, out / "cum.html", "2024-FY|6")
-    try:
+    with opened_page(browser, out / "cum.html", "2024-FY|6") as (page, _):
         ranking = sorted(
             query(
                 sample_wh,
@@ -248,14 +240,11 @@ def test_csv_and_excel_downloads_equal_the_view_rows(site, browser, sample_wh, t
         )
         assert sorted(tuple(r[:3]) for r in values[start + 1 :]) == [tuple(r) for r in ranking]
         assert any("MINH HỌA" in str(r[0]) for r in values[:start])  # labelled illustrative
-    finally:
-        page.close()
 
 
 def test_tables_sort_and_search(site, browser):
     out, _ = site
-    page, _ = open_page(browser, out / "kiem-tra.html")
-    try:
+    with opened_page(browser, out / "kiem-tra.html") as (page, _):
         table = page.locator("#tep").locator("xpath=..").locator("table.data")
 
         def names():
@@ -280,16 +269,13 @@ def test_tables_sort_and_search(site, browser):
         box.fill("2025")
         shown = names()
         assert shown and all("2025" in n for n in shown)
-    finally:
-        page.close()
 
 
 def test_names_in_vietnamese_order(site, browser):
     from pipeline.core.collate import sort_names
 
     out, _ = site
-    page, _ = open_page(browser, out / "don-vi.html")
-    try:
+    with opened_page(browser, out / "don-vi.html") as (page, _):
         options = page.evaluate(
             "() => Array.from(document.querySelectorAll('select[name=unit] option'))"
             ".map(o => o.textContent)"
@@ -298,20 +284,15 @@ def test_names_in_vietnamese_order(site, browser):
         assert options.index("Hà Tĩnh") < options.index("Kon Tum")
         assert options.index("Thái Bình") < options.index("Thanh Hóa")
         assert options.index("Đắk Lắk") < options.index("Đắk Nông") < options.index("Gia Lai")
-    finally:
-        page.close()
 
 
 @pytest.mark.parametrize("name", [f for f, _ in dashboards.PAGES])
 def test_no_period_code_in_visible_text(site, browser, name):
     out, _ = site
-    page, _ = open_page(browser, out / name)
-    try:
+    with opened_page(browser, out / name) as (page, _):
         page.evaluate("() => document.querySelectorAll('details').forEach(d => d.open = true)")
         text = page.inner_text("body")
         assert not PERIOD_CODE.search(text), PERIOD_CODE.search(text).group(0)
-    finally:
-        page.close()
 
 
 @pytest.mark.parametrize("name", [f for f, _ in dashboards.PAGES])
@@ -441,19 +422,15 @@ def test_every_page_builds_from_a_sparse_warehouse(kind, browser, tmp_path):
     out = tmp_path / "site"
     pages = dashboards.build_site(wh, out)
     assert [p.name for p in pages] == [f for f, _ in dashboards.PAGES]
-    page, seen = open_page(browser, out / "index.html")
-    try:
+    with opened_page(browser, out / "index.html") as (page, seen):
         body = page.inner_text("body")
         assert "Kho chưa có số liệu" in body or kind == "scores"
         assert seen["errors"] == []
-    finally:
-        page.close()
 
 
 def test_cluster_page_compares_with_the_same_report_a_year_before(site, browser, sample_wh):
     out, _ = site
-    page, _ = open_page(browser, out / "cum.html", "2024-FY|6")
-    try:
+    with opened_page(browser, out / "cum.html", "2024-FY|6") as (page, _):
         assert "So với cùng kỳ năm trước (năm 2023)" in page.inner_text("#panels")
         rows = {r[0]: r for r in table_rows(page, "table-p5")}
         (before,) = query(
@@ -465,8 +442,6 @@ def test_cluster_page_compares_with_the_same_report_a_year_before(site, browser,
             "SELECT sum(count) FROM awards WHERE period = '2024-FY' AND unit_id = 'ha_tinh'",
         )[0]
         assert rows["Hà Tĩnh"][1:4] == [f"{before:.0f}", f"{now:.0f}", f"{now - before:+.0f}"]
-    finally:
-        page.close()
 
 
 # -- the unit profile: period and territory switches (issue 15) --------------------------------
@@ -504,8 +479,7 @@ def _years_table(page):
 
 def test_unit_profile_switches_territory_and_links_former_and_successor_units(merged_site, browser):
     out, wh = merged_site
-    page, seen = open_page(browser, out / "don-vi.html", "hue|FY|asis")
-    try:
+    with opened_page(browser, out / "don-vi.html", "hue|FY|asis") as (page, seen):
         assert page.input_value("select[name=unit]") == "hue"
         assert page.input_value("select[name=half]") == "FY"
         assert _years_table(page) == {}  # as reported: Huế stands alone, and has no figure
@@ -535,14 +509,11 @@ def test_unit_profile_switches_territory_and_links_former_and_successor_units(me
         assert _years_table(page)["2023"] == f"{lam_dong:.0f}"
         assert "Lâm Đồng" in page.inner_text("#viewlabel")
         assert seen["errors"] == []
-    finally:
-        page.close()
 
 
 def test_unit_profile_filters_are_kept_in_the_url(merged_site, browser):
     out, _ = merged_site
-    page, _ = open_page(browser, out / "don-vi.html")
-    try:
+    with opened_page(browser, out / "don-vi.html") as (page, _):
         page.select_option("select[name=unit]", "lam_dong")
         page.select_option("select[name=territory]", "2025")
         kept = page.url
@@ -552,8 +523,6 @@ def test_unit_profile_filters_are_kept_in_the_url(merged_site, browser):
         assert page.input_value("select[name=unit]") == "lam_dong"
         assert page.input_value("select[name=territory]") == "2025"
         assert page.input_value("select[name=half]") == "FY"
-    finally:
-        page.close()
 
 
 @pytest.mark.parametrize("which", ["sample", "merged"])
@@ -569,8 +538,7 @@ def test_submissions_page_opens_on_a_period_and_cluster_with_files(
     from pipeline.publish.analytics import period_key
 
     latest = max({p for p, _ in received}, key=period_key)
-    page, seen = open_page(browser, out / "nop-bao-cao.html")
-    try:
+    with opened_page(browser, out / "nop-bao-cao.html") as (page, seen):
         period = page.input_value("select[name=period]")
         cluster = page.input_value("select[name=cluster]")
         assert period == latest
@@ -579,8 +547,6 @@ def test_submissions_page_opens_on_a_period_and_cluster_with_files(
         assert "Đã nhận" in cells
         assert page.url.endswith("#" + f"{period}|{cluster}".replace("|", "%7C"))
         assert seen["errors"] == []
-    finally:
-        page.close()
 
 
 @pytest.fixture(scope="module")
@@ -608,8 +574,7 @@ def test_illustrative_banner_on_every_page_exactly_when_the_data_is(
 ):
     out = illustrative_site if which == "illustrative" else merged_site[0]
     for name, _ in dashboards.PAGES:
-        page, seen = open_page(browser, out / name)
-        try:
+        with opened_page(browser, out / name) as (page, seen):
             banner = page.locator("#banner")
             if which == "illustrative":
                 assert banner.is_visible(), name
@@ -617,8 +582,6 @@ def test_illustrative_banner_on_every_page_exactly_when_the_data_is(
             else:
                 assert banner.is_hidden(), name
             assert seen["errors"] == [], name
-        finally:
-            page.close()
 
 
 OVERLAPS = """async () => {
