@@ -1,6 +1,6 @@
 """LibreOffice, the last reader (issue 12): what the readers here refuse as damaged or as a
-format they do not read (.fods, .numbers, an .xlsb calamine refuses, a ZIP whose directory
-is gone) is converted by a real `soffice --headless` and read; what is refused on purpose
+format they do not read (.fods, .numbers, an .xls calamine panics on, a ZIP whose
+directory is gone) is converted by a real `soffice --headless` and read; what is refused on purpose
 (an empty file, a real password, hostile content) never goes to it.  The peer files these
 reproduce were found by `python -m bench.sweep --libreoffice`.
 """
@@ -98,15 +98,6 @@ def test_a_flat_ods_is_read_through_libreoffice_and_says_so(tmp_path):
     assert "OpenDocument dạng phẳng (.fods)" in grids.note
 
 
-def test_an_xlsb_calamine_refuses_is_read_through_libreoffice(tmp_path):
-    # ExcelDataReader Test_git_issue682.xlsb (tests/fixtures/edr_issue682.xlsb)
-    p = tmp_path / "issue682.xlsb"
-    shutil.copy(FIXTURES / "edr_issue682.xlsb", p)
-    grids = read_workbook(p)
-    assert [100, 10, 1] == [v for v in grids[0].rows[0] if v is not None][:3]
-    assert "Excel nhị phân (.xlsb)" in grids.note
-
-
 def test_an_xlsx_with_a_whole_column_merge_no_reader_here_reads_is_read(tmp_path):
     # PhpSpreadsheet issue.2501.b.xlsx: <mergeCell ref="A:A"/>, calamine and openpyxl refuse
     p = write_xlsx(tmp_path / "a.xlsx", {"KT": awards_wide_rows()}, merges={"KT": MERGES})
@@ -181,7 +172,9 @@ def test_a_build_records_files_read_through_libreoffice_with_their_original_hash
     # two workers converting at once, each with a profile of its own
     data = fods(awards_wide_rows()).encode()
     (raw / "gia_lai_khen_thuong_2022.fods").write_bytes(data)
-    shutil.copy(FIXTURES / "edr_issue682.xlsb", raw / "issue682.xlsb")
+    from test_isolation import panic_xls
+
+    panic_xls(raw / "hong.xls")
     shutil.copy(FIXTURES / "mat_khau.xlsx", raw / "mat_khau.xlsx")
     build(raw, wh, jobs=2)
     loads = {
@@ -194,7 +187,7 @@ def test_a_build_records_files_read_through_libreoffice_with_their_original_hash
     units = {u for (u,) in query(wh, "SELECT DISTINCT unit_id FROM awards")}
     assert {"gia_lai", "kon_tum", "dak_lak"} <= units
     # read, but no table of a known kind in it: rejected as such, and saying how it was read
-    _, status, message = loads["issue682.xlsb"]
+    _, status, message = loads["hong.xls"]
     assert status == "rejected" and "Đọc qua LibreOffice" in message
     assert loads["mat_khau.xlsx"][1:] == ("rejected", guard.encrypted_message())
 
@@ -244,13 +237,15 @@ def test_a_limit_of_the_guard_is_never_passed_to_libreoffice(tmp_path, no_soffic
 # --- without LibreOffice ------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("name", ["khen_thuong.fods", "issue682.xlsb"])
+@pytest.mark.parametrize("name", ["khen_thuong.fods", "hong.xls"])
 def test_without_libreoffice_the_refusal_says_it_could_read_the_file(tmp_path, name, no_soffice):
+    from test_isolation import panic_xls
+
     p = tmp_path / name
     if name.endswith(".fods"):
         p.write_text(fods(awards_wide_rows()), encoding="utf-8")
     else:
-        shutil.copy(FIXTURES / "edr_issue682.xlsb", p)
+        panic_xls(p)
     with pytest.raises(ReadError) as err:
         read_workbook(p)
     message = str(err.value)

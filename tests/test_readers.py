@@ -591,3 +591,21 @@ def test_the_sheet_scanner_counts_what_the_cells_hold(tmp_path):
     assert cells.hidden_rows == {1}
     assert cells.errors == {(1, 1): "#DIV/0!"}
     assert cells.formula_no_value == {(1, 2)}
+
+
+def test_a_date_formatted_number_no_calendar_holds_stays_a_number_in_xlrd(tmp_path):
+    # ExcelDataReader Test_git_issue_14_InvalidOADate: 10¹² in a date-formatted cell; xlrd
+    # (a sparse or damaged .xls) gave no date, and the cell was loaded empty
+    import xlwt
+
+    from pipeline.ingest.read import _read_xlrd
+
+    wb = xlwt.Workbook()
+    ws = wb.add_sheet("KT")
+    dated = xlwt.easyxf(num_format_str="dd/mm/yyyy")
+    ws.write(0, 0, 10**12, dated)
+    ws.write(0, 1, 44927, dated)
+    out = io.BytesIO()
+    wb.save(out)
+    (grid,) = _read_xlrd(out.getvalue())
+    assert grid.rows[0] == [10**12, datetime(2023, 1, 1)]

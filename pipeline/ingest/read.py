@@ -1,8 +1,9 @@
 """Readers: every spreadsheet format becomes a list of `SheetGrid`.
 
-Cell values come from calamine (fast, Rust) for .xlsx/.xlsm/.xlsb/.xls/.ods; where calamine
-refuses a file another reader is tried before the file is refused (openpyxl for .xlsx,
-xlrd for .xls, odfpy for .ods) and, last, LibreOffice (`convert`: where the refusal is
+Cell values come from calamine (fast, Rust) for .xlsx/.xlsm/.xls/.ods and from the BIFF12
+records for .xlsb (`xlsb`: only the cells written, with their errors, formats and hidden
+rows); where that reader refuses a file another is tried before the file is refused
+(openpyxl for .xlsx, calamine for .xlsb, xlrd for .xls, odfpy for .ods) and, last, LibreOffice (`convert`: where the refusal is
 not final, the file converted to .xlsx and that read, guard first), and a sheet no reader supports (an Excel 4 macro sheet, a
 dialog sheet) is left out, not the workbook.  A cached formula error (#DIV/0!, #N/A, …) is
 delivered as a `CellError`, never as an empty cell.  What calamine does
@@ -27,6 +28,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import datetime
 import io
 import os
 import re
@@ -223,17 +225,22 @@ def _read_book(data: bytes, inspection, suffix: str) -> list[SheetGrid]:
     if inspection.decrypted is not None:  # opened with Excel's default password
         data = inspection.decrypted
     try:
-        if getattr(inspection, "old", False):
-            raise ReadError("old BIFF")  # calamine reads no Excel 2.x–4.x: straight to xlrd
-        if inspection.sparse:  # calamine would hold the whole rectangle
-            raise ReadError("sparse")  # between far-apart cells: xlrd keeps only the cells
-        with _quiet_stderr():  # a Rust panic prints its trace on fd 2: not for the analyst
-            grids = _read_calamine(data)
+        if inspection.binary:  # .xlsb: read here, holding only the cells written
+            grids = _read_xlsb(data, inspection)
+        else:
+            if getattr(inspection, "old", False):
+                raise ReadError("old BIFF")  # calamine reads no Excel 2.x–4.x: straight to xlrd
+            if inspection.sparse:  # calamine would hold the whole rectangle
+                raise ReadError("sparse")  # between far-apart cells: xlrd keeps only the cells
+            with _quiet_stderr():  # a Rust panic prints its trace on fd 2: not for the analyst
+                grids = _read_calamine(data)
     except (KeyboardInterrupt, SystemExit):
         raise
     except BaseException as first:  # noqa: BLE001 - CalamineError, or a pyo3 PanicException
         grids = _second_reader(data, fmt, inspection, first)
-    if fmt == "xlsx":  # what calamine does not report, from the guard's pass
+    if inspection.binary:
+        pass  # the .xlsb reader read its formats, errors and hidden rows itself
+    elif fmt == "xlsx":  # what calamine does not report, from the guard's pass
         for grid in grids:
             grid.epoch1904 = inspection.epoch1904
             cells = inspection.sheets.get(grid.name)
@@ -305,6 +312,9 @@ def _second_reader(data: bytes, fmt: str, inspection, first: BaseException) -> l
     if "Password" in name:
         raise ReadError(guard.encrypted_message()) from None  # final: never to LibreOffice
     try:
+        if inspection.binary and not inspection.sparse:  # calamine holds the rectangle
+            with _quiet_stderr():
+                return _read_calamine(data)
         if fmt == "xlsx" and not inspection.binary:
             skip = set(inspection.not_tables)
             return [g for g in _read_openpyxl(data) if g.name not in skip]
@@ -436,6 +446,31 @@ def _read_calamine(data: bytes) -> list[SheetGrid]:
     return grids
 
 
+def _read_xlsb(data: bytes, inspection) -> list[SheetGrid]:
+    from pipeline.ingest import xlsb
+
+    grids = []
+    for sheet in xlsb.read_xlsb(data, inspection.worksheets):
+        for r, c in sheet.dates:  # a number no calendar holds stays the number it is
+            when = serial_date(sheet.rows[r][c], inspection.epoch1904)
+            sheet.rows[r][c] = sheet.rows[r][c] if when is None else when
+        for r, c in sheet.durations:
+            with contextlib.suppress(OverflowError):
+                sheet.rows[r][c] = datetime.timedelta(days=sheet.rows[r][c])
+        grid = SheetGrid(
+            sheet.name,
+            sheet.rows,
+            hidden=sheet.hidden,
+            hidden_rows=sheet.hidden_rows,
+            percent_cells=sheet.percent_cells,
+            merged=sheet.merged,
+            epoch1904=inspection.epoch1904,
+        )
+        _put_errors(grid, sheet.errors)
+        grids.append(grid)
+    return grids
+
+
 # --- second readers -------------------------------------------------------------------
 
 
@@ -482,8 +517,9 @@ def _read_xlrd(data: bytes, ragged: bool = False) -> list[SheetGrid]:
                 for r in range(sheet.nrows):
                     row = []
                     for cell in sheet.row(r):
-                        if cell.ctype == xlrd.XL_CELL_DATE:
-                            row.append(serial_date(cell.value, bool(book.datemode)))
+                        if cell.ctype == xlrd.XL_CELL_DATE:  # (or the number no date is)
+                            when = serial_date(cell.value, bool(book.datemode))
+                            row.append(cell.value if when is None else when)
                         elif cell.ctype == xlrd.XL_CELL_ERROR:
                             row.append(CellError(xlrd.error_text_from_code.get(cell.value, "#N/A")))
                         elif cell.ctype in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK):

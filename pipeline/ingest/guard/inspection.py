@@ -28,7 +28,10 @@ class Inspection:
     not_tables: list[str] = field(default_factory=list)  # chart, macro, dialog sheets
     old: bool = False  # a bare BIFF stream (Excel 2.x–4.x): xlrd reads it
     epoch1904: bool = False  # serial dates count from 1904-01-01 (<workbookPr date1904>)
-    sparse: bool = False  # an .xls sheet's cells lie far apart: read by xlrd's ragged rows
+    sparse: bool = False  # a sheet's cells lie far apart: read holding only the cells written
+    # (.xls: xlrd's ragged rows; .xlsb: `pipeline.ingest.xlsb`)
+    # (.xlsx, .xlsb) each worksheet's name, part (`part_key`) and hidden, in workbook order
+    worksheets: list[tuple[str, str, bool]] = field(default_factory=list)
     unpacked: bytes | None = None  # a gzip-compressed .csv's text, unpacked once here
 
 

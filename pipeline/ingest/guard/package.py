@@ -88,7 +88,7 @@ def _check_zip(data: bytes, suffix: str, lim: Limits) -> Inspection:
                 strings.finish()
         book = _Book(lim)
         if inspection.binary:
-            _check_xlsb(lookup, unpack, lim, book)
+            _check_xlsb(lookup, unpack, lim, book, sheets, inspection)
         for info in infos:
             name = info.filename
             key = part_key(name)

@@ -19,20 +19,45 @@ from pipeline.ingest.guard.zip import _corrupt_zip, part_key
 _SI = re.compile(rb"<(?:\w+:)?si(?=[\s/>])")
 
 
-def _check_xlsb(lookup: dict[str, zipfile.ZipInfo], unpack, lim: Limits, book: _Book) -> None:
+def _check_xlsb(
+    lookup: dict[str, zipfile.ZipInfo],
+    unpack,
+    lim: Limits,
+    book: _Book,
+    sheets: dict[str, str],
+    inspection: Inspection,
+) -> None:
     """An .xlsb's binary parts, streamed like the XML ones: shared strings first (their
-    sizes), then each worksheet's used area and the text its cells expand to."""
+    sizes), then each worksheet's used area and the text its cells expand to.  A sheet
+    whose few cells lie farther apart than the cell limit's rectangle is `sparse` (the
+    .xlsb reader holds only the cells written: `pipeline.ingest.xlsb`)."""
     strings = _SharedStrings(lim)
     sst = next((i for k, i in lookup.items() if k.endswith("sharedstrings.bin")), None)
     if sst is not None:
         scan = _Biff12(_Biff12.strings_record(strings, lim))
         unpack.scan(sst, scan, text=False)
         scan.finish()
-    for key, info in lookup.items():
-        if "worksheets/" in key and key.endswith(".bin"):
-            scan = _Biff12(_Biff12.sheet_record(key.rsplit("/", 1)[-1], lim, book, strings))
-            unpack.scan(info, scan, text=False)
-            scan.finish()
+    for key, name in sheets.items():
+        on = _Biff12.sheet_record(name, lim, book, strings)
+        scan = _Biff12(on)
+        unpack.scan(lookup[key], scan, text=False)
+        scan.finish()
+        inspection.sparse = inspection.sparse or on.extent.sparse
+
+
+# BIFF12 cell records (MS-XLSB 2.4): 1–11 name their column (BrtCellBlank … BrtFmlaError),
+# 12–18 are the short cells of newer Excel, in the column after the row's previous cell
+# (BrtShortBlank … BrtShortIsst), 62 a rich-text string (BrtCellRString); 0 is BrtRowHdr
+XLSB_CELLS = frozenset(range(1, 19)) | {62}
+XLSB_SHORT = frozenset(range(12, 19))
+XLSB_BLANK = frozenset({1, 12})
+
+
+def xlsb_column(rtype: int, rec: bytes, previous: int) -> int | None:
+    """The 0-based column of a BIFF12 cell record; None for a record too short to hold one."""
+    if rtype in XLSB_SHORT:
+        return previous + 1
+    return struct.unpack_from("<I", rec, 0)[0] if len(rec) >= 8 else None
 
 
 class _Biff12:
@@ -92,20 +117,26 @@ class _Biff12:
 
     @staticmethod
     def sheet_record(sheet: str, lim: Limits, book: _Book, strings: _SharedStrings):
-        extent = _Extent(sheet, lim, book)
-        row = [0]
+        extent = _Extent(sheet, lim, book, sparse_ok=True)
+        at = [0, -1]  # row, previous column
 
         def on(rtype: int, data: bytes) -> None:
             if rtype == 0 and len(data) >= 4:  # BrtRowHdr
-                row[0] = struct.unpack_from("<I", data, 0)[0]
-            elif 2 <= rtype <= 11 and len(data) >= 4:  # a cell with a value
-                col = struct.unpack_from("<I", data, 0)[0]
-                extent.add(row[0] + 1, col + 1)
-                if rtype == 7 and len(data) >= 12:  # BrtCellIsst: a shared string
-                    book.text += strings.size(str(struct.unpack_from("<I", data, 8)[0]).encode())
+                at[0], at[1] = struct.unpack_from("<I", data, 0)[0], -1
+            elif rtype in XLSB_CELLS:
+                col = xlsb_column(rtype, data, at[1])
+                if col is None:
+                    return
+                at[1] = col
+                if rtype not in XLSB_BLANK:  # a cell with a value
+                    extent.add(at[0] + 1, col + 1)
+                isst = 8 if rtype == 7 else 4 if rtype == 18 else None  # BrtCellIsst, Short
+                if isst is not None and len(data) >= isst + 4:  # a shared string
+                    book.text += strings.size(str(struct.unpack_from("<I", data, isst)[0]).encode())
                     if book.text > lim.max_expanded_text_bytes:
                         raise Rejected(_too_much_text(sheet, lim))
 
+        on.extent = extent
         return on
 
 
@@ -428,25 +459,30 @@ def _xlsx_sheet_parts(
     lim: Limits,
     inspection: Inspection | None = None,
 ) -> dict[str, str]:
-    """Worksheet part (its `part_key`) → sheet name, from the workbook and its relationships;
-    the sheets that hold no table go to `inspection.not_tables`, the date system to
-    `inspection.epoch1904`."""
+    """Worksheet part (its `part_key`) → sheet name, from the workbook (workbook.xml, or an
+    .xlsb's workbook.bin) and its relationships; each worksheet's name, part and state in
+    `inspection.worksheets`, the sheets that hold no table in `inspection.not_tables`, the
+    date system in `inspection.epoch1904`."""
     from xml.etree import ElementTree as ET
 
     parts: dict[str, str] = {}
     inspection = inspection if inspection is not None else Inspection("xlsx")
     skipped = inspection.not_tables
-    if workbook.endswith(".bin"):  # .xlsb: the sheets are binary parts, sized in the ZIP
-        return parts
+    binary = workbook.endswith(".bin")
     folder = posixpath.dirname(workbook)
     rels_key = part_key(f"{folder}/_rels/{posixpath.basename(workbook)}.rels")
     try:
-        book = ET.fromstring(unpack.read(lookup[workbook], scan=True))  # no DOCTYPE first
+        if binary:  # BIFF12 records: no XML to parse
+            sheets, inspection.epoch1904 = xlsb_workbook(unpack.read(lookup[workbook]))
+        else:
+            sheets, inspection.epoch1904 = _xml_workbook(
+                ET.fromstring(unpack.read(lookup[workbook], scan=True))  # no DOCTYPE first
+            )
         rels = (
             ET.fromstring(unpack.read(lookup[rels_key], scan=True)) if rels_key in lookup else None
         )
     except ET.ParseError as exc:
-        raise Unreadable(_corrupt_zip(".xlsx")) from exc
+        raise Unreadable(_corrupt_zip(".xlsb" if binary else ".xlsx")) from exc
     targets, others = {}, {}
     for rel in rels if rels is not None else []:
         target = rel.get("Target", "")
@@ -455,24 +491,85 @@ def _xlsx_sheet_parts(
             targets[rel.get("Id")] = part_key(posixpath.normpath(target))
         else:  # a chart, macro or dialog sheet: no table, read by no reader here
             others[rel.get("Id")] = target
-    sheets = [el for el in book.iter() if str(el.tag).rsplit("}", 1)[-1] == "sheet"]
-    for el in book.iter():
-        if str(el.tag).rsplit("}", 1)[-1] == "workbookPr":
-            inspection.epoch1904 = el.get("date1904", "").lower() in ("1", "true")
     if len(sheets) > lim.max_sheets:
         raise Rejected(
             f"Không đọc được tệp: sổ làm việc có {_n(len(sheets))} trang tính, vượt giới hạn "
             f"{_n(lim.max_sheets)}."
         )
-    for i, sheet in enumerate(sheets, 1):
-        rid = next((v for k, v in sheet.attrib.items() if k.rsplit("}", 1)[-1] == "id"), None)
+    for i, (name, rid, hidden) in enumerate(sheets, 1):
+        name = name or f"trang thứ {i}"
         part = targets.get(rid)
-        if part:
-            parts[part] = sheet.get("name") or f"trang thứ {i}"
+        if part and part in lookup and part not in parts:
+            parts[part] = name
+            inspection.worksheets.append((name, part, hidden))
         elif rid in others:
-            skipped.append(sheet.get("name") or f"trang thứ {i}")
+            skipped.append(name)
     # a worksheet part no relationship names is still a worksheet a reader might open
+    suffix = ".bin" if binary else ".xml"
     for key in lookup:
-        if "worksheets/" in key and key.endswith(".xml") and key not in parts:
+        if _worksheet_part(key, suffix) and key not in parts:
             parts[key] = key.rsplit("/", 1)[-1]
+            inspection.worksheets.append((parts[key], key, False))
     return parts
+
+
+def _worksheet_part(key: str, suffix: str) -> bool:
+    """A part in a worksheets folder (not an .xlsb's binaryIndex of it)."""
+    return (
+        "worksheets/" in key
+        and key.endswith(suffix)
+        and not key.rsplit("/", 1)[-1].startswith("binaryindex")
+    )
+
+
+def _xml_workbook(book) -> tuple[list[tuple[str, str | None, bool]], bool]:
+    """workbook.xml's sheets (name, relationship id, hidden) and its date system."""
+    sheets = []
+    epoch1904 = False
+    for el in book.iter():
+        tag = str(el.tag).rsplit("}", 1)[-1]
+        if tag == "sheet":
+            rid = next((v for k, v in el.attrib.items() if k.rsplit("}", 1)[-1] == "id"), None)
+            sheets.append((el.get("name"), rid, el.get("state", "visible") != "visible"))
+        elif tag == "workbookPr":
+            epoch1904 = el.get("date1904", "").lower() in ("1", "true")
+    return sheets, epoch1904
+
+
+# BIFF12 records of workbook.bin (MS-XLSB 2.4): BrtWbProp (flags, bit 0 the 1904 system),
+# BrtBundleSh (a sheet: state, tab id, relationship id, name)
+_BRT_WB_PROP, _BRT_BUNDLE_SH = 153, 156
+
+
+def xlsb_workbook(data: bytes) -> tuple[list[tuple[str, str | None, bool]], bool]:
+    """workbook.bin's sheets (name, relationship id, hidden) and its date system."""
+    sheets: list[tuple[str, str | None, bool]] = []
+    epoch1904 = [False]
+
+    def on(rtype: int, rec: bytes) -> None:
+        if rtype == _BRT_WB_PROP and len(rec) >= 4:
+            epoch1904[0] = bool(struct.unpack_from("<I", rec, 0)[0] & 1)
+        elif rtype == _BRT_BUNDLE_SH and len(rec) >= 12:
+            state = struct.unpack_from("<I", rec, 0)[0]
+            rid, at = wide_string(rec, 8, nullable=True)
+            name, _ = wide_string(rec, at)
+            sheets.append((name, rid, state != 0))
+
+    scan = _Biff12(on)
+    scan.feed(data)
+    scan.finish()
+    return sheets, epoch1904[0]
+
+
+def wide_string(rec: bytes, at: int, nullable: bool = False) -> tuple[str | None, int]:
+    """An XLWideString of a BIFF12 record at offset `at` (a count of UTF-16 code units, then
+    them), and the offset past it; a count past the record's end is cut to it.  `nullable`:
+    0xFFFFFFFF is None (XLNullableWideString)."""
+    if at + 4 > len(rec):
+        return None, len(rec)
+    count = struct.unpack_from("<I", rec, at)[0]
+    at += 4
+    if nullable and count == 0xFFFFFFFF:
+        return None, at
+    end = min(len(rec), at + 2 * count)
+    return rec[at:end].decode("utf-16-le", "replace"), end
