@@ -288,7 +288,7 @@ def _soffice_reads(path: Path, timeout: float) -> bool | None:
     """Whether LibreOffice reads the file: `soffice --headless --convert-to csv` in a
     scratch folder, with a user profile of its own (a running LibreOffice, or another
     sweep, is never disturbed) and a timeout; read when it writes a CSV that holds
-    something.  None when LibreOffice is not installed."""
+    something besides separators.  None when LibreOffice is not installed."""
     exe = shutil.which("soffice") or shutil.which("libreoffice")
     if not exe:
         return None
@@ -321,7 +321,8 @@ def _soffice_reads(path: Path, timeout: float) -> bool | None:
                 return False
         except OSError:
             return None
-        return any(p.stat().st_size > 0 for p in out.iterdir())
+        # something: not only separators and line ends (an empty sheet's CSV is "\n")
+        return any(p.read_bytes().strip(b",;\t\r\n ") for p in out.iterdir())
 
 
 def libreoffice_pass(results: dict[str, dict], peers: Path, timeout: float) -> list[str]:
