@@ -397,3 +397,22 @@ def test_an_xls_with_cells_at_opposite_corners_is_read_in_bounded_memory(tmp_pat
     [grid] = read_workbook(xls_with_far_cell(tmp_path / "o_xa_2022.xls"))
     assert len(grid.rows) == 65_536 and grid.value(65_535, 255) == 1
     assert sum(len(r) for r in grid.rows) == 1 + 256
+
+
+def test_a_sparse_xls_whose_rows_reach_far_right_is_refused_by_what_its_rows_hold(
+    tmp_path, monkeypatch
+):
+    """xlrd's ragged rows hold each row up to its last cell: a cell at the far right of
+    every row is the whole rectangle again, and the cell limit judges it so."""
+    import xlwt
+
+    monkeypatch.setenv("THIDUA_MAX_CELLS", "1000")
+    wb = xlwt.Workbook()
+    ws = wb.add_sheet("KT")
+    for r in range(60):
+        ws.write(r, 0, 1)
+        ws.write(r, 199, 2)
+    p = tmp_path / "rong.xls"
+    wb.save(str(p))
+    with pytest.raises(ReadError, match="vượt giới hạn 1.000 ô một trang"):
+        read_workbook(p)

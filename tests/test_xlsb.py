@@ -292,6 +292,41 @@ def test_cells_past_the_cell_limit_are_still_refused(tmp_path, monkeypatch):
         guard.check_file(p)
 
 
+def test_a_sparse_sheet_whose_rows_reach_far_right_is_refused_by_what_its_rows_hold(
+    tmp_path, monkeypatch
+):
+    # a reader of ragged rows holds each row up to its last cell: 60 rows each with a cell
+    # at column 200 are 12 000 slots, the rectangle again, though only 120 cells are written
+    monkeypatch.setenv("THIDUA_MAX_CELLS", "1000")
+    rows = [[1] + [None] * 198 + [2] for _ in range(60)]
+    with pytest.raises(guard.Rejected, match="vượt giới hạn 1.000 ô một trang"):
+        guard.check_file(write_xlsb(tmp_path / "wide.xlsb", {"S": rows}))
+    few = [[None] * 200 for _ in range(60)]
+    few[0][0] = few[59][199] = "x"  # the same rectangle, two cells: read
+    assert guard.check_file(write_xlsb(tmp_path / "few.xlsb", {"S": few})).sparse
+
+
+def test_merged_ranges_of_an_xlsb_are_counted_against_the_limit(tmp_path, monkeypatch):
+    monkeypatch.setenv("THIDUA_MAX_MERGES", "3")
+    merges = [(r, 0, r, 1) for r in range(4)]
+    p = write_xlsb(tmp_path / "m.xlsb", {"S": [["a", "b"]] * 4}, merges={"S": merges})
+    with pytest.raises(guard.Rejected, match="vùng ô gộp"):
+        guard.check_file(p)
+
+
+def test_a_cell_past_excels_last_column_is_a_damaged_file(tmp_path):
+    part = rec(129) + rec(145) + rec(0, struct.pack("<IIHBB", 0, 0, 300, 0, 0) + bytes(5))
+    part += value_record(70_000, 1.5, []) + rec(146) + rec(130)
+    p = write_xlsb(tmp_path / "far.xlsb", {"S": [["x"]]})
+    from test_readers import zip_parts
+
+    parts = zip_parts(p)
+    parts["xl/worksheets/sheet1.bin"] = part
+    write_parts(p, parts)
+    with pytest.raises(guard.Rejected, match="quá cột cuối cùng của Excel"):
+        guard.check_file(p)
+
+
 # --- real files -------------------------------------------------------------------------------
 
 

@@ -69,8 +69,12 @@ class _Extent:
         self.sheet, self.lim, self.book = sheet, lim, book or _Book(lim)
         self.max_row = self.max_col = self.cells = self.merges = 0
         # sparse_ok: a reader that holds only the cells written reads this format (.xls:
-        # xlrd's ragged rows), so a rectangle past the limit is `sparse`, not refused
+        # xlrd's ragged rows; .xlsb), so a rectangle past the limit is `sparse`, not refused;
+        # what such a reader holds is each row as far as its last cell (`ragged`), bounded
+        # by the cell limit like a rectangle (a cell at the far right of every row is the
+        # rectangle again)
         self.sparse_ok, self.sparse = sparse_ok, False
+        self.ragged, self.widths, self.row_at, self.row_width = 0, {}, 0, 0
 
     def merge(self, count: int = 1) -> None:
         self.merges += count
@@ -81,6 +85,8 @@ class _Extent:
             )
 
     def add(self, row: int, col: int, rows: int = 1, cols: int = 1) -> None:
+        if self.sparse_ok and (row != self.row_at or col + cols - 1 > self.row_width):
+            self._ragged(row, col + cols - 1, rows)  # (cells of one row: nothing to do)
         if rows == cols == 1 and row <= self.max_row and col <= self.max_col:  # inside
             self.cells += 1
             if self.cells > self.lim.max_cells:
@@ -98,11 +104,32 @@ class _Extent:
         if self.cells > self.lim.max_cells:
             raise Rejected(_too_many_cells(self.sheet, self.max_row, self.max_col, self.lim))
         if self.max_row * self.max_col > self.lim.max_cells:
-            if not self.sparse_ok:
+            if not self.sparse_ok or self.ragged > self.lim.max_cells:
                 raise Rejected(_too_many_cells(self.sheet, self.max_row, self.max_col, self.lim))
-            self.sparse = True
-        # a sparse sheet's reader holds its cells, not the rectangle between them
-        self.book.grow(rows * cols if self.sparse else self.max_row * self.max_col - area)
+            if not self.sparse:  # from here its reader holds each row to its last cell
+                self.sparse = True
+                self.book.grow(self.ragged)
+        if not self.sparse:
+            self.book.grow(self.max_row * self.max_col - area)
+
+    def _ragged(self, row: int, last_col: int, rows: int) -> None:
+        """Each row's width (its last cell), summed in `ragged`: what a reader of ragged rows
+        holds.  Past the cell limit it is refused once the sheet is sparse (before, the
+        rectangle, which is larger, is what the limit judges)."""
+        if row != self.row_at:  # the widths of rows left behind kept, if met again
+            self.widths[self.row_at] = self.row_width
+            self.row_at, self.row_width = row, self.widths.get(row, 0)
+        width = self.row_width
+        if last_col > width:
+            grown = (last_col - width) * rows  # (a block of rows: counted as its first)
+            self.ragged += grown
+            self.row_width = last_col
+            if self.sparse:
+                if self.ragged > self.lim.max_cells:
+                    raise Rejected(
+                        _too_many_cells(self.sheet, self.max_row, self.max_col, self.lim)
+                    )
+                self.book.grow(grown)
 
 
 class _CountScan:

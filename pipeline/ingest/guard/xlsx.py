@@ -51,6 +51,15 @@ def _check_xlsb(
 XLSB_CELLS = frozenset(range(1, 19)) | {62}
 XLSB_SHORT = frozenset(range(12, 19))
 XLSB_BLANK = frozenset({1, 12})
+XLSB_COLUMNS = 16_384  # A … XFD, Excel's columns
+_BRT_MERGE_CELL = 176
+
+
+def _past_last_column(sheet: str, col: int) -> str:
+    return (
+        f"Không đọc được tệp Excel nhị phân (.xlsb): tệp hỏng — trang «{sheet}» có ô ở cột thứ "
+        f"{_n(col + 1)}, quá cột cuối cùng của Excel (XFD, cột thứ {_n(XLSB_COLUMNS)}). {FIX_HINT}"
+    )
 
 
 def xlsb_column(rtype: int, rec: bytes, previous: int) -> int | None:
@@ -123,10 +132,14 @@ class _Biff12:
         def on(rtype: int, data: bytes) -> None:
             if rtype == 0 and len(data) >= 4:  # BrtRowHdr
                 at[0], at[1] = struct.unpack_from("<I", data, 0)[0], -1
+            elif rtype == _BRT_MERGE_CELL:
+                extent.merge()
             elif rtype in XLSB_CELLS:
                 col = xlsb_column(rtype, data, at[1])
                 if col is None:
                     return
+                if col >= XLSB_COLUMNS:
+                    raise Unreadable(_past_last_column(sheet, col))
                 at[1] = col
                 if rtype not in XLSB_BLANK:  # a cell with a value
                     extent.add(at[0] + 1, col + 1)
