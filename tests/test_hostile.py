@@ -603,7 +603,10 @@ HOSTILE = {
         _has("thực chất là một tệp nhị phân không rõ loại"),
     ),
     # .xlsb is read since issue 12 (calamine reads it); this one is two bytes of nothing
-    "xlsb_2022.xlsx": (lambda p: _xlsb(p), _has("Không đọc được tệp Excel (.xlsx): tệp hỏng")),
+    "xlsb_2022.xlsx": (
+        lambda p: _xlsb(p),
+        _has("Không đọc được tệp Excel nhị phân (.xlsb): tệp hỏng"),
+    ),
     "tcvn3_2022.xlsx": (
         lambda p: write_xlsx(p, {"KT": legacy_rows("TCVN3")}),
         _has(

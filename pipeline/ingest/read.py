@@ -328,7 +328,7 @@ def _second_reader(data: bytes, fmt: str, inspection, first: BaseException) -> l
         raise OutOfMemory(OUT_OF_MEMORY) from exc
     except BaseException:  # noqa: BLE001 - the second reader refuses it too
         pass
-    raise _unreadable(first, "." + fmt) from None
+    raise _unreadable(first, ".xlsb" if inspection.binary else "." + fmt) from None
 
 
 def _unreadable(exc: BaseException, suffix: str) -> ReadError:
