@@ -602,7 +602,7 @@ HOSTILE = {
         lambda p: p.write_bytes(bytes(range(256)) * 20) and p,
         _has("thực chất là một tệp nhị phân không rõ loại"),
     ),
-    # .xlsb is read since issue 12 (calamine reads it); this one is two bytes of nothing
+    # .xlsb is read since issue 12 (pipeline/ingest/xlsb.py); this one is two bytes of nothing
     "xlsb_2022.xlsx": (
         lambda p: _xlsb(p),
         _has("Không đọc được tệp Excel nhị phân (.xlsb): tệp hỏng"),
