@@ -445,13 +445,16 @@ def test_csv_in_utf16_or_utf32_with_or_without_a_mark_is_read(tmp_path, encoding
 
 def xlsb_with_a_cell_at(path: Path, row: int, col: int) -> Path:
     """An .xlsb whose one sheet holds a number at (row, col), 0-based: BIFF12 records
-    BrtRowHdr and BrtCellReal (a type byte, a size byte, the payload)."""
+    BrtRowHdr and BrtCellReal (a type byte, a size byte, the payload) in the sheet data."""
 
     def rec(rtype: int, data: bytes) -> bytes:
         return bytes([rtype, len(data)]) + data
 
-    sheet = rec(0, struct.pack("<IIH", row, 0, 300) + b"\x00" * 7) + rec(
-        5, struct.pack("<I", col) + b"\x00" * 4 + struct.pack("<d", 3.0)
+    sheet = (  # BrtBeginSheetData, BrtRowHdr, BrtCellReal, BrtEndSheetData
+        b"\x91\x01\x00"
+        + rec(0, struct.pack("<IIH", row, 0, 300) + b"\x00" * 7)
+        + rec(5, struct.pack("<I", col) + b"\x00" * 4 + struct.pack("<d", 3.0))
+        + b"\x92\x01\x00"
     )
     return write_parts(
         path,

@@ -327,6 +327,167 @@ def test_a_cell_past_excels_last_column_is_a_damaged_file(tmp_path):
         guard.check_file(p)
 
 
+def replace_part(p: Path, name: str, data: bytes) -> Path:
+    from test_readers import zip_parts
+
+    parts = zip_parts(p)
+    parts[name] = data
+    return write_parts(p, parts)
+
+
+def row_header(r: int, hidden: bool = False) -> bytes:
+    return rec(0, struct.pack("<IIHBB", r, 0, 300, 0, 0x10 if hidden else 0) + bytes(5))
+
+
+BEGIN_DATA, END_DATA = rec(145), rec(146)
+
+
+def test_a_row_header_outside_the_sheet_data_moves_no_cell(tmp_path, monkeypatch):
+    # the guard once honoured a BrtRowHdr the reader ignored: a cell counted in row 1 was
+    # read in row 2³¹ (review of the .xlsb reader); now both read rows as calamine does
+    monkeypatch.setenv("THIDUA_MAX_ROWS", "10")
+    part = BEGIN_DATA + row_header(50) + END_DATA + row_header(0)  # (outside: ignored)
+    part += BEGIN_DATA + value_record(0, 1.5, []) + END_DATA
+    p = replace_part(
+        write_xlsb(tmp_path / "r.xlsb", {"S": [["x"]]}), "xl/worksheets/sheet1.bin", part
+    )
+    with pytest.raises(guard.Rejected, match="dòng 51, vượt giới hạn 10 dòng"):
+        guard.check_file(p)
+    monkeypatch.setenv("THIDUA_MAX_ROWS", "100")
+    (grid,) = read_workbook(p)
+    assert cells(grid) == {(50, 0): 1.5}
+
+
+def test_of_two_entries_of_one_name_the_guard_and_the_reader_take_the_same(tmp_path):
+    p = write_xlsb(tmp_path / "d.xlsb", {"S": [["đầu tiên"]]})
+    import warnings
+    import zipfile
+
+    second = sheet_part([["thứ hai"] * 3] * 3, [])
+    with warnings.catch_warnings(), zipfile.ZipFile(p, "a") as zf:
+        warnings.simplefilter("ignore")  # (zipfile warns of the duplicate name)
+        zf.writestr("xl/worksheets/sheet1.bin", second)
+    (grid,) = read_workbook(p)
+    assert cells(grid) == {(0, 0): "đầu tiên"}  # the copy the guard checked
+
+
+def test_the_rows_a_sparse_sheet_spans_count_against_the_cell_limit(tmp_path, monkeypatch):
+    # a reader of ragged rows holds a list for every row down to the last: 255 sheets of
+    # two cells 100 000 rows apart were 25 million lists the guard did not count
+    monkeypatch.setenv("THIDUA_MAX_CELLS", "1000")
+    rows = [[None] * 11 for _ in range(2000)]
+    rows[0][0], rows[1999][10] = "a", "b"  # 2 000 × 11 rectangle: sparse; 2 000 row lists
+    with pytest.raises(guard.Rejected, match="vượt giới hạn 1.000 ô một trang"):
+        guard.check_file(write_xlsb(tmp_path / "tall.xlsb", {"S": rows}))
+    rows = [[None] * 200 for _ in range(11)]
+    rows[0][0], rows[10][199] = "a", "b"  # 11 × 200: the same rectangle, few rows: read
+    assert guard.check_file(write_xlsb(tmp_path / "flat.xlsb", {"S": rows})).sparse
+
+
+def test_more_cell_formats_than_excel_keeps_are_refused(tmp_path):
+    styles = rec(617, struct.pack("<I", 70_000))
+    styles += rec(47, struct.pack("<HH", 0, 9) + bytes(12)) * 70_000 + rec(618)
+    p = replace_part(write_xlsb(tmp_path / "s.xlsb", {"S": [[1]]}), "xl/styles.bin", styles)
+    with pytest.raises(guard.Rejected, match="hơn 65.536 định dạng ô"):
+        guard.check_file(p)
+
+
+def test_each_number_format_is_judged_once_on_what_excel_keeps_of_it(tmp_path, monkeypatch):
+    # 20 000 cell formats sharing one format code of 200 000 characters: each XF judged
+    # its code again, a regex pass each (a 2 KB file ran past 20 s)
+    from pipeline.ingest import xlsb
+
+    seen = []
+
+    def judged(code: str) -> bool:
+        seen.append(len(code))
+        return is_percent(code)
+
+    is_percent = xlsb.is_percent_format
+    monkeypatch.setattr(xlsb, "is_percent_format", judged)
+
+    def styles(code: str) -> bytes:
+        out = rec(44, struct.pack("<H", 164) + wide(code)) + rec(617, struct.pack("<I", 20_000))
+        return out + rec(47, struct.pack("<HH", 0, 164) + bytes(12)) * 20_000 + rec(618)
+
+    assert xlsb._styles(styles("0" * 200_000 + "%")) == {}  # "%" past what Excel keeps
+    assert seen == [255]  # one format, judged once, on its first 255 characters
+    assert set(xlsb._styles(styles("0.0%")).values()) == {"percent"}
+    assert len(xlsb._styles(styles("0.0%"))) == 20_000
+
+
+def test_a_short_shared_string_record_still_counts_as_one_string(tmp_path, monkeypatch):
+    # the guard skipped a BrtSSTItem under 5 bytes and the reader did not: every later
+    # index was another string to each, and the text limit was judged on the wrong one
+    monkeypatch.setenv("THIDUA_MAX_TEXT_MB", "1")
+    p = write_xlsb(tmp_path / "t.xlsb", {"S": [["x"] * 30 for _ in range(10)]})
+    sst = rec(159, struct.pack("<II", 2, 2)) + rec(19, b"\x00")  # a string cut to nothing
+    sst += rec(19, b"\x00" + wide("y" * 20_000)) + rec(160)
+    part = BEGIN_DATA + b"".join(
+        row_header(r) + b"".join(rec(7, cell(c) + struct.pack("<I", 1)) for c in range(30))
+        for r in range(10)
+    )
+    replace_part(p, "xl/sharedStrings.bin", sst)
+    replace_part(p, "xl/worksheets/sheet1.bin", part + END_DATA)  # 300 × 40 KB: 12 MB
+    with pytest.raises(guard.Rejected, match="chiếm hơn 1 MB"):
+        guard.check_file(p)
+    monkeypatch.setenv("THIDUA_MAX_TEXT_MB", "64")
+    (grid,) = read_workbook(p)
+    assert grid.rows[0][0] == "y" * 20_000
+
+
+def test_text_held_in_a_cell_record_is_bounded_like_a_shared_string(tmp_path):
+    part = BEGIN_DATA + row_header(0) + rec(6, cell(0) + wide("z" * 200_000)) + END_DATA
+    p = replace_part(
+        write_xlsb(tmp_path / "i.xlsb", {"S": [["x"]]}), "xl/worksheets/sheet1.bin", part
+    )
+    with pytest.raises(guard.Rejected, match="một ô chứa chuỗi dài hơn 256 KB"):
+        guard.check_file(p)
+
+
+def test_hidden_rows_are_those_that_hold_cells(tmp_path):
+    part = BEGIN_DATA + row_header(2, hidden=True) + value_record(0, 7, [])
+    part += b"".join(row_header(r, hidden=True) for r in range(10_000, 20_000)) + END_DATA
+    p = replace_part(
+        write_xlsb(tmp_path / "h.xlsb", {"S": [["x"]]}), "xl/worksheets/sheet1.bin", part
+    )
+    (grid,) = read_workbook(p)
+    assert grid.hidden_rows == {2}
+
+
+def test_a_workbook_listing_more_sheets_than_the_limit_is_refused_at_once(tmp_path):
+    book = rec(131) + rec(143)
+    book += b"".join(
+        rec(156, struct.pack("<II", 0, i) + wide(f"rId{i}") + wide(f"T{i}")) for i in range(300)
+    )
+    p = replace_part(write_xlsb(tmp_path / "b.xlsb", {"S": [[1]]}), "xl/workbook.bin", book)
+    with pytest.raises(guard.Rejected, match="hơn 255 trang tính"):
+        guard.check_file(p)
+
+
+def test_an_elapsed_time_that_is_not_a_number_stays_what_it_is(tmp_path):
+    rows = [["a", float("nan"), 1.5]]
+    styles = {(0, 1): "duration", (0, 2): "duration"}
+    (grid,) = read_workbook(write_xlsb(tmp_path / "n.xlsb", {"S": rows}, styles={"S": styles}))
+    assert grid.rows[0][1] != grid.rows[0][1]  # NaN, never an empty cell or a zero
+    assert grid.rows[0][2] == datetime.timedelta(days=1.5)
+
+
+def test_a_reader_out_of_memory_is_reported_holding_nothing(tmp_path, monkeypatch):
+    # fault injection: a MemoryError inside the .xlsb reader becomes OutOfMemory (the build
+    # retries the file alone), with no chained exception keeping the reader's frames alive
+    from pipeline.ingest import xlsb
+    from pipeline.ingest.read import OutOfMemory
+
+    def exhausted(*_args):
+        raise MemoryError
+
+    monkeypatch.setattr(xlsb, "read_xlsb", exhausted)
+    with pytest.raises(OutOfMemory) as err:
+        read_workbook(write_xlsb(tmp_path / "m.xlsb", {"S": [[1]]}))
+    assert err.value.__cause__ is None and err.value.__context__ is None
+
+
 # --- real files -------------------------------------------------------------------------------
 
 

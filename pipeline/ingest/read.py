@@ -114,6 +114,7 @@ def read_workbook(path: Path, data: bytes | None = None) -> Sheets:
     the refusal is not final (`ReadError.why`), is converted by LibreOffice and that
     .xlsx read (`_through_libreoffice`)."""
     suffix = path.suffix.lower()
+    first = None
     try:
         if data is None and (suffix in SPREADSHEET_SUFFIXES or suffix in _CONVERTIBLE):
             data = guard.open_once(path).data
@@ -123,7 +124,12 @@ def read_workbook(path: Path, data: bytes | None = None) -> Sheets:
     except ReadError as exc:
         if exc.why is None or data is None:
             raise
-        return _through_libreoffice(data, suffix, exc)
+        first = exc
+    except MemoryError:
+        pass  # (raised below, once what the reader held is let go)
+    if first is None:
+        raise OutOfMemory(OUT_OF_MEMORY)
+    return _through_libreoffice(data, suffix, first)
 
 
 def _read_here(path: Path, data: bytes | None, suffix: str) -> list[SheetGrid]:
@@ -236,8 +242,13 @@ def _read_book(data: bytes, inspection, suffix: str) -> list[SheetGrid]:
                 grids = _read_calamine(data)
     except (KeyboardInterrupt, SystemExit):
         raise
+    except MemoryError:
+        grids = None  # (raised below, once what the reader held is let go)
     except BaseException as first:  # noqa: BLE001 - CalamineError, or a pyo3 PanicException
+        first.__traceback__ = None  # its frames hold what the reader read: let it go
         grids = _second_reader(data, fmt, inspection, first)
+    if grids is None:
+        raise OutOfMemory(OUT_OF_MEMORY)
     if inspection.binary:
         pass  # the .xlsb reader read its formats, errors and hidden rows itself
     elif fmt == "xlsx":  # what calamine does not report, from the guard's pass
@@ -312,9 +323,6 @@ def _second_reader(data: bytes, fmt: str, inspection, first: BaseException) -> l
     if "Password" in name:
         raise ReadError(guard.encrypted_message()) from None  # final: never to LibreOffice
     try:
-        if inspection.binary and not inspection.sparse:  # calamine holds the rectangle
-            with _quiet_stderr():
-                return _read_calamine(data)
         if fmt == "xlsx" and not inspection.binary:
             skip = set(inspection.not_tables)
             return [g for g in _read_openpyxl(data) if g.name not in skip]
@@ -455,7 +463,7 @@ def _read_xlsb(data: bytes, inspection) -> list[SheetGrid]:
             when = serial_date(sheet.rows[r][c], inspection.epoch1904)
             sheet.rows[r][c] = sheet.rows[r][c] if when is None else when
         for r, c in sheet.durations:
-            with contextlib.suppress(OverflowError):
+            with contextlib.suppress(OverflowError, ValueError):  # (a NaN stays a number)
                 sheet.rows[r][c] = datetime.timedelta(days=sheet.rows[r][c])
         grid = SheetGrid(
             sheet.name,

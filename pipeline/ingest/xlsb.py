@@ -20,16 +20,18 @@ import struct
 import zipfile
 from dataclasses import dataclass, field
 
-from pipeline.ingest.guard import part_key
 from pipeline.ingest.guard.xlsx import (
+    _PERCENT_BUILTIN,
     XLSB_BLANK,
-    XLSB_CELLS,
     XLSB_SHORT,
+    XlsbRows,
     _Biff12,
     is_percent_format,
     wide_string,
-    xlsb_column,
+    xlsb_part,
+    xlsb_text_at,
 )
+from pipeline.ingest.guard.zip import part_lookup
 
 # error codes of BrtCellError / BrtFmlaError (MS-XLSB 2.5.97.2 BErr)
 ERRORS = {
@@ -42,10 +44,9 @@ ERRORS = {
     0x2A: "#N/A",
     0x2B: "#GETTING_DATA",
 }
-_ROW_HDR, _SST_ITEM, _FMT, _XF, _MERGE = 0, 19, 44, 47, 176
+_SST_ITEM, _FMT, _XF, _MERGE = 19, 44, 47, 176
 _BEGIN_CELL_XFS, _END_CELL_XFS = 617, 618
-_BEGIN_DATA, _END_DATA = 145, 146
-_PERCENT_BUILTIN = {9, 10}
+FORMAT_CODE = 255  # characters of a number format Excel keeps
 
 
 class NoWorksheet(Exception):
@@ -76,10 +77,10 @@ def read_xlsb(data: bytes, worksheets: list[tuple[str, str, bool]]) -> list[Xlsb
     if not worksheets:
         raise NoWorksheet()
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
-        lookup = {part_key(i.filename): i for i in zf.infolist() if not i.is_dir()}
+        lookup = part_lookup(zf.infolist())  # the entries the guard checked, found alike
 
-        def part(suffix: str) -> bytes | None:
-            info = next((i for k, i in lookup.items() if k.endswith(suffix)), None)
+        def part(name: str) -> bytes | None:
+            info = xlsb_part(lookup, name)
             return zf.read(info) if info is not None else None
 
         strings = _shared_strings(part("sharedstrings.bin"))
@@ -123,16 +124,19 @@ def _styles(data: bytes | None) -> dict[int, str]:
             formats.append(struct.unpack_from("<H", rec, 2)[0])
 
     _records(data, on)
-    shown = {}
-    for xf, number in enumerate(formats):
-        code = custom.get(number, BUILTIN_FORMATS.get(number, ""))
+
+    def kind(number: int) -> str | None:
+        code = custom.get(number, BUILTIN_FORMATS.get(number, ""))[:FORMAT_CODE]
         if number in _PERCENT_BUILTIN or is_percent_format(code):
-            shown[xf] = "percent"
-        elif code and is_timedelta_format(code):
-            shown[xf] = "duration"
-        elif code and is_date_format(code):
-            shown[xf] = "date"
-    return shown
+            return "percent"
+        if code and is_timedelta_format(code):
+            return "duration"
+        if code and is_date_format(code):
+            return "date"
+        return None
+
+    kinds = {number: kind(number) for number in set(formats)}  # each format judged once
+    return {xf: kinds[number] for xf, number in enumerate(formats) if kinds[number]}
 
 
 def _records(data: bytes | None, on) -> None:
@@ -143,49 +147,41 @@ def _records(data: bytes | None, on) -> None:
 
 
 class _Sheet:
-    """The records of one worksheet part into its `XlsbSheet`."""
+    """The records of one worksheet part into its `XlsbSheet`, each placed where the guard
+    counted it (`XlsbRows`)."""
 
     def __init__(self, sheet: XlsbSheet, strings: list[str], formats: dict[int, str]):
         self.sheet, self.strings, self.formats = sheet, strings, formats
+        self.rows = XlsbRows()
         self.marks = {
             "percent": sheet.percent_cells,
             "date": sheet.dates,
             "duration": sheet.durations,
         }
-        self.row, self.col, self.inside = 0, -1, False
 
     def read(self, data: bytes) -> None:
         _records(data, self.on)
 
     def on(self, rtype: int, rec: bytes) -> None:
-        if rtype == _BEGIN_DATA:
-            self.inside = True
-        elif rtype == _END_DATA:
-            self.inside = False
-        elif rtype == _MERGE and len(rec) >= 16:  # RfX: first and last row, first and last column
+        if rtype == _MERGE and len(rec) >= 16:  # RfX: first and last row, first and last column
             r0, r1, c0, c1 = struct.unpack_from("<IIII", rec, 0)
             self.sheet.merged.append((r0, c0, r1, c1))
-        elif not self.inside:
             return
-        elif rtype == _ROW_HDR and len(rec) >= 4:
-            self.row, self.col = struct.unpack_from("<I", rec, 0)[0], -1
-            if len(rec) >= 12 and rec[11] & 0x10:  # fDyZero: a hidden row
-                self.sheet.hidden_rows.add(self.row)
-        elif rtype in XLSB_CELLS:
-            col = xlsb_column(rtype, rec, self.col)
-            if col is None:
-                return
-            self.col = col
-            if rtype not in XLSB_BLANK:
-                self._cell(rtype, rec, col)
+        col = self.rows.place(rtype, rec)
+        if col is not None and rtype not in XLSB_BLANK:
+            self._cell(rtype, rec, col)
 
     def _cell(self, rtype: int, rec: bytes, col: int) -> None:
         at = 4 if rtype in XLSB_SHORT else 8  # past the column (if any) and the style
         style = int.from_bytes(rec[at - 4 : at - 1], "little")
         kind = rtype - 11 if rtype in XLSB_SHORT else rtype  # a short cell as its long twin
-        where = (self.row, col)
+        row = self.rows.row
+        where = (row, col)
         value: object = None
-        if kind == 2 and len(rec) >= at + 4:  # RkNumber
+        text_at = xlsb_text_at(rtype)
+        if text_at is not None:  # BrtCellSt, BrtFmlaString, BrtShortSt, BrtCellRString
+            value = wide_string(rec, text_at)[0]
+        elif kind == 2 and len(rec) >= at + 4:  # RkNumber
             value = _rk(struct.unpack_from("<I", rec, at)[0])
         elif kind in (3, 11) and len(rec) > at:  # BrtCellError, BrtFmlaError
             self.sheet.errors[where] = ERRORS.get(rec[at], "#N/A")
@@ -194,24 +190,22 @@ class _Sheet:
             value = rec[at] != 0
         elif kind in (5, 9) and len(rec) >= at + 8:  # BrtCellReal, BrtFmlaNum
             value = struct.unpack_from("<d", rec, at)[0]
-        elif kind in (6, 8):  # BrtCellSt, BrtFmlaString
-            value = wide_string(rec, at)[0]
         elif kind == 7 and len(rec) >= at + 4:  # BrtCellIsst
             index = struct.unpack_from("<I", rec, at)[0]
             value = self.strings[index] if index < len(self.strings) else None
-        elif kind == 62:  # BrtCellRString: a RichStr, flags then the text
-            value = wide_string(rec, at + 1)[0]
         if value is None or value == "" and where not in self.sheet.errors:
             return
         if style in self.formats and type(value) in (int, float):  # (not a boolean)
             self.marks[self.formats[style]].add(where)
+        if self.rows.hidden:  # (a hidden row that holds no cell matters to nobody)
+            self.sheet.hidden_rows.add(row)
         rows = self.sheet.rows
-        while len(rows) <= self.row:
+        while len(rows) <= row:
             rows.append([])
-        row = rows[self.row]
-        if len(row) <= col:
-            row.extend([None] * (col + 1 - len(row)))
-        row[col] = value
+        cells = rows[row]
+        if len(cells) <= col:
+            cells.extend([None] * (col + 1 - len(cells)))
+        cells[col] = value
 
 
 def _rk(rk: int) -> int | float:

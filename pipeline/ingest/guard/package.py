@@ -31,6 +31,7 @@ from pipeline.ingest.guard.zip import (
     _Unpacker,
     _zip_entry_count,
     part_key,
+    part_lookup,
 )
 
 
@@ -59,9 +60,7 @@ def _check_zip(data: bytes, suffix: str, lim: Limits) -> Inspection:
     with zf:
         infos = [i for i in zf.infolist() if not i.is_dir()]
         # part names as a reader finds them: "\\" for "/", any case (Windows zippers)
-        lookup: dict[str, zipfile.ZipInfo] = {}
-        for info in infos:
-            lookup.setdefault(part_key(info.filename), info)
+        lookup = part_lookup(infos)
         _check_zip_sizes(len(data), infos, lim)
         if any(i.flag_bits & 0x1 for i in infos):
             raise Rejected(_encrypted())

@@ -62,6 +62,11 @@ class _Book:
             )
 
 
+# what a row costs a reader of ragged rows, in cells: a list of its own (56 bytes and a
+# pointer, about what one cell's value and pointer take)
+ROW_SLOTS = 1
+
+
 class _Extent:
     """The used area of one sheet: last row and column holding a value (1-based)."""
 
@@ -75,6 +80,7 @@ class _Extent:
         # rectangle again)
         self.sparse_ok, self.sparse = sparse_ok, False
         self.ragged, self.widths, self.row_at, self.row_width = 0, {}, 0, 0
+        self.rows_held = 0
 
     def merge(self, count: int = 1) -> None:
         self.merges += count
@@ -111,6 +117,17 @@ class _Extent:
                 self.book.grow(self.ragged)
         if not self.sparse:
             self.book.grow(self.max_row * self.max_col - area)
+        elif self.max_row > self.rows_held:  # and a list for each row, empty or not
+            grown = (self.max_row - self.rows_held) * ROW_SLOTS
+            self.rows_held = self.max_row
+            self._hold(grown)
+
+    def _hold(self, grown: int) -> None:
+        """`grown` more slots held by the reader of a sparse sheet, within the cell limit."""
+        self.ragged += grown
+        if self.ragged > self.lim.max_cells:
+            raise Rejected(_too_many_cells(self.sheet, self.max_row, self.max_col, self.lim))
+        self.book.grow(grown)
 
     def _ragged(self, row: int, last_col: int, rows: int) -> None:
         """Each row's width (its last cell), summed in `ragged`: what a reader of ragged rows
@@ -122,14 +139,11 @@ class _Extent:
         width = self.row_width
         if last_col > width:
             grown = (last_col - width) * rows  # (a block of rows: counted as its first)
-            self.ragged += grown
             self.row_width = last_col
             if self.sparse:
-                if self.ragged > self.lim.max_cells:
-                    raise Rejected(
-                        _too_many_cells(self.sheet, self.max_row, self.max_col, self.lim)
-                    )
-                self.book.grow(grown)
+                self._hold(grown)
+            else:
+                self.ragged += grown
 
 
 class _CountScan:

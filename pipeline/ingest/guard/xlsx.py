@@ -28,14 +28,20 @@ def _check_xlsb(
     inspection: Inspection,
 ) -> None:
     """An .xlsb's binary parts, streamed like the XML ones: shared strings first (their
-    sizes), then each worksheet's used area and the text its cells expand to.  A sheet
-    whose few cells lie farther apart than the cell limit's rectangle is `sparse` (the
-    .xlsb reader holds only the cells written: `pipeline.ingest.xlsb`)."""
+    sizes), the styles (how many), then each worksheet's used area and the text its cells
+    hold or expand to, each record placed as the .xlsb reader places it (`XlsbRows`).  A
+    sheet whose few cells lie farther apart than the cell limit's rectangle is `sparse`
+    (the .xlsb reader holds only the cells written: `pipeline.ingest.xlsb`)."""
     strings = _SharedStrings(lim)
-    sst = next((i for k, i in lookup.items() if k.endswith("sharedstrings.bin")), None)
+    sst = xlsb_part(lookup, "sharedstrings.bin")
     if sst is not None:
-        scan = _Biff12(_Biff12.strings_record(strings, lim))
+        scan = _Biff12(_Biff12.strings_record(strings))
         unpack.scan(sst, scan, text=False)
+        scan.finish()
+    styles = xlsb_part(lookup, "styles.bin")
+    if styles is not None:
+        scan = _Biff12(_Biff12.styles_record())
+        unpack.scan(styles, scan, text=False)
         scan.finish()
     for key, name in sheets.items():
         on = _Biff12.sheet_record(name, lim, book, strings)
@@ -45,14 +51,68 @@ def _check_xlsb(
         inspection.sparse = inspection.sparse or on.extent.sparse
 
 
+def xlsb_part(lookup: dict[str, zipfile.ZipInfo], name: str) -> zipfile.ZipInfo | None:
+    """The .xlsb part whose name ends so (sharedstrings.bin, styles.bin), as guard and reader
+    find it."""
+    return next((i for k, i in lookup.items() if k.endswith(name)), None)
+
+
 # BIFF12 cell records (MS-XLSB 2.4): 1–11 name their column (BrtCellBlank … BrtFmlaError),
 # 12–18 are the short cells of newer Excel, in the column after the row's previous cell
-# (BrtShortBlank … BrtShortIsst), 62 a rich-text string (BrtCellRString); 0 is BrtRowHdr
+# (BrtShortBlank … BrtShortIsst), 62 a rich-text string (BrtCellRString); 0 is BrtRowHdr;
+# they count between BrtBeginSheetData (145) and BrtEndSheetData (146) only
 XLSB_CELLS = frozenset(range(1, 19)) | {62}
 XLSB_SHORT = frozenset(range(12, 19))
 XLSB_BLANK = frozenset({1, 12})
 XLSB_COLUMNS = 16_384  # A … XFD, Excel's columns
-_BRT_MERGE_CELL = 176
+XLSB_STYLES = 65_536  # cell formats (BrtXF) and number formats: Excel keeps at most 64 000
+_BRT_MERGE_CELL, _BRT_FMT, _BRT_XF = 176, 44, 47
+_BEGIN_DATA, _END_DATA = 145, 146
+
+
+class XlsbRows:
+    """Where the cell records of a worksheet part lie, the same for the guard and the
+    reader: only between BrtBeginSheetData and BrtEndSheetData (as Excel and calamine read
+    them), in the row of the last BrtRowHdr there (`row`, `hidden`), a short cell in the
+    column after the row's previous cell."""
+
+    def __init__(self):
+        self.inside, self.row, self.col, self.hidden = False, 0, -1, False
+
+    def place(self, rtype: int, rec: bytes) -> int | None:
+        """The 0-based column of a cell record (in `self.row`); None for any other record,
+        a record too short to be a cell, or one outside the sheet data."""
+        if rtype == _BEGIN_DATA:
+            self.inside = True
+        elif rtype == _END_DATA:
+            self.inside = False
+        elif not self.inside:
+            return None
+        elif rtype == 0:  # BrtRowHdr: row, style, height, flags (fDyZero: hidden)
+            if len(rec) >= 4:
+                self.row, self.col = struct.unpack_from("<I", rec, 0)[0], -1
+                self.hidden = len(rec) >= 12 and bool(rec[11] & 0x10)
+        elif rtype in XLSB_SHORT:
+            self.col += 1
+            return self.col
+        elif rtype in XLSB_CELLS and len(rec) >= 8:
+            self.col = struct.unpack_from("<I", rec, 0)[0]
+            return self.col
+        return None
+
+
+def xlsb_text_at(rtype: int) -> int | None:
+    """Where the text of a cell record starts (the XLWideString of BrtCellSt, BrtFmlaString,
+    BrtShortSt; past the flags byte of BrtCellRString's RichStr), None if it holds none."""
+    return {6: 8, 8: 8, 17: 4, 62: 9}.get(rtype)
+
+
+def wide_bytes(rec: bytes, at: int) -> int:
+    """The bytes of UTF-16 an XLWideString at `at` really holds (its count, cut to the end
+    of the record), as `wide_string` decodes them."""
+    if at + 4 > len(rec):
+        return 0
+    return min(2 * struct.unpack_from("<I", rec, at)[0], len(rec) - at - 4)
 
 
 def _past_last_column(sheet: str, col: int) -> str:
@@ -62,11 +122,19 @@ def _past_last_column(sheet: str, col: int) -> str:
     )
 
 
-def xlsb_column(rtype: int, rec: bytes, previous: int) -> int | None:
-    """The 0-based column of a BIFF12 cell record; None for a record too short to hold one."""
-    if rtype in XLSB_SHORT:
-        return previous + 1
-    return struct.unpack_from("<I", rec, 0)[0] if len(rec) >= 8 else None
+def _too_many_styles() -> str:
+    return (
+        f"Không đọc được tệp Excel nhị phân (.xlsb): tệp hỏng hoặc độc hại — phần kiểu định "
+        f"dạng có hơn {_n(XLSB_STYLES)} định dạng ô, trong khi Excel giữ tối đa 64.000. {FIX_HINT}"
+    )
+
+
+def _too_long_cell_text(sheet: str, lim: Limits) -> str:
+    return (
+        f"Không đọc được tệp: trang «{sheet}» có một ô chứa chuỗi dài hơn "
+        f"{_n(lim.max_cell_text_bytes // 1024)} KB, trong khi một ô Excel chứa tối đa 32.767 "
+        "ký tự: tệp hỏng hoặc độc hại."
+    )
 
 
 class _Biff12:
@@ -117,37 +185,52 @@ class _Biff12:
         self.buf = b""
 
     @staticmethod
-    def strings_record(strings: _SharedStrings, lim: Limits):
+    def strings_record(strings: _SharedStrings):
         def on(rtype: int, data: bytes) -> None:
-            if rtype == 19 and len(data) >= 5:  # BrtSSTItem: flags, then cch and UTF-16
-                strings._add(2 * struct.unpack_from("<I", data, 1)[0])
+            if rtype == 19:  # BrtSSTItem: a RichStr, flags then its text (every one a string)
+                strings._add(wide_bytes(data, 1))
+
+        return on
+
+    @staticmethod
+    def styles_record():
+        counts = {_BRT_FMT: 0, _BRT_XF: 0}
+
+        def on(rtype: int, data: bytes) -> None:
+            if rtype in counts:
+                counts[rtype] += 1
+                if counts[rtype] > XLSB_STYLES:
+                    raise Rejected(_too_many_styles())
 
         return on
 
     @staticmethod
     def sheet_record(sheet: str, lim: Limits, book: _Book, strings: _SharedStrings):
         extent = _Extent(sheet, lim, book, sparse_ok=True)
-        at = [0, -1]  # row, previous column
+        rows = XlsbRows()
 
         def on(rtype: int, data: bytes) -> None:
-            if rtype == 0 and len(data) >= 4:  # BrtRowHdr
-                at[0], at[1] = struct.unpack_from("<I", data, 0)[0], -1
-            elif rtype == _BRT_MERGE_CELL:
+            if rtype == _BRT_MERGE_CELL:
                 extent.merge()
-            elif rtype in XLSB_CELLS:
-                col = xlsb_column(rtype, data, at[1])
-                if col is None:
-                    return
-                if col >= XLSB_COLUMNS:
-                    raise Unreadable(_past_last_column(sheet, col))
-                at[1] = col
-                if rtype not in XLSB_BLANK:  # a cell with a value
-                    extent.add(at[0] + 1, col + 1)
-                isst = 8 if rtype == 7 else 4 if rtype == 18 else None  # BrtCellIsst, Short
-                if isst is not None and len(data) >= isst + 4:  # a shared string
+                return
+            col = rows.place(rtype, data)
+            if col is None:
+                return
+            if col >= XLSB_COLUMNS:
+                raise Unreadable(_past_last_column(sheet, col))
+            if rtype in XLSB_BLANK:
+                return
+            extent.add(rows.row + 1, col + 1)  # a cell with a value
+            at = xlsb_text_at(rtype)
+            if at is not None:  # text held in the cell record (bounded by the part's size)
+                if wide_bytes(data, at) > lim.max_cell_text_bytes:
+                    raise Rejected(_too_long_cell_text(sheet, lim))
+            elif rtype in (7, 18):  # BrtCellIsst, BrtShortIsst: a shared string
+                isst = 8 if rtype == 7 else 4
+                if len(data) >= isst + 4:
                     book.text += strings.size(str(struct.unpack_from("<I", data, isst)[0]).encode())
-                    if book.text > lim.max_expanded_text_bytes:
-                        raise Rejected(_too_much_text(sheet, lim))
+            if book.text > lim.max_expanded_text_bytes:
+                raise Rejected(_too_much_text(sheet, lim))
 
         on.extent = extent
         return on
@@ -405,7 +488,8 @@ class _SheetScan:
             r = attrs.get("r", "")
             self.row = int(r) if _SMALL.fullmatch(r) else self.row + 1
             self.col = 0
-            if attrs.get("hidden") in ("1", "true"):
+            # (a row past the row limit holds no figure: any cell there refuses the file)
+            if attrs.get("hidden") in ("1", "true") and self.row <= self.lim.max_rows:
                 self.cells.hidden_rows.add(max(self.row, 1) - 1)
             self.cell = None
         elif self.cell is not None and local in ("v", "f", "is"):
@@ -486,7 +570,9 @@ def _xlsx_sheet_parts(
     rels_key = part_key(f"{folder}/_rels/{posixpath.basename(workbook)}.rels")
     try:
         if binary:  # BIFF12 records: no XML to parse
-            sheets, inspection.epoch1904 = xlsb_workbook(unpack.read(lookup[workbook]))
+            sheets, inspection.epoch1904 = xlsb_workbook(
+                unpack.read(lookup[workbook]), lim.max_sheets
+            )
         else:
             sheets, inspection.epoch1904 = _xml_workbook(
                 ET.fromstring(unpack.read(lookup[workbook], scan=True))  # no DOCTYPE first
@@ -505,10 +591,7 @@ def _xlsx_sheet_parts(
         else:  # a chart, macro or dialog sheet: no table, read by no reader here
             others[rel.get("Id")] = target
     if len(sheets) > lim.max_sheets:
-        raise Rejected(
-            f"Không đọc được tệp: sổ làm việc có {_n(len(sheets))} trang tính, vượt giới hạn "
-            f"{_n(lim.max_sheets)}."
-        )
+        raise Rejected(_too_many_sheets(lim.max_sheets))
     for i, (name, rid, hidden) in enumerate(sheets, 1):
         name = name or f"trang thứ {i}"
         part = targets.get(rid)
@@ -554,8 +637,13 @@ def _xml_workbook(book) -> tuple[list[tuple[str, str | None, bool]], bool]:
 _BRT_WB_PROP, _BRT_BUNDLE_SH = 153, 156
 
 
-def xlsb_workbook(data: bytes) -> tuple[list[tuple[str, str | None, bool]], bool]:
-    """workbook.bin's sheets (name, relationship id, hidden) and its date system."""
+def _too_many_sheets(limit: int) -> str:
+    return f"Không đọc được tệp: sổ làm việc có hơn {_n(limit)} trang tính, vượt giới hạn."
+
+
+def xlsb_workbook(data: bytes, limit: int) -> tuple[list[tuple[str, str | None, bool]], bool]:
+    """workbook.bin's sheets (name, relationship id, hidden) and its date system; refused
+    past `limit` sheets."""
     sheets: list[tuple[str, str | None, bool]] = []
     epoch1904 = [False]
 
@@ -567,6 +655,8 @@ def xlsb_workbook(data: bytes) -> tuple[list[tuple[str, str | None, bool]], bool
             rid, at = wide_string(rec, 8, nullable=True)
             name, _ = wide_string(rec, at)
             sheets.append((name, rid, state != 0))
+            if len(sheets) > limit:  # (refused at once: not after millions more records)
+                raise Rejected(_too_many_sheets(limit))
 
     scan = _Biff12(on)
     scan.feed(data)

@@ -30,6 +30,16 @@ def part_key(name: str) -> str:
     return name.replace("\\", "/").lstrip("/").lower()
 
 
+def part_lookup(infos: list[zipfile.ZipInfo]) -> dict[str, zipfile.ZipInfo]:
+    """`part_key` → entry, the first of entries whose names match (guard and readers look
+    parts up here alike, so what is checked is what is read)."""
+    lookup: dict[str, zipfile.ZipInfo] = {}
+    for info in infos:
+        if not info.is_dir():
+            lookup.setdefault(part_key(info.filename), info)
+    return lookup
+
+
 def _zip_entry_count(data: bytes) -> int:
     """Entries declared in the end-of-central-directory record, read before the directory."""
     with io.BytesIO(data) as fh:
