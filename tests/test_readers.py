@@ -596,6 +596,17 @@ def test_the_sheet_scanner_counts_what_the_cells_hold(tmp_path):
     assert cells.formula_no_value == {(1, 2)}
 
 
+def test_hidden_rows_past_the_row_limit_are_not_kept(tmp_path, monkeypatch):
+    # empty hidden rows cost the guard a set entry each (a part of millions: hundreds of
+    # MB); past the row limit no row can hold a figure (a cell there refuses the file)
+    monkeypatch.setenv("THIDUA_MAX_ROWS", "50")
+    xml = '<row r="2" hidden="1"><c r="A2"><v>1</v></c></row>' + "".join(
+        f'<row r="{r}" hidden="1"/>' for r in range(40, 2000)
+    )
+    cells = guard.check_file(xlsx_from_sheet_xml(tmp_path / "h.xlsx", xml)).sheets["KT"]
+    assert cells.hidden_rows == {1} | set(range(39, 50))
+
+
 def test_a_date_formatted_number_no_calendar_holds_stays_a_number_in_xlrd(tmp_path):
     # ExcelDataReader Test_git_issue_14_InvalidOADate: 10¹² in a date-formatted cell; xlrd
     # (a sparse or damaged .xls) gave no date, and the cell was loaded empty
