@@ -473,6 +473,17 @@ def test_an_elapsed_time_that_is_not_a_number_stays_what_it_is(tmp_path):
     assert grid.rows[0][2] == datetime.timedelta(days=1.5)
 
 
+def test_a_cell_naming_a_shared_string_the_table_lacks_is_not_read_as_empty(tmp_path, monkeypatch):
+    from pipeline.ingest.read import ReadError
+
+    monkeypatch.setenv("PATH", str(tmp_path))  # no LibreOffice: the refusal of the readers here
+    part = BEGIN_DATA + row_header(0) + rec(7, cell(0) + struct.pack("<I", 5)) + END_DATA
+    p = write_xlsb(tmp_path / "s.xlsb", {"S": [["chỉ một chuỗi"]]})
+    replace_part(p, "xl/worksheets/sheet1.bin", part)
+    with pytest.raises(ReadError, match=r"Không đọc được tệp Excel nhị phân \(.xlsb\): tệp hỏng"):
+        read_workbook(p)
+
+
 def test_a_reader_out_of_memory_is_reported_holding_nothing(tmp_path, monkeypatch):
     # fault injection: a MemoryError inside the .xlsb reader becomes OutOfMemory (the build
     # retries the file alone), with no chained exception keeping the reader's frames alive

@@ -3,7 +3,7 @@
 Cell values come from calamine (fast, Rust) for .xlsx/.xlsm/.xls/.ods and from the BIFF12
 records for .xlsb (`xlsb`: only the cells written, with their errors, formats and hidden
 rows); where that reader refuses a file another is tried before the file is refused
-(openpyxl for .xlsx, calamine for .xlsb, xlrd for .xls, odfpy for .ods) and, last, LibreOffice (`convert`: where the refusal is
+(openpyxl for .xlsx, xlrd for .xls, odfpy for .ods) and, last, LibreOffice (`convert`: where the refusal is
 not final, the file converted to .xlsx and that read, guard first), and a sheet no reader supports (an Excel 4 macro sheet, a
 dialog sheet) is left out, not the workbook.  A cached formula error (#DIV/0!, #N/A, …) is
 delivered as a `CellError`, never as an empty cell.  What calamine does

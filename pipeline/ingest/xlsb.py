@@ -1,6 +1,6 @@
 """The .xlsb reader: the BIFF12 records of an Excel binary workbook (MS-XLSB) to sheets.
 
-Every .xlsb is read here (calamine is its second reader, then LibreOffice), because
+Every .xlsb is read here (LibreOffice is its second reader: calamine is not), because
 calamine's .xlsb reader holds the whole rectangle between the cells (SheetJS's copies of
 POI's 51535, four cells at A1, IV1, A65536 and IV65536, take 806 MiB) and drops what the
 pipeline needs: a cached formula error (BrtFmlaError) is an empty cell there, and it
@@ -49,8 +49,9 @@ _BEGIN_CELL_XFS, _END_CELL_XFS = 617, 618
 FORMAT_CODE = 255  # characters of a number format Excel keeps
 
 
-class NoWorksheet(Exception):
-    """The workbook part lists no worksheet and no worksheet part is in the package."""
+class Damaged(Exception):
+    """What no reader can read right: no worksheet listed nor in the package, a cell whose
+    shared string is not in the table (read as empty, it would be a figure lost)."""
 
 
 @dataclass
@@ -73,9 +74,10 @@ class XlsbSheet:
 
 def read_xlsb(data: bytes, worksheets: list[tuple[str, str, bool]]) -> list[XlsbSheet]:
     """The worksheets (name, part key, hidden: `Inspection.worksheets`) of the .xlsb `data`;
-    a workbook that lists none is damaged (`NoWorksheet`: calamine, then LibreOffice, try)."""
+    a workbook that lists none, or a cell naming a shared string the table lacks, is
+    damaged (`Damaged`: LibreOffice tries it)."""
     if not worksheets:
-        raise NoWorksheet()
+        raise Damaged("no worksheet")
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
         lookup = part_lookup(zf.infolist())  # the entries the guard checked, found alike
 
@@ -192,7 +194,9 @@ class _Sheet:
             value = struct.unpack_from("<d", rec, at)[0]
         elif kind == 7 and len(rec) >= at + 4:  # BrtCellIsst
             index = struct.unpack_from("<I", rec, at)[0]
-            value = self.strings[index] if index < len(self.strings) else None
+            if index >= len(self.strings):
+                raise Damaged(f"shared string {index} of {len(self.strings)}")
+            value = self.strings[index]
         if value is None or value == "" and where not in self.sheet.errors:
             return
         if style in self.formats and type(value) in (int, float):  # (not a boolean)
