@@ -1,8 +1,8 @@
 """The .xlsb reader: the BIFF12 records of an Excel binary workbook (MS-XLSB) to sheets.
 
 Every .xlsb is read here (LibreOffice is its second reader: calamine is not), because
-calamine's .xlsb reader holds the whole rectangle between the cells (SheetJS's copies of
-POI's 51535, four cells at A1, IV1, A65536 and IV65536, take 806 MiB) and drops what the
+calamine's .xlsb reader holds the whole rectangle between the cells (SheetJS's copy of
+POI's 51535, four cells at A1, IV1, A65536 and IV65536, takes it to 657 MB) and drops what the
 pipeline needs: a cached formula error (BrtFmlaError) is an empty cell there, and it
 reports neither percent formats nor hidden rows.  Here each row is only as long as its
 last cell and only the cells written are held; a date-formatted number is a date, a
