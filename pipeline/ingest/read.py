@@ -37,6 +37,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline.ingest import guard
+from pipeline.ingest.guard.messages import _n
 
 SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xltx", ".xltm", ".xlsb", ".xls", ".ods", ".csv"}
 # spreadsheets of a kind no reader here supports: refused, saying how to send them
@@ -234,7 +235,7 @@ def _read_book(data: bytes, inspection, suffix: str) -> list[SheetGrid]:
         if inspection.binary:  # .xlsb: read here, holding only the cells written
             grids = _read_xlsb(data, inspection)
         else:
-            if getattr(inspection, "old", False):
+            if inspection.old:
                 raise ReadError("old BIFF")  # calamine reads no Excel 2.x–4.x: straight to xlrd
             if inspection.sparse:  # calamine would hold the whole rectangle
                 raise ReadError("sparse")  # between far-apart cells: xlrd keeps only the cells
@@ -249,9 +250,8 @@ def _read_book(data: bytes, inspection, suffix: str) -> list[SheetGrid]:
         grids = _second_reader(data, fmt, inspection, first)
     if grids is None:
         raise OutOfMemory(OUT_OF_MEMORY)
-    if inspection.binary:
-        pass  # the .xlsb reader read its formats, errors and hidden rows itself
-    elif fmt == "xlsx":  # what calamine does not report, from the guard's pass
+    if fmt == "xlsx" and not inspection.binary:  # what calamine does not report, from the
+        # guard's pass (the .xlsb reader reads its formats, errors and hidden rows itself)
         for grid in grids:
             grid.epoch1904 = inspection.epoch1904
             cells = inspection.sheets.get(grid.name)
@@ -802,12 +802,6 @@ def _read_csv(data: bytes, stem: str, gzipped: bool = False) -> SheetGrid:
     if guessed is not None:
         notes.append(_guessed_note(guessed, rows))
     return SheetGrid(name=stem, rows=rows, notes=notes)
-
-
-def _n(value: float) -> str:
-    from pipeline.core.text import format_vn
-
-    return format_vn(float(value), 0)
 
 
 # Code pages a CSV that is neither Unicode nor Windows-1258 may be in, most likely first,

@@ -102,7 +102,6 @@ from pipeline.ingest.guard.messages import (
     Unreadable,
     _encrypted,
     _mb,
-    _n,
     encrypted_message,
 )
 from pipeline.ingest.guard.ole import DEFAULT_PASSWORD, _check_cfb, _Encrypted, _scan_biff
@@ -110,7 +109,13 @@ from pipeline.ingest.guard.package import _check_zip
 from pipeline.ingest.guard.sniff import FOREIGN, MAGIC, OLD_BIFF_MAX_BYTES, sniff
 from pipeline.ingest.guard.text import GZIP, _check_csv, gunzip_csv, wide_text
 from pipeline.ingest.guard.xlsx import _SheetScan, is_percent_format
-from pipeline.ingest.guard.zip import _DECL, _check_zip_sizes, _zip_entry_count, part_key
+from pipeline.ingest.guard.zip import (
+    _DECL,
+    _check_directory,
+    _check_entry_count,
+    _zip_entry_count,
+    part_key,
+)
 
 __all__ = [
     "CHUNK",
@@ -216,15 +221,8 @@ def check_unparsed(data: bytes, lim: Limits | None = None) -> None:
         except Exception:  # noqa: BLE001 - a damaged directory: LibreOffice repairs it
             return
         with zf:
-            if entries > lim.max_entries:
-                raise Rejected(
-                    f"Không đọc được tệp: tệp nén chứa {_n(entries)} thành phần, vượt giới hạn "
-                    f"{_n(lim.max_entries)} (tệp có thể là «bom nén» độc hại)."
-                )
-            infos = [i for i in zf.infolist() if not i.is_dir()]
-            _check_zip_sizes(len(data), infos, lim)
-            if any(i.flag_bits & 0x1 for i in infos):
-                raise Rejected(_encrypted())
+            _check_entry_count(entries, lim)
+            _check_directory(len(data), [i for i in zf.infolist() if not i.is_dir()], lim)
     elif kind not in ("cfb", "biff_old") and _DECL.search(data):
         raise Rejected(
             "Không đọc được tệp: tệp có khai báo DOCTYPE/ENTITY. Bảng tính do Excel hay "

@@ -9,7 +9,7 @@ import zipfile
 
 from pipeline.ingest.guard.inspection import Inspection, SheetCells
 from pipeline.ingest.guard.limits import Limits, MiB
-from pipeline.ingest.guard.messages import FORMATS_HINT, Rejected, _encrypted, _n
+from pipeline.ingest.guard.messages import FORMATS_HINT, Rejected
 from pipeline.ingest.guard.ods import _check_ods_manifest, _OdsScan
 from pipeline.ingest.guard.sizes import _Book, _CountScan
 from pipeline.ingest.guard.sniff import FOREIGN
@@ -24,8 +24,9 @@ from pipeline.ingest.guard.xlsx import (
     _xlsx_sheet_parts,
 )
 from pipeline.ingest.guard.zip import (
+    _check_directory,
+    _check_entry_count,
     _check_part_size,
-    _check_zip_sizes,
     _corrupt_zip,
     _parsed_part,
     _Unpacker,
@@ -40,11 +41,7 @@ def _check_zip(data: bytes, suffix: str, lim: Limits) -> Inspection:
         entries = _zip_entry_count(data)
     except (OSError, zipfile.BadZipFile, struct.error, ValueError, IndexError) as exc:
         raise Rejected(_corrupt_zip(suffix)) from exc
-    if entries > lim.max_entries:
-        raise Rejected(
-            f"Không đọc được tệp: tệp nén chứa {_n(entries)} thành phần, vượt giới hạn "
-            f"{_n(lim.max_entries)} (tệp có thể là «bom nén» độc hại)."
-        )
+    _check_entry_count(entries, lim)
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
     except (
@@ -61,9 +58,7 @@ def _check_zip(data: bytes, suffix: str, lim: Limits) -> Inspection:
         infos = [i for i in zf.infolist() if not i.is_dir()]
         # part names as a reader finds them: "\\" for "/", any case (Windows zippers)
         lookup = part_lookup(infos)
-        _check_zip_sizes(len(data), infos, lim)
-        if any(i.flag_bits & 0x1 for i in infos):
-            raise Rejected(_encrypted())
+        _check_directory(len(data), infos, lim)
         unpack = _Unpacker(zf, suffix, lim)
         fmt, workbook = _zip_format(lookup, suffix, unpack)
         if fmt == "ods":
@@ -87,7 +82,7 @@ def _check_zip(data: bytes, suffix: str, lim: Limits) -> Inspection:
                 strings.finish()
         book = _Book(lim)
         if inspection.binary:
-            _check_xlsb(lookup, unpack, lim, book, sheets, inspection)
+            _check_xlsb(lookup, unpack, lim, book, inspection)
         for info in infos:
             name = info.filename
             key = part_key(name)

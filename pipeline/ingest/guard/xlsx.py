@@ -24,7 +24,6 @@ def _check_xlsb(
     unpack,
     lim: Limits,
     book: _Book,
-    sheets: dict[str, str],
     inspection: Inspection,
 ) -> None:
     """An .xlsb's binary parts, streamed like the XML ones: shared strings first (their
@@ -43,7 +42,7 @@ def _check_xlsb(
         scan = _Biff12(_Biff12.styles_record())
         unpack.scan(styles, scan, text=False)
         scan.finish()
-    for key, name in sheets.items():
+    for name, key, _hidden in inspection.worksheets:  # (as `_xlsx_sheet_parts` found them)
         on = _Biff12.sheet_record(name, lim, book, strings)
         scan = _Biff12(on)
         unpack.scan(lookup[key], scan, text=False)

@@ -11,7 +11,7 @@ import zipfile
 import zlib
 
 from pipeline.ingest.guard.limits import CHUNK, Limits
-from pipeline.ingest.guard.messages import FIX_HINT, Rejected, _mb, _n
+from pipeline.ingest.guard.messages import FIX_HINT, Rejected, _encrypted, _mb, _n
 
 _DECL = re.compile(
     b"|".join(
@@ -38,6 +38,23 @@ def part_lookup(infos: list[zipfile.ZipInfo]) -> dict[str, zipfile.ZipInfo]:
         if not info.is_dir():
             lookup.setdefault(part_key(info.filename), info)
     return lookup
+
+
+def _check_entry_count(entries: int, lim: Limits) -> None:
+    """The entries the end-of-directory record declares, judged before the directory is
+    parsed."""
+    if entries > lim.max_entries:
+        raise Rejected(
+            f"Không đọc được tệp: tệp nén chứa {_n(entries)} thành phần, vượt giới hạn "
+            f"{_n(lim.max_entries)} (tệp có thể là «bom nén» độc hại)."
+        )
+
+
+def _check_directory(size: int, infos: list[zipfile.ZipInfo], lim: Limits) -> None:
+    """What a ZIP's directory says of its entries: sizes and ratios, encryption."""
+    _check_zip_sizes(size, infos, lim)
+    if any(i.flag_bits & 0x1 for i in infos):
+        raise Rejected(_encrypted())
 
 
 def _zip_entry_count(data: bytes) -> int:
