@@ -890,7 +890,7 @@ def clip(
 
 
 USAGE_WORDS = [
-    (r"Got unexpected extra arguments? \((.*)\)", "thừa tham số «{0}»"),
+    (r"Got unexpected extra argument(?:s|\(s\))? \((.*)\)", "thừa tham số «{0}»"),
     (r"'(.*)' is not a valid int(?:eger)?( range)?\.", "«{0}» không phải số nguyên"),
     (r"'(.*)' is not a valid float( range)?\.", "«{0}» không phải số"),
     (r"'(.*)' is not a valid boolean\.", "«{0}» không phải có/không"),

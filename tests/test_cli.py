@@ -49,6 +49,12 @@ def test_help_and_usage_errors_are_vietnamese(args, code):
         assert "Cách dùng: thidua" in done.stdout and "Hiện trợ giúp này rồi thoát." in done.stdout
 
 
+def test_an_extra_argument_is_named_in_vietnamese():
+    # click's "Got unexpected extra argument(s) (raw)" reached the analyst in English
+    done = run_cli("build", "raw")
+    assert done.returncode == 2 and "Lỗi: thừa tham số «raw»" in done.stderr, done.stderr
+
+
 def test_no_arguments_shows_the_help():
     done = run_cli()
     assert done.stdout.startswith("Cách dùng: thidua") and "Lỗi" not in done.stdout + done.stderr
